@@ -1,0 +1,1 @@
+console.log('mcp-manager: not implemented yet');
