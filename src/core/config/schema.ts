@@ -1,0 +1,239 @@
+// Parsing of server entries (the `servers` object of mcp.json / `mcpManager.servers`).
+// Each entry is parsed on its own: a bad one yields issues naming the server and the field,
+// and never hides the others.
+import * as path from 'node:path';
+import { z } from 'zod';
+import type { ConfigIssue, ConfigSource, ParseResult, ServerDefinition } from './types';
+import { inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
+
+export const DEFAULTS = {
+  keepAlive: true,
+  startupTimeoutMs: 30_000,
+  requestTimeoutMs: 60_000,
+  maxTotalTimeoutMs: 600_000,
+  idleTimeoutMinutes: 0,
+  maxResultBytes: 256 * 1024 * 1024,
+} as const;
+
+const timeout = z.number().int().min(100, 'must be at least 100 (milliseconds)');
+
+const common = {
+  keepAlive: z.boolean().default(DEFAULTS.keepAlive),
+  disabled: z.boolean().default(false),
+  startupTimeoutMs: timeout.default(DEFAULTS.startupTimeoutMs),
+  requestTimeoutMs: timeout.default(DEFAULTS.requestTimeoutMs),
+  maxTotalTimeoutMs: timeout.default(DEFAULTS.maxTotalTimeoutMs),
+  idleTimeoutMinutes: z.number().min(0).default(DEFAULTS.idleTimeoutMinutes),
+  maxResultBytes: z.number().int().min(1024).default(DEFAULTS.maxResultBytes),
+  // Keys VS Code's mcp.json allows that we accept and ignore, so shared files stay valid.
+  dev: z.unknown().optional(),
+  gallery: z.unknown().optional(),
+  version: z.unknown().optional(),
+};
+
+const envValue = z.union([z.string(), z.number(), z.boolean(), z.null()]).transform((v) => (v === null ? null : String(v)));
+
+const stdioSchema = z.strictObject({
+  type: z.literal('stdio').optional(),
+  command: z.string().trim().min(1, 'must not be empty: name the program to run, e.g. "npx" or "node"'),
+  args: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
+  env: z.record(z.string(), envValue).default({}),
+  envFile: z.string().min(1).optional(),
+  cwd: z.string().min(1).optional(),
+  inheritEnv: z.boolean().default(false),
+  passEnv: z.array(z.string().min(1)).default([]),
+  ...common,
+});
+
+const httpSchema = z.strictObject({
+  type: z.enum(['http', 'sse']),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
+  headers: z.record(z.string(), z.string()).default({}),
+  ...common,
+});
+
+const KNOWN_KEYS = [...Object.keys(stdioSchema.shape), ...Object.keys(httpSchema.shape)];
+
+/** Normalises the `type` spellings other clients use (streamableHttp, streamable-http). */
+export function normaliseType(type: unknown, hasUrl: boolean, hasCommand: boolean): unknown {
+  if (type === undefined) return hasCommand ? undefined : hasUrl ? 'http' : undefined;
+  if (typeof type !== 'string') return type;
+  const t = type.toLowerCase().replace(/[-_]/g, '');
+  if (t === 'streamablehttp' || t === 'http') return 'http';
+  if (t === 'sse') return 'sse';
+  if (t === 'stdio') return 'stdio';
+  return type;
+}
+
+export interface ParseOptions {
+  readonly context?: VariableContext;
+  readonly source?: ConfigSource;
+}
+
+/** Parses an object of `name -> entry`. */
+export function parseServers(raw: unknown, options: ParseOptions = {}): ParseResult {
+  const servers: ServerDefinition[] = [];
+  const issues: ConfigIssue[] = [];
+  if (raw === undefined || raw === null) return { servers, issues };
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    issues.push({ message: `servers must be an object of name -> server entry, got ${describe(raw)}`, source: options.source });
+    return { servers, issues };
+  }
+  for (const [name, entry] of Object.entries(raw as Record<string, unknown>)) {
+    const result = parseServer(name, entry, options);
+    if ('definition' in result) servers.push(result.definition);
+    else issues.push(...result.issues);
+  }
+  return { servers, issues };
+}
+
+export function parseServer(
+  name: string,
+  entry: unknown,
+  options: ParseOptions = {},
+): { definition: ServerDefinition } | { issues: ConfigIssue[] } {
+  const source = options.source;
+  const fail = (message: string, field?: string) => ({ issues: [{ server: name, field, message, source }] });
+  if (!name.trim()) return fail('server name must not be empty');
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return fail(`entry must be an object with "command" (stdio) or "url" (http/sse), got ${describe(entry)}`);
+  }
+  const obj = entry as Record<string, unknown>;
+  const type = normaliseType(obj.type, 'url' in obj, 'command' in obj);
+  const schema = type === 'http' || type === 'sse' ? httpSchema : type === undefined || type === 'stdio' ? stdioSchema : undefined;
+  if (!schema) return fail(`unsupported type "${String(obj.type)}": use "stdio", "http" or "sse"`, 'type');
+  const parsed = schema.safeParse({ ...obj, type }, { reportInput: true });
+  if (!parsed.success) {
+    return {
+      issues: parsed.error.issues.map((i) => ({ server: name, field: fieldOf(i), message: messageOf(i), source })),
+    };
+  }
+  try {
+    return { definition: resolve(name, parsed.data, options) };
+  } catch (e) {
+    if (e instanceof FieldError) return fail(e.message, e.field);
+    throw e;
+  }
+}
+
+class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+type StdioParsed = z.output<typeof stdioSchema>;
+type HttpParsed = z.output<typeof httpSchema>;
+
+function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOptions): ServerDefinition {
+  const ctx = options.context ?? {};
+  const inputs = new Set<string>();
+  const sub = (value: string, field: string): string => {
+    try {
+      const out = substituteVariables(value, ctx);
+      for (const id of inputIds(out)) inputs.add(id);
+      return out;
+    } catch (e) {
+      if (e instanceof VariableError) throw new FieldError(field, e.message);
+      throw e;
+    }
+  };
+  const base = {
+    name,
+    source: options.source,
+    keepAlive: data.keepAlive,
+    disabled: data.disabled,
+    startupTimeoutMs: data.startupTimeoutMs,
+    requestTimeoutMs: data.requestTimeoutMs,
+    maxTotalTimeoutMs: Math.max(data.maxTotalTimeoutMs, data.requestTimeoutMs),
+    idleTimeoutMinutes: data.idleTimeoutMinutes,
+    maxResultBytes: data.maxResultBytes,
+  };
+  if ('url' in data) {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(data.headers)) headers[k] = sub(v, `headers.${k}`);
+    return { ...base, type: data.type, url: sub(data.url, 'url'), headers, inputs: [...inputs] };
+  }
+  const folder = ctx.workspaceFolder;
+  const absolute = (p: string, field: string): string => {
+    if (path.isAbsolute(p)) return path.normalize(p);
+    if (!folder) throw new FieldError(field, `relative path "${p}" needs a workspace folder; use an absolute path or \${workspaceFolder}`);
+    return path.resolve(folder, p);
+  };
+  const env: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(data.env)) env[k] = v === null ? null : sub(v, `env.${k}`);
+  const cwd = data.cwd !== undefined ? absolute(sub(data.cwd, 'cwd'), 'cwd') : folder;
+  return {
+    ...base,
+    type: 'stdio',
+    command: sub(data.command, 'command'),
+    args: data.args.map((a, i) => sub(a, `args.${i}`)),
+    env,
+    envFile: data.envFile !== undefined ? absolute(sub(data.envFile, 'envFile'), 'envFile') : undefined,
+    cwd,
+    inheritEnv: data.inheritEnv,
+    passEnv: data.passEnv,
+    inputs: [...inputs],
+  };
+}
+
+function fieldOf(issue: z.core.$ZodIssue): string | undefined {
+  if (issue.code === 'unrecognized_keys') return issue.keys[0];
+  return issue.path.length ? issue.path.join('.') : undefined;
+}
+
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return issue.keys
+      .map((k) => {
+        const hint = closest(k, KNOWN_KEYS);
+        return `unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+      })
+      .join('; ');
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined && issue.path.join('.') === 'command') {
+    return 'missing "command" (for a stdio server), or give "url" with "type": "http" or "sse"';
+  }
+  if (issue.code === 'invalid_type') {
+    return `expected ${issue.expected}${issue.input === undefined ? ', but it is missing' : `, got ${describe(issue.input)}`}`;
+  }
+  if (issue.code === 'invalid_union') return `expected a string, got ${describe(issue.input)}`;
+  return issue.message;
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
+}
+
+function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
+  for (const c of new Set(candidates)) {
+    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length]!;
+}

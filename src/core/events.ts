@@ -1,0 +1,43 @@
+// A tiny event emitter with VS Code's shape (`event(listener) -> Disposable`), so core/ stays
+// free of the `vscode` module while adapters can forward events one-to-one.
+
+export interface Disposable {
+  dispose(): void;
+}
+
+export type Event<T> = (listener: (e: T) => void) => Disposable;
+
+export class Emitter<T> implements Disposable {
+  private listeners = new Set<(e: T) => void>();
+
+  readonly event: Event<T> = (listener) => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+
+  fire(e: T): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch {
+        // A faulty listener must not break the emitter or the other listeners.
+      }
+    }
+  }
+
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+/** Collects disposables so a lifetime (extension, connection) can be ended in one call. */
+export class DisposableStore implements Disposable {
+  private items: Disposable[] = [];
+  add<D extends Disposable>(d: D): D {
+    this.items.push(d);
+    return d;
+  }
+  dispose(): void {
+    for (const d of this.items.splice(0).reverse()) d.dispose();
+  }
+}

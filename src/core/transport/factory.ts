@@ -1,0 +1,66 @@
+// Builds a transport for a resolved definition. Building starts nothing; the connection
+// starts it as part of connecting.
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { HttpDefinition, ServerDefinition, StdioDefinition } from '../config/types';
+import type { Logger } from '../logger';
+import { buildEnv, resolveCommand, validateCwd } from './env';
+import { StdioTransport } from './stdio';
+
+export interface TransportTiming {
+  readonly closeGraceMs?: number;
+  readonly killGraceMs?: number;
+}
+
+export interface LaunchPlan {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env: Record<string, string>;
+  /** envFile values: secrets for masking. */
+  readonly secretValues: string[];
+}
+
+/** Resolves everything a stdio launch needs, failing with field-specific errors (see env.ts). */
+export async function planStdioLaunch(def: StdioDefinition, parentEnv: NodeJS.ProcessEnv = process.env): Promise<LaunchPlan> {
+  await validateCwd(def.cwd);
+  const { env, envFileValues } = await buildEnv(def, parentEnv);
+  const command = await resolveCommand(def.command, env, def.cwd);
+  return { command, args: def.args, cwd: def.cwd, env, secretValues: envFileValues };
+}
+
+export function createStdioTransport(
+  def: StdioDefinition,
+  plan: LaunchPlan,
+  logger: Logger,
+  timing: TransportTiming = {},
+): StdioTransport {
+  return new StdioTransport({
+    command: plan.command,
+    args: plan.args,
+    env: plan.env,
+    cwd: plan.cwd,
+    logger,
+    maxMessageBytes: def.maxResultBytes,
+    closeGraceMs: timing.closeGraceMs,
+    killGraceMs: timing.killGraceMs,
+  });
+}
+
+export function createHttpTransport(def: HttpDefinition): Transport {
+  const url = new URL(def.url);
+  const requestInit: RequestInit = { headers: { ...def.headers } };
+  if (def.type === 'sse') {
+    return new SSEClientTransport(url, {
+      requestInit,
+      // The GET event stream needs the headers too (Authorization, API keys).
+      eventSourceInit: { fetch: (u, init) => fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...def.headers } }) },
+    });
+  }
+  return new StreamableHTTPClientTransport(url, { requestInit });
+}
+
+export function isStdio(def: ServerDefinition): def is StdioDefinition {
+  return def.type === 'stdio';
+}

@@ -1,0 +1,47 @@
+import { spawnSync } from 'node:child_process';
+
+// Signals to a whole process group. stdio servers are spawned as group leaders (detached on
+// POSIX) so `npx`, shell wrappers and their grandchildren can all be ended together.
+
+export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    if (process.platform === 'win32') {
+      // No process groups on Windows: taskkill /T walks the tree.
+      const r = spawnSync('taskkill', ['/pid', String(pid), '/T', ...(signal === 'SIGKILL' ? ['/F'] : [])], { windowsHide: true });
+      return r.status === 0;
+    } else {
+      process.kill(-pid, signal);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** True while any process of the group is alive. */
+export function groupAlive(pid: number): boolean {
+  try {
+    process.kill(process.platform === 'win32' ? pid : -pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Process groups of all live stdio servers, killed synchronously if the host exits abruptly. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+export function trackGroup(pid: number): void {
+  liveGroups.add(pid);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => {
+      for (const g of liveGroups) signalGroup(g, 'SIGKILL');
+    });
+  }
+}
+
+export function untrackGroup(pid: number): void {
+  liveGroups.delete(pid);
+}
