@@ -494,14 +494,14 @@ export class ServerConnection {
     const stderrTail = stdio?.stderrTail();
     const exit = stdio?.exit;
     if (e instanceof ServerError) return new ServerError(this.name, e.kind, e.message.replace(`${this.name}: `, ''), { stderrTail, field: e.field });
+    const msg = errorMessage(e);
+    if (/protocol version is not supported/i.test(msg)) {
+      return new ServerError(this.name, 'handshake', `${msg}. The server needs an update, or this client is too old for it.`, { stderrTail, cause: e });
+    }
     if (exit) {
       const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
       const last = stderrTail?.length ? `: ${stderrTail[stderrTail.length - 1]}` : '';
       return new ServerError(this.name, 'handshake', `${how} during startup${last}`, { stderrTail, exitCode: exit.code, cause: e });
-    }
-    const msg = errorMessage(e);
-    if (/protocol version is not supported/i.test(msg)) {
-      return new ServerError(this.name, 'handshake', `${msg}. The server needs an update, or this client is too old for it.`, { stderrTail, cause: e });
     }
     if (/ECONNREFUSED|fetch failed/i.test(msg) || /ECONNREFUSED/.test(String((e as { cause?: unknown })?.cause))) {
       return new ServerError(this.name, 'handshake', `cannot connect to ${describeTarget(this.definition)}: connection refused. Is the server running?`, { cause: e });

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 
 // Signals to a whole process group. stdio servers are spawned as group leaders (detached on
 // POSIX) so `npx`, shell wrappers and their grandchildren can all be ended together.
@@ -18,8 +19,18 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   }
 }
 
-/** True while any process of the group is alive. */
+/**
+ * True while any process of the group is alive. On Linux, zombies do not count: orphaned
+ * grandchildren are re-parented to PID 1, which in containers may reap them late or never.
+ */
 export function groupAlive(pid: number): boolean {
+  if (process.platform === 'linux') {
+    try {
+      return groupMembersLinux(pid).length > 0;
+    } catch {
+      // /proc unavailable: fall through to the signal check.
+    }
+  }
   try {
     process.kill(process.platform === 'win32' ? pid : -pid, 0);
     return true;
@@ -44,4 +55,21 @@ export function trackGroup(pid: number): void {
 
 export function untrackGroup(pid: number): void {
   liveGroups.delete(pid);
+}
+
+function groupMembersLinux(pgid: number): number[] {
+  const members: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while scanning
+    }
+    // Fields after the parenthesised command: state ppid pgrp ...
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X') members.push(Number(entry));
+  }
+  return members;
 }

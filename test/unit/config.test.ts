@@ -1,0 +1,97 @@
+import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fingerprint, parseServers, substituteVariables } from '../../src/core';
+
+describe('config: parsing server entries', () => {
+  it('accepts the mcp.json shapes and applies defaults', () => {
+    const r = parseServers({
+      a: { command: 'node', args: ['x.js', 3], env: { A: '1', N: 2, GONE: null } },
+      b: { type: 'http', url: 'http://127.0.0.1:1/mcp', headers: { 'X-K': 'v' } },
+      c: { type: 'sse', url: 'http://127.0.0.1:1/sse' },
+      d: { type: 'streamableHttp', url: 'http://127.0.0.1:1/mcp' },
+    });
+    assert.deepEqual(r.issues, []);
+    const [a, b, c, d] = r.servers;
+    assert.equal(a!.type, 'stdio');
+    assert.ok(a!.type === 'stdio' && a!.args[1] === '3' && a!.env.N === '2' && a!.env.GONE === null);
+    assert.equal(a!.keepAlive, true);
+    assert.equal(a!.startupTimeoutMs, 30_000);
+    assert.equal(a!.requestTimeoutMs, 60_000);
+    assert.equal(a!.inheritEnv, false);
+    assert.equal(b!.type, 'http');
+    assert.equal(c!.type, 'sse');
+    assert.equal(d!.type, 'http');
+  });
+
+  it('reports each bad entry with its field, and keeps the good ones', () => {
+    const r = parseServers({
+      good: { command: 'node' },
+      typo: { comand: 'node' },
+      empty: { command: '  ' },
+      wrongType: { command: 'node', startupTimeoutMs: 'soon' },
+      badUrl: { type: 'http', url: 'ftp://x' },
+      badTransport: { type: 'ws', url: 'ws://x' },
+      notObject: 'node server.js',
+    });
+    assert.deepEqual(r.servers.map((s) => s.name), ['good']);
+    const find = (server: string, field?: string) => r.issues.find((i) => i.server === server && i.field === field);
+    assert.match(find('typo', 'comand')!.message, /unknown key "comand" \(did you mean "command"\?\)/);
+    assert.match(find('empty', 'command')!.message, /must not be empty/);
+    assert.match(find('wrongType', 'startupTimeoutMs')!.message, /expected number, got the string "soon"/);
+    assert.match(find('badUrl', 'url')!.message, /http/);
+    assert.match(find('badTransport', 'type')!.message, /unsupported type "ws"/);
+    assert.match(find('notObject')!.message, /must be an object/);
+  });
+
+  it('substitutes variables, and an unknown variable is an error for that server only', () => {
+    const ctx = {
+      workspaceFolder: '/ws/app',
+      workspaceFolders: [{ name: 'app', path: '/ws/app' }, { name: 'lib', path: '/ws/lib' }],
+      userHome: '/home/u',
+      env: { TOKEN: 't0k3n' },
+    };
+    const r = parseServers(
+      {
+        ok: { command: '${userHome}/bin/srv', args: ['${workspaceFolder:lib}', '${workspaceFolderBasename}', 'a${pathSeparator}b', '${/}'], env: { T: '${env:TOKEN}', U: '${env:UNSET_X}' }, cwd: 'sub' },
+        bad: { command: 'node', args: ['${nope}'] },
+        badFolder: { command: 'node', args: ['${workspaceFolder:missing}'] },
+        input: { type: 'http', url: 'http://127.0.0.1/mcp', headers: { Authorization: 'Bearer ${input:token}' } },
+      },
+      { context: ctx },
+    );
+    const ok = r.servers.find((s) => s.name === 'ok')!;
+    assert.ok(ok.type === 'stdio');
+    assert.equal(ok.command, '/home/u/bin/srv');
+    assert.deepEqual(ok.args, ['/ws/lib', 'app', `a${path.sep}b`, path.sep]);
+    assert.equal(ok.env.T, 't0k3n');
+    assert.equal(ok.env.U, '');
+    assert.equal(ok.cwd, path.resolve('/ws/app', 'sub'));
+    assert.deepEqual(r.issues.map((i) => [i.server, i.field]), [
+      ['bad', 'args.0'],
+      ['badFolder', 'args.0'],
+    ]);
+    assert.match(r.issues[0]!.message, /unknown variable \$\{nope\}/);
+    const input = r.servers.find((s) => s.name === 'input')!;
+    assert.deepEqual(input.inputs, ['token']);
+  });
+
+  it('defaults cwd to the workspace folder and rejects relative paths without one', () => {
+    const withFolder = parseServers({ s: { command: 'node' } }, { context: { workspaceFolder: '/ws' } });
+    assert.equal(withFolder.servers[0]!.type === 'stdio' && withFolder.servers[0]!.cwd, '/ws');
+    const without = parseServers({ s: { command: 'node', cwd: 'rel' } });
+    assert.equal(without.issues[0]!.field, 'cwd');
+  });
+
+  it('fingerprints change only when the resolved configuration changes', () => {
+    const a = parseServers({ s: { command: 'node', env: { A: '1', B: '2' } } }).servers[0]!;
+    const b = parseServers({ s: { env: { B: '2', A: '1' }, command: 'node' } }, { source: { kind: 'user', label: 'User' } }).servers[0]!;
+    const c = parseServers({ s: { command: 'node', env: { A: '1', B: '3' } } }).servers[0]!;
+    assert.equal(fingerprint(a), fingerprint(b));
+    assert.notEqual(fingerprint(a), fingerprint(c));
+  });
+
+  it('substituteVariables uses the home directory by default', () => {
+    assert.equal(substituteVariables('${userHome}', {}), os.homedir());
+  });
+});

@@ -1,0 +1,55 @@
+// Shared helpers for core unit tests: real processes, observed through /proc.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import { parseServer, type ServerDefinition, type Logger } from '../../src/core';
+import { isProcessAlive } from '../fixtures/paths';
+
+/** Short grace periods and backoff so lifecycle tests run in milliseconds. */
+export const fastTiming = { closeGraceMs: 300, killGraceMs: 300, backoffBaseMs: 20, backoffMaxMs: 100, maxFailures: 3, healthyAfterMs: 60_000 };
+
+export function definition(name: string, entry: Record<string, unknown>): ServerDefinition {
+  const r = parseServer(name, entry);
+  if (!('definition' in r)) throw new Error(`bad test config: ${JSON.stringify(r.issues)}`);
+  return r.definition;
+}
+
+/** Direct children of this test process that are alive (zombies excluded). */
+export function childPids(): number[] {
+  const out: number[] = [];
+  for (const e of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[1]) === process.pid && f[0] !== 'Z') out.push(Number(e));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await cond()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.fail(`timed out waiting for ${what}`);
+}
+
+export async function assertGone(pid: number, timeoutMs = 3000): Promise<void> {
+  await waitFor(() => !isProcessAlive(pid), timeoutMs, `process ${pid} to exit`);
+}
+
+/** A logger that records lines, for asserting what reached the log. */
+export function recordingLogger(): Logger & { lines: string[] } {
+  const lines: string[] = [];
+  const push = (level: string) => (m: string | Error) => lines.push(`${level} ${typeof m === 'string' ? m : m.message}`);
+  return { lines, trace: push('trace'), debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error'), traceEnabled: false };
+}
+
+export function textOf(result: { content?: unknown }): string {
+  const content = (result.content ?? []) as { type: string; text?: string }[];
+  return content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
+}
