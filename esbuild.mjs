@@ -16,6 +16,8 @@ const common = {
   sourcesContent: false,
   logLevel: 'info',
   legalComments: 'none',
+  // Prefer ESM entries: some packages' UMD builds (jsonc-parser) break when bundled.
+  mainFields: ['module', 'main'],
 };
 
 const builds = [

@@ -11,3 +11,5 @@ export { SecretMasker, isSecretName, maskEnv, MASK } from './secrets';
 export { stateLabel, canStart, isActive, type ConnectionState, type StateKind } from './state';
 export { planStdioLaunch, type LaunchPlan } from './transport/factory';
 export { POSIX_ALLOWED_ENV, WINDOWS_ALLOWED_ENV } from './transport/env';
+export * from './config/files';
+export { buildEnv, LaunchError } from './transport/env';

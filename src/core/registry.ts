@@ -54,7 +54,12 @@ export class ServerRegistry {
     for (const def of config.servers) {
       if (next.has(def.name)) {
         const first = next.get(def.name)!;
-        issues.push({ server: def.name, message: `duplicate server name; the entry from ${first.source?.label ?? 'the first source'} is used`, source: def.source });
+        issues.push({
+          server: def.name,
+          severity: 'warning',
+          message: `also defined in ${def.source?.label ?? 'another source'}; the entry from ${first.source?.label ?? 'the first source'} is used`,
+          source: def.source,
+        });
         continue;
       }
       next.set(def.name, def);
@@ -109,8 +114,10 @@ export class ServerRegistry {
 
   private create(def: ServerDefinition): ServerConnection {
     const conn = new ServerConnection(def, { ...this.options, logger: this.options.loggerFor?.(def.name) });
-    conn.onDidChangeState((state) => this.stateEmitter.fire({ connection: conn, state }));
-    conn.onDidChangeTools(() => this.toolsEmitter.fire(conn));
+    // A replaced connection still reports its own shutdown; only the current one speaks for the name.
+    const current = () => this.connections.get(conn.name) === conn;
+    conn.onDidChangeState((state) => current() && this.stateEmitter.fire({ connection: conn, state }));
+    conn.onDidChangeTools(() => current() && this.toolsEmitter.fire(conn));
     return conn;
   }
 }

@@ -39,7 +39,8 @@ describe('ServerRegistry', () => {
     await registry.update({ servers: [...r.servers, ...parseServers({ good: fx({ env: { X: '1' } }) }).servers], issues: r.issues });
     assert.deepEqual(registry.list().map((c) => c.name), ['good']);
     assert.deepEqual(registry.issues.map((i) => i.server), ['bad', 'good']);
-    assert.match(registry.issues[1]!.message, /duplicate server name/);
+    assert.match(registry.issues[1]!.message, /also defined in/);
+    assert.equal(registry.issues[1]!.severity, 'warning');
     assert.equal(textOf(await registry.get('good')!.callTool('echo', { message: 'x' })), 'Echo: x');
   });
 

@@ -53,6 +53,8 @@ export interface ConfigIssue {
   readonly field?: string;
   readonly message: string;
   readonly source?: ConfigSource;
+  /** 'warning' for notes such as a name overridden by a more specific source; default 'error'. */
+  readonly severity?: 'error' | 'warning';
 }
 
 export interface ParseResult {

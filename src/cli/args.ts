@@ -1,0 +1,215 @@
+// Command-line parsing: node:util parseArgs (options anywhere on the line, repeatable options),
+// then the command's positionals, checked here so commands get a typed, validated request.
+import { parseArgs } from 'node:util';
+import { usageError } from './errors';
+
+export const COMMANDS = ['servers', 'tools', 'call', 'ping', 'doctor'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export type AdHoc =
+  | { readonly kind: 'stdio'; readonly commandLine: string; readonly env: readonly string[]; readonly cwd?: string }
+  | { readonly kind: 'url'; readonly url: string; readonly headers: readonly string[]; readonly transport?: 'http' | 'sse' };
+
+export interface CliArgs {
+  readonly command?: Command;
+  readonly help: boolean;
+  readonly version: boolean;
+  /** Server name (undefined with an ad-hoc server or for `servers`). */
+  readonly server?: string;
+  readonly tool?: string;
+  /** The raw JSON argument of `call` (`-` = read stdin). */
+  readonly json?: string;
+  readonly workspace?: string;
+  readonly config?: string;
+  readonly adHoc?: AdHoc;
+  readonly timeoutMs?: number;
+  readonly jsonOutput: boolean;
+  /** 0 quiet, 1 --verbose (server stderr, connection log), 2 -vv / --trace (JSON-RPC messages). */
+  readonly verbosity: number;
+}
+
+export const USAGE = `Usage: mcp-manager <command> [options]
+
+Commands:
+  servers                        list configured servers and configuration errors
+  tools <server>                 list tools (with --json: full definitions and input schemas)
+  call <server> <tool> [JSON]    call a tool with JSON object arguments ("-" reads them from stdin);
+                                 prints its content, or the raw result with --json
+  ping <server>                  connect and ping
+  doctor <server>                show the resolved launch (command path, cwd, environment with secrets
+                                 masked) or URL, then test the connection
+
+Configuration (default: the current directory as workspace):
+  --workspace DIR                read DIR/.vscode/settings.json ("mcpManager.servers") and DIR/.vscode/mcp.json
+  --config FILE                  read one file: a settings.json, an mcp.json, or a file with "mcpServers"
+                                 (Claude Desktop, Cursor, Cline, .mcp.json)
+
+Ad-hoc server (instead of <server>):
+  --stdio "COMMAND [ARGS]"       run a stdio server (split into words like a shell would, but no shell runs it)
+    --env K=V                    set a variable for it (repeatable); --env K passes K from this shell
+    --cwd DIR                    its working directory (default: the workspace)
+  --url URL                      connect to an HTTP server
+    --header "K: V"              send a header (repeatable)
+    --transport http|sse         default: sse if the URL path ends with /sse, else http (Streamable HTTP)
+
+Options:
+  --timeout MS                   time limit for the handshake and for each request
+  --json                         machine-readable output
+  -v, --verbose                  show the server's stderr and the connection log on stderr (twice: JSON-RPC)
+  --trace                        same as -v -v
+  -h, --help                     show this help
+  --version                      show the version
+
+Exit codes: 0 success, 1 the tool reported an error (isError) or the server answered with an error,
+2 usage or configuration error (unknown server or tool, invalid JSON), 3 could not connect, start,
+complete the handshake, or the request timed out, 130 interrupted.
+Inputs (\${input:ID}) come from the environment variable MCP_INPUT_<ID>, else a prompt in a terminal, else their default.`;
+
+const OPTIONS = {
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean' },
+  workspace: { type: 'string' },
+  config: { type: 'string' },
+  stdio: { type: 'string' },
+  env: { type: 'string', multiple: true },
+  cwd: { type: 'string' },
+  url: { type: 'string' },
+  header: { type: 'string', multiple: true },
+  transport: { type: 'string' },
+  timeout: { type: 'string' },
+  json: { type: 'boolean' },
+  verbose: { type: 'boolean', short: 'v', multiple: true },
+  trace: { type: 'boolean' },
+} as const;
+
+export function parseCli(argv: readonly string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw usageError(`${describeParseArgsError(e)} Run "mcp-manager --help" for usage.`);
+  }
+  const { values: v, positionals } = parsed;
+  const verbosity = v.trace ? 2 : Math.min(v.verbose?.length ?? 0, 2);
+  const base = { help: !!v.help, version: !!v.version, jsonOutput: !!v.json, verbosity };
+  if (v.help || v.version) return base;
+
+  const [commandName, ...rest] = positionals;
+  if (!commandName) throw usageError('missing command: use one of servers, tools, call, ping, doctor. Run "mcp-manager --help" for usage.');
+  if (!(COMMANDS as readonly string[]).includes(commandName)) {
+    throw usageError(`unknown command "${commandName}": use one of ${COMMANDS.join(', ')}. Run "mcp-manager --help" for usage.`);
+  }
+  const command = commandName as Command;
+
+  if (v.stdio !== undefined && v.url !== undefined) throw usageError('--stdio and --url cannot be combined: give one ad-hoc server.');
+  if (v.stdio === undefined && (v.env?.length || v.cwd !== undefined)) throw usageError('--env and --cwd apply to an ad-hoc --stdio server; configure them in the server\'s entry otherwise.');
+  if (v.url === undefined && (v.header?.length || v.transport !== undefined)) throw usageError('--header and --transport apply to an ad-hoc --url server; configure them in the server\'s entry otherwise.');
+  if (v.transport !== undefined && v.transport !== 'http' && v.transport !== 'sse') throw usageError(`--transport must be "http" or "sse", got "${v.transport}".`);
+  if (v.workspace !== undefined && v.config !== undefined) throw usageError('--workspace and --config cannot be combined: give one source of configuration.');
+
+  let adHoc: AdHoc | undefined;
+  if (v.stdio !== undefined) {
+    if (!v.stdio.trim()) throw usageError('--stdio needs a command line, e.g. --stdio "npx -y @modelcontextprotocol/server-everything".');
+    adHoc = { kind: 'stdio', commandLine: v.stdio, env: v.env ?? [], cwd: v.cwd };
+  } else if (v.url !== undefined) {
+    adHoc = { kind: 'url', url: v.url, headers: v.header ?? [], transport: v.transport as 'http' | 'sse' | undefined };
+  }
+  if (adHoc && v.config !== undefined) throw usageError(`--config cannot be combined with --${adHoc.kind}: the ad-hoc server is not read from the file.`);
+  if (adHoc && command === 'servers') throw usageError('"servers" lists configured servers; it takes no --stdio or --url.');
+
+  let timeoutMs: number | undefined;
+  if (v.timeout !== undefined) {
+    timeoutMs = Number(v.timeout);
+    if (!/^\d+$/.test(v.timeout.trim()) || timeoutMs < 1) throw usageError(`--timeout must be a whole number of milliseconds, got "${v.timeout}".`);
+  }
+
+  // Positionals after the command: the server unless ad-hoc, then the command's own.
+  const needsServer = command !== 'servers' && !adHoc;
+  const args = [...rest];
+  const server = needsServer ? args.shift() : undefined;
+  const usage = USAGE_LINES[command].replace('<server>', adHoc ? '' : '<server>').replace(/\s+/g, ' ').trim();
+  if (needsServer && !server) throw usageError(`missing server name. Usage: mcp-manager ${usage} (or use --stdio / --url).`);
+  let tool: string | undefined;
+  let json: string | undefined;
+  if (command === 'call') {
+    tool = args.shift();
+    if (!tool) throw usageError(`missing tool name. Usage: mcp-manager ${usage}`, server);
+    json = args.shift();
+  }
+  if (args.length) throw usageError(`unexpected argument${args.length > 1 ? 's' : ''} ${args.map((a) => JSON.stringify(a)).join(' ')}. Usage: mcp-manager ${usage}`, server);
+
+  return {
+    ...base,
+    command,
+    server,
+    tool,
+    json,
+    workspace: v.workspace,
+    config: v.config,
+    adHoc,
+    timeoutMs,
+  };
+}
+
+const USAGE_LINES: Record<Command, string> = {
+  servers: 'servers',
+  tools: 'tools <server>',
+  call: "call <server> <tool> ['{\"arg\": \"value\"}']",
+  ping: 'ping <server>',
+  doctor: 'doctor <server>',
+};
+
+function describeParseArgsError(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  const msg = err.message ?? String(e);
+  if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const name = /'([^']+)'/.exec(msg)?.[1];
+    return `unknown option ${name ?? msg}.`;
+  }
+  // Node's own messages are clear for missing or ambiguous option values; keep the first sentence.
+  return `${msg.split('. ')[0]!.replace(/\.$/, '')}.`;
+}
+
+/**
+ * Splits a command line like a POSIX shell splits words, without running a shell: whitespace
+ * separates words; '...' is literal; "..." allows \" \\ \$ \` escapes; a backslash outside quotes
+ * escapes the next character (on Windows a backslash is literal unless it escapes a quote, so
+ * paths like C:\tools\server.exe survive). Nothing is expanded ($VAR, ~, globs stay as written).
+ */
+export function splitCommandLine(line: string, platform: NodeJS.Platform = process.platform): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word += c;
+      continue;
+    }
+    if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && i + 1 < line.length && (platform === 'win32' ? line[i + 1] === '"' : '"\\$`'.includes(line[i + 1]!))) word += line[++i];
+      else word += c;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      quote = c;
+      inWord = true;
+    } else if (c === '\\' && i + 1 < line.length && (platform !== 'win32' || line[i + 1] === '"' || line[i + 1] === "'")) {
+      word += line[++i];
+      inWord = true;
+    } else if (/\s/.test(c)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += c;
+      inWord = true;
+    }
+  }
+  if (quote) throw usageError(`unterminated ${quote === '"' ? 'double' : 'single'} quote in --stdio ${JSON.stringify(line)}.`);
+  if (inWord) words.push(word);
+  return words;
+}

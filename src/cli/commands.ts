@@ -1,0 +1,157 @@
+// The CLI's commands. Each returns an exit code or throws (CliError / ServerError); main.ts prints
+// the error line and disposes every connection made through `ctx.open`.
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { isConfigNote } from '../core/config/files';
+import { ServerConnection } from '../core/connection';
+import { ServerError } from '../core/errors';
+import type { CliArgs } from './args';
+import { loadCliConfig, resolveTarget, suggest, type Target } from './config';
+import { EXIT, usageError } from './errors';
+import { cliInputResolver } from './inputs';
+import { stderrLogger } from './logger';
+import { formatCallResult, formatServers, formatTools, json, serversJson } from './output';
+import { runDoctor } from './doctor';
+
+export interface RunContext {
+  readonly args: CliArgs;
+  readonly cwd: string;
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+  /** Aborted on Ctrl+C. */
+  readonly signal: AbortSignal;
+  /** Terminal width when stdout is a terminal. */
+  readonly columns?: number;
+  /** Creates a connection that main.ts disposes before exiting. */
+  readonly open: (target: Target) => ServerConnection;
+  /** Reads all of stdin (for `call ... -`). */
+  readonly readStdin: () => Promise<string>;
+}
+
+export const CLIENT_NAME = 'mcp-manager-cli';
+
+export function createConnection(target: Target, verbosity: number, version: string): ServerConnection {
+  return new ServerConnection(target.definition, {
+    logger: stderrLogger(verbosity, target.definition.name),
+    inputResolver: cliInputResolver(target.inputs),
+    clientInfo: { name: CLIENT_NAME, version },
+    // A CLI should end promptly: a server that ignores stdin closing gets SIGTERM after 1 s.
+    timing: { closeGraceMs: 1000, killGraceMs: 2000 },
+  });
+}
+
+export async function run(ctx: RunContext): Promise<number> {
+  switch (ctx.args.command) {
+    case 'servers':
+      return servers(ctx);
+    case 'tools':
+      return tools(ctx);
+    case 'call':
+      return call(ctx);
+    case 'ping':
+      return ping(ctx);
+    case 'doctor':
+      return runDoctor(ctx);
+    default:
+      throw usageError('missing command.');
+  }
+}
+
+function servers(ctx: RunContext): number {
+  const config = loadCliConfig(ctx.args, ctx.cwd);
+  ctx.out(ctx.args.jsonOutput ? json(serversJson(config.servers, config.issues)) : formatServers(config.servers, config.issues, config.where));
+  return config.issues.some((i) => !isConfigNote(i)) ? EXIT.usage : EXIT.ok;
+}
+
+async function tools(ctx: RunContext): Promise<number> {
+  const conn = ctx.open(resolveTarget(ctx.args, ctx.cwd));
+  await startConnection(conn, ctx.signal);
+  const list = hasTools(conn) ? await conn.listTools({ signal: ctx.signal }) : [];
+  if (ctx.args.jsonOutput) ctx.out(json(list));
+  else ctx.out(hasTools(conn) ? formatTools(list, ctx.columns) : '(this server offers no tools)\n');
+  return EXIT.ok;
+}
+
+async function call(ctx: RunContext): Promise<number> {
+  const { tool } = ctx.args;
+  const target = resolveTarget(ctx.args, ctx.cwd);
+  const name = target.definition.name;
+  // Arguments are checked before anything is started.
+  const args = parseToolArguments(ctx.args.json === '-' ? await ctx.readStdin() : ctx.args.json, tool!, name);
+  const conn = ctx.open(target);
+  await startConnection(conn, ctx.signal);
+  const available: Tool[] = hasTools(conn) ? await conn.listTools({ signal: ctx.signal }) : [];
+  if (!available.some((t) => t.name === tool)) {
+    const hint = suggest(tool!, available.map((t) => t.name));
+    const list = ctx.args.server ? `"mcp-manager tools ${ctx.args.server}"` : `"tools" with the same --${ctx.args.adHoc?.kind}`;
+    const what = available.length ? `${hint ? `Did you mean "${hint}"? ` : ''}Run ${list} to list its ${available.length} tools.` : 'The server offers no tools.';
+    throw usageError(`no tool named "${tool}". ${what}`, name);
+  }
+  // The most common mistake, caught here with a clearer message than most servers give.
+  const required = available.find((t) => t.name === tool)!.inputSchema.required ?? [];
+  const missing = required.filter((k) => !(k in args));
+  if (missing.length) {
+    const see = ctx.args.server ? `"mcp-manager tools ${ctx.args.server} --json"` : `"tools --json" with the same --${ctx.args.adHoc?.kind}`;
+    throw usageError(`missing required argument${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')} for "${tool}". Run ${see} for its input schema.`, name);
+  }
+  const result = await conn.callTool(tool!, args, { signal: ctx.signal });
+  ctx.out(ctx.args.jsonOutput ? json(result) : formatCallResult(result));
+  if (result.isError) {
+    ctx.err(`mcp-manager: ${name}: tool "${tool}" reported an error (isError).\n`);
+    return EXIT.toolError;
+  }
+  return EXIT.ok;
+}
+
+async function ping(ctx: RunContext): Promise<number> {
+  const conn = ctx.open(resolveTarget(ctx.args, ctx.cwd));
+  const t0 = performance.now();
+  await startConnection(conn, ctx.signal);
+  const t1 = performance.now();
+  await conn.ping({ signal: ctx.signal });
+  const t2 = performance.now();
+  const connectMs = Math.round(t1 - t0);
+  const pingMs = Math.round(t2 - t1);
+  const info = conn.info?.serverInfo;
+  if (ctx.args.jsonOutput) ctx.out(json({ server: conn.name, ok: true, connectMs, pingMs, serverInfo: info }));
+  else ctx.out(`${conn.name}: ok, ping ${pingMs} ms (connected in ${connectMs} ms${info ? ` to ${info.name} ${info.version}` : ''})\n`);
+  return EXIT.ok;
+}
+
+/** Parses `call`'s JSON argument: one JSON object (absent = no arguments). */
+export function parseToolArguments(text: string | undefined, tool: string, server: string): Record<string, unknown> {
+  if (text === undefined || text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw usageError(`invalid JSON arguments for "${tool}": ${(e as Error).message}. Pass one JSON object, e.g. '{"name": "value"}' (quoted for your shell).`, server);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw usageError(`arguments for "${tool}" must be a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}. E.g. '{"name": "value"}'.`, server);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Connects now; Ctrl+C stops waiting (main.ts then disposes the connection, which kills the process). */
+export function startConnection(conn: ServerConnection, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(new ServerError(conn.name, 'cancelled', 'cancelled'));
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(new ServerError(conn.name, 'cancelled', 'cancelled while starting'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    conn.start().then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+function hasTools(conn: ServerConnection): boolean {
+  // A server that does not declare the tools capability would answer tools/list with "method not found".
+  return !!conn.info?.capabilities?.tools;
+}

@@ -1,0 +1,122 @@
+// Text formatting for the CLI's commands. Pure functions: (data) -> string, no I/O.
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { isConfigNote } from '../core/config/files';
+import { describeTarget, type ConfigIssue, type ServerDefinition } from '../core/config/types';
+import { describeIssue, sourceLabel } from './config';
+
+/** A tool result as a person reads it: text as is, binary content as one-line notes. */
+export function formatCallResult(result: CallToolResult): string {
+  const lines: string[] = [];
+  let hasText = false;
+  for (const item of result.content ?? []) {
+    switch (item.type) {
+      case 'text':
+        hasText = true;
+        lines.push(item.text);
+        break;
+      case 'image':
+      case 'audio':
+        lines.push(`[${item.type}: ${item.mimeType}, ${formatBytes(base64Bytes(item.data))}]`);
+        break;
+      case 'resource_link':
+        lines.push(`[resource link] ${item.uri}${details(item.mimeType, item.name !== item.uri ? item.name : undefined)}`);
+        break;
+      case 'resource': {
+        const r = item.resource;
+        const size = 'text' in r && typeof r.text === 'string' ? Buffer.byteLength(r.text) : 'blob' in r && typeof r.blob === 'string' ? base64Bytes(r.blob) : undefined;
+        lines.push(`[resource] ${r.uri}${details(r.mimeType, size !== undefined ? formatBytes(size) : undefined)}`);
+        break;
+      }
+      default:
+        lines.push(`[${(item as { type: string }).type} content] ${JSON.stringify(item)}`);
+    }
+  }
+  if (!hasText && result.structuredContent !== undefined) lines.push(JSON.stringify(result.structuredContent, null, 2));
+  if (lines.length === 0) return '';
+  const text = lines.join('\n');
+  return text.endsWith('\n') ? text : `${text}\n`;
+}
+
+function details(...parts: (string | undefined)[]): string {
+  const shown = parts.filter((p): p is string => !!p);
+  return shown.length ? ` (${shown.join(', ')})` : '';
+}
+
+export function base64Bytes(data: string): number {
+  const clean = data.replace(/\s/g, '');
+  const padding = clean.endsWith('==') ? 2 : clean.endsWith('=') ? 1 : 0;
+  return Math.max(0, Math.floor((clean.length * 3) / 4) - padding);
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Tool names aligned, then the first line of each description (cut to `width` when given). */
+export function formatTools(tools: readonly Tool[], width?: number): string {
+  if (tools.length === 0) return '(no tools)\n';
+  const nameWidth = Math.min(Math.max(...tools.map((t) => t.name.length)), 40);
+  return tools
+    .map((t) => {
+      const description = firstLine(t.description ?? t.title ?? '');
+      const line = description ? `${t.name.padEnd(nameWidth)}  ${description}` : t.name;
+      return `${width && line.length > width ? `${line.slice(0, Math.max(width - 1, nameWidth))}…` : line}\n`;
+    })
+    .join('');
+}
+
+function firstLine(text: string): string {
+  return text.trim().split(/\r?\n/)[0]!.trim();
+}
+
+/** Rows of equal-width columns (the last column is not padded). */
+export function table(rows: readonly (readonly string[])[], indent = ''): string {
+  if (rows.length === 0) return '';
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => indent + r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd() + '\n').join('');
+}
+
+export function formatServers(servers: readonly ServerDefinition[], issues: readonly ConfigIssue[], where: string): string {
+  let out = '';
+  if (servers.length) {
+    const rows = [['NAME', 'TRANSPORT', 'SOURCE', 'TARGET']];
+    for (const s of servers) rows.push([s.name + (s.disabled ? ' (disabled)' : ''), s.type, sourceLabel(s.source), describeTarget(s)]);
+    out += table(rows);
+  } else if (!issues.length) {
+    out += `No servers configured in ${where}.\n`;
+  }
+  const errors = issues.filter((i) => !isConfigNote(i));
+  const notes = issues.filter(isConfigNote);
+  if (errors.length) out += `\nConfiguration errors:\n${formatIssues(errors)}`;
+  if (notes.length) out += `\nNotes:\n${formatIssues(notes)}`;
+  return out;
+}
+
+function formatIssues(issues: readonly ConfigIssue[]): string {
+  return table(issues.map((i) => [i.server ?? '(file)', `${describeIssue(i)}  [${sourceLabel(i.source)}]`]), '  ');
+}
+
+export function serversJson(servers: readonly ServerDefinition[], issues: readonly ConfigIssue[]): unknown {
+  return {
+    servers: servers.map((s) => ({
+      name: s.name,
+      type: s.type,
+      target: describeTarget(s),
+      disabled: s.disabled,
+      source: s.source ? { kind: s.source.kind, label: s.source.label, file: s.source.file } : undefined,
+    })),
+    issues: issues.map((i) => ({
+      severity: isConfigNote(i) ? 'warning' : 'error',
+      server: i.server,
+      field: i.field,
+      message: i.message,
+      source: i.source?.file ?? i.source?.label,
+    })),
+  };
+}
+
+export function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}
