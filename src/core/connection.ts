@@ -2,17 +2,20 @@
 // nothing; the first operation connects, and callers that arrive while it is starting share
 // the same attempt (single-flight). See docs/architecture.md.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
   CallToolResultSchema,
+  EmptyResultSchema,
   ErrorCode,
   GetPromptResultSchema,
   ListPromptsResultSchema,
   ListResourcesResultSchema,
   ListResourceTemplatesResultSchema,
-  ListToolsResultSchema,
   LoggingMessageNotificationSchema,
   McpError,
+  PaginatedResultSchema,
   ReadResourceResultSchema,
   ToolListChangedNotificationSchema,
   type CallToolResult,
@@ -21,7 +24,6 @@ import {
   type ListPromptsResult,
   type ListResourcesResult,
   type ListResourceTemplatesResult,
-  type ListToolsResult,
   type Prompt,
   type ReadResourceResult,
   type Resource,
@@ -39,6 +41,9 @@ import { idleState, type ConnectionState } from './state';
 import { createHttpTransport, createStdioTransport, planStdioLaunch, isStdio } from './transport/factory';
 import { LaunchError } from './transport/env';
 import { StdioTransport, TOO_LARGE_ERROR_CODE } from './transport/stdio';
+import { ToolOutputValidators, type ValidatorProviderFactory } from './toolOutput';
+import { sanitizeTools } from './toolSchema';
+import { z } from 'zod';
 
 export interface Timing {
   /** After closing stdin, wait this long before SIGTERM. */
@@ -75,6 +80,22 @@ export interface ConnectionOptions {
   readonly clientInfo?: Implementation;
   /** The editor's environment (allow-list and passEnv are taken from it). */
   readonly parentEnv?: NodeJS.ProcessEnv;
+  /** Makes the JSON-schema validator provider for tool output schemas (default: the SDK's Ajv one). */
+  readonly validatorFactory?: ValidatorProviderFactory;
+  /**
+   * Asked right before a stdio server's process is spawned (after inputs are resolved), with the
+   * configured (unresolved) definition and the resolved command line (secrets masked). Resolving false cancels the start: the state returns
+   * to `stopped` and the operation fails with a `cancelled` ServerError. Hosts use it to confirm
+   * commands a workspace (not the user) configured.
+   */
+  readonly beforeLaunch?: (def: ServerDefinition, launch: LaunchRequest) => Promise<boolean>;
+}
+
+/** What beforeLaunch is shown: the resolved launch, secret values masked. */
+export interface LaunchRequest {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
 }
 
 export interface CallOptions {
@@ -96,12 +117,16 @@ class Session {
   tools?: Tool[];
   toolsLoading?: Promise<Tool[]>;
   closing = false;
+  /** The server forgot this session (HTTP 404 on its id): requests that failed on it are retried. */
+  expired = false;
   closed = false;
   readonly startedAt = Date.now();
 
   constructor(
     readonly client: Client,
     readonly transport: Transport,
+    /** outputSchema validators, compiled on a tool's first call (see toolOutput.ts). */
+    readonly validators: ToolOutputValidators,
   ) {}
 
   get pid(): number | undefined {
@@ -115,7 +140,11 @@ class Session {
 }
 
 const noProgress = () => {};
+/** The SDK's message when maxTotalTimeout is exceeded (reused for ours, so both read the same). */
+const MAX_TOTAL_EXCEEDED = 'Maximum total timeout exceeded';
 const MAX_PAGES = 10_000;
+/** tools/list parsed loosely: each tool is checked on its own (toolSchema.ts), so one bad tool cannot hide the rest. */
+const TolerantToolsResultSchema = PaginatedResultSchema.extend({ tools: z.array(z.unknown()) });
 
 export class ServerConnection {
   private _state: ConnectionState;
@@ -150,9 +179,12 @@ export class ServerConnection {
     this._state = definition.disabled ? { kind: 'disabled' } : idleState;
     // Values of secret-looking env vars and headers never reach the log.
     if (isStdio(definition)) {
-      for (const [k, v] of Object.entries(definition.env)) if (isSecretName(k)) this.masker.add(v);
+      for (const [k, v] of Object.entries(definition.env)) if (isSecretName(k) && !v?.includes('${input:')) this.masker.add(v);
     } else {
-      for (const [k, v] of Object.entries(definition.headers)) if (isSecretName(k)) this.masker.add(v.replace(/^Bearer\s+/i, ''));
+      for (const [k, v] of Object.entries(definition.headers)) {
+        // Unresolved ${input:...} placeholders are not secrets; their values are added once resolved.
+        if (isSecretName(k) && !v.includes('${input:')) this.masker.add(v.replace(/^Bearer\s+/i, ''));
+      }
     }
     this.log = maskingLogger(options.logger ?? { trace() {}, debug() {}, info() {}, warn() {}, error() {} }, this.masker.mask);
   }
@@ -227,7 +259,7 @@ export class ServerConnection {
 
   ping(options: CallOptions = {}): Promise<void> {
     return this.use(async (s) => {
-      await s.client.ping(this.requestOptions(options));
+      await this.request(s, { method: 'ping' }, EmptyResultSchema, options);
     }, options.signal);
   }
 
@@ -236,8 +268,10 @@ export class ServerConnection {
     return this.use((s) => {
       if (s.tools && !options.refresh) return Promise.resolve(s.tools);
       if (s.toolsLoading) return s.toolsLoading;
-      const loading = this.paginate<ListToolsResult, Tool>(s, 'tools/list', ListToolsResultSchema, (r) => r.tools, options).then(
-        (tools) => {
+      const loading = this.paginate<z.output<typeof TolerantToolsResultSchema>, unknown>(s, 'tools/list', TolerantToolsResultSchema, (r) => r.tools, options).then(
+        (raw) => {
+          const { tools, problems } = sanitizeTools(raw);
+          for (const p of problems) this.log.warn(`tools/list: ${p.message}`);
           s.tools = tools;
           s.toolsLoading = undefined;
           return tools;
@@ -254,8 +288,11 @@ export class ServerConnection {
 
   callTool(name: string, args: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<CallToolResult> {
     return this.use(
-      (s) =>
-        s.client.request({ method: 'tools/call', params: { name, arguments: args ?? {} } }, CallToolResultSchema, this.requestOptions(options)) as Promise<CallToolResult>,
+      async (s) => {
+        const result = (await this.request(s, { method: 'tools/call', params: { name, arguments: args ?? {} } }, CallToolResultSchema, options)) as CallToolResult;
+        s.validators.check(s.tools, name, result);
+        return result;
+      },
       options.signal,
       `tools/call "${name}"`,
     );
@@ -270,7 +307,7 @@ export class ServerConnection {
   }
 
   readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
-    return this.use((s) => s.client.request({ method: 'resources/read', params: { uri } }, ReadResourceResultSchema, this.requestOptions(options)), options.signal);
+    return this.use((s) => this.request(s, { method: 'resources/read', params: { uri } }, ReadResourceResultSchema, options), options.signal);
   }
 
   listPrompts(options: CallOptions = {}): Promise<Prompt[]> {
@@ -278,7 +315,7 @@ export class ServerConnection {
   }
 
   getPrompt(name: string, args: Record<string, string> = {}, options: CallOptions = {}): Promise<GetPromptResult> {
-    return this.use((s) => s.client.request({ method: 'prompts/get', params: { name, arguments: args } }, GetPromptResultSchema, this.requestOptions(options)), options.signal);
+    return this.use((s) => this.request(s, { method: 'prompts/get', params: { name, arguments: args } }, GetPromptResultSchema, options), options.signal);
   }
 
   // ---------------------------------------------------------------- internals
@@ -295,6 +332,29 @@ export class ServerConnection {
     };
   }
 
+  /**
+   * One request. The SDK enforces the timeout (reset by progress) and cancels on it, but checks the
+   * maximum total only when progress arrives and then fails the call without telling the server:
+   * the tool would run on. So the maximum total is also a timer here, aborting through the
+   * request's signal, which makes the SDK send notifications/cancelled.
+   */
+  private async request<S extends AnySchema>(s: Session, request: Parameters<Client['request']>[0], schema: S, options: CallOptions): Promise<SchemaOutput<S>> {
+    const maxTotal = Math.max(this.definition.maxTotalTimeoutMs, options.timeoutMs ?? 0);
+    const deadline = new AbortController();
+    const exceeded = () => deadline.abort(new McpError(ErrorCode.RequestTimeout, MAX_TOTAL_EXCEEDED, { maxTotalTimeout: maxTotal }));
+    const timer = setTimeout(exceeded, maxTotal);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+    try {
+      return await s.client.request(request, schema, { ...this.requestOptions(options), signal });
+    } catch (e) {
+      // The SDK's own check won the race: cancel on the server now.
+      if (e instanceof McpError && e.message.includes(MAX_TOTAL_EXCEEDED) && !deadline.signal.aborted) exceeded();
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   private async paginate<R extends { nextCursor?: string }, T>(
     s: Session,
     method: 'tools/list' | 'resources/list' | 'resources/templates/list' | 'prompts/list',
@@ -306,7 +366,7 @@ export class ServerConnection {
     const seen = new Set<string>();
     let cursor: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const result = (await s.client.request({ method, params: cursor ? { cursor } : {} }, schema, this.requestOptions(options))) as unknown as R;
+      const result = (await this.request(s, { method, params: cursor ? { cursor } : {} }, schema, options)) as unknown as R;
       for (const item of items(result)) all.push(item);
       cursor = result.nextCursor;
       if (!cursor) return all;
@@ -327,7 +387,22 @@ export class ServerConnection {
     let session: Session | undefined;
     try {
       session = await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.name);
-      return await fn(session);
+      try {
+        return await fn(session);
+      } catch (e) {
+        if (!(session.expired || sessionExpired(e, session)) || signal?.aborted) throw e;
+        // The server no longer knows our session (it restarted, or the session expired): the spec
+        // says to start a new one. The server rejects every request carrying the old id, so none
+        // was processed and sending it again is safe; once. Requests in flight on the old session
+        // fail when it is closed here and come this way too.
+        if (!session.expired) {
+          session.expired = true;
+          this.log.info(`the server no longer knows session ${(session.transport as StreamableHTTPClientTransport).sessionId} (HTTP 404); starting a new session and retrying`);
+        }
+        await this.dropSession(session);
+        session = await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.name);
+        return await fn(session);
+      }
     } catch (e) {
       throw this.translate(e, session, what, signal);
     } finally {
@@ -341,6 +416,16 @@ export class ServerConnection {
     }
   }
 
+  /** Forgets a session that is no longer usable and closes it (not a failure: no crash, no backoff). */
+  private async dropSession(s: Session): Promise<void> {
+    if (this.session === s) {
+      this.session = undefined;
+      if (this.healthyTimer) clearTimeout(this.healthyTimer);
+    }
+    this.ephemeral.delete(s);
+    await s.close();
+  }
+
   private ensureSession(): Promise<Session> {
     if (this.session && !this.session.closed) return Promise.resolve(this.session);
     if (this.starting) return this.starting;
@@ -349,7 +434,7 @@ export class ServerConnection {
       const s = await this.connectWithPolicy();
       if (gen !== this.generation || this.disposed) {
         await s.close();
-        throw new ServerError(this.name, 'stopped', 'the server was stopped while starting');
+        throw new ServerError(this.name, 'stopped', 'was stopped while it was starting; start it again to use it');
       }
       this.session = s;
       this.toolsEmitter.fire();
@@ -377,14 +462,17 @@ export class ServerConnection {
       throw new ServerError(this.name, 'disabled', 'the server is disabled in its configuration ("disabled": true)');
     }
     if (this.failures >= this.timing.maxFailures) {
-      const last = this._state.kind === 'error' ? ` Last error: ${this._state.message}` : '';
+      const last = this._state.kind === 'error' ? ` Last error: ${this._state.message.replace(`${this.name}: `, '')}` : '';
       throw new ServerError(this.name, 'gaveUp', `failed ${this.failures} times in a row and is not being restarted automatically; restart it to try again.${last}`);
     }
+    const gen = this.generation;
+    const stoppedWhileStarting = () => new ServerError(this.name, 'stopped', 'was stopped while it was starting; start it again to use it');
     if (this.failures > 0) {
       const wait = Math.min(this.timing.backoffBaseMs * 2 ** (this.failures - 1), this.timing.backoffMaxMs) - (Date.now() - this.lastFailureAt);
       if (wait > 0) {
         this.log.info(`waiting ${wait} ms before restarting (failure ${this.failures})`);
         await new Promise((r) => setTimeout(r, wait));
+        if (gen !== this.generation || this.disposed) throw stoppedWhileStarting();
       }
     }
     if (this._state.kind !== 'running') this.setState({ kind: 'starting', since: Date.now() });
@@ -394,6 +482,14 @@ export class ServerConnection {
       this.setState({ kind: 'running', since: s.startedAt, pid: s.pid, serverName: info?.name, serverVersion: info?.version });
       return s;
     } catch (e) {
+      // Declining a prompt (an input, the launch confirmation) is the user's choice, not a failure:
+      // no backoff, no error state.
+      if (e instanceof ServerError && e.kind === 'cancelled') {
+        if (this._state.kind === 'starting') this.setState({ kind: 'stopped' });
+        throw e;
+      }
+      // stop() (or removal) killed the handshake: not the server's failure, whatever it says.
+      if (gen !== this.generation || this.disposed) throw stoppedWhileStarting();
       const err = e instanceof ServerError ? e : new ServerError(this.name, 'handshake', errorMessage(e), { cause: e });
       this.recordFailure(err);
       throw err;
@@ -444,14 +540,19 @@ export class ServerConnection {
         throw e;
       }
       this.masker.addAll(plan.secretValues);
+      if (this.options.beforeLaunch) {
+        const launch = { command: this.masker.mask(plan.command), args: plan.args.map(this.masker.mask), cwd: plan.cwd };
+        if (!(await this.options.beforeLaunch(this.definition, launch))) throw new ServerError(this.name, 'cancelled', 'was not started: running its command was not allowed');
+      }
       this.log.info(`starting: ${[plan.command, ...plan.args].join(' ')}${plan.cwd ? ` (cwd ${plan.cwd})` : ''}`);
       transport = createStdioTransport(def, plan, this.log, this.timing);
     } else {
       this.log.info(`connecting to ${def.url} (${def.type === 'sse' ? 'SSE' : 'Streamable HTTP'})`);
       transport = createHttpTransport(def);
     }
-    const client = new Client(this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' }, { capabilities: {} });
-    const session = new Session(client, transport);
+    const validators = new ToolOutputValidators(this.options.validatorFactory);
+    const client = new Client(this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' }, { capabilities: {}, jsonSchemaValidator: validators.lazyProvider });
+    const session = new Session(client, transport, validators);
     client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       session.tools = undefined;
       if (session === this.session) {
@@ -473,7 +574,16 @@ export class ServerConnection {
     try {
       const timedOut = new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new ServerError(this.name, 'handshake', `did not complete the MCP handshake within ${timeoutMs} ms (startupTimeoutMs); the process was stopped. Check the logs, or raise startupTimeoutMs if it is just slow.`)),
+          () =>
+            reject(
+              new ServerError(
+                this.name,
+                'handshake',
+                isStdio(def)
+                  ? `did not complete the MCP handshake within ${timeoutMs} ms (startupTimeoutMs); the process was stopped. Check the logs, or raise startupTimeoutMs if it is just slow.`
+                  : `${def.url} did not answer the MCP handshake within ${timeoutMs} ms (startupTimeoutMs); the connection was closed. Check that the URL serves MCP and the server is healthy, or raise startupTimeoutMs if it is just slow.`,
+              ),
+            ),
           timeoutMs,
         );
       });
@@ -491,7 +601,8 @@ export class ServerConnection {
 
   private startupError(e: unknown, transport: Transport): ServerError {
     const stdio = transport instanceof StdioTransport ? transport : undefined;
-    const stderrTail = stdio?.stderrTail();
+    // Masked: error messages quote stderr, and a server may print its token there.
+    const stderrTail = stdio?.stderrTail().map(this.masker.mask);
     const exit = stdio?.exit;
     if (e instanceof ServerError) return new ServerError(this.name, e.kind, e.message.replace(`${this.name}: `, ''), { stderrTail, field: e.field });
     const msg = errorMessage(e);
@@ -500,11 +611,21 @@ export class ServerConnection {
     }
     if (exit) {
       const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-      const last = stderrTail?.length ? `: ${stderrTail[stderrTail.length - 1]}` : '';
-      return new ServerError(this.name, 'handshake', `${how} during startup${last}`, { stderrTail, exitCode: exit.code, cause: e });
+      const cause = causeLine(stderrTail ?? []);
+      const next = 'Check the command, args and env in its configuration (its log has the full output), then start it again.';
+      return new ServerError(this.name, 'handshake', `${how} during startup${cause ? `: ${cause}` : ' without writing anything to stderr'}. ${next}`, { stderrTail, exitCode: exit.code, cause: e });
     }
-    if (/ECONNREFUSED|fetch failed/i.test(msg) || /ECONNREFUSED/.test(String((e as { cause?: unknown })?.cause))) {
+    const http = httpFailure(e, this.definition);
+    if (http) return new ServerError(this.name, 'handshake', http, { cause: e });
+    const net = networkCode(e);
+    if (net === 'ECONNREFUSED') {
       return new ServerError(this.name, 'handshake', `cannot connect to ${describeTarget(this.definition)}: connection refused. Is the server running?`, { cause: e });
+    }
+    if (net === 'ENOTFOUND' || net === 'EAI_AGAIN') {
+      return new ServerError(this.name, 'handshake', `cannot connect to ${describeTarget(this.definition)}: host not found (${net}). Check the URL.`, { cause: e });
+    }
+    if (net || /fetch failed/i.test(msg)) {
+      return new ServerError(this.name, 'handshake', `cannot connect to ${describeTarget(this.definition)}: ${msg}. Check the URL and that the server is reachable.`, { cause: e });
     }
     return new ServerError(this.name, 'handshake', `handshake failed: ${msg}`, { stderrTail, cause: e });
   }
@@ -516,7 +637,7 @@ export class ServerConnection {
     const exit = stdio?.exit;
     const how = exit ? (exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`) : 'closed the connection';
     const err = new ServerError(this.name, 'crash', `${how} unexpectedly; the next operation restarts it`, {
-      stderrTail: stdio?.stderrTail(),
+      stderrTail: stdio?.stderrTail().map(this.masker.mask),
       exitCode: exit?.code,
     });
     if (s === this.session) {
@@ -536,16 +657,23 @@ export class ServerConnection {
       const stdio = s.transport instanceof StdioTransport ? s.transport : undefined;
       const exit = stdio?.exit;
       const how = exit ? (exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`) : 'closed the connection';
-      return new ServerError(this.name, 'crash', `${how} during ${what}; the next operation restarts it`, { stderrTail: stdio?.stderrTail(), exitCode: exit?.code, cause: e });
+      return new ServerError(this.name, 'crash', `${how} during ${what}; the next operation restarts it`, { stderrTail: stdio?.stderrTail().map(this.masker.mask), exitCode: exit?.code, cause: e });
     }
     if (e instanceof McpError) {
+      if (e.code === ErrorCode.RequestTimeout && e.message.includes(MAX_TOTAL_EXCEEDED)) {
+        const max = (e.data as { maxTotalTimeout?: number } | undefined)?.maxTotalTimeout;
+        return new ServerError(this.name, 'timeout', `${what} exceeded the maximum total time${max ? ` of ${max} ms` : ''} (maxTotalTimeoutMs) although the server kept reporting progress; it was cancelled on the server. Raise maxTotalTimeoutMs if it needs longer.`, { cause: e, code: e.code });
+      }
       if (e.code === ErrorCode.RequestTimeout) {
-        return new ServerError(this.name, 'timeout', `${what} timed out (${e.message.replace(/^MCP error -?\d+: /, '')}); it was cancelled on the server. Raise requestTimeoutMs if it needs longer.`, { cause: e, code: e.code });
+        const after = (e.data as { timeout?: number } | undefined)?.timeout;
+        return new ServerError(this.name, 'timeout', `${what} timed out${after ? ` after ${after} ms without an answer` : ` (${e.message.replace(/^MCP error -?\d+: /, '')})`} (requestTimeoutMs); it was cancelled on the server. Raise requestTimeoutMs if it needs longer.`, { cause: e, code: e.code });
       }
       if (e.code === TOO_LARGE_ERROR_CODE) return new ServerError(this.name, 'tooLarge', e.message.replace(/^MCP error -?\d+: /, ''), { cause: e, code: e.code });
       if (e.code === ErrorCode.ConnectionClosed) return new ServerError(this.name, 'crash', `connection closed during ${what}`, { cause: e, code: e.code });
       return new ServerError(this.name, 'protocol', `${what} failed: ${e.message.replace(/^MCP error -?\d+: /, '')}`, { cause: e, code: e.code });
     }
+    const http = httpFailure(e, this.definition);
+    if (http) return new ServerError(this.name, 'protocol', `${what} failed: ${http}`, { cause: e });
     return new ServerError(this.name, 'protocol', `${what} failed: ${errorMessage(e)}`, { cause: e });
   }
 
@@ -573,6 +701,57 @@ export class ServerConnection {
     this._state = state;
     this.stateEmitter.fire(state);
   }
+}
+
+/**
+ * The line of a failed start's stderr that says why: an `...Error: ...` line (Node, Python), else
+ * one with a telling word, else the last. Node prints its version last, Python its traceback first.
+ */
+function causeLine(tail: readonly string[]): string | undefined {
+  const lines = tail.map((l) => l.trim()).filter((l) => l && !/^at |^File "|^\^+$/.test(l));
+  return (
+    lines.find((l) => /^([\w.]*(Error|Exception))(\s*\[[\w-]+\])?:/.test(l)) ??
+    lines.find((l) => /\b(error|cannot|can't|not found|no such|missing|fatal|denied|refused|invalid|failed|panic)\b/i.test(l)) ??
+    lines[lines.length - 1]
+  );
+}
+
+/** The errno-style code of a network failure anywhere in the error's message or cause chain. */
+function networkCode(e: unknown): string | undefined {
+  for (let x: unknown = e, i = 0; x && i < 5; x = (x as { cause?: unknown }).cause, i++) {
+    const code = (x as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    const m = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNABORTED|EPIPE)\b/.exec(errorMessage(x));
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** Explains an HTTP-level failure (status, or a body that is not MCP) with the next step; undefined for others. */
+function httpFailure(e: unknown, def: ServerDefinition): string | undefined {
+  if (def.type === 'stdio' || !(e instanceof Error)) return undefined;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'number' || !/^(Streamable HTTP|SSE) error/.test(e.message)) return undefined;
+  const url = def.url;
+  const contentType = /Unexpected content type: (.*)$/.exec(e.message)?.[1];
+  if (code === -1 && contentType !== undefined) {
+    return `${url} answered with ${contentType || 'no content type'} instead of MCP (application/json or text/event-stream), so it is not an MCP endpoint. Check the URL.`;
+  }
+  const status = code > 0 ? code : Number(/\((?:HTTP )?(\d{3})\)/.exec(e.message)?.[1] ?? 0);
+  if (!status) return undefined;
+  const raw = e.message.replace(/^(Streamable HTTP|SSE) error: (Error POSTing to endpoint|Failed to open SSE stream|Non-200 status code)( \(HTTP \d+\)| \(\d+\))?:? ?/, '');
+  const text = raw.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  const body = text ? ` (${text.length > 200 ? `${text.slice(0, 200)}…` : text})` : '';
+  if (status === 401 || status === 403) return `${url} refused access: HTTP ${status}${body}. Check the credentials in its "headers" (e.g. Authorization).`;
+  if (status === 404) return `HTTP 404 from ${url}${body}: nothing serves MCP there. Check the URL (Streamable HTTP endpoints are often /mcp, SSE ones /sse).`;
+  if (status === 405) return `HTTP 405 from ${url}${body}: the server does not take this request there. Check the URL and "type" (${def.type === 'http' ? 'an older server may need "sse"' : 'a newer server may need "http"'}).`;
+  if (status >= 500) return `HTTP ${status} from ${url}${body}: the server is up but failing. Check the server's own logs, then try again.`;
+  return `HTTP ${status} from ${url}${body}. Check the URL and the server.`;
+}
+
+/** A Streamable HTTP server answered 404 to a request carrying our session id: it forgot the session. */
+function sessionExpired(e: unknown, s: Session): boolean {
+  return e instanceof StreamableHTTPError && e.code === 404 && s.transport instanceof StreamableHTTPClientTransport && s.transport.sessionId !== undefined;
 }
 
 function describeServer(client: Client): string {

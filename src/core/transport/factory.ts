@@ -6,6 +6,8 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { HttpDefinition, ServerDefinition, StdioDefinition } from '../config/types';
 import type { Logger } from '../logger';
 import { buildEnv, resolveCommand, validateCwd } from './env';
+import { createKeepAliveFetch, type KeepAliveFetch } from './http';
+import { guardResponseStreams } from './streamGuard';
 import { StdioTransport } from './stdio';
 
 export interface TransportTiming {
@@ -50,15 +52,42 @@ export function createStdioTransport(
 
 export function createHttpTransport(def: HttpDefinition): Transport {
   const url = new URL(def.url);
+  // The SDK adds requestInit's headers to every request, the SSE GET stream included.
   const requestInit: RequestInit = { headers: { ...def.headers } };
-  if (def.type === 'sse') {
-    return new SSEClientTransport(url, {
-      requestInit,
-      // The GET event stream needs the headers too (Authorization, API keys).
-      eventSourceInit: { fetch: (u, init) => fetch(u, { ...init, headers: { ...(init?.headers as Record<string, string>), ...def.headers } }) },
-    });
+  // Keep-alive sockets, and abort listeners that do not pile up on the transport's shared
+  // signal (see http.ts and docs/performance.md). Its sockets close with the transport.
+  const fetch = createKeepAliveFetch();
+  return def.type === 'sse'
+    ? new KeepAliveSSETransport(url, { requestInit, fetch }, fetch)
+    : new KeepAliveStreamableHTTPTransport(url, { requestInit, fetch: guardResponseStreams(fetch) }, fetch);
+}
+
+class KeepAliveStreamableHTTPTransport extends StreamableHTTPClientTransport {
+  constructor(url: URL, opts: ConstructorParameters<typeof StreamableHTTPClientTransport>[1], private readonly keepAlive: KeepAliveFetch) {
+    super(url, opts);
   }
-  return new StreamableHTTPClientTransport(url, { requestInit });
+
+  override async close(): Promise<void> {
+    try {
+      await super.close();
+    } finally {
+      this.keepAlive.destroy();
+    }
+  }
+}
+
+class KeepAliveSSETransport extends SSEClientTransport {
+  constructor(url: URL, opts: ConstructorParameters<typeof SSEClientTransport>[1], private readonly keepAlive: KeepAliveFetch) {
+    super(url, opts);
+  }
+
+  override async close(): Promise<void> {
+    try {
+      await super.close();
+    } finally {
+      this.keepAlive.destroy();
+    }
+  }
 }
 
 export function isStdio(def: ServerDefinition): def is StdioDefinition {
