@@ -1,0 +1,129 @@
+// The webview panel for arguments that a chain of inputs handles badly (nested objects, many
+// fields, $ref/oneOf) and the JSON editor for schemas no form can represent. The page only renders
+// and collects; parsing and validation (toolArgs.ts, ajv) run here, in the extension host.
+import * as vscode from 'vscode';
+import { argsToForm, defaultArgs, formToArgs, issuesByField, type RawValues } from './formValues';
+import { isObject, type FieldSpec } from './toolArgs';
+import { formatIssues, schemaProblem, validateValue, type SchemaIssue } from './validator';
+import { createNonce, renderFormHtml, toWebFields, type FormState } from './webviewHtml';
+
+export interface FormRequest {
+  readonly server: string;
+  readonly tool: string;
+  readonly description?: string;
+  readonly inputSchema: unknown;
+  /** Fields to show; empty or absent = JSON editor only. */
+  readonly fields?: readonly FieldSpec[];
+  /** Why only the JSON editor is offered (shown above it). */
+  readonly jsonReason?: string;
+  /** Arguments to start with (edit and rerun, or what the prompt chain collected). */
+  readonly prefill?: Record<string, unknown>;
+  /** Problems to show right away (e.g. the prompt chain's result did not validate). */
+  readonly issues?: readonly SchemaIssue[];
+}
+
+type FromPage =
+  | { type: 'validate' | 'submit'; seq?: number; mode: 'form' | 'json'; raw?: RawValues; json?: string }
+  | { type: 'switch'; seq?: number; to: 'form' | 'json'; mode: 'form' | 'json'; raw?: RawValues; json?: string }
+  | { type: 'cancel' };
+
+interface Evaluation {
+  readonly args?: Record<string, unknown>;
+  readonly errors: Record<string, string>;
+}
+
+/** Opens the form; resolves with the arguments on submit, undefined when cancelled or closed. */
+export function openArgumentForm(req: FormRequest): Promise<Record<string, unknown> | undefined> {
+  const fields = req.fields ?? [];
+  const jsonOnly = fields.length === 0;
+  const initial = req.prefill ?? defaultArgs(fields);
+  const { raw, unrepresented } = argsToForm(fields, initial);
+  const notes: string[] = [];
+  if (jsonOnly) notes.push(`Arguments are edited as JSON${req.jsonReason ? `: ${req.jsonReason}` : ''}.`);
+  else if (unrepresented.length) notes.push(`Showing JSON because the form cannot show ${unrepresented.join(', ')}.`);
+  const problem = schemaProblem(req.inputSchema);
+  if (problem) notes.push(`The input schema cannot be used for checking (${problem}); the arguments are sent unchecked.`);
+  const mode = jsonOnly || unrepresented.length ? 'json' : 'form';
+  const errors = req.issues?.length ? (mode === 'json' ? { '': formatIssues(req.issues) } : issuesByField(fields, req.issues)) : undefined;
+
+  const state: FormState = {
+    tool: req.tool,
+    server: req.server,
+    mode,
+    jsonOnly,
+    note: notes.join('\n') || undefined,
+    fields: toWebFields(fields),
+    raw,
+    json: JSON.stringify(initial, null, 2),
+    errors,
+  };
+
+  const panel = vscode.window.createWebviewPanel(
+    'mcpManager.toolArguments',
+    `Call ${req.tool} (${req.server})`,
+    { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
+    // The form keeps its state while its tab is hidden; it is short-lived, so the memory is fine.
+    { enableScripts: true, enableCommandUris: false, localResourceRoots: [], retainContextWhenHidden: true },
+  );
+  panel.webview.html = renderFormHtml({ nonce: createNonce(), state, schema: req.inputSchema, description: req.description });
+
+  const evaluate = (m: { mode: 'form' | 'json'; raw?: RawValues; json?: string }): Evaluation => {
+    if (m.mode === 'json') {
+      let value: unknown;
+      try {
+        value = JSON.parse(m.json ?? '');
+      } catch (e) {
+        return { errors: { '': `Invalid JSON: ${e instanceof Error ? e.message : String(e)}` } };
+      }
+      if (!isObject(value)) return { errors: { '': 'The arguments must be a JSON object ({ ... }).' } };
+      const issues = validateValue(req.inputSchema, value);
+      return { args: value as Record<string, unknown>, errors: issues.length ? { '': formatIssues(issues) } : {} };
+    }
+    const built = formToArgs(fields, isObject(m.raw) ? (m.raw as RawValues) : {});
+    const issues = validateValue(req.inputSchema, built.args);
+    return { args: built.args, errors: { ...issuesByField(fields, issues), ...built.errors } };
+  };
+
+  return new Promise((resolve) => {
+    let settled = false;
+    const finish = (args: Record<string, unknown> | undefined) => {
+      if (settled) return;
+      settled = true;
+      sub.dispose();
+      disposeSub.dispose();
+      panel.dispose();
+      resolve(args);
+    };
+    const post = (msg: unknown) => void panel.webview.postMessage(msg);
+    const sub = panel.webview.onDidReceiveMessage((msg: FromPage) => {
+      if (!isObject(msg) || typeof msg.type !== 'string') return;
+      if (msg.type === 'cancel') return finish(undefined);
+      if (msg.mode !== 'form' && msg.mode !== 'json') return;
+      const ev = evaluate(msg);
+      const ok = ev.args !== undefined && Object.keys(ev.errors).length === 0;
+      if (msg.type === 'validate') return post({ type: 'errors', seq: msg.seq, errors: ev.errors });
+      if (msg.type === 'submit') {
+        if (ok) return finish(ev.args);
+        return post({ type: 'errors', seq: msg.seq, errors: ev.errors, focus: true });
+      }
+      if (msg.type === 'switch') {
+        if (msg.to === 'json') {
+          // Values that do not parse would be lost in the switch: fix them first.
+          const parseErrors = msg.mode === 'form' ? formToArgs(fields, (msg.raw ?? {}) as RawValues).errors : {};
+          if (Object.keys(parseErrors).length) return post({ type: 'errors', seq: msg.seq, errors: parseErrors, focus: true });
+          post({ type: 'note', text: '' });
+          return post({ type: 'setJson', json: JSON.stringify(ev.args ?? {}, null, 2) });
+        }
+        if (!ev.args) return post({ type: 'errors', seq: msg.seq, errors: ev.errors, focus: true });
+        const back = argsToForm(fields, ev.args);
+        if (back.unrepresented.length) {
+          return post({ type: 'note', text: `Staying in JSON: the form cannot show ${back.unrepresented.join(', ')}.` });
+        }
+        post({ type: 'note', text: '' });
+        return post({ type: 'setForm', raw: back.raw });
+      }
+      return undefined;
+    });
+    const disposeSub = panel.onDidDispose(() => finish(undefined));
+  });
+}

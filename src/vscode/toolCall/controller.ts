@@ -1,0 +1,297 @@
+// The tool-call flow behind the three commands: pick a tool, collect arguments, call it under a
+// cancellable progress notification, record it, show the result or the failure.
+import * as vscode from 'vscode';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerConnection } from '../../core/connection';
+import type { ServerRegistry } from '../../core/registry';
+import { ServerError, errorMessage } from '../../core/errors';
+import { openArgumentForm } from './argumentForm';
+import { promptArguments } from './argumentPrompts';
+import { runToolCall, type CallOutcome } from './callRunner';
+import { CallHistory, formatDuration, newCallId, type HistoryEntry } from './history';
+import { pickHistoryEntry } from './historyPicker';
+import { showCallFailure, showToolError, showUnexpected } from './messages';
+import { errorText, renderResult } from './resultFormat';
+import { ResultView } from './resultView';
+import { planArguments, isObject } from './toolArgs';
+import { pickTool } from './toolPicker';
+import type { CallToolRequest, ServerLogsLike } from './types';
+import { validateValue } from './validator';
+
+export interface ToolCallDeps {
+  readonly context: vscode.ExtensionContext;
+  readonly registry: ServerRegistry;
+  readonly logs: ServerLogsLike;
+}
+
+type Cancel = Pick<CallToolRequest, 'signal' | 'token'>;
+
+interface ExecuteRequest extends Cancel {
+  readonly conn: ServerConnection;
+  readonly toolName: string;
+  readonly tool?: Tool;
+  readonly args: Record<string, unknown>;
+  readonly show?: boolean;
+}
+
+/** Reads the command argument: nothing (palette), a tree node, or a programmatic request. */
+export function parseRequest(arg: unknown): Partial<CallToolRequest> {
+  if (!isObject(arg)) return {};
+  const r: { -readonly [K in keyof CallToolRequest]?: CallToolRequest[K] } = {};
+  if (typeof arg.serverName === 'string') r.serverName = arg.serverName;
+  if (typeof arg.toolName === 'string') r.toolName = arg.toolName;
+  if (isObject(arg.args)) r.args = arg.args as Record<string, unknown>;
+  if (typeof AbortSignal !== 'undefined' && arg.signal instanceof AbortSignal) r.signal = arg.signal;
+  const token = arg.token;
+  if (isObject(token) && typeof token.isCancellationRequested === 'boolean' && typeof token.onCancellationRequested === 'function') r.token = token as unknown as CallToolRequest['token'];
+  if (arg.show === false) r.show = false;
+  return r;
+}
+
+export class ToolCallController implements vscode.Disposable {
+  readonly history: CallHistory;
+  readonly results: ResultView;
+
+  constructor(private readonly deps: ToolCallDeps) {
+    this.history = new CallHistory(deps.context.workspaceState);
+    this.results = new ResultView(deps.registry);
+  }
+
+  dispose(): void {
+    this.results.dispose();
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  /** mcpManager.callTool: returns the result, or undefined when cancelled or failed. */
+  async callTool(arg?: unknown): Promise<CallToolResult | undefined> {
+    const req = parseRequest(arg);
+    try {
+      const registry = this.deps.registry;
+      if (registry.list().length === 0) {
+        void vscode.window.showWarningMessage('No MCP servers are configured.', 'Add Server', 'Open Settings').then((a) => {
+          if (a === 'Add Server') void vscode.commands.executeCommand('mcpManager.addServer');
+          if (a === 'Open Settings') void vscode.commands.executeCommand('mcpManager.openSettings');
+        });
+        return undefined;
+      }
+      let conn = req.serverName !== undefined ? registry.get(req.serverName) : undefined;
+      if (req.serverName !== undefined && !conn) {
+        void vscode.window.showErrorMessage(`No MCP server named "${req.serverName}" is configured.`);
+        return undefined;
+      }
+      // Arguments given: no UI at all (the tool's schema is not even needed to send them).
+      if (conn && req.toolName && req.args) {
+        return await this.execute({ ...req, conn, toolName: req.toolName, tool: conn.cachedTools?.find((t) => t.name === req.toolName), args: req.args });
+      }
+      let tool: Tool | undefined;
+      if (conn && req.toolName) {
+        tool = await this.findTool(conn, req.toolName);
+      } else {
+        const picked = await pickTool(registry, this.deps.logs, { serverName: req.serverName });
+        if (picked) ({ connection: conn, tool } = picked);
+      }
+      if (!conn || !tool) return undefined;
+      const args = req.args ?? (await this.collectArguments(conn.name, tool));
+      if (!args) return undefined;
+      return await this.execute({ ...req, conn, toolName: tool.name, tool, args });
+    } catch (e) {
+      showUnexpected('Call Tool', e, req.serverName, this.deps.logs);
+      return undefined;
+    }
+  }
+
+  /** mcpManager.rerunLastToolCall */
+  async rerunLast(arg?: unknown): Promise<CallToolResult | undefined> {
+    const last = this.history.last();
+    if (!last) {
+      void vscode.window.showInformationMessage('No tool calls yet in this workspace. Use "MCP: Call Tool..." first.');
+      return undefined;
+    }
+    return this.rerun(last, false, parseRequest(arg));
+  }
+
+  /**
+   * mcpManager.showCallHistory: pick a past call to rerun (Enter) or edit and rerun (pencil).
+   * `{ entryId, edit? }` skips the pick (tests, e2e).
+   */
+  async showHistory(arg?: unknown): Promise<CallToolResult | undefined> {
+    try {
+      if (isObject(arg) && typeof arg.entryId === 'string') {
+        const entry = this.history.get(arg.entryId);
+        if (!entry) {
+          void vscode.window.showErrorMessage('That tool call is no longer in the history.');
+          return undefined;
+        }
+        return await this.rerun(entry, arg.edit === true, parseRequest(arg));
+      }
+      const choice = await pickHistoryEntry(this.history);
+      return choice ? await this.rerun(choice.entry, choice.edit, {}) : undefined;
+    } catch (e) {
+      showUnexpected('Show Tool Call History', e, undefined, this.deps.logs);
+      return undefined;
+    }
+  }
+
+  // ------------------------------------------------------------------ steps
+
+  private async rerun(entry: HistoryEntry, edit: boolean, req: Partial<CallToolRequest>): Promise<CallToolResult | undefined> {
+    const conn = this.deps.registry.get(entry.server);
+    if (!conn) {
+      void vscode.window.showErrorMessage(`MCP server "${entry.server}" is no longer configured; cannot rerun "${entry.tool}".`);
+      return undefined;
+    }
+    try {
+      let args = entry.args;
+      let tool = conn.cachedTools?.find((t) => t.name === entry.tool);
+      if (edit || !args) {
+        if (!args && !edit) void vscode.window.showInformationMessage(`The arguments of that "${entry.tool}" call were too large to keep; enter them again.`);
+        tool = await this.findTool(conn, entry.tool);
+        if (!tool) return undefined;
+        args = await this.collectArguments(conn.name, tool, entry.args ?? {});
+        if (!args) return undefined;
+      }
+      return await this.execute({ ...req, conn, toolName: entry.tool, tool, args });
+    } catch (e) {
+      showUnexpected(`Rerunning "${entry.tool}"`, e, entry.server, this.deps.logs);
+      return undefined;
+    }
+  }
+
+  /** The tool's definition, listing (and so starting) the server if needed. */
+  private async findTool(conn: ServerConnection, name: string): Promise<Tool | undefined> {
+    const cached = conn.cachedTools?.find((t) => t.name === name);
+    if (cached) return cached;
+    let tools: Tool[];
+    try {
+      tools = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `MCP: ${conn.state.kind === 'running' ? 'listing tools of' : 'starting'} ${conn.name}…`, cancellable: true },
+        (_progress, token) => {
+          const ac = new AbortController();
+          const sub = token.onCancellationRequested(() => ac.abort());
+          return conn.listTools({ signal: ac.signal }).finally(() => sub.dispose());
+        },
+      );
+    } catch (e) {
+      if (!(e instanceof ServerError && e.kind === 'cancelled')) showCallFailure(e, conn.name, name, this.deps.logs);
+      return undefined;
+    }
+    const tool = tools.find((t) => t.name === name);
+    if (!tool) {
+      void vscode.window.showErrorMessage(`MCP server "${conn.name}" has no tool named "${name}" (it offers ${tools.length} tools).`);
+    }
+    return tool;
+  }
+
+  /** Asks for arguments the way the schema suits (see toolArgs.planArguments); undefined = cancelled. */
+  async collectArguments(server: string, tool: Tool, prefill?: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+    const plan = planArguments(tool.inputSchema);
+    const form = (fields: Parameters<typeof openArgumentForm>[0]['fields'], extra: { prefill?: Record<string, unknown>; jsonReason?: string; issues?: ReturnType<typeof validateValue> } = {}) =>
+      openArgumentForm({ server, tool: tool.name, description: typeof tool.description === 'string' ? tool.description : undefined, inputSchema: tool.inputSchema, fields, prefill, ...extra });
+    switch (plan.kind) {
+      case 'none':
+        return prefill && Object.keys(prefill).length ? form([], { jsonReason: 'the tool declares no arguments' }) : {};
+      case 'json':
+        return form([], { jsonReason: plan.reason });
+      case 'form':
+        return form(plan.fields);
+      case 'prompts': {
+        // Previous arguments the chain cannot show (extra keys) go to the form, so none is lost.
+        if (prefill && Object.keys(prefill).some((k) => !plan.fields.some((f) => f.name === k))) return form(plan.fields);
+        const r = await promptArguments(tool.name, plan.fields, prefill);
+        if (r.kind === 'cancel') return undefined;
+        if (r.kind === 'form') return form(plan.fields, { prefill: r.args });
+        const issues = validateValue(tool.inputSchema, r.args);
+        return issues.length ? form(plan.fields, { prefill: r.args, issues }) : r.args;
+      }
+    }
+  }
+
+  /** Calls the tool under a cancellable notification, records it, and shows the outcome. */
+  async execute(req: ExecuteRequest): Promise<CallToolResult | undefined> {
+    const { conn, toolName, args } = req;
+    const callId = newCallId();
+    const outcome = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `MCP: ${toolName} (${conn.name})`, cancellable: true },
+      (progress, token) => this.runWithProgress(req, progress, token),
+    );
+    const server = conn.name;
+    const log = this.deps.logs.loggerFor(server);
+    let outputSchema = req.tool?.outputSchema;
+    if (outcome.result?.structuredContent !== undefined && !req.tool) {
+      // Rerun / programmatic call: the schema is only needed to show structured content.
+      outputSchema = (conn.cachedTools ?? (await conn.listTools().catch(() => [] as Tool[]))).find((t) => t.name === toolName)?.outputSchema;
+    }
+    const rendered = outcome.result ? renderResult(outcome.result, { server, tool: toolName, outputSchema, durationMs: outcome.durationMs }) : undefined;
+    const failure = outcome.error !== undefined ? conn.masker.mask(outcome.error instanceof ServerError ? outcome.error.detail : errorMessage(outcome.error)) : undefined;
+    await this.history.add({
+      id: callId,
+      server,
+      tool: toolName,
+      args,
+      startedAt: outcome.startedAt,
+      durationMs: outcome.durationMs,
+      status: outcome.status,
+      summary: rendered?.summary ?? failure,
+    });
+    log.info(`tools/call "${toolName}": ${outcome.status} in ${formatDuration(outcome.durationMs)}${rendered ? ` (${rendered.bytes} bytes)` : ''}`);
+
+    switch (outcome.status) {
+      case 'ok':
+        this.results.store(callId, server, toolName, rendered!);
+        if (req.show !== false) await this.results.open(callId);
+        return outcome.result;
+      case 'isError':
+        this.results.store(callId, server, toolName, rendered!);
+        log.warn(`tools/call "${toolName}" returned isError: ${conn.masker.mask(errorText(outcome.result!, 2000))}`);
+        showToolError(server, toolName, errorText(outcome.result!), this.deps.logs, () => this.results.open(callId));
+        return outcome.result;
+      case 'cancelled':
+        vscode.window.setStatusBarMessage(`MCP: "${toolName}" cancelled after ${formatDuration(outcome.durationMs)}`, 5000);
+        return undefined;
+      case 'error':
+        log.error(failure ?? 'unknown error');
+        showCallFailure(outcome.error, server, toolName, this.deps.logs);
+        return undefined;
+    }
+  }
+
+  private async runWithProgress(req: ExecuteRequest, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<CallOutcome> {
+    const { conn, toolName, args } = req;
+    const ac = new AbortController();
+    const abort = () => ac.abort();
+    const subs: { dispose(): unknown }[] = [token.onCancellationRequested(abort)];
+    if (req.token) {
+      if (req.token.isCancellationRequested) abort();
+      subs.push(req.token.onCancellationRequested(abort));
+    }
+    if (req.signal) {
+      if (req.signal.aborted) abort();
+      req.signal.addEventListener('abort', abort, { once: true });
+      subs.push({ dispose: () => req.signal?.removeEventListener('abort', abort) });
+    }
+    if (conn.state.kind !== 'running') {
+      progress.report({ message: 'starting the server…' });
+      subs.push(conn.onDidChangeState((s) => s.kind === 'running' && progress.report({ message: 'running…' })));
+    }
+    let reported = 0;
+    try {
+      return await runToolCall(conn, toolName, args, {
+        signal: ac.signal,
+        onProgress: (p) => {
+          let increment: number | undefined;
+          if (p.total && p.total > 0) {
+            const pct = Math.min(100, (p.progress / p.total) * 100);
+            if (pct > reported) {
+              increment = pct - reported;
+              reported = pct;
+            }
+          }
+          progress.report({ message: p.message ?? (p.total ? `${p.progress} / ${p.total}` : String(p.progress)), increment });
+        },
+      });
+    } finally {
+      for (const s of subs) s.dispose();
+    }
+  }
+}

@@ -1,0 +1,142 @@
+// Recent tool calls of this workspace (newest first), kept in the extension's workspaceState.
+// Pure (no `vscode`): it takes any Memento-shaped store, so it is unit-tested with a Map.
+//
+// What is stored: server and tool names, the arguments exactly as they were sent, when, how long,
+// and the outcome. Arguments are user input and are stored as given (workspaceState is plain,
+// unencrypted storage on this machine): do not type secrets into tool arguments you want kept out
+// of it. Nothing from the server configuration (env, headers, ${input:} values) is ever stored,
+// and neither are results. Very large arguments are not stored at all (argsOmitted), so a pasted
+// document cannot bloat the workspace state; such an entry can be edited but not rerun as is.
+import type { CallStatus } from './callRunner';
+
+export interface MementoLike {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): PromiseLike<void>;
+}
+
+export interface HistoryEntry {
+  readonly id: string;
+  readonly server: string;
+  readonly tool: string;
+  /** The arguments sent; undefined when they were too large to keep (argsOmitted). */
+  readonly args?: Record<string, unknown>;
+  readonly argsOmitted?: boolean;
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly status: CallStatus;
+  /** Error text or the first line of the result, shortened. */
+  readonly summary?: string;
+}
+
+export const HISTORY_KEY = 'mcpManager.toolCallHistory.v1';
+export const HISTORY_MAX = 50;
+export const HISTORY_MAX_ARGS_CHARS = 64 * 1024;
+
+let counter = 0;
+export function newCallId(now = Date.now()): string {
+  counter = (counter + 1) % 1_000_000;
+  return `${now.toString(36)}-${counter.toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
+}
+
+function isEntry(v: unknown): v is HistoryEntry {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Record<string, unknown>;
+  return typeof e.id === 'string' && typeof e.server === 'string' && typeof e.tool === 'string' && typeof e.startedAt === 'number';
+}
+
+export class CallHistory {
+  private entries: HistoryEntry[];
+  private readonly listeners = new Set<() => void>();
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: MementoLike,
+    private readonly max = HISTORY_MAX,
+  ) {
+    const saved = store.get<unknown>(HISTORY_KEY);
+    // Tolerate whatever an older or corrupted state holds.
+    this.entries = Array.isArray(saved) ? saved.filter(isEntry).slice(0, max) : [];
+  }
+
+  list(): readonly HistoryEntry[] {
+    return this.entries;
+  }
+
+  last(): HistoryEntry | undefined {
+    return this.entries[0];
+  }
+
+  get(id: string): HistoryEntry | undefined {
+    return this.entries.find((e) => e.id === id);
+  }
+
+  /** Adds a call (newest first, at most `max`); resolves when persisted. */
+  add(entry: Omit<HistoryEntry, 'args' | 'argsOmitted'> & { args?: Record<string, unknown> }): Promise<HistoryEntry> {
+    let args = entry.args;
+    let argsOmitted: boolean | undefined;
+    let size = 0;
+    try {
+      size = JSON.stringify(args ?? {}).length;
+    } catch {
+      size = Infinity; // cycles or BigInt: not storable
+    }
+    if (size > HISTORY_MAX_ARGS_CHARS) {
+      args = undefined;
+      argsOmitted = true;
+    }
+    const stored: HistoryEntry = { ...entry, args, ...(argsOmitted ? { argsOmitted } : {}), summary: entry.summary?.slice(0, 300) };
+    this.entries = [stored, ...this.entries.filter((e) => e.id !== stored.id)].slice(0, this.max);
+    return this.persist().then(() => stored);
+  }
+
+  clear(): Promise<void> {
+    this.entries = [];
+    return this.persist();
+  }
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private persist(): Promise<void> {
+    for (const l of [...this.listeners]) {
+      try {
+        l();
+      } catch {
+        // a listener must not break history
+      }
+    }
+    const snapshot = this.entries;
+    // Writes are serialised so an older list never overwrites a newer one.
+    this.writing = this.writing.then(() => this.store.update(HISTORY_KEY, snapshot)).then(
+      () => undefined,
+      () => undefined,
+    );
+    return this.writing;
+  }
+}
+
+/** One line describing arguments, for pick items ("message: "hi", count: 3"). */
+export function summarizeArgs(args: Record<string, unknown> | undefined, max = 120): string {
+  if (!args) return '';
+  const parts: string[] = [];
+  for (const [k, v] of Object.entries(args)) {
+    let text: string;
+    try {
+      text = JSON.stringify(v) ?? String(v);
+    } catch {
+      text = String(v);
+    }
+    parts.push(`${k}: ${text}`);
+  }
+  const s = parts.join(', ');
+  return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  const m = Math.floor(ms / 60_000);
+  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
+}

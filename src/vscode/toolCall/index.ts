@@ -1,0 +1,30 @@
+// Entry point of the tool-call feature, called once by the composition root (src/extension.ts).
+import * as vscode from 'vscode';
+import { ToolCallController, type ToolCallDeps } from './controller';
+
+export type { ToolCallDeps } from './controller';
+export type { CallToolRequest, ServerLogsLike } from './types';
+export { RESULT_SCHEME } from './resultView';
+
+/**
+ * Internal command (not in package.json, so not in the palette): the recent calls, newest first.
+ * For the integration and e2e tests, which cannot read workspaceState of the extension.
+ */
+export const GET_HISTORY_COMMAND = 'mcpManager.getToolCallHistory';
+
+/**
+ * Registers mcpManager.callTool, mcpManager.rerunLastToolCall and mcpManager.showCallHistory.
+ * callTool takes nothing (palette), a tree node `{ serverName, toolName? }`, or
+ * `{ serverName, toolName, args, signal?, token?, show? }` (no UI; see CallToolRequest), and
+ * resolves with the CallToolResult, or undefined when cancelled or failed.
+ */
+export function registerToolCallCommands(deps: ToolCallDeps): vscode.Disposable {
+  const controller = new ToolCallController(deps);
+  return vscode.Disposable.from(
+    controller,
+    vscode.commands.registerCommand('mcpManager.callTool', (arg?: unknown) => controller.callTool(arg)),
+    vscode.commands.registerCommand('mcpManager.rerunLastToolCall', (arg?: unknown) => controller.rerunLast(arg)),
+    vscode.commands.registerCommand('mcpManager.showCallHistory', (arg?: unknown) => controller.showHistory(arg)),
+    vscode.commands.registerCommand(GET_HISTORY_COMMAND, () => controller.history.list().map((e) => ({ ...e }))),
+  );
+}

@@ -1,0 +1,183 @@
+// "MCP: Call Tool..." step one: a QuickPick of the tools of every configured server. Running
+// servers' cached tools show at once; the others are started on demand (busy indicator, one
+// "starting" row each) and their tools are added as they arrive. A server that fails stays in the
+// list as a row with the error and buttons for its logs and a restart.
+import * as vscode from 'vscode';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerConnection } from '../../core/connection';
+import type { ServerRegistry } from '../../core/registry';
+import { errorMessage } from '../../core/errors';
+import type { ServerLogsLike } from './types';
+
+export interface PickedTool {
+  readonly connection: ServerConnection;
+  readonly tool: Tool;
+}
+
+type ServerStatus = { kind: 'loading' } | { kind: 'ready'; tools: readonly Tool[] } | { kind: 'error'; message: string } | { kind: 'disabled' };
+
+interface Item extends vscode.QuickPickItem {
+  readonly server: string;
+  readonly tool?: Tool;
+  readonly status?: ServerStatus['kind'];
+}
+
+const LOGS_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('output'), tooltip: 'Show Logs' };
+const RESTART_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-restart'), tooltip: 'Restart Server' };
+
+function oneLine(s: unknown, max = 160): string | undefined {
+  if (typeof s !== 'string' || !s) return undefined;
+  const t = s.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}
+
+export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options: { serverName?: string } = {}): Promise<PickedTool | undefined> {
+  const servers = options.serverName ? registry.list().filter((c) => c.name === options.serverName) : registry.list();
+  const qp = vscode.window.createQuickPick<Item>();
+  qp.title = options.serverName ? `MCP: Call Tool (${options.serverName})` : 'MCP: Call Tool';
+  qp.matchOnDescription = true;
+  qp.matchOnDetail = true;
+  qp.keepScrollPosition = true;
+  const status = new Map<string, ServerStatus>();
+  const abort = new AbortController();
+  const subs: vscode.Disposable[] = [];
+
+  const render = () => {
+    const activeKey = qp.activeItems[0] ? `${qp.activeItems[0].server}/${qp.activeItems[0].tool?.name ?? ''}` : undefined;
+    const items: Item[] = [];
+    for (const conn of servers) {
+      const s = status.get(conn.name) ?? { kind: 'loading' };
+      items.push({ label: conn.name, kind: vscode.QuickPickItemKind.Separator, server: conn.name });
+      switch (s.kind) {
+        case 'ready':
+          if (s.tools.length === 0) items.push({ label: '$(info) No tools', description: conn.name, server: conn.name, status: 'ready' });
+          for (const tool of s.tools) {
+            if (typeof tool?.name !== 'string') continue; // a server may send junk; nothing to call
+            const title = typeof tool.title === 'string' ? tool.title : typeof tool.annotations?.title === 'string' ? tool.annotations.title : undefined;
+            items.push({
+              label: tool.name,
+              description: title && title !== tool.name ? `${conn.name} · ${title}` : conn.name,
+              detail: oneLine(tool.description),
+              server: conn.name,
+              tool,
+            });
+          }
+          break;
+        case 'loading':
+          items.push({ label: `$(loading~spin) Starting ${conn.name}…`, description: conn.name, server: conn.name, status: 'loading' });
+          break;
+        case 'disabled':
+          items.push({ label: `$(circle-slash) ${conn.name} is disabled`, description: 'disabled in its configuration', server: conn.name, status: 'disabled' });
+          break;
+        case 'error':
+          items.push({
+            label: `$(error) ${conn.name} failed`,
+            description: 'not available',
+            detail: oneLine(s.message, 300),
+            server: conn.name,
+            status: 'error',
+            buttons: [LOGS_BUTTON, RESTART_BUTTON],
+          });
+          break;
+      }
+    }
+    qp.items = items;
+    const again = activeKey ? items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator && `${i.server}/${i.tool?.name ?? ''}` === activeKey) : undefined;
+    if (again) qp.activeItems = [again];
+    const loading = servers.filter((c) => status.get(c.name)?.kind === 'loading').map((c) => c.name);
+    qp.busy = loading.length > 0;
+    qp.placeholder = loading.length
+      ? `Starting ${loading.join(', ')}… (type to filter by tool or server name)`
+      : 'Select a tool to call (type to filter by tool or server name)';
+  };
+
+  const load = (conn: ServerConnection, refresh = false) => {
+    if (conn.state.kind === 'disabled') {
+      status.set(conn.name, { kind: 'disabled' });
+      return;
+    }
+    const cached = refresh ? undefined : conn.cachedTools;
+    if (cached) {
+      status.set(conn.name, { kind: 'ready', tools: cached });
+      return;
+    }
+    status.set(conn.name, { kind: 'loading' });
+    conn.listTools({ signal: abort.signal, refresh }).then(
+      (tools) => {
+        status.set(conn.name, { kind: 'ready', tools });
+        if (!abort.signal.aborted) render();
+      },
+      (e: unknown) => {
+        if (abort.signal.aborted) return;
+        // ServerError messages start with "<server>: ", which the row already says.
+        const message = errorMessage(e);
+        status.set(conn.name, { kind: 'error', message: message.startsWith(`${conn.name}: `) ? message.slice(conn.name.length + 2) : message });
+        render();
+      },
+    );
+  };
+
+  for (const conn of servers) load(conn);
+  render();
+  // A server's tool list changed while the pick is open (list_changed, restart): list it again.
+  subs.push(
+    toDisposable(
+      registry.onDidChangeTools((conn) => {
+        if (!servers.includes(conn)) return;
+        load(conn);
+        render();
+      }),
+    ),
+  );
+
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (v: PickedTool | undefined) => {
+      if (settled) return;
+      settled = true;
+      abort.abort();
+      for (const d of subs) d.dispose();
+      qp.dispose();
+      resolve(v);
+    };
+    subs.push(
+      qp.onDidAccept(() => {
+        const item = qp.selectedItems[0] ?? qp.activeItems[0];
+        if (!item) return;
+        const conn = servers.find((c) => c.name === item.server);
+        if (item.tool && conn) return done({ connection: conn, tool: item.tool });
+        if (item.status === 'error') {
+          logs.show(item.server);
+          return done(undefined);
+        }
+        // "starting" / "no tools" / "disabled" rows: nothing to call; keep the pick open.
+      }),
+      qp.onDidTriggerItemButton((e) => {
+        const conn = servers.find((c) => c.name === e.item.server);
+        if (!conn) return;
+        if (e.button === LOGS_BUTTON) {
+          logs.show(conn.name);
+          return;
+        }
+        status.set(conn.name, { kind: 'loading' });
+        render();
+        void vscode.commands.executeCommand('mcpManager.restartServer', { serverName: conn.name }).then(
+          () => {
+            load(registry.get(conn.name) ?? conn, true);
+            render();
+          },
+          (err: unknown) => {
+            status.set(conn.name, { kind: 'error', message: errorMessage(err) });
+            render();
+          },
+        );
+      }),
+      qp.onDidHide(() => done(undefined)),
+    );
+    qp.show();
+  });
+}
+
+function toDisposable(d: { dispose(): void }): vscode.Disposable {
+  return new vscode.Disposable(() => d.dispose());
+}
