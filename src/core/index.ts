@@ -2,7 +2,7 @@
 export * from './config/types';
 export { parseServers, parseServer, normaliseType, DEFAULTS } from './config/schema';
 export { substituteVariables, type VariableContext, type WorkspaceFolderRef } from './config/variables';
-export { ServerConnection, DEFAULT_TIMING, type CallOptions, type ConnectionOptions, type InputResolver, type SessionInfo, type Timing } from './connection';
+export { ServerConnection, DEFAULT_TIMING, type CallOptions, type ConnectionOptions, type InputResolver, type LaunchRequest, type SessionInfo, type Timing } from './connection';
 export { ServerRegistry, type RegistryChange, type RegistryOptions } from './registry';
 export { ServerError, isServerError, errorMessage, type FailureKind } from './errors';
 export { Emitter, DisposableStore, type Disposable, type Event } from './events';
@@ -13,3 +13,4 @@ export { planStdioLaunch, type LaunchPlan } from './transport/factory';
 export { POSIX_ALLOWED_ENV, WINDOWS_ALLOWED_ENV } from './transport/env';
 export * from './config/files';
 export { buildEnv, LaunchError } from './transport/env';
+export { assessSchema, schemaText, sanitizeTools, SCHEMA_PROBLEM_KEY, SCHEMA_LIMITS, type SchemaAssessment } from './toolSchema';

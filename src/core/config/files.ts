@@ -235,7 +235,8 @@ function mergeSections(sections: readonly Section[], context: VariableContext): 
   return { servers, issues };
 }
 
-function parseInputs(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): McpInput[] {
+/** Validates an `inputs` array (mcp.json's, or the `mcpManager.inputs` setting); bad items become issues. */
+export function parseInputs(raw: unknown, source: ConfigSource, issues: ConfigIssue[]): McpInput[] {
   if (raw === undefined) return [];
   if (!Array.isArray(raw)) {
     issues.push({ field: 'inputs', message: `inputs must be an array, got ${kindOf(raw)}`, source });

@@ -77,9 +77,9 @@ export async function validateCwd(cwd: string | undefined): Promise<void> {
   try {
     stat = await fs.stat(cwd);
   } catch {
-    throw new LaunchError(`working directory does not exist: ${cwd}`, 'cwd');
+    throw new LaunchError(`working directory does not exist: ${cwd}. Fix "cwd" in its configuration, or create the folder.`, 'cwd');
   }
-  if (!stat.isDirectory()) throw new LaunchError(`working directory is not a directory: ${cwd}`, 'cwd');
+  if (!stat.isDirectory()) throw new LaunchError(`working directory is not a directory: ${cwd}. Fix "cwd" in its configuration.`, 'cwd');
 }
 
 /**
