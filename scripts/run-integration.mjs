@@ -21,8 +21,11 @@ const FIXTURES = path.join(ROOT, 'test', 'integration');
 // Suites: each runs in its own VS Code window on its own workspace (a fresh temp copy of the
 // folder under test/integration/). A test file belongs to the suite whose `match` fits its name,
 // otherwise to `default`. Add a suite here when tests need a differently opened window.
+// `settings`: extra user settings for the suite's window.
 const SUITES = [
-  { name: 'default', workspace: 'workspace' },
+  // Its tests start servers from workspace settings; the confirmation before running a
+  // workspace-defined command would be a modal (refused in tests). config.test.ts turns it back on.
+  { name: 'default', workspace: 'workspace', settings: { 'mcpManager.confirmWorkspaceServers': false } },
   // Multi-root: opens the .code-workspace file in the copied folder.
   { name: 'multiroot', match: /-multiroot\.test\.js$/, workspace: 'workspace-multiroot', open: 'multi.code-workspace' },
   // Restricted Mode: workspace trust enabled and the folder not trusted.
@@ -94,6 +97,7 @@ for (const version of versions) {
           MCPM_VSCODE_VERSION: version,
           MCPM_TEST_FILES: files.join(path.delimiter), // read by test/integration/index.ts
           MCPM_WORKSPACE_TRUST: suite.untrusted ? 'untrusted' : '', // read by vscode-shim.mjs
+          MCPM_USER_SETTINGS: JSON.stringify(suite.settings ?? {}), // read by vscode-shim.mjs
           // Colours on a terminal, and in CI (mocha's ✔/✖ symbols are coloured there anyway).
           MCPM_TEST_COLOR: process.stdout.isTTY || process.env.CI ? '1' : '0',
         },

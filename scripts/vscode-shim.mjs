@@ -64,7 +64,9 @@ async function main() {
   // runTests always passes --disable-workspace-trust; MCPM_WORKSPACE_TRUST=untrusted opens the
   // workspace in Restricted Mode instead (trust enabled, nothing trusted yet).
   const untrusted = process.env.MCPM_WORKSPACE_TRUST === 'untrusted';
-  const server = await startCodeServer({ version, userDataDir: args.userDataDir, extensionsDir: args.extensionsDir, workspaceTrust: untrusted });
+  // MCPM_USER_SETTINGS: JSON of extra user settings for this window (run-integration.mjs, per suite).
+  const settings = process.env.MCPM_USER_SETTINGS ? JSON.parse(process.env.MCPM_USER_SETTINGS) : undefined;
+  const server = await startCodeServer({ version, userDataDir: args.userDataDir, extensionsDir: args.extensionsDir, workspaceTrust: untrusted, settings });
   const browser = await launchChromium();
   onCleanup(() => browser.close());
   const page = await browser.newPage();

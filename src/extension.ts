@@ -1,11 +1,105 @@
-// Composition root (placeholder until the core lands): activate() builds everything.
+// The composition root: activate() builds every object, wires them and hands each disposable to
+// context.subscriptions. It connects to nothing and spawns nothing; servers start when the user
+// (or another extension through the API) first needs them.
 import * as vscode from 'vscode';
+import { ServerRegistry, type ConfigSource } from './core';
+import { createApi, type McpManagerApi } from './vscode/api';
+import { ServerCommands } from './vscode/commands';
+import { SettingsConfigSource } from './vscode/configSource';
+import { LaunchConsent } from './vscode/consent';
+import { InputService } from './vscode/inputs';
+import { SwitchablePrompter } from './vscode/prompts';
+import { ServerLogs } from './vscode/serverLogs';
+import { ServerStatusBar } from './vscode/statusBar';
+import { registerToolCallCommands } from './vscode/toolCall';
+import { ServerTreeProvider } from './vscode/tree/serverTree';
+import { trustNotices } from './vscode/trust';
 
-export function activate(context: vscode.ExtensionContext): void {
-  const tree = vscode.window.createTreeView('mcpManager.servers', {
-    treeDataProvider: { getChildren: () => [], getTreeItem: (e: vscode.TreeItem) => e },
-  });
-  context.subscriptions.push(tree);
+/** Hooks for the integration tests; present only outside production mode. */
+export interface TestHooks {
+  readonly tree: ServerTreeProvider;
+  readonly registry: ServerRegistry;
+  readonly statusBar: ServerStatusBar;
+  /** Every question the extension asks; tests install a stand-in that answers. */
+  readonly prompter: SwitchablePrompter;
+  readonly inputs: InputService;
+  readonly consent: LaunchConsent;
+  readonly config: SettingsConfigSource;
+  /** Where the log channels' files are (one `<channel name>.log` per channel). */
+  readonly logDir: string;
+  /** Re-reads the settings now (skipping the debounce) and resolves once applied. */
+  reloadConfig(): Promise<void>;
+  /** What deactivate() does: stops every server. */
+  shutdown(): Promise<void>;
+  /** Time spent in activate(), in ms. */
+  readonly activationMs: number;
 }
 
-export function deactivate(): void {}
+export type ExtensionApi = McpManagerApi & { readonly _test?: TestHooks };
+
+/** The one thing deactivate() needs: stopping the servers of the current activation. */
+let shutdownCurrent: (() => Promise<void>) | undefined;
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
+  const logs = new ServerLogs();
+  const prompter = new SwitchablePrompter();
+  // Inputs are declared next to the servers, so the resolver asks the configuration (created below).
+  const inputs: InputService = new InputService(context.secrets, context.globalState, prompter, {
+    sourceOf: (name): ConfigSource | undefined => registry.get(name)?.definition.source,
+    inputsFor: (kind) => config.inputsFor(kind),
+  });
+  const consent = new LaunchConsent(context.workspaceState, prompter);
+  const registry = new ServerRegistry({
+    loggerFor: (name) => logs.loggerFor(name),
+    clientInfo: { name: 'mcp-manager', version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0') },
+    parentEnv: process.env,
+    inputResolver: inputs.resolve,
+    beforeLaunch: consent.beforeLaunch,
+  });
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => (stopping ??= registry.dispose());
+  shutdownCurrent = shutdown;
+
+  const config = new SettingsConfigSource(registry, (e) => logs.general.error(e instanceof Error ? e : String(e)));
+  const tree = new ServerTreeProvider(registry, trustNotices(config));
+  const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
+  const statusBar = new ServerStatusBar(registry);
+  const api = createApi(registry);
+
+  // Disposed in order: stop listening to settings first, the logs last.
+  context.subscriptions.push(
+    config,
+    new ServerCommands({ registry, logs, tree, config, prompter, inputs, consent }).register(),
+    registerToolCallCommands({ context, registry, logs }),
+    view,
+    tree,
+    statusBar,
+    api,
+    // deactivate() awaits this; here it is the safety net if only the subscriptions are disposed.
+    { dispose: () => void shutdown() },
+    logs,
+  );
+
+  // Parsing the settings and registering the servers is synchronous; it starts no server.
+  void config.reload();
+
+  const activationMs = performance.now() - started;
+  const result: ExtensionApi = {
+    listServers: api.listServers,
+    listTools: api.listTools,
+    callTool: api.callTool,
+    onDidChange: api.onDidChange,
+  };
+  if (context.extensionMode !== vscode.ExtensionMode.Production) {
+    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs } };
+  }
+  return result;
+}
+
+/** Awaited by VS Code: no server process outlives the extension. */
+export async function deactivate(): Promise<void> {
+  const shutdown = shutdownCurrent;
+  shutdownCurrent = undefined;
+  await shutdown?.();
+}

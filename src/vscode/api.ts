@@ -1,0 +1,43 @@
+// The API other extensions get from `vscode.extensions.getExtension('mcp-manager.mcp-manager').exports`.
+// It goes through the same registry (and kept-alive connections) as the tree and the commands.
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import * as vscode from 'vscode';
+import { ServerError, type ServerRegistry, type StateKind, type TransportType } from '../core';
+
+export interface ServerSummary {
+  readonly name: string;
+  readonly state: StateKind;
+  readonly transport: TransportType;
+}
+
+export interface McpManagerApi {
+  /** Configured servers with their current state. Starts nothing. */
+  listServers(): ServerSummary[];
+  /** The server's tools; starts the server if needed. */
+  listTools(server: string): Promise<Tool[]>;
+  /** Calls a tool; starts the server if needed. Aborting the signal cancels the call on the server. */
+  callTool(server: string, tool: string, args?: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<CallToolResult>;
+  /** Servers were added/removed/changed, or a server's state or tools changed. */
+  readonly onDidChange: vscode.Event<void>;
+}
+
+export function createApi(registry: ServerRegistry): McpManagerApi & vscode.Disposable {
+  const emitter = new vscode.EventEmitter<void>();
+  const fire = () => emitter.fire();
+  const subscriptions = [registry.onDidChangeServers(fire), registry.onDidChangeState(fire), registry.onDidChangeTools(fire)];
+  const get = (name: string) => {
+    const conn = registry.get(name);
+    if (!conn) throw new ServerError(name, 'config', `no MCP server named "${name}" is configured`);
+    return conn;
+  };
+  return {
+    listServers: () => registry.list().map((c) => ({ name: c.name, state: c.state.kind, transport: c.definition.type })),
+    listTools: async (server) => get(server).listTools(),
+    callTool: async (server, tool, args, options) => get(server).callTool(tool, args, { signal: options?.signal }),
+    onDidChange: emitter.event,
+    dispose: () => {
+      for (const s of subscriptions) s.dispose();
+      emitter.dispose();
+    },
+  };
+}

@@ -1,0 +1,221 @@
+// The Servers view. Expanding a server is what starts it: getChildren answers at once with a
+// "Connecting…" child, lists the tools in the background and refreshes only that server's node
+// when they arrive. Nothing here blocks on a handshake.
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import * as vscode from 'vscode';
+import { errorMessage, type ConfigSource, type ServerConnection, type ServerRegistry } from '../../core';
+import { scopeOrder } from '../configSource';
+import { NodeCache, type IssueNode, type MessageNode, type Notice, type ServerNode, type TreeNode } from './nodes';
+import { groupItem, issueItem, messageItem, noticeItem, serverItem, serverTooltip, toolItem, toolTooltip } from './present';
+
+/** Notices shown above the servers (e.g. why workspace servers are not loaded). */
+export interface NoticeSource {
+  readonly notices: readonly Notice[];
+  readonly onDidChangeNotices: vscode.Event<void>;
+}
+
+/** The tools we listed for a server, tied to the connection object they came from. */
+interface Listing {
+  readonly conn: ServerConnection;
+  readonly tools?: Tool[];
+  readonly error?: string;
+}
+
+export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+
+  private readonly nodes = new NodeCache();
+  private readonly listings = new Map<string, Listing>();
+  private readonly loading = new Map<string, Promise<void>>();
+  private readonly disposables: { dispose(): void }[] = [];
+  private grouped = false;
+
+  constructor(
+    private readonly registry: ServerRegistry,
+    private readonly noticeSource?: NoticeSource,
+  ) {
+    if (noticeSource) this.disposables.push(noticeSource.onDidChangeNotices(() => this.changeEmitter.fire(undefined)));
+    this.disposables.push(
+      registry.onDidChangeServers((change) => {
+        for (const name of [...change.removed, ...change.changed]) this.listings.delete(name);
+        for (const name of change.removed) this.nodes.forgetServer(name);
+        this.changeEmitter.fire(undefined);
+      }),
+      registry.onDidChangeState(({ connection, state }) => {
+        // A replaced connection still reports its shutdown; it must not touch its successor.
+        if (registry.get(connection.name) !== connection) return;
+        // A new session or a stop invalidates what we listed; keep it across idle (keepAlive
+        // false servers go idle after every operation and would otherwise re-list forever).
+        if (state.kind === 'stopped' || state.kind === 'starting') this.listings.delete(connection.name);
+        this.refreshServer(connection.name);
+      }),
+      registry.onDidChangeTools((connection) => {
+        if (registry.get(connection.name) !== connection) return;
+        this.listings.delete(connection.name);
+        this.refreshServer(connection.name);
+      }),
+    );
+  }
+
+  /** Refreshes the whole tree; with `relist`, forgets the tool lists so expanded servers list again. */
+  refresh(relist = false): void {
+    if (relist) this.listings.clear();
+    this.changeEmitter.fire(undefined);
+  }
+
+  /** Refreshes one server's node and subtree. */
+  refreshServer(name: string): void {
+    const node = this.nodes.peekServer(name);
+    if (node) this.changeEmitter.fire(node);
+  }
+
+  /** The node of a server (for reveal and for tests). */
+  serverNode(name: string): ServerNode | undefined {
+    return this.registry.get(name) ? this.nodes.server(name) : undefined;
+  }
+
+  /** Tools known for a server without any I/O (the kept-alive session's, else what we listed). */
+  knownTools(conn: ServerConnection): readonly Tool[] | undefined {
+    const listing = this.listings.get(conn.name);
+    return conn.cachedTools ?? (listing?.conn === conn ? listing.tools : undefined);
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'group':
+        return groupItem(node, this.serversOf(node.source).length);
+      case 'server': {
+        const conn = this.registry.get(node.serverName);
+        if (!conn) return new vscode.TreeItem(node.serverName);
+        return serverItem(node, conn, this.knownTools(conn));
+      }
+      case 'tool':
+        return toolItem(node);
+      case 'issue':
+        return issueItem(node);
+      case 'message':
+        return messageItem(node, this.nodes.server(node.serverName));
+      case 'notice':
+        return noticeItem(node);
+    }
+  }
+
+  resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
+    if (node.kind === 'server') {
+      const conn = this.registry.get(node.serverName);
+      // The other places this name is defined, so the winner is clear where it is shown.
+      const notes = this.registry.issues.filter((i) => i.server === node.serverName && i.severity === 'warning').map((i) => i.message);
+      if (conn) item.tooltip = serverTooltip(conn, notes);
+    } else if (node.kind === 'tool') {
+      item.tooltip = toolTooltip(node.tool);
+    }
+    return item;
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    switch (node.kind) {
+      case 'server': {
+        const source = this.registry.get(node.serverName)?.definition.source;
+        return this.grouped && source ? this.nodes.group(source) : undefined;
+      }
+      case 'tool':
+      case 'message':
+        return this.nodes.server(node.serverName);
+      default:
+        return undefined;
+    }
+  }
+
+  getChildren(node?: TreeNode): TreeNode[] {
+    if (!node) return this.roots();
+    switch (node.kind) {
+      case 'group':
+        return this.serversOf(node.source).map((c) => this.nodes.server(c.name));
+      case 'server':
+        return this.serverChildren(node);
+      default:
+        return [];
+    }
+  }
+
+  private sortedServers(): ServerConnection[] {
+    // Stable: by scope (user, workspace, folders), then in configuration order.
+    return this.registry
+      .list()
+      .map((conn, i) => ({ conn, i, order: scopeOrder(conn.definition.source) }))
+      .sort((a, b) => a.order - b.order || a.i - b.i)
+      .map((x) => x.conn);
+  }
+
+  private serversOf(source: ConfigSource): ServerConnection[] {
+    return this.sortedServers().filter((c) => (c.definition.source?.kind ?? '') === source.kind);
+  }
+
+  private roots(): TreeNode[] {
+    const servers = this.sortedServers();
+    const sources = new Map<string, ConfigSource>();
+    for (const c of servers) if (c.definition.source) sources.set(c.definition.source.kind, c.definition.source);
+    this.grouped = sources.size > 1;
+    const top: TreeNode[] = this.grouped ? [...sources.values()].map((s) => this.nodes.group(s)) : servers.map((c) => this.nodes.server(c.name));
+    this.nodes.clearIssues();
+    const issues: IssueNode[] = this.registry.issues.map((issue, i) => this.nodes.issue(issue, i));
+    const notices = (this.noticeSource?.notices ?? []).map((n) => this.nodes.notice(n));
+    return [...notices, ...top, ...issues];
+  }
+
+  private serverChildren(node: ServerNode): TreeNode[] {
+    const name = node.serverName;
+    const conn = this.registry.get(name);
+    if (!conn) return [];
+    const state = conn.state;
+    const msg = (role: MessageNode['role'], text: string) => this.nodes.message(name, role, text);
+    switch (state.kind) {
+      case 'disabled':
+        return [msg('disabled', 'Disabled in configuration ("disabled": true)')];
+      case 'stopped':
+        return [msg('stopped', 'Stopped — click to start')];
+      case 'error': {
+        // Under the server's own node its name in front of the message is noise. Masked: the
+        // message can quote stderr, which can echo a secret.
+        const message = conn.masker.mask(state.message);
+        return [msg('error', message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message), msg('showLogs', 'Show Logs'), msg('restart', 'Restart')];
+      }
+      case 'idle':
+      case 'starting':
+      case 'running': {
+        const listing = this.listings.get(name);
+        const tools = this.knownTools(conn);
+        if (tools) return tools.length ? tools.map((t) => this.nodes.tool(name, t)) : [msg('noTools', 'This server offers no tools')];
+        if (listing?.conn === conn && listing.error !== undefined) {
+          return [msg('error', `Could not list tools: ${listing.error}`), msg('showLogs', 'Show Logs'), msg('restart', 'Restart')];
+        }
+        this.load(conn);
+        return [msg('connecting', state.kind === 'running' ? 'Loading tools…' : 'Connecting…')];
+      }
+    }
+  }
+
+  /** Lists the tools in the background (once at a time per server), then refreshes the server. */
+  private load(conn: ServerConnection): void {
+    if (this.loading.has(conn.name)) return;
+    const done = conn.listTools().then(
+      (tools) => {
+        if (this.registry.get(conn.name) === conn) this.listings.set(conn.name, { conn, tools });
+      },
+      (e: unknown) => {
+        // A failed start shows as the error state; a failed list on a live server shows here.
+        if (this.registry.get(conn.name) === conn) this.listings.set(conn.name, { conn, error: conn.masker.mask(errorMessage(e)) });
+      },
+    ).finally(() => {
+      this.loading.delete(conn.name);
+      this.refreshServer(conn.name);
+    });
+    this.loading.set(conn.name, done);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.changeEmitter.dispose();
+  }
+}
