@@ -3,7 +3,7 @@
 // `vscode` import): unit-tested directly; the editor side only decides which folders to read.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigFileError, parseInputs, readJsonc, type ConfigIssue, type ConfigSource, type McpInput } from '../core';
+import { ConfigFileError, duplicateServerIssues, parseInputs, readJsonc, type ConfigIssue, type ConfigSource, type McpInput } from '../core';
 
 export const MCP_JSON = path.join('.vscode', 'mcp.json');
 
@@ -34,6 +34,7 @@ export function readMcpJson(folder: string, source: ConfigSource): McpJsonConten
     return { servers: undefined, inputs: [], issues: [{ message: `${file}: expected a JSON object with "servers"`, source }] };
   }
   const obj = raw as Record<string, unknown>;
+  issues.push(...duplicateServerIssues(file, source));
   const inputs = parseInputs(obj.inputs, source, issues);
   return { servers: obj.servers, inputs, issues };
 }

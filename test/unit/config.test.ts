@@ -44,6 +44,12 @@ describe('config: parsing server entries', () => {
     assert.match(find('notObject')!.message, /must be an object/);
   });
 
+  it('says when a key belongs to the other kind of server', () => {
+    const r = parseServers({ h: { type: 'http', url: 'http://127.0.0.1/mcp', env: {} }, s: { command: 'node', headers: {} } });
+    assert.match(r.issues.find((i) => i.server === 'h')!.message, /"env" applies only to stdio servers/);
+    assert.match(r.issues.find((i) => i.server === 's')!.message, /"headers" applies only to http\/sse servers/);
+  });
+
   it('substitutes variables, and an unknown variable is an error for that server only', () => {
     const ctx = {
       workspaceFolder: '/ws/app',

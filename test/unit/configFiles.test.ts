@@ -12,6 +12,7 @@ import {
   isConfigNote,
   loadConfigFile,
   loadWorkspaceConfig,
+  duplicateKeys,
   readJsonc,
   type ConfigFileResult,
 } from '../../src/core/config/files';
@@ -41,6 +42,18 @@ describe('config files', () => {
   let tmp: string;
   before(() => (tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-config-files-'))));
   after(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  describe('duplicate names in one file', () => {
+    it('warns about a server defined twice (JSON keeps the last silently) and names the line', () => {
+      const file = path.join(tmp, 'dup.json');
+      fs.writeFileSync(file, '{\n  "mcpServers": {\n    "a": { "command": "node" },\n    // again\n    "a": { "command": "python3" },\n    "b": { "command": "x", "env": { "K": "1", "K": "2" } }\n  }\n}\n');
+      const r = loadConfigFile(file);
+      const notes = r.issues.filter((i) => i.severity === 'warning');
+      assert.deepEqual(notes.map((i) => [i.server, i.message]), [['a', 'defined twice in dup.json (again at line 5); the last definition is used']]);
+      assert.equal((r.servers.find((d) => d.name === 'a') as StdioDefinition).command, 'python3');
+      assert.deepEqual(duplicateKeys('{"x":{"k":1,"k":2}}').map((d) => [d.path, d.key]), [[['x'], 'k']]);
+    });
+  });
 
   describe('readJsonc', () => {
     it('accepts comments and trailing commas', () => {

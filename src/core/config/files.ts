@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 // jsonc-parser's UMD main breaks when bundled; esbuild.mjs prefers its ESM entry (mainFields).
-import { parse as parseJsonc, printParseErrorCode, stripComments, type ParseError } from 'jsonc-parser';
+import { parse as parseJsonc, printParseErrorCode, stripComments, visit, type ParseError } from 'jsonc-parser';
 import { parseServer } from './schema';
 import type { ConfigIssue, ConfigSource, ParseResult, ServerDefinition } from './types';
 import type { VariableContext } from './variables';
@@ -86,6 +86,51 @@ export function parseJsoncText(text: string, file: string): unknown {
   return value;
 }
 
+export interface DuplicateKey {
+  /** Path of the object holding the key, e.g. ['servers']. */
+  readonly path: readonly (string | number)[];
+  readonly key: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Keys that appear twice in one object. JSON parsers silently keep the last; we say so. */
+export function duplicateKeys(text: string): DuplicateKey[] {
+  const found: DuplicateKey[] = [];
+  const stack: Set<string>[] = [];
+  visit(text, {
+    onObjectBegin: () => void stack.push(new Set()),
+    onObjectEnd: () => void stack.pop(),
+    onObjectProperty: (key, _offset, _length, line, character, pathSupplier) => {
+      const keys = stack[stack.length - 1];
+      if (!keys) return;
+      if (keys.has(key)) found.push({ path: pathSupplier(), key, line: line + 1, column: character + 1 });
+      keys.add(key);
+    },
+  }, { allowTrailingComma: true, disallowComments: false });
+  return found;
+}
+
+const SERVER_CONTAINERS = [['servers'], ['mcpServers'], [SETTINGS_KEY], ['mcp', 'servers']];
+
+/** Warnings for server names defined twice in the same file (the last definition is used). */
+export function duplicateServerIssues(file: string, source: ConfigSource | undefined): ConfigIssue[] {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return [];
+  }
+  return duplicateKeys(text)
+    .filter((d) => SERVER_CONTAINERS.some((c) => c.length === d.path.length && c.every((k, i) => d.path[i] === k)))
+    .map((d) => ({
+      server: d.key,
+      severity: 'warning' as const,
+      message: `defined twice in ${path.basename(file)} (again at line ${d.line}); the last definition is used`,
+      source,
+    }));
+}
+
 function describeParseError(e: ParseError): string {
   const name = printParseErrorCode(e.error);
   // "CommaExpected" -> "comma expected"; the codes are descriptive enough once spelled out.
@@ -148,7 +193,9 @@ export function loadWorkspaceConfig(dir: string, ctx: Partial<VariableContext> =
 function readIfExists(file: string, source: ConfigSource, issues: ConfigIssue[]): unknown {
   if (!fs.existsSync(file)) return undefined;
   try {
-    return readJsonc(file);
+    const value = readJsonc(file);
+    issues.push(...duplicateServerIssues(file, source));
+    return value;
   } catch (e) {
     if (e instanceof ConfigFileError) {
       issues.push({ message: e.message, source });
@@ -173,7 +220,7 @@ export function loadConfigFile(file: string, ctx: Partial<VariableContext> = {})
   const source: ConfigSource = { kind: 'file', label: file, file: path.resolve(file) };
   if (!isObject(raw)) throw new ConfigFileError(`${file}: expected a JSON object with MCP servers, got ${raw === undefined ? 'an empty file' : kindOf(raw)}`, file);
   const sections: Section[] = [];
-  const issues: ConfigIssue[] = [];
+  const issues: ConfigIssue[] = duplicateServerIssues(file, source);
   const inputs: McpInput[] = [];
   if (raw[SETTINGS_KEY] !== undefined) sections.push({ servers: raw[SETTINGS_KEY], source });
   if (raw.servers !== undefined) {

@@ -53,6 +53,8 @@ const httpSchema = z.strictObject({
 });
 
 const KNOWN_KEYS = [...Object.keys(stdioSchema.shape), ...Object.keys(httpSchema.shape)];
+const STDIO_ONLY = Object.keys(stdioSchema.shape).filter((k) => !(k in httpSchema.shape));
+const HTTP_ONLY = Object.keys(httpSchema.shape).filter((k) => !(k in stdioSchema.shape));
 
 /** Normalises the `type` spellings other clients use (streamableHttp, streamable-http). */
 export function normaliseType(type: unknown, hasUrl: boolean, hasCommand: boolean): unknown {
@@ -189,6 +191,8 @@ function messageOf(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys
       .map((k) => {
+        if (STDIO_ONLY.includes(k)) return `"${k}" applies only to stdio servers (with "command"), not to http/sse servers`;
+        if (HTTP_ONLY.includes(k)) return `"${k}" applies only to http/sse servers (with "url"), not to stdio servers`;
         const hint = closest(k, KNOWN_KEYS);
         return `unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
       })

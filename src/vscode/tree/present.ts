@@ -2,7 +2,7 @@
 // hold), never from a second copy of it.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
-import { describeTarget, stateLabel, type ConnectionState, type ServerConnection } from '../../core';
+import { describeTarget, schemaText, stateLabel, type ConnectionState, type ServerConnection } from '../../core';
 import type { GroupNode, IssueNode, MessageNode, NoticeNode, ServerNode, ToolNode } from './nodes';
 
 export function stateIcon(state: ConnectionState): vscode.ThemeIcon {
@@ -130,7 +130,8 @@ export function toolTooltip(tool: Tool): vscode.MarkdownString {
     .map(([k, v]) => `${k.replace(/Hint$/, '')}: ${String(v)}`);
   if (hints.length) md.appendMarkdown(`_${hints.join(' · ')}_\n\n`);
   md.appendMarkdown('Input schema:\n');
-  md.appendCodeblock(JSON.stringify(tool.inputSchema, null, 2), 'json');
+  // schemaText: bounded in depth and size, so odd schemas cannot overflow the stack or the tooltip.
+  md.appendCodeblock(schemaText(tool.inputSchema), 'json');
   return md;
 }
 
