@@ -1,8 +1,8 @@
 // Tool lists: 10,000 tools (one page), output-schema validators (list time, memory over
 // re-lists, lazy compile on first call), and the tree's first paint of 10,000 tools.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
 import { ServerRegistry } from '../../src/core';
+import { createValidatorProvider } from '../../src/core/toolOutput';
 import { FIXTURE_SERVER, NODE } from '../lib/setup';
 import { RawPipeClient } from '../lib/raw';
 import { definition, oursStdio, sdkStdio } from '../lib/setup';
@@ -79,7 +79,7 @@ export async function lazyValidation(opts: { tools?: number; calls?: number }) {
   let compiled = 0;
   const ours = oursStdio(fixtureEnv(tools, true), {}, {
     validatorFactory: () => {
-      const inner = new AjvJsonSchemaValidator();
+      const inner = createValidatorProvider();
       return { getValidator: (schema) => (compiled++, inner.getValidator(schema)) };
     },
   });

@@ -80,7 +80,7 @@ export interface ConnectionOptions {
   readonly clientInfo?: Implementation;
   /** The editor's environment (allow-list and passEnv are taken from it). */
   readonly parentEnv?: NodeJS.ProcessEnv;
-  /** Makes the JSON-schema validator provider for tool output schemas (default: the SDK's Ajv one). */
+  /** Makes the JSON-schema validator provider for tool output schemas (default: the SDK's cfworker one, see toolOutput.ts). */
   readonly validatorFactory?: ValidatorProviderFactory;
   /**
    * Asked right before a stdio server's process is spawned (after inputs are resolved), with the

@@ -1,15 +1,54 @@
-// Validation of a tool's structuredContent against its outputSchema, with the SDK's own validator
-// class and the SDK's own errors (Client.callTool), but compiled lazily: the SDK's listTools compiles
-// a validator for every tool on every tools/list (1,000 tools with outputSchema: 0.3-0.8 s; 10,000:
-// 2.7-3.9 s, and ~37 MiB more retained per re-list, because Ajv caches each compiled schema object).
-// Here a tool's validator is compiled on its first call, kept for the session, and reused after a
-// re-list when the schema did not change. See docs/performance.md.
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+// Validation of a tool's structuredContent against its outputSchema, with one of the SDK's own
+// validator classes and the SDK's own errors (Client.callTool), but compiled lazily: the SDK's
+// listTools compiles a validator for every tool on every tools/list (with Ajv, 1,000 tools with
+// outputSchema: 0.3-0.8 s; 10,000: 2.7-3.9 s, and ~37 MiB more retained per re-list, because Ajv
+// caches each compiled schema object). Here a tool's validator is compiled on its first call, kept
+// for the session, and reused after a re-list when the schema did not change. See docs/performance.md.
+//
+// The validator is @cfworker/json-schema through the SDK's CfWorkerJsonSchemaValidator, not the
+// SDK's default Ajv one: it interprets schemas instead of generating code, so "compiling" is a walk
+// of the schema, and it bundles to ~23 KB against ~133 KB for ajv + ajv-formats + fast-uri
+// (esbuild.mjs keeps the SDK's Ajv provider out of the bundle; every Client must therefore be given
+// a `jsonSchemaValidator`).
+import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker-provider.js';
 import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
 
 /** Makes the validator provider (one per session, created on first need). Injectable for tests. */
 export type ValidatorProviderFactory = () => jsonSchemaValidator;
+
+/** The JSON Schema drafts @cfworker/json-schema implements. */
+export type SchemaDraft = '4' | '7' | '2019-09' | '2020-12';
+
+/**
+ * The draft a schema declares in `$schema`: draft-04 ('4'), draft-06/07 ('7'; cfworker has no
+ * separate 6), 2019-09, else 2020-12 (also when there is no `$schema`, as MCP specifies). The draft
+ * only changes a few things: $ref siblings are ignored in 4 and 7, and 4 has boolean
+ * exclusiveMinimum/exclusiveMaximum.
+ */
+export function schemaDraft(schema: unknown): SchemaDraft {
+  const id = typeof schema === 'object' && schema !== null && typeof (schema as { $schema?: unknown }).$schema === 'string' ? (schema as { $schema: string }).$schema : '';
+  if (/draft-0?4\b/.test(id)) return '4';
+  if (/draft-0?[67]\b/.test(id)) return '7';
+  if (/2019-09/.test(id)) return '2019-09';
+  return '2020-12';
+}
+
+/**
+ * The default provider: the SDK's CfWorkerJsonSchemaValidator with its defaults (first error only,
+ * the SDK's error texts), in the draft each schema declares.
+ */
+export function createValidatorProvider(): jsonSchemaValidator {
+  const byDraft = new Map<SchemaDraft, CfWorkerJsonSchemaValidator>();
+  return {
+    getValidator: (schema) => {
+      const draft = schemaDraft(schema);
+      let provider = byDraft.get(draft);
+      if (!provider) byDraft.set(draft, (provider = new CfWorkerJsonSchemaValidator({ draft })));
+      return provider.getValidator(schema);
+    },
+  };
+}
 
 interface Compiled {
   readonly schema: Tool['outputSchema'];
@@ -25,11 +64,12 @@ export class ToolOutputValidators {
   /** Validators compiled so far (diagnostics and tests). */
   compiledCount = 0;
 
-  constructor(private readonly factory: ValidatorProviderFactory = () => new AjvJsonSchemaValidator()) {}
+  constructor(private readonly factory: ValidatorProviderFactory = createValidatorProvider) {}
 
   /**
-   * A provider for the SDK Client's `jsonSchemaValidator` option that builds the real one only
-   * when used, so a session that never validates never constructs Ajv (~1-5 ms per start).
+   * A provider for the SDK Client's `jsonSchemaValidator` option (the Client uses it for
+   * elicitation schemas) that builds the real one only when used. Pass it to every Client: the
+   * bundle has no Ajv to fall back on.
    */
   get lazyProvider(): jsonSchemaValidator {
     return { getValidator: (schema) => this.getProvider().getValidator(schema) };
@@ -51,7 +91,8 @@ export class ToolOutputValidators {
     try {
       outcome = this.validatorFor(tool)(result.structuredContent);
     } catch (e) {
-      throw new McpError(ErrorCode.InvalidParams, `Failed to validate structured content: ${e instanceof Error ? e.message : String(e)}`);
+      // First line only: cfworker appends every known schema URI to an unresolved-$ref error.
+      throw new McpError(ErrorCode.InvalidParams, `Failed to validate structured content: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
     }
     if (!outcome.valid) throw new McpError(ErrorCode.InvalidParams, `Structured content does not match the tool's output schema: ${outcome.errorMessage}`);
   }

@@ -5,9 +5,10 @@ import * as assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv-provider.js';
+import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker-provider.js';
 import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import { ServerConnection, ServerError } from '../../src/core';
+import { createValidatorProvider } from '../../src/core/toolOutput';
 import { FIXTURE_SERVER, NODE, REPO_ROOT } from '../fixtures/paths';
 import { definition, fastTiming, recordingLogger, textOf } from './helpers';
 
@@ -51,7 +52,7 @@ function countingFactory(): { factory: () => jsonSchemaValidator; compiled: () =
   let n = 0;
   return {
     factory: () => {
-      const inner = new AjvJsonSchemaValidator();
+      const inner = createValidatorProvider();
       return { getValidator: (schema) => (n++, inner.getValidator(schema)) };
     },
     compiled: () => n,
@@ -72,9 +73,12 @@ describe('performance behaviour', function () {
   };
 
   describe('lazy outputSchema validation', () => {
-    /** What the plain SDK client answers for each tool (listTools first, as it requires). */
+    /**
+     * What the plain SDK client answers for each tool (listTools first, as it requires), with the
+     * SDK's cfworker validator in its default configuration (ours; the SDK's own default is Ajv).
+     */
     async function sdkOutcomes(names: string[]): Promise<Record<string, string>> {
-      const client = new Client({ name: 'sdk', version: '1.0.0' });
+      const client = new Client({ name: 'sdk', version: '1.0.0' }, { jsonSchemaValidator: new CfWorkerJsonSchemaValidator() });
       await client.connect(new StdioClientTransport({ command: NODE, args: SCHEMA_SERVER_ARGS, cwd: REPO_ROOT, env: getDefaultEnvironment(), stderr: 'ignore' }));
       try {
         await client.listTools();
@@ -105,7 +109,8 @@ describe('performance behaviour', function () {
           },
         );
       }
-      assert.match(ours.bad!, /^Structured content does not match the tool's output schema: data\/n must be number/);
+      // @cfworker/json-schema's wording, through the SDK's CfWorkerJsonSchemaValidator (was Ajv's "data/n must be number").
+      assert.equal(ours.bad, `Structured content does not match the tool's output schema: #: Property "n" does not match schema.; #/n: Instance type "string" is invalid. Expected "number".`);
       assert.equal(ours.missing, 'Tool missing has an output schema but did not return structured content');
       assert.equal(ours.good, 'ok');
       assert.equal(ours.failed, 'ok', 'an error result needs no structured content');

@@ -1,5 +1,5 @@
 // Unit tests of the pure (vscode-free) half of the tool-call feature in src/vscode/toolCall:
-// schema -> argument plan and form values (toolArgs), ajv validation (validator), the cancellable
+// schema -> argument plan and form values (toolArgs), JSON Schema validation (validator), the cancellable
 // call runner, the call history, the result layout and the webview HTML.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -352,6 +352,40 @@ describe('toolCall: validator', () => {
       assert.doesNotThrow(() => renderFormHtml({ nonce: 'n', schema, state: { tool: 't', server: 's', mode: 'json', jsonOnly: true, fields: [], raw: {}, json: '{}' } }));
     }
     assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
+  });
+
+  it('reports one readable issue per problem, not the subschema wrappers (@cfworker/json-schema)', () => {
+    const check = (schema: object, value: unknown) => formatIssues(validateValue(schema, value)).split('\n');
+    assert.deepEqual(check({ type: 'object', properties: { o: { $ref: '#/$defs/O' } }, $defs: { O: { type: 'object', properties: { 'a/b': { type: 'integer', minimum: 1 } }, required: ['c'] } } }, { o: { 'a/b': 0 } }), [
+      '/o/c: is required',
+      '/o/a~1b: must be >= 1',
+    ]);
+    assert.deepEqual(check({ type: 'array', prefixItems: [{ type: 'string' }], items: false, uniqueItems: true }, ['a', 'a']), ['must NOT have more than 1 item', 'must NOT have duplicate items (items 0 and 1 are identical)']);
+    assert.deepEqual(check({ type: 'array', contains: { type: 'number' } }, ['x', 'y']), ['must contain at least 1 valid item']);
+    assert.deepEqual(check({ type: 'object', propertyNames: { pattern: '^[a-z]+$' } }, { ok: 1, BAD: 2 }), ['property name "BAD" is invalid']);
+    assert.deepEqual(check({ type: 'object', properties: { e: { enum: ['a', 1] }, c: { const: 'k' }, u: { type: ['string', 'null'] } } }, { e: 'z', c: 'q', u: 1 }), [
+      '/e: must be one of "a", 1',
+      '/c: must be equal to "k"',
+      '/u: must be string or null',
+    ]);
+    // The draft comes from $schema: draft-04's boolean exclusiveMinimum.
+    assert.deepEqual(check({ $schema: 'http://json-schema.org/draft-04/schema#', type: 'number', minimum: 1, exclusiveMinimum: true }, 1), ['must be > 1']);
+    for (const [schema, problem] of [
+      [{ type: 'string', pattern: '(' }, /invalid pattern/],
+      [{ type: 'object', properties: { a: { type: 'strin' } } }, /unknown type "strin"/],
+      [{ properties: { a: { type: 'string', required: true } } }, /"required" is not an array/],
+    ] as const) {
+      assert.match(schemaProblem(schema) ?? '', problem);
+      assert.deepEqual(validateValue(schema, { a: 1 }), []);
+    }
+  });
+
+  it('leaves the schema it is given untouched', () => {
+    const schema = { type: 'object', properties: { a: { $ref: '#/$defs/A' } }, $defs: { A: { type: 'string' } } };
+    const before = JSON.stringify(schema);
+    assert.equal(validateValue(schema, { a: 1 }).length, 1);
+    assert.equal(JSON.stringify(schema), before);
+    assert.deepEqual(Object.getOwnPropertyNames(schema.properties.a), ['$ref'], 'no cfworker annotations on the caller\'s objects');
   });
 
   it('compiles schemas sharing an $id independently', () => {

@@ -1,6 +1,6 @@
 // The webview panel for arguments that a chain of inputs handles badly (nested objects, many
 // fields, $ref/oneOf) and the JSON editor for schemas no form can represent. The page only renders
-// and collects; parsing and validation (toolArgs.ts, ajv) run here, in the extension host.
+// and collects; parsing and validation (toolArgs.ts, validator.ts) run here, in the extension host.
 import * as vscode from 'vscode';
 import { argsToForm, defaultArgs, formToArgs, issuesByField, type RawValues } from './formValues';
 import { isObject, type FieldSpec } from './toolArgs';

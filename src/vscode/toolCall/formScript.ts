@@ -1,7 +1,7 @@
 // The argument form's in-page script (webviewHtml.ts builds the page and its CSP). Plain ES2017 in
 // a string, since the extension's tsconfig has no DOM types; a unit test compiles it to catch syntax
 // errors. It renders fields from the state with textContent only and leaves every conversion and
-// all validation to the extension host (formValues.ts, toolArgs.ts, ajv).
+// all validation to the extension host (formValues.ts, toolArgs.ts, validator.ts).
 export const FORM_SCRIPT = String.raw`(function () {
   'use strict';
   var vscode = acquireVsCodeApi();

@@ -25,7 +25,7 @@ export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | '
 export type FieldControl = 'text' | 'number' | 'checkbox' | 'tristate' | 'select' | 'json' | 'group';
 
 export interface FieldSpec {
-  /** JSON pointer of the value in the arguments object, e.g. "/options/depth" (also ajv's instancePath). */
+  /** JSON pointer of the value in the arguments object, e.g. "/options/depth" (as SchemaIssue.path). */
   readonly key: string;
   readonly path: readonly string[];
   readonly name: string;
@@ -199,7 +199,7 @@ interface Analysis {
   readonly complex?: string;
 }
 
-/** RFC 6901 escaping of one JSON-pointer segment (also how ajv writes instancePath). */
+/** RFC 6901 escaping of one JSON-pointer segment (as in SchemaIssue.path). */
 export function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
