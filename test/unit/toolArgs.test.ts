@@ -68,6 +68,12 @@ function field(plan: ArgumentPlan, name: string): FieldSpec {
 }
 
 describe('toolCall: argument plan (schema -> prompts / form / JSON)', () => {
+  it('uses a JSON editor for a schema the core had to repair', () => {
+    const plan = planArguments({ type: 'object', properties: { a: { type: 'string' } }, 'x-mcp-manager-problem': 'inputSchema has no "type"' });
+    assert.equal(plan.kind, 'json');
+    assert.match((plan as { reason: string }).reason, /invalid \(inputSchema has no "type"\)/);
+  });
+
   it('asks for a few simple fields one by one, with stable titles', () => {
     const plan = planArguments(ECHO);
     assert.equal(plan.kind, 'prompts');

@@ -10,6 +10,7 @@
 //   form     nested objects, arrays of objects, $ref/oneOf/anyOf/allOf in a field, or more than
 //            MAX_PROMPT_FIELDS fields: a webview form is easier than a long chain of inputs.
 //   prompts  a few simple fields: one InputBox/QuickPick per field.
+import { SCHEMA_PROBLEM_KEY } from '../../core/toolSchema';
 import { issueMessage, validateValue } from './validator';
 
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -311,6 +312,9 @@ function analyseField(root: JsonSchema, name: string, raw: unknown, required: bo
 export function planArguments(inputSchema: unknown): ArgumentPlan {
   if (inputSchema === undefined || inputSchema === null) return { kind: 'none' };
   if (!isObject(inputSchema)) return { kind: 'json', reason: 'the input schema is not an object' };
+  // The core repaired this schema while listing (see core/toolSchema.ts): what it says is unreliable.
+  const problem = inputSchema[SCHEMA_PROBLEM_KEY];
+  if (typeof problem === 'string') return { kind: 'json', reason: `the server's input schema is invalid (${problem})` };
   const root = inputSchema;
   const resolved = deref(root, root);
   if (!resolved) return { kind: 'json', reason: `the input schema's $ref ${String(root.$ref)} cannot be resolved` };
