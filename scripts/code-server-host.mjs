@@ -59,6 +59,10 @@ export function freePort() {
  * @param {number} [o.port]             fixed port (default: a free one)
  * @param {boolean} [o.workspaceTrust]  enable workspace trust (default: off, everything trusted)
  * @param {boolean} [o.echo]            mirror code-server's output to stderr ($MCPM_DEBUG does too)
+ * @param {boolean} [o.smokeTestDriver] VS Code >= 1.139: enable the smoke-test driver, which the
+ *                                      test `payload` URL parameter needs (default: true). It also
+ *                                      hides notification toasts (they only reach the notification
+ *                                      center), so a run that watches toasts turns it off.
  * @returns {Promise<{url:string, port:number, pid:number, tmp:string, userDataDir:string, extensionsDir:string, logFile:string, exited:Promise<number|string>, stop:()=>Promise<void>}>}
  */
 export async function startCodeServer(o) {
@@ -96,7 +100,8 @@ export async function startCodeServer(o) {
     ];
     if (!o.workspaceTrust) args.push('--disable-workspace-trust');
     // VS Code >= 1.139 only honours the test `payload` URL parameter with the smoke-test driver.
-    if (Number(o.version.split('.')[1]) >= 139) args.push('--vscode-option', 'enable-smoke-test-driver');
+    // It also suppresses notification toasts, hence the opt-out for runs without a payload.
+    if (Number(o.version.split('.')[1]) >= 139 && o.smokeTestDriver !== false) args.push('--vscode-option', 'enable-smoke-test-driver');
 
     const out = fs.openSync(logFile, 'a');
     let logOpen = true; // output may still arrive while the tree is being killed

@@ -3,18 +3,27 @@
 // checks what went into it, installs it into a fresh code-server (VS Code 1.139.1) with
 // --install-extension, opens demo/ and runs the Playwright tests in test/e2e/*.test.ts with mocha
 // (test/e2e/.mocharc.json; TypeScript via tsx). Screenshots land in test-results/e2e/;
-// MCPM_UPDATE_SCREENSHOT=1 copies the last one taken to docs/screenshot.png.
+// MCPM_UPDATE_SCREENSHOT=1 copies test-results/e2e/readme.png to docs/screenshot.png.
+// The demo's `fixture-http` server (test/fixtures/server.mjs --http --port 39217) runs for the
+// duration; a taken port fails the run at once with who holds it. After the tests, code-server is
+// shut down the way it normally ends (SIGTERM to its own processes only) and the run fails if any
+// MCP server the workbench started (fixture, server-everything) outlives it.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { installVsix, runCleanups, startCodeServer } from './code-server-host.mjs';
+import { installVsix, killTree, onCleanup, runCleanups, startCodeServer } from './code-server-host.mjs';
+import { descendantPids, PortInUseError, processesMatching, startDemoHttpServer } from './demo-servers.mjs';
+import { sleep } from './proc.mjs';
 import { ensureVSCode, ROOT } from './setup-vscode.mjs';
 
 const VERSION = process.env.MCPM_E2E_VSCODE_VERSION ?? '1.139.1';
 const VSIX = path.join(ROOT, 'dist', 'mcp-manager.vsix');
 const WORKSPACE = path.join(ROOT, 'demo');
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
+const README_SHOT = 'readme.png';
+/** Command lines of the MCP servers the demo starts over stdio. */
+const MCP_SERVER = /test\/fixtures\/server\.mjs|server-everything/;
 // What may ship in the .vsix (paths inside its extension/ folder; vsce renames LICENSE to
 // LICENSE.txt and may lower-case README/CHANGELOG).
 const ALLOWED = [/^package\.json$/, /^readme\.md$/i, /^changelog\.md$/i, /^license(\.txt)?$/i, /^dist\/extension\.js$/, /^dist\/cli\.js$/, /^media\/[^/]+$/];
@@ -66,38 +75,119 @@ function newestPng(dir) {
     .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
 }
 
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const alive = (pid) => {
+  try {
+    process.kill(pid, 0);
+    return processesMatching(MCP_SERVER).some((p) => p.pid === pid); // not a zombie, not a reused pid
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Ends code-server as it normally ends (SIGTERM to its process group: server, extension hosts,
+ * watchers; not to the MCP servers, which the extension starts in groups of their own), then
+ * reports the MCP servers it had started that are still alive 5 s later.
+ */
+async function shutDownAndFindLeftovers(server) {
+  const started = descendantPids(server.pid);
+  const ours = processesMatching(MCP_SERVER).filter((p) => started.includes(p.pid));
+  console.log(`[e2e] MCP servers started by the workbench: ${ours.map((p) => `${p.pid} ${path.basename(p.cmd.split(' ')[1] ?? '')}`).join(', ') || 'none'}`);
+  try {
+    process.kill(-server.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+  for (const deadline = Date.now() + 15000; Date.now() < deadline && groupAlive(server.pid); ) await sleep(100);
+  if (groupAlive(server.pid)) console.warn('[e2e] code-server did not exit within 15 s of SIGTERM');
+  for (const deadline = Date.now() + 5000; Date.now() < deadline && ours.some((p) => alive(p.pid)); ) await sleep(100);
+  return { ours, leftovers: ours.filter((p) => alive(p.pid)) };
+}
+
 async function main() {
   const t0 = Date.now();
+  const lap = (() => {
+    let last = t0;
+    return (what) => {
+      const now = Date.now();
+      console.log(`[e2e] ${what}: ${((now - last) / 1000).toFixed(1)}s`);
+      last = now;
+    };
+  })();
+  // First (a taken port fails the run at once), and before the workbench opens: the demo's
+  // `fixture-http` must answer from the start.
+  const http = await startDemoHttpServer({ log: process.env.MCPM_DEBUG ? (t) => process.stderr.write(`[fixture-http] ${t}`) : undefined });
+  console.log(`[e2e] fixture-http: ${http.url} (pid ${http.pid})`);
+
   console.log('===== e2e: package =====');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   if ((await run(npm, ['run', 'package'])) !== 0) throw new Error('npm run package failed');
   checkVsixContents();
+  lap('package');
 
   console.log(`===== e2e: install into VS Code ${VERSION} =====`);
   await ensureVSCode(VERSION);
   const extensionsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpm-e2e-extensions-'));
+  // Also on Ctrl+C (the signal handler runs the cleanups, not this function's finally).
+  onCleanup(() => fs.rmSync(extensionsDir, { recursive: true, force: true }));
   try {
     await installVsix(VERSION, VSIX, extensionsDir);
-    const server = await startCodeServer({ version: VERSION, extensionsDir });
+    // No smoke-test driver: no test payload is needed, and with it VS Code 1.139 shows no toasts.
+    const server = await startCodeServer({
+      version: VERSION,
+      extensionsDir,
+      smokeTestDriver: false,
+      settings: { 'git.openRepositoryInParentFolders': 'never' }, // demo/ sits inside this repo: no "open the repository?" toast
+    });
     console.log(`[e2e] code-server ${server.url} workspace ${path.relative(ROOT, WORKSPACE)}/`);
+    lap('install and start code-server');
 
     console.log('===== e2e: tests =====');
     fs.rmSync(RESULTS, { recursive: true, force: true });
     const mochaBin = path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
-    const code = await run(process.execPath, [mochaBin, '--config', 'test/e2e/.mocharc.json', ...process.argv.slice(2)], {
+    let code = await run(process.execPath, [mochaBin, '--config', 'test/e2e/.mocharc.json', ...process.argv.slice(2)], {
       env: { ...process.env, MCPM_E2E_URL: server.url, MCPM_E2E_WORKSPACE: WORKSPACE, MCPM_E2E_VSCODE_VERSION: VERSION, MCPM_E2E_RESULTS: RESULTS },
     });
+    lap('tests');
+
+    // The browser is closed; now the workbench's server goes away, and its MCP servers with it.
+    const { ours, leftovers } = await shutDownAndFindLeftovers(server);
+    lap('shutdown');
+    if (leftovers.length) {
+      console.error(`[e2e] FAILED: MCP servers still running after the workbench closed:\n${leftovers.map((p) => `  ${p.pid} (ppid ${p.ppid}) ${p.cmd}`).join('\n')}`);
+      for (const p of leftovers) await killTree(p.pid);
+      code ||= 1;
+    } else if (ours.length) {
+      console.log(`[e2e] none of the ${ours.length} MCP servers outlived the workbench`);
+    }
+    if (code === 0 && !ours.length) {
+      console.error('[e2e] FAILED: no MCP server process was seen during the tests, so the leftover check checked nothing');
+      code = 1;
+    }
+    await server.stop(); // whatever is left of its tree, and its temp dir
+    await http.stop();
 
     const shot = newestPng(RESULTS);
     if (shot) console.log(`[e2e] screenshots in ${path.relative(ROOT, RESULTS)}/ (last: ${path.basename(shot)})`);
-    if (code === 0 && process.env.MCPM_UPDATE_SCREENSHOT === '1' && shot) {
-      fs.copyFileSync(shot, path.join(ROOT, 'docs', 'screenshot.png'));
-      console.log(`[e2e] copied ${path.basename(shot)} to docs/screenshot.png`);
+    if (code === 0 && process.env.MCPM_UPDATE_SCREENSHOT === '1') {
+      const readme = path.join(RESULTS, README_SHOT);
+      if (!fs.existsSync(readme)) throw new Error(`${path.relative(ROOT, readme)} was not taken`);
+      fs.copyFileSync(readme, path.join(ROOT, 'docs', 'screenshot.png'));
+      console.log(`[e2e] copied ${README_SHOT} to docs/screenshot.png`);
     }
     console.log(`[e2e] ${code === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - t0) / 1000)}s`);
     return code;
   } finally {
-    await runCleanups(); // code-server and its whole process tree
+    await runCleanups(); // code-server and its whole process tree, the HTTP fixture
     fs.rmSync(extensionsDir, { recursive: true, force: true });
   }
 }
@@ -106,7 +196,8 @@ let code = 1;
 try {
   code = await main();
 } catch (e) {
-  console.error(`[e2e] ${e.stack ?? e}`);
+  if (e instanceof PortInUseError) console.error(`[e2e] FAILED: ${e.message}. Stop whatever holds it (a running \`npm start\`?) and run again.`);
+  else console.error(`[e2e] ${e.stack ?? e}`);
   await runCleanups();
 }
 process.exit(code);

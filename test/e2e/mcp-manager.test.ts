@@ -1,9 +1,30 @@
-// End to end: the packaged extension in a real workbench, opened on demo/.
+// End to end: the packaged extension in a real workbench, opened on demo/, used the way a person
+// uses it. demo/.vscode/settings.json configures three servers: `everything` (the MCP reference
+// server, stdio), `fixture` (test/fixtures/server.mjs, stdio) and `fixture-http` (the same fixture
+// over Streamable HTTP on 127.0.0.1:39217, started by scripts/run-e2e.mjs). Every step leaves a
+// screenshot in test-results/e2e/; the last one, readme.png, is docs/screenshot.png's source.
+//
+// The tests are one story (each step builds on the one before), so after a failure the rest skip.
 import * as assert from 'node:assert/strict';
 import { Workbench } from './workbench';
 
-describe('MCP Manager view (e2e)', () => {
+// Functions passed to page.evaluate/waitForFunction run in the browser. The project compiles without
+// the DOM library (src/ must not see it), so this module declares the little it uses.
+interface DomElement {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): DomElement | null;
+  readonly textContent: string | null;
+}
+declare const document: { querySelector(selector: string): DomElement | null; querySelectorAll(selector: string): Iterable<DomElement> };
+
+/** The demo's stdio servers are workspace-defined, so their first start asks for consent. */
+const ALLOW_ALWAYS = /^Allow Always/;
+const ECHO_TEXT = 'Hello from MCP Manager!';
+const FAIL_TEXT = 'Something broke on purpose';
+
+describe('MCP Manager on the demo workspace (e2e)', function () {
   let wb: Workbench;
+  let failed = false;
 
   before(async () => {
     wb = await Workbench.open();
@@ -13,21 +34,148 @@ describe('MCP Manager view (e2e)', () => {
     await wb?.close();
   });
 
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+  beforeEach(function () {
+    if (failed) this.skip();
   });
 
-  it('opens the MCP Manager view container', async () => {
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      failed = true;
+      await wb?.screenshot(`failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    }
+  });
+
+  /** Labels of the rows under a server row (its tools, or a status message). */
+  async function childrenOf(server: string): Promise<string[]> {
+    return wb.page.evaluate((prefix) => {
+      const rows = [...document.querySelectorAll('.part.sidebar .monaco-list-row')];
+      // Virtualised list: rows are rendered in order, `data-index` tells the real position.
+      rows.sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')));
+      const i = rows.findIndex((r) => (r.getAttribute('aria-label') ?? '').startsWith(prefix));
+      if (i < 0) return [];
+      const level = Number(rows[i].getAttribute('aria-level'));
+      const out: string[] = [];
+      for (const r of rows.slice(i + 1)) {
+        if (Number(r.getAttribute('aria-level')) <= level) break;
+        out.push((r.querySelector('.label-name')?.textContent ?? '').trim());
+      }
+      return out;
+    }, `${server}, `);
+  }
+
+  /**
+   * Expands a server; a workspace-defined stdio server first asks (modal) whether to run its
+   * command line: screenshot it and answer "Allow Always…". Works with and without that modal.
+   * Returns the server's tool labels once they are listed.
+   */
+  async function expandServer(server: string, shot: string, opts: { expectConsent: boolean; mustInclude: string[] }): Promise<string[]> {
+    await wb.setExpanded(`${server}, `, true);
+    const running = wb.treeRow(`${server}, Running`);
+    const dialog = wb.dialog();
+    await dialog.or(running).first().waitFor({ timeout: 30000 });
+    if (await dialog.isVisible()) {
+      const text = await dialog.innerText();
+      assert.match(text, new RegExp(`Run the MCP server "${server}"`), text);
+      assert.match(text, /Command line:/, text);
+      assert.ok(opts.expectConsent, `a consent dialog appeared for "${server}", which runs nothing locally:\n${text}`);
+      await wb.screenshot(`${shot}-consent`);
+      await wb.answerDialog(ALLOW_ALWAYS);
+    }
+    await running.waitFor({ timeout: 30000 });
+    // The tool rows replace the "Connecting…" row once tools/list has answered.
+    await wb.page.waitForFunction(
+      ({ prefix, want }) => {
+        const rows = [...document.querySelectorAll('.part.sidebar .monaco-list-row')];
+        const labels = rows.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim());
+        return rows.some((r) => (r.getAttribute('aria-label') ?? '').startsWith(prefix)) && want.every((w: string) => labels.includes(w));
+      },
+      { prefix: `${server}, Running`, want: opts.mustInclude },
+      { timeout: 30000 },
+    );
+    const tools = await childrenOf(server);
+    for (const t of opts.mustInclude) assert.ok(tools.includes(t), `"${t}" is not listed under ${server}: ${tools.join(', ')}`);
+    await wb.screenshot(`${shot}-tools`);
+    return tools;
+  }
+
+  it('shows the three demo servers, idle', async () => {
     await wb.openViewContainer('MCP Manager');
     await wb.viewPane('Servers').waitFor({ timeout: 30000 });
-    await wb.screenshot('mcp-manager-view');
+    const rows = await wb.treeRows(3);
+    const labels = await wb.page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.deepEqual(labels, ['everything, Idle, stdio', 'fixture, Idle, stdio', 'fixture-http, Idle, http'], `rows: ${rows.join(' | ')}`);
+    await wb.screenshot('01-servers-idle');
   });
 
-  it('runs "MCP: Refresh" from the command palette without an error', async () => {
-    await wb.runCommand('MCP: Refresh');
-    await wb.page.waitForTimeout(1500); // an error toast ("command not found", exception) would show by now
-    const errors = (await wb.notifications()).filter((n) => /error|not found|failed/i.test(n));
-    assert.deepEqual(errors, []);
-    await wb.screenshot('mcp-manager-refreshed');
+  it('expanding "fixture" asks to run its command once, then lists its tools', async () => {
+    const tools = await expandServer('fixture', '02-fixture', { expectConsent: true, mustInclude: ['Echo', 'Add', 'Fail', 'Sleep'] });
+    assert.equal(tools.length, 13, `fixture tools: ${tools.join(', ')}`);
+  });
+
+  it('expanding "everything" lists the reference server\'s tools', async () => {
+    await expandServer('everything', '03-everything', { expectConsent: true, mustInclude: ['Echo Tool', 'Get Sum Tool'] });
+    await wb.setExpanded('everything, ', false);
+  });
+
+  it('expanding "fixture-http" lists its tools over Streamable HTTP (no consent: nothing runs locally)', async () => {
+    const tools = await expandServer('fixture-http', '04-fixture-http', { expectConsent: false, mustInclude: ['Echo', 'Add', 'Fail'] });
+    assert.equal(tools.length, 13, `fixture-http tools: ${tools.join(', ')}`);
+    assert.match((await wb.treeRow('fixture-http, ').getAttribute('aria-label')) ?? '', /^fixture-http, Running, http · 13 tools$/);
+  });
+
+  it('"MCP: Call Tool..." calls echo of fixture and shows the result in an editor', async () => {
+    await wb.runQuickInputCommand('MCP: Call Tool...', 'MCP: Call Tool');
+    // Every server is running, so the picker lists all tools at once.
+    await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
+    // "echo" is offered by all three servers; the description says which (`fixture · Echo`).
+    const picked = await wb.pickQuickItem('echo', /^echo, fixture · /, { beforeAccept: () => wb.screenshot('05-call-tool-picker') });
+    assert.match(picked, /^echo, fixture · Echo/);
+    const title = await wb.waitForQuickInput(/^echo: message/);
+    assert.match(title, /^echo: message \(string, required\)/);
+    await wb.quickInputBox().fill(ECHO_TEXT);
+    await wb.screenshot('06-echo-argument');
+    await wb.page.keyboard.press('Enter');
+    const editor = wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: `Echo: ${ECHO_TEXT}` });
+    await editor.waitFor({ timeout: 30000 });
+    const tab = wb.page.locator('.part.editor .tabs-container .tab.active');
+    assert.match(await tab.innerText(), /echo \(fixture\)/);
+    await wb.screenshot('07-echo-result');
+  });
+
+  it('a tool that fails (fail of fixture) shows an error notification with its text', async () => {
+    await wb.runQuickInputCommand('MCP: Call Tool...', 'MCP: Call Tool');
+    await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
+    await wb.pickQuickItem('fail', /^fail, fixture · /);
+    assert.match(await wb.waitForQuickInput(/^fail: message/), /^fail: message \(string, optional\)/);
+    await wb.quickInputBox().fill(FAIL_TEXT);
+    await wb.page.keyboard.press('Enter');
+    const text = await wb.waitForNotification(`returned an error: ${FAIL_TEXT}`);
+    assert.equal(text, `"fail" (fixture) returned an error: ${FAIL_TEXT}`);
+    const toast = wb.page.locator('.notification-toast', { hasText: FAIL_TEXT });
+    assert.deepEqual(await toast.locator('.monaco-button').allInnerTexts(), ['Show Result', 'Show Logs']);
+    await wb.screenshot('08-fail-notification');
+  });
+
+  it('README screenshot: the tree with fixture\'s tools and the echo result', async () => {
+    await wb.runCommand('Notifications: Clear All Notifications');
+    await wb.page.locator('.notification-toast').first().waitFor({ state: 'hidden', timeout: 10000 });
+    await wb.setExpanded('fixture-http, ', false);
+    // Collapse and expand fixture again: its row gets the focus, which shows its actions.
+    await wb.setExpanded('fixture, ', false);
+    await wb.setExpanded('fixture, ', true);
+    // A wider sidebar, so tool descriptions are readable: drag the sash at its right edge.
+    const box = await wb.page.locator('.part.sidebar').boundingBox();
+    assert.ok(box);
+    const y = box.y + box.height / 2;
+    await wb.page.mouse.move(box.x + box.width + 2, y);
+    await wb.page.mouse.down();
+    await wb.page.mouse.move(box.x + 470, y, { steps: 8 });
+    await wb.page.mouse.up();
+    // The echo result editor in front, cursor at the end of its line (no word highlight).
+    await wb.page.locator('.part.editor .tabs-container .tab', { hasText: 'echo (fixture)' }).click();
+    await wb.page.keyboard.press('End');
+    await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: `Echo: ${ECHO_TEXT}` }).waitFor({ timeout: 10000 });
+    assert.deepEqual((await childrenOf('fixture')).slice(0, 3), ['Echo', 'Add', 'Process id']);
+    await wb.screenshot('readme');
   });
 });

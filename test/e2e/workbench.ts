@@ -7,6 +7,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
+// Functions passed to page.evaluate/waitForFunction run in the browser. The project compiles without
+// the DOM library (src/ must not see it), so this module declares the little it uses.
+interface DomElement {
+  getAttribute(name: string): string | null;
+  querySelector(selector: string): DomElement | null;
+  readonly textContent: string | null;
+}
+declare const document: { querySelector(selector: string): DomElement | null; querySelectorAll(selector: string): Iterable<DomElement> };
+
 export const RESULTS_DIR = path.resolve(process.env.MCPM_E2E_RESULTS ?? 'test-results/e2e');
 
 // Same flags as scripts/code-server-host.mjs: offline Chromium, no sandbox (root), no GPU.
@@ -109,6 +118,99 @@ export class Workbench {
     await focused.first().waitFor({ timeout: 15000 });
     await this.page.keyboard.press('Enter');
     await input.waitFor({ state: 'hidden', timeout: 15000 });
+  }
+
+  /**
+   * Opens the palette and runs a command whose UI continues in the same quick input (a QuickPick
+   * or InputBox of its own), so unlike runCommand() it does not wait for the widget to close.
+   * Returns once the command's own quick input shows `title`.
+   */
+  async runQuickInputCommand(label: string, title: string | RegExp, timeout = 30000): Promise<void> {
+    const input = this.page.locator('.quick-input-widget input');
+    await this.page.keyboard.press('F1');
+    await input.waitFor({ state: 'visible', timeout: 15000 });
+    await input.fill(`>${label}`);
+    await this.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: label }).first().waitFor({ timeout: 15000 });
+    await this.page.keyboard.press('Enter');
+    await this.waitForQuickInput(title, timeout);
+  }
+
+  /** The visible quick input's text field. */
+  quickInputBox(): Locator {
+    return this.page.locator('.quick-input-widget input');
+  }
+
+  /** Waits until the quick input (QuickPick/InputBox) is shown with a title matching `title`; returns the title. */
+  async waitForQuickInput(title: string | RegExp, timeout = 30000): Promise<string> {
+    const t = this.page.locator('.quick-input-widget .quick-input-title').filter({ hasText: title });
+    await t.waitFor({ state: 'visible', timeout });
+    return (await t.innerText()).trim();
+  }
+
+  /**
+   * In the open QuickPick: types `filter` the way a person does, then moves down with the arrow keys
+   * until the focused row's accessible label matches `row`, and accepts it with Enter.
+   */
+  async pickQuickItem(filter: string, row: RegExp, opts: { timeout?: number; beforeAccept?: () => Promise<unknown> } = {}): Promise<string> {
+    const timeout = opts.timeout ?? 15000;
+    const input = this.quickInputBox();
+    await input.pressSequentially(filter, { delay: 20 });
+    // The list has filtered once a matching row is shown.
+    await this.page.waitForFunction(
+      ({ source, flags }) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => new RegExp(source, flags).test(r.getAttribute('aria-label') ?? '')),
+      { source: row.source, flags: row.flags },
+      { timeout },
+    );
+    const focused = this.page.locator('.quick-input-list .monaco-list-row.focused').first();
+    const focusedLabel = async () => (await focused.getAttribute('aria-label', { timeout })) ?? '';
+    let label = await focusedLabel();
+    for (let i = 0; !row.test(label); i++) {
+      if (i >= 30) throw new Error(`no row matching ${row} could be focused in the quick pick (last focused: "${label}")`);
+      await this.page.keyboard.press('ArrowDown');
+      const before = label;
+      await this.page
+        .waitForFunction((prev) => document.querySelector('.quick-input-list .monaco-list-row.focused')?.getAttribute('aria-label') !== prev, before, { timeout: 2000 })
+        .catch(() => {}); // a list of one row: the focus stays
+      label = await focusedLabel();
+    }
+    await opts.beforeAccept?.();
+    await this.page.keyboard.press('Enter');
+    return label;
+  }
+
+  /** Selector of the sidebar tree row whose accessible label starts with `prefix` (e.g. "fixture, "). */
+  private static rowSelector(prefix: string): string {
+    return `.part.sidebar .monaco-list-row[aria-label^=${JSON.stringify(prefix)}]`;
+  }
+
+  /** A row of the sidebar tree whose accessible label starts with `prefix` (e.g. "fixture, "). */
+  treeRow(prefix: string): Locator {
+    return this.page.locator(Workbench.rowSelector(prefix)).first();
+  }
+
+  /** Expands (or collapses) a tree row with its twistie, as a person clicks it; no-op when already so. */
+  async setExpanded(prefix: string, expanded: boolean): Promise<void> {
+    const row = this.treeRow(prefix);
+    await row.waitFor({ timeout: 30000 });
+    if ((await row.getAttribute('aria-expanded')) === String(expanded)) return;
+    await row.locator('.monaco-tl-twistie').click();
+    await this.page.waitForFunction(
+      ({ sel, want }) => document.querySelector(sel)?.getAttribute('aria-expanded') === want,
+      { sel: Workbench.rowSelector(prefix), want: String(expanded) },
+      { timeout: 10000 },
+    );
+  }
+
+  /** The modal dialog (e.g. a confirmation), when one is shown. */
+  dialog(): Locator {
+    return this.page.locator('.monaco-dialog-box');
+  }
+
+  /** Clicks a button of the modal dialog by its label and waits until the dialog is gone. */
+  async answerDialog(button: string | RegExp): Promise<void> {
+    const dialog = this.dialog();
+    await dialog.locator('.monaco-button', { hasText: button }).first().click();
+    await dialog.waitFor({ state: 'hidden', timeout: 10000 });
   }
 
   /** Texts of the notification toasts currently shown. */

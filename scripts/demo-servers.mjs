@@ -1,0 +1,170 @@
+// The one demo server that VS Code cannot start by itself: `fixture-http` in demo/.vscode/settings.json
+// is our fixture over Streamable HTTP on a fixed port, so someone has to run it. `npm start` and
+// `npm run test:e2e` start it before the workbench opens and stop it (with its process tree) at the
+// end, also on Ctrl+C/SIGTERM and on failure (through proc.mjs's cleanups).
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { killTree, onCleanup } from './proc.mjs';
+import { ROOT } from './setup-vscode.mjs';
+
+export const DEMO_HTTP_PORT = 39217;
+export const DEMO_HTTP_URL = `http://127.0.0.1:${DEMO_HTTP_PORT}/mcp`;
+const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'server.mjs');
+
+export class PortInUseError extends Error {}
+
+/** Resolves true when something accepts connections on 127.0.0.1:port. */
+function portTaken(port) {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+  });
+}
+
+/** Who listens on a TCP port, from /proc (Linux; best effort): "pid 123: node …" or undefined. */
+function listenerOf(port) {
+  try {
+    const hex = port.toString(16).toUpperCase().padStart(4, '0');
+    const inodes = new Set();
+    for (const file of ['/proc/net/tcp', '/proc/net/tcp6']) {
+      if (!fs.existsSync(file)) continue;
+      for (const line of fs.readFileSync(file, 'utf8').split('\n').slice(1)) {
+        const f = line.trim().split(/\s+/);
+        // local_address is "IP:PORT" in hex, st 0A = LISTEN, inode is field 9
+        if (f[1]?.endsWith(`:${hex}`) && f[3] === '0A') inodes.add(f[9]);
+      }
+    }
+    if (!inodes.size) return undefined;
+    for (const pid of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
+      let fds;
+      try {
+        fds = fs.readdirSync(`/proc/${pid}/fd`);
+      } catch {
+        continue;
+      }
+      for (const fd of fds) {
+        let target;
+        try {
+          target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+        } catch {
+          continue;
+        }
+        const m = /^socket:\[(\d+)\]$/.exec(target);
+        if (m && inodes.has(m[1])) {
+          const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+          return `pid ${pid}: ${cmd.length > 160 ? `${cmd.slice(0, 159)}…` : cmd}`;
+        }
+      }
+    }
+  } catch {
+    /* not Linux, or no permission */
+  }
+  return undefined;
+}
+
+/**
+ * Starts `node test/fixtures/server.mjs --http --port 39217` and waits for its `LISTENING` line.
+ * Throws PortInUseError (with who holds the port, when it can tell) if the port is taken.
+ * @returns {Promise<{url:string, pid:number, stop:()=>Promise<void>}>}
+ */
+export async function startDemoHttpServer({ port = DEMO_HTTP_PORT, log = () => {} } = {}) {
+  if (await portTaken(port)) {
+    const who = listenerOf(port);
+    throw new PortInUseError(`port ${port} on 127.0.0.1 is already in use${who ? ` (${who})` : ''}; the demo's "fixture-http" server (${DEMO_HTTP_URL}) needs it`);
+  }
+  // detached: own process group, so killTree ends it and anything it starts.
+  const child = spawn(process.execPath, [FIXTURE, '--http', '--port', String(port)], { cwd: ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    removeCleanup();
+    await killTree(child.pid);
+  };
+  const removeCleanup = onCleanup(stop);
+  let stderr = '';
+  try {
+    const url = await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the HTTP fixture did not report LISTENING within 15 s:\n${stderr}`)), 15000);
+      child.stderr.on('data', (d) => {
+        stderr += d;
+        const m = /^LISTENING (\S+)$/m.exec(stderr);
+        if (m) {
+          clearTimeout(timer);
+          resolve(m[1]);
+        }
+      });
+      child.once('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        // Lost a race for the port, most likely (EADDRINUSE).
+        if (/EADDRINUSE/.test(stderr)) reject(new PortInUseError(`port ${port} on 127.0.0.1 is already in use; the demo's "fixture-http" server (${DEMO_HTTP_URL}) needs it`));
+        else reject(new Error(`the HTTP fixture exited (${code ?? signal}) before listening:\n${stderr}`));
+      });
+    });
+    // Keep draining its stderr (a full pipe would block it); the caller may want to see it.
+    child.stderr.on('data', (d) => log(String(d)));
+    child.removeAllListeners('exit');
+    return { url, pid: child.pid, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+/** Live processes whose command line matches `re` (Linux /proc), as {pid, ppid, cmd}. */
+export function processesMatching(re) {
+  const out = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+      if (!re.test(cmd)) continue;
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (rest[0] === 'Z') continue; // a zombie is dead, only not yet reaped
+      out.push({ pid: Number(entry), ppid: Number(rest[1]), cmd });
+    } catch {
+      /* vanished meanwhile */
+    }
+  }
+  return out;
+}
+
+/** Descendants of pid (via /proc ppid links). */
+export function descendantPids(pid) {
+  const children = new Map();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(entry));
+    } catch {
+      /* vanished */
+    }
+  }
+  const out = [];
+  const walk = (p) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
