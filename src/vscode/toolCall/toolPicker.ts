@@ -34,6 +34,8 @@ function oneLine(s: unknown, max = 160): string | undefined {
 export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options: { serverName?: string } = {}): Promise<PickedTool | undefined> {
   const servers = options.serverName ? registry.list().filter((c) => c.name === options.serverName) : registry.list();
   const qp = vscode.window.createQuickPick<Item>();
+  // Starting a server may show the launch-consent dialog; the pick must survive losing focus to it.
+  qp.ignoreFocusOut = true;
   qp.title = options.serverName ? `MCP: Call Tool (${options.serverName})` : 'MCP: Call Tool';
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
