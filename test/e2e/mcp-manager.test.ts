@@ -13,14 +13,20 @@ import { Workbench } from './workbench';
 interface DomElement {
   getAttribute(name: string): string | null;
   querySelector(selector: string): DomElement | null;
+  closest(selector: string): DomElement | null;
   readonly textContent: string | null;
 }
-declare const document: { querySelector(selector: string): DomElement | null; querySelectorAll(selector: string): Iterable<DomElement> };
+declare const document: {
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): Iterable<DomElement>;
+  readonly activeElement: DomElement | null;
+};
 
 /** The demo's stdio servers are workspace-defined, so their first start asks for consent. */
 const ALLOW_ALWAYS = /^Allow Always/;
 const ECHO_TEXT = 'Hello from MCP Manager!';
 const FAIL_TEXT = 'Something broke on purpose';
+const HTTP_ECHO_TEXT = 'Hello over Streamable HTTP';
 
 describe('MCP Manager on the demo workspace (e2e)', function () {
   let wb: Workbench;
@@ -115,6 +121,26 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
   it('expanding "everything" lists the reference server\'s tools', async () => {
     await expandServer('everything', '03-everything', { expectConsent: true, mustInclude: ['Echo Tool', 'Get Sum Tool'] });
     await wb.setExpanded('everything, ', false);
+  });
+
+  it('"MCP: Call Tool..." from the tree while a server is still idle starts it and takes the keyboard', async () => {
+    // The keyboard focus is in the Servers tree (the last click was a twistie there) and
+    // fixture-http has not started: the picker starts it, which refreshes its tree row.
+    await wb.page.waitForFunction(() => document.activeElement?.closest('.part.sidebar .monaco-list') != null, undefined, { timeout: 10000 });
+    assert.match((await wb.treeRow('fixture-http, ').getAttribute('aria-label')) ?? '', /^fixture-http, Idle, http/);
+    await wb.runQuickInputCommand('MCP: Call Tool...', 'MCP: Call Tool');
+    // fixture-http starts (idle -> starting -> running in the tree) and its tools join the list.
+    await wb.treeRow('fixture-http, Running').waitFor({ timeout: 30000 });
+    await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
+    // Typed at the keyboard (pickQuickItem fails unless the pick's input has the focus).
+    const picked = await wb.pickQuickItem('echo', /^echo, fixture-http · /, { beforeAccept: () => wb.screenshot('04-call-tool-starting-server') });
+    assert.match(picked, /^echo, fixture-http · Echo/);
+    assert.match(await wb.waitForQuickInput(/^echo: message/), /^echo: message \(string, required\)/);
+    await wb.waitForQuickInputFocus();
+    await wb.page.keyboard.type(HTTP_ECHO_TEXT);
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: `Echo: ${HTTP_ECHO_TEXT}` }).waitFor({ timeout: 30000 });
+    assert.match(await wb.page.locator('.part.editor .tabs-container .tab.active').innerText(), /echo \(fixture-http\)/);
   });
 
   it('expanding "fixture-http" lists its tools over Streamable HTTP (no consent: nothing runs locally)', async () => {

@@ -12,9 +12,17 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 interface DomElement {
   getAttribute(name: string): string | null;
   querySelector(selector: string): DomElement | null;
+  matches(selector: string): boolean;
+  closest(selector: string): DomElement | null;
+  readonly tagName: string;
+  readonly className: string;
   readonly textContent: string | null;
 }
-declare const document: { querySelector(selector: string): DomElement | null; querySelectorAll(selector: string): Iterable<DomElement> };
+declare const document: {
+  querySelector(selector: string): DomElement | null;
+  querySelectorAll(selector: string): Iterable<DomElement>;
+  readonly activeElement: DomElement | null;
+};
 
 export const RESULTS_DIR = path.resolve(process.env.MCPM_E2E_RESULTS ?? 'test-results/e2e');
 
@@ -153,8 +161,9 @@ export class Workbench {
    */
   async pickQuickItem(filter: string, row: RegExp, opts: { timeout?: number; beforeAccept?: () => Promise<unknown> } = {}): Promise<string> {
     const timeout = opts.timeout ?? 15000;
-    const input = this.quickInputBox();
-    await input.pressSequentially(filter, { delay: 20 });
+    // Typed at the keyboard focus, not into the input element: the pick must have taken the focus.
+    await this.waitForQuickInputFocus(timeout);
+    await this.page.keyboard.type(filter, { delay: 20 });
     // The list has filtered once a matching row is shown.
     await this.page.waitForFunction(
       ({ source, flags }) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => new RegExp(source, flags).test(r.getAttribute('aria-label') ?? '')),
@@ -176,6 +185,19 @@ export class Workbench {
     await opts.beforeAccept?.();
     await this.page.keyboard.press('Enter');
     return label;
+  }
+
+  /** Waits until the keyboard focus is in the quick input's text field; fails saying where it is. */
+  async waitForQuickInputFocus(timeout = 15000): Promise<void> {
+    try {
+      await this.page.waitForFunction(() => document.activeElement?.matches('.quick-input-widget input') === true, undefined, { timeout });
+    } catch {
+      const where = await this.page.evaluate(() => {
+        const el = document.activeElement;
+        return el ? `${el.tagName.toLowerCase()}.${el.className} "${el.getAttribute('aria-label') ?? ''}"` : 'nothing';
+      });
+      throw new Error(`the quick input's text field does not have the keyboard focus (focused: ${where})`);
+    }
   }
 
   /** Selector of the sidebar tree row whose accessible label starts with `prefix` (e.g. "fixture, "). */

@@ -119,7 +119,15 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
     );
   };
 
-  for (const conn of servers) load(conn);
+  // Cached tools now; servers that must start are loaded once the pick is shown (see below).
+  const pending: ServerConnection[] = [];
+  for (const conn of servers) {
+    if (conn.state.kind === 'disabled' || conn.cachedTools) load(conn);
+    else {
+      status.set(conn.name, { kind: 'loading' });
+      pending.push(conn);
+    }
+  }
   render();
   // A server's tool list changed while the pick is open (list_changed, restart): list it again.
   subs.push(
@@ -177,6 +185,13 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
       qp.onDidHide(() => done(undefined)),
     );
     qp.show();
+    // Start servers only after the pick is shown: starting one refreshes its row in the Servers
+    // view, and a tree view refresh that begins while the tree still has the focus (it gets it
+    // back when the command palette closes) ends by focusing the tree again, taking the keyboard
+    // from the pick that opened meanwhile. Once the pick is shown, the tree no longer counts as focused.
+    setTimeout(() => {
+      if (!abort.signal.aborted) for (const conn of pending) load(conn);
+    }, 0);
   });
 }
 
