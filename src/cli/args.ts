@@ -1,6 +1,7 @@
 // Command-line parsing: node:util parseArgs (options anywhere on the line, repeatable options),
 // then the command's positionals, checked here so commands get a typed, validated request.
 import { parseArgs } from 'node:util';
+import { splitCommandLine as splitWords } from '../core/text';
 import { usageError } from './errors';
 
 export const COMMANDS = ['servers', 'tools', 'call', 'ping', 'doctor'] as const;
@@ -170,46 +171,11 @@ function describeParseArgsError(e: unknown): string {
   return `${msg.split('. ')[0]!.replace(/\.$/, '')}.`;
 }
 
-/**
- * Splits a command line like a POSIX shell splits words, without running a shell: whitespace
- * separates words; '...' is literal; "..." allows \" \\ \$ \` escapes; a backslash outside quotes
- * escapes the next character (on Windows a backslash is literal unless it escapes a quote, so
- * paths like C:\tools\server.exe survive). Nothing is expanded ($VAR, ~, globs stay as written).
- */
+/** The core's shell-like splitter (src/core/text.ts), with the CLI's usage error. */
 export function splitCommandLine(line: string, platform: NodeJS.Platform = process.platform): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else word += c;
-      continue;
-    }
-    if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < line.length && (platform === 'win32' ? line[i + 1] === '"' : '"\\$`'.includes(line[i + 1]!))) word += line[++i];
-      else word += c;
-      continue;
-    }
-    if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < line.length && (platform !== 'win32' || line[i + 1] === '"' || line[i + 1] === "'")) {
-      word += line[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
+  try {
+    return splitWords(line, platform);
+  } catch (e) {
+    throw usageError(`${(e as Error).message} in --stdio ${JSON.stringify(line)}.`);
   }
-  if (quote) throw usageError(`unterminated ${quote === '"' ? 'double' : 'single'} quote in --stdio ${JSON.stringify(line)}.`);
-  if (inWord) words.push(word);
-  return words;
 }

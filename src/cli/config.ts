@@ -8,6 +8,7 @@ import { parseServer } from '../core/config/schema';
 import type { ConfigIssue, ConfigSource, ServerDefinition } from '../core/config/types';
 import type { VariableContext } from '../core/config/variables';
 import { splitCommandLine, type AdHoc, type CliArgs } from './args';
+import { suggest } from '../core/text';
 import { usageError } from './errors';
 
 export interface LoadedConfig extends ConfigFileResult {
@@ -146,33 +147,3 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
 
-/** The closest name, if close enough to be a likely typo. */
-export function suggest(word: string, candidates: readonly string[]): string | undefined {
-  const lower = word.toLowerCase();
-  const exactCase = candidates.find((c) => c.toLowerCase() === lower);
-  if (exactCase) return exactCase;
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = distance(lower, c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
-}

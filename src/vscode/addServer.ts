@@ -3,7 +3,7 @@
 // Questions go through the Prompter, so the integration tests can answer them.
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import { parseServer, type ServerRegistry } from '../core';
+import { parseServer, splitCommandLine, type ServerRegistry } from '../core';
 import { KEY, scopeValue, updateScope, writableScopes, type SettingsScope } from './configSource';
 import type { Prompter } from './prompts';
 
@@ -11,45 +11,6 @@ type Transport = 'stdio' | 'http' | 'sse';
 type Kind = Transport | 'npm';
 const TITLE = 'Add MCP Server';
 
-/**
- * Splits a command line like a POSIX shell splits words, without running a shell ('...' literal,
- * "..." with \" \\ \$ \` escapes, backslash escapes outside quotes; on Windows a backslash is
- * literal unless it escapes a quote). Throws on an unterminated quote.
- * Same rules as splitCommandLine in src/cli/args.ts; both should move to core (see report).
- */
-export function splitCommandLine(line: string, platform: NodeJS.Platform = process.platform): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (quote === "'") {
-      if (c === "'") quote = undefined;
-      else word += c;
-    } else if (quote === '"') {
-      if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < line.length && (platform === 'win32' ? line[i + 1] === '"' : '"\\$`'.includes(line[i + 1]!))) word += line[++i];
-      else word += c;
-    } else if (c === "'" || c === '"') {
-      quote = c;
-      inWord = true;
-    } else if (c === '\\' && i + 1 < line.length && (platform !== 'win32' || line[i + 1] === '"' || line[i + 1] === "'")) {
-      word += line[++i];
-      inWord = true;
-    } else if (/\s/.test(c)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += c;
-      inWord = true;
-    }
-  }
-  if (quote) throw new Error(`unterminated ${quote === '"' ? 'double' : 'single'} quote`);
-  if (inWord) words.push(word);
-  return words;
-}
 
 /** A short name from the command line or URL: the package or script name, or the host. */
 export function suggestName(transport: Transport, value: string): string {

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { z } from 'zod';
 import type { ConfigIssue, ConfigSource, ParseResult, ServerDefinition } from './types';
+import { suggest } from '../text';
 import { inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
 
 export const DEFAULTS = {
@@ -193,7 +194,7 @@ function messageOf(issue: z.core.$ZodIssue): string {
       .map((k) => {
         if (STDIO_ONLY.includes(k)) return `"${k}" applies only to stdio servers (with "command"), not to http/sse servers`;
         if (HTTP_ONLY.includes(k)) return `"${k}" applies only to http/sse servers (with "url"), not to stdio servers`;
-        const hint = closest(k, KNOWN_KEYS);
+        const hint = suggest(k, [...new Set(KNOWN_KEYS)]);
         return `unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
       })
       .join('; ');
@@ -213,31 +214,4 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'an array';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
   return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
-}
-
-function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of new Set(candidates)) {
-    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = row[j]!;
-      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return row[b.length]!;
 }
