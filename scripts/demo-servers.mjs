@@ -6,7 +6,10 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { killTree, onCleanup } from './proc.mjs';
+import { descendants, killTree, onCleanup } from './proc.mjs';
+
+/** Descendants of pid (via /proc ppid links). */
+export const descendantPids = descendants;
 import { ROOT } from './setup-vscode.mjs';
 
 export const DEMO_HTTP_PORT = 39217;
@@ -144,27 +147,3 @@ export function processesMatching(re) {
   return out;
 }
 
-/** Descendants of pid (via /proc ppid links). */
-export function descendantPids(pid) {
-  const children = new Map();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (!children.has(ppid)) children.set(ppid, []);
-      children.get(ppid).push(Number(entry));
-    } catch {
-      /* vanished */
-    }
-  }
-  const out = [];
-  const walk = (p) => {
-    for (const c of children.get(p) ?? []) {
-      out.push(c);
-      walk(c);
-    }
-  };
-  walk(pid);
-  return out;
-}

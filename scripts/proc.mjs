@@ -7,7 +7,7 @@ import os from 'node:os';
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** All descendants of pid (children first found via /proc, so it works after setsid too). */
-function descendants(pid) {
+export function descendants(pid) {
   const children = new Map();
   for (const entry of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
