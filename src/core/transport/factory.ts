@@ -57,37 +57,24 @@ export function createHttpTransport(def: HttpDefinition): Transport {
   // Keep-alive sockets, and abort listeners that do not pile up on the transport's shared
   // signal (see http.ts and docs/performance.md). Its sockets close with the transport.
   const fetch = createKeepAliveFetch();
-  return def.type === 'sse'
-    ? new KeepAliveSSETransport(url, { requestInit, fetch }, fetch)
-    : new KeepAliveStreamableHTTPTransport(url, { requestInit, fetch: guardResponseStreams(fetch) }, fetch);
+  const transport =
+    def.type === 'sse'
+      ? new SSEClientTransport(url, { requestInit, fetch })
+      : new StreamableHTTPClientTransport(url, { requestInit, fetch: guardResponseStreams(fetch) });
+  return destroyOnClose(transport, fetch);
 }
 
-class KeepAliveStreamableHTTPTransport extends StreamableHTTPClientTransport {
-  constructor(url: URL, opts: ConstructorParameters<typeof StreamableHTTPClientTransport>[1], private readonly keepAlive: KeepAliveFetch) {
-    super(url, opts);
-  }
-
-  override async close(): Promise<void> {
+/** The keep-alive sockets belong to the transport: they close when it does. */
+function destroyOnClose<T extends Transport>(transport: T, keepAlive: KeepAliveFetch): T {
+  const close = transport.close.bind(transport);
+  transport.close = async () => {
     try {
-      await super.close();
+      await close();
     } finally {
-      this.keepAlive.destroy();
+      keepAlive.destroy();
     }
-  }
-}
-
-class KeepAliveSSETransport extends SSEClientTransport {
-  constructor(url: URL, opts: ConstructorParameters<typeof SSEClientTransport>[1], private readonly keepAlive: KeepAliveFetch) {
-    super(url, opts);
-  }
-
-  override async close(): Promise<void> {
-    try {
-      await super.close();
-    } finally {
-      this.keepAlive.destroy();
-    }
-  }
+  };
+  return transport;
 }
 
 export function isStdio(def: ServerDefinition): def is StdioDefinition {
