@@ -13,6 +13,8 @@ import { parseServers, ServerError, ServerRegistry, type Logger, type ParseResul
 import { FIXTURE_SERVER, NODE, REPO_ROOT, isProcessAlive } from '../fixtures/paths';
 import { childPids, textOf, waitFor } from '../unit/helpers';
 
+export { groupPids } from '../unit/helpers';
+
 /** Short grace periods and backoff so lifecycle cases run in milliseconds, not seconds. */
 export const FAST: Partial<Timing> = { closeGraceMs: 300, killGraceMs: 300, backoffBaseMs: 50, backoffMaxMs: 400, maxFailures: 3, healthyAfterMs: 60_000 };
 
@@ -340,19 +342,3 @@ after(function writeResults() {
     ) + '\n',
   );
 });
-
-/** Live (non-zombie) members of a process group, from /proc: a server's whole tree. */
-export function groupPids(pgid: number): number[] {
-  const out: number[] = [];
-  for (const e of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[2]) === pgid && f[0] !== 'Z' && f[0] !== 'X') out.push(Number(e));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}

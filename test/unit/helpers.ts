@@ -13,20 +13,31 @@ export function definition(name: string, entry: Record<string, unknown>): Server
   return r.definition;
 }
 
-/** Direct children of this test process that are alive (zombies excluded). */
-export function childPids(): number[] {
-  const out: number[] = [];
+/** Live processes (zombies excluded) from /proc, with their parent and process group. */
+function liveProcesses(): { pid: number; ppid: number; pgrp: number }[] {
+  const out: { pid: number; ppid: number; pgrp: number }[] = [];
   for (const e of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(e)) continue;
     try {
       const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
+      // Fields after the parenthesised command: state ppid pgrp ...
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[1]) === process.pid && f[0] !== 'Z') out.push(Number(e));
+      if (f[0] !== 'Z' && f[0] !== 'X') out.push({ pid: Number(e), ppid: Number(f[1]), pgrp: Number(f[2]) });
     } catch {
       // gone
     }
   }
   return out;
+}
+
+/** Direct children of this test process that are alive. */
+export function childPids(): number[] {
+  return liveProcesses().filter((p) => p.ppid === process.pid).map((p) => p.pid);
+}
+
+/** Live members of a process group: a server's whole tree. */
+export function groupPids(pgid: number): number[] {
+  return liveProcesses().filter((p) => p.pgrp === pgid).map((p) => p.pid);
 }
 
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
