@@ -86,6 +86,9 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
       assert.ok(opts.expectConsent, `a consent dialog appeared for "${server}", which runs nothing locally:\n${text}`);
       await wb.screenshot(`${shot}-consent`);
       await wb.answerDialog(ALLOW_ALWAYS);
+    } else {
+      // Consent comes before the spawn, so a workspace stdio server cannot be running without it.
+      assert.ok(!opts.expectConsent, `"${server}" started without the launch-consent dialog`);
     }
     await running.waitFor({ timeout: 30000 });
     // The tool rows replace the "Connecting…" row once tools/list has answered.
