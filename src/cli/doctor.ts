@@ -1,6 +1,6 @@
 // `doctor <server>`: what would be launched (or contacted) and how, with every secret masked,
 // then a real connection test. Meant to answer "why does this server not start?" in one screen.
-import type { HttpDefinition, StdioDefinition } from '../core/config/types';
+import type { HttpDefinition, ServerDefinition, StdioDefinition } from '../core/config/types';
 import { ServerError, errorMessage } from '../core/errors';
 import { MASK, SecretMasker, isSecretName, maskEnv } from '../core/secrets';
 import { buildEnv, LaunchError } from '../core/transport/env';
@@ -14,6 +14,12 @@ import { table } from './output';
 
 /** Labels are padded to this width so the connect line written later lines up with the rest. */
 const LABEL_WIDTH = 11;
+const TRANSPORT_LABELS: Record<ServerDefinition['type'], string> = {
+  stdio: 'stdio',
+  http: 'http (Streamable HTTP)',
+  sse: 'sse (HTTP+SSE, legacy)',
+  memory: 'in-memory',
+};
 
 export async function runDoctor(ctx: RunContext): Promise<number> {
   const target = resolveTarget(ctx.args, ctx.cwd);
@@ -23,7 +29,7 @@ export async function runDoctor(ctx: RunContext): Promise<number> {
   const add = (label: string, value: string) => rows.push([label.padEnd(LABEL_WIDTH), value]);
 
   add('Server', `${def.name}  (${sourceLabel(def.source)})`);
-  add('Transport', def.type === 'stdio' ? 'stdio' : def.type === 'http' ? 'http (Streamable HTTP)' : 'sse (HTTP+SSE, legacy)');
+  add('Transport', TRANSPORT_LABELS[def.type]);
   if (def.disabled) add('Disabled', 'yes ("disabled": true); tested anyway below');
   add('Timeouts', `startup ${def.startupTimeoutMs} ms, request ${def.requestTimeoutMs} ms`);
   if (def.inputs.length) add('Inputs', def.inputs.map((id) => `\${input:${id}} (from ${inputEnvName(id)}, or asked for)`).join(', '));
@@ -45,7 +51,7 @@ export async function runDoctor(ctx: RunContext): Promise<number> {
       add('Environment', `${names.length} variables (secret-looking values masked)${notPassed ? `; ${notPassed} other variables of this shell are not passed (use "env", "passEnv" or "inheritEnv")` : ''}`);
       for (const k of names) add('', `${k}=${env[k]}`);
     }
-  } else {
+  } else if (def.type !== 'memory') {
     describeHttp(def, masker, add);
   }
   if (launchError) add('Problem', launchError.message);

@@ -39,6 +39,7 @@ import { maskingLogger, type Logger } from './logger';
 import { SecretMasker, isSecretName } from './secrets';
 import { idleState, type ConnectionState } from './state';
 import { createHttpTransport, createStdioTransport, planStdioLaunch, isStdio } from './transport/factory';
+import { createMemoryTransport } from './transport/memory';
 import { LaunchError } from './transport/env';
 import { StdioTransport, TOO_LARGE_ERROR_CODE } from './transport/stdio';
 import { ToolOutputValidators, type ValidatorProviderFactory } from './toolOutput';
@@ -180,7 +181,7 @@ export class ServerConnection {
     // Values of secret-looking env vars and headers never reach the log.
     if (isStdio(definition)) {
       for (const [k, v] of Object.entries(definition.env)) if (isSecretName(k) && !v?.includes('${input:')) this.masker.add(v);
-    } else {
+    } else if (definition.type !== 'memory') {
       for (const [k, v] of Object.entries(definition.headers)) {
         // Unresolved ${input:...} placeholders are not secrets; their values are added once resolved.
         if (isSecretName(k) && !v.includes('${input:')) this.masker.add(v.replace(/^Bearer\s+/i, ''));
@@ -505,7 +506,7 @@ export class ServerConnection {
   }
 
   private async resolveInputs(def: ServerDefinition): Promise<ServerDefinition> {
-    if (def.inputs.length === 0) return def;
+    if (def.inputs.length === 0 || def.type === 'memory') return def;
     if (!this.options.inputResolver) {
       throw new ServerError(this.name, 'config', `uses \${input:${def.inputs[0]}} but inputs cannot be prompted for here`);
     }
@@ -546,6 +547,9 @@ export class ServerConnection {
       }
       this.log.info(`starting: ${[plan.command, ...plan.args].join(' ')}${plan.cwd ? ` (cwd ${plan.cwd})` : ''}`);
       transport = createStdioTransport(def, plan, this.log, this.timing);
+    } else if (def.type === 'memory') {
+      this.log.info('connecting to an in-memory server');
+      transport = await createMemoryTransport(def);
     } else {
       this.log.info(`connecting to ${def.url} (${def.type === 'sse' ? 'SSE' : 'Streamable HTTP'})`);
       transport = createHttpTransport(def);
@@ -581,7 +585,7 @@ export class ServerConnection {
                 'handshake',
                 isStdio(def)
                   ? `did not complete the MCP handshake within ${timeoutMs} ms (startupTimeoutMs); the process was stopped. Check the logs, or raise startupTimeoutMs if it is just slow.`
-                  : `${def.url} did not answer the MCP handshake within ${timeoutMs} ms (startupTimeoutMs); the connection was closed. Check that the URL serves MCP and the server is healthy, or raise startupTimeoutMs if it is just slow.`,
+                  : `${describeTarget(def)} did not answer the MCP handshake within ${timeoutMs} ms (startupTimeoutMs); the connection was closed. Check that the URL serves MCP and the server is healthy, or raise startupTimeoutMs if it is just slow.`,
               ),
             ),
           timeoutMs,
@@ -729,7 +733,7 @@ function networkCode(e: unknown): string | undefined {
 
 /** Explains an HTTP-level failure (status, or a body that is not MCP) with the next step; undefined for others. */
 function httpFailure(e: unknown, def: ServerDefinition): string | undefined {
-  if (def.type === 'stdio' || !(e instanceof Error)) return undefined;
+  if (def.type === 'stdio' || def.type === 'memory' || !(e instanceof Error)) return undefined;
   const code = (e as { code?: unknown }).code;
   if (typeof code !== 'number' || !/^(Streamable HTTP|SSE) error/.test(e.message)) return undefined;
   const url = def.url;

@@ -10,6 +10,7 @@ export { nullLogger, maskingLogger, type Logger, type LogLevel } from './logger'
 export { SecretMasker, isSecretName, maskEnv, MASK } from './secrets';
 export { stateLabel, canStart, isActive, type ConnectionState, type StateKind } from './state';
 export { planStdioLaunch, type LaunchPlan } from './transport/factory';
+export { inMemoryServer, type MemoryOptions } from './transport/memory';
 export { POSIX_ALLOWED_ENV, WINDOWS_ALLOWED_ENV } from './transport/env';
 export * from './config/files';
 export { buildEnv, LaunchError } from './transport/env';

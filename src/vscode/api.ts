@@ -2,12 +2,12 @@
 // It goes through the same registry (and kept-alive connections) as the tree and the commands.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
-import { ServerError, type ServerRegistry, type StateKind, type TransportType } from '../core';
+import { ServerError, type ServerRegistry, type StateKind, type ServerDefinition } from '../core';
 
 export interface ServerSummary {
   readonly name: string;
   readonly state: StateKind;
-  readonly transport: TransportType;
+  readonly transport: ServerDefinition['type'];
 }
 
 export interface McpManagerApi {

@@ -1,5 +1,7 @@
 // The resolved, validated form of a server entry: what connections are built from.
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 
+/** Transports a configuration entry can ask for ('memory' is made in code, see inMemoryServer). */
 export type TransportType = 'stdio' | 'http' | 'sse';
 
 /** Where a server's entry came from, for display and for "Open Settings". */
@@ -44,7 +46,23 @@ export interface HttpDefinition extends CommonDefinition {
   readonly headers: Readonly<Record<string, string>>;
 }
 
-export type ServerDefinition = StdioDefinition | HttpDefinition;
+/** What an in-memory server must do: an SDK `Server` or `McpServer` fits. */
+export interface InMemoryServer {
+  connect(transport: Transport): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * A server running in this process, connected through the SDK's linked in-memory transports: for
+ * tests and embedding. Not configurable from settings (made by `inMemoryServer()` in code).
+ */
+export interface MemoryDefinition extends CommonDefinition {
+  readonly type: 'memory';
+  /** Called once per session: an SDK server serves one transport at a time. */
+  readonly createServer: () => InMemoryServer | Promise<InMemoryServer>;
+}
+
+export type ServerDefinition = StdioDefinition | HttpDefinition | MemoryDefinition;
 
 export interface ConfigIssue {
   /** The server's name, or undefined for a problem with the whole file/setting. */
@@ -68,7 +86,15 @@ export function fingerprint(def: ServerDefinition): string {
   return stableStringify(rest);
 }
 
+const functionIds = new WeakMap<object, number>();
+let nextFunctionId = 1;
+
 function stableStringify(v: unknown): string {
+  // Functions (an in-memory server's factory) count by identity: a new factory is a change.
+  if (typeof v === 'function') {
+    if (!functionIds.has(v)) functionIds.set(v, nextFunctionId++);
+    return `function#${functionIds.get(v)}`;
+  }
   if (Array.isArray(v)) return `[${v.map(stableStringify).join(',')}]`;
   if (v && typeof v === 'object') {
     const entries = Object.entries(v).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
@@ -78,6 +104,7 @@ function stableStringify(v: unknown): string {
 }
 
 export function describeTarget(def: ServerDefinition): string {
+  if (def.type === 'memory') return 'in-memory server';
   return def.type === 'stdio' ? [def.command, ...def.args].map(quoteArg).join(' ') : def.url;
 }
 
