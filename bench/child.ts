@@ -1,12 +1,13 @@
 // Runs one benchmark case in this (fresh) process and prints `RESULT <json>` on stdout, so that
 // memory figures of one case are not polluted by another. Usage (what run.ts does):
 //   node --expose-gc --import tsx bench/child.ts <case> '<json options>'
+import * as activation from './cases/activation';
 import * as http from './cases/http';
 import * as lifecycle from './cases/lifecycle';
 import * as stdio from './cases/stdio';
 import * as tools from './cases/tools';
 
-const cases: Record<string, (opts: never) => Promise<unknown>> = { ...stdio, ...http, ...tools, ...lifecycle };
+const cases: Record<string, (opts: never) => Promise<unknown>> = { ...stdio, ...http, ...tools, ...lifecycle, ...activation };
 
 async function main(): Promise<void> {
   const [name, json] = process.argv.slice(2);

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BigOutcome } from './cases/stdio';
 import { REPO_ROOT } from './lib/setup';
-import { MiB, type Summary } from './lib/stats';
+import { MiB, summarize, type Summary } from './lib/stats';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
@@ -101,28 +101,76 @@ function goal(text: string, met: boolean, detail: string): void {
 
 async function buildAndSize(): Promise<void> {
   log('production build (node esbuild.mjs --production)');
-  const r = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`build failed:\n${r.stderr}`);
-  const ext = fs.statSync(path.join(REPO_ROOT, 'dist', 'extension.js')).size;
-  const cli = fs.statSync(path.join(REPO_ROOT, 'dist', 'cli.js')).size;
-  // Leave dist/ as `npm run build` makes it (with sourcemaps), for whoever runs the tests next.
-  spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  // The activation case loads a copy of the production bundle, so that dist/ goes back to the
+  // development build (with sourcemaps, as `npm run build` makes it) right away, for whoever runs
+  // the tests next, as before.
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcp-manager-bench-'));
+  const production = path.join(tmp, 'extension.js');
+  let ext: number;
+  let cli: number;
+  try {
+    const r = spawnSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO_ROOT, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`build failed:\n${r.stderr}`);
+    ext = fs.statSync(path.join(REPO_ROOT, 'dist', 'extension.js')).size;
+    cli = fs.statSync(path.join(REPO_ROOT, 'dist', 'cli.js')).size;
+    fs.copyFileSync(path.join(REPO_ROOT, 'dist', 'extension.js'), production);
+  } finally {
+    spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
+  }
   raw.bundle = { extensionBytes: ext, cliBytes: cli };
   rows.push({ case: 'production bundle dist/extension.js', ours: fmtBytes(ext), sdk: '', floor: '', goal: '< 500 KB', met: ext < 500 * 1024 });
   goal('Production bundle under 500 KB', ext < 500 * 1024, `dist/extension.js ${fmtBytes(ext)} (cli.js ${fmtBytes(cli)})`);
+  try {
+    await activation(production);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
 
+/**
+ * activate() of the production bundle with a stub of the `vscode` module and the demo workspace's
+ * three servers (bench/cases/activation.ts), once per fresh process: a module loads once per process.
+ */
+async function activation(bundle: string): Promise<void> {
+  const label = 'extension activation (own code, production bundle, stubbed vscode API)';
+  const goalText = 'Activation under 10 ms, no process spawned';
+  const runs = quick ? 5 : 7;
+  type Run = { loadMs: number; activateMs: number; processes: number; spawnCalls: string[]; serversAtReturn: number; servers: string[]; apiCalls: number; commands: number };
+  const results: Run[] = [];
+  try {
+    for (let i = 0; i < runs; i++) results.push(await runCase<Run>('activation', { bundle }));
+  } catch (e) {
+    const message = e instanceof Error ? e.message.split('\n').slice(0, 3).join(' ') : String(e);
+    raw.activation = { error: message };
+    rows.push({ case: label, ours: `failed: ${message}`, sdk: '', floor: '', goal: '< 10 ms, 0 processes', met: false });
+    goal(goalText, false, `the activation case failed: ${message}`);
+  }
+  if (results.length === runs) {
+    const act = summarize(results.map((r) => r.activateMs));
+    const load = summarize(results.map((r) => r.loadMs));
+    const processes = Math.max(...results.map((r) => r.processes));
+    const spawnCalls = [...new Set(results.flatMap((r) => r.spawnCalls))];
+    const last = results[results.length - 1]!;
+    const met = act.median < 10 && processes === 0;
+    raw.activation = { runs: results, activate: act, load };
+    rows.push({ case: label, ours: `activate() ${fmtSummary(act)}, code loading ${fmtMs(load.median)}; ${processes} processes`, sdk: '', floor: '', goal: '< 10 ms, 0 processes', met });
+    goal(
+      goalText,
+      met,
+      `production bundle, vscode API stubbed (VS Code's own cost of the calls is not included); medians over ${runs} fresh processes: ` +
+        `activate() ${fmtMs(act.median)} (${fmtMs(act.min)}-${fmtMs(act.max)}), code loading (read, compile, run the bundle's top level) ${fmtMs(load.median)} (${fmtMs(load.min)}-${fmtMs(load.max)}); ` +
+        `${last.servers.length} servers configured, registered idle (${last.servers.join(', ')}; ${last.serversAtReturn} listed when activate() returned); ` +
+        `${last.apiCalls} API calls, ${last.commands} commands registered; processes spawned within 200 ms: ${processes}${spawnCalls.length ? ` (${spawnCalls.join('; ')})` : ''}`,
+    );
+  }
+
+  // The figure from a real extension host, when the integration tests wrote it: informational only.
   const activationFile = path.join(REPO_ROOT, 'out', 'activation.json');
   if (fs.existsSync(activationFile)) {
-    const a = JSON.parse(fs.readFileSync(activationFile, 'utf8')) as { activationMs?: number; processesSpawned?: number; [k: string]: unknown };
-    raw.activation = a;
-    const ms = Number(a.activationMs);
-    const spawned = a.processesSpawned;
-    const met = ms < 10 && (spawned === undefined || spawned === 0);
-    rows.push({ case: 'extension activation (own code)', ours: fmtMs(ms), sdk: '', floor: '', goal: '< 10 ms, 0 processes', met });
-    goal('Activation under 10 ms, no process spawned', met, `${fmtMs(ms)} from out/activation.json${spawned === undefined ? '' : `, ${spawned} processes spawned`}`);
-  } else {
-    rows.push({ case: 'extension activation (own code)', ours: 'not measured', sdk: '', floor: '', goal: '< 10 ms, 0 processes' });
-    goal('Activation under 10 ms, no process spawned', false, 'not measured: out/activation.json is written by the VS Code integration tests (npm run test:integration)');
+    const a = JSON.parse(fs.readFileSync(activationFile, 'utf8')) as { activationMs?: number; vscodeVersion?: string };
+    raw.activationInVsCode = a;
+    const when = fs.statSync(activationFile).mtime.toISOString().slice(0, 16).replace('T', ' ');
+    rows.push({ case: '  (in VS Code, dev build, from integration tests)', ours: `activate() ${fmtMs(Number(a.activationMs))} (VS Code ${a.vscodeVersion ?? '?'}, ${when})`, sdk: '', floor: '', goal: '' });
   }
 }
 

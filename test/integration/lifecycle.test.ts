@@ -21,14 +21,14 @@ describe('server lifecycle', function () {
     await waitFor('all fixture processes to exit', () => childProcesses().length === 0);
   });
 
-  it('activates cheaply and configuring servers starts no process', async () => {
+  it('activating and configuring servers start no process', async () => {
     const api = await getApi();
-    // For `npm run bench` (bench/run.ts reads it): the extension host runs on this machine, and the
-    // extension is loaded from the repository. Written before asserting, so a slow run is recorded too.
+    // Informational, for `npm run bench` (which measures activation itself, on the production bundle,
+    // and shows this figure next to it): the time activate() took in this real extension host, from
+    // the development build. Not asserted: timings are not asserted in tests (see docs/performance.md).
     const outDir = path.join(extensionPath(), 'out');
     fs.mkdirSync(outDir, { recursive: true });
     fs.writeFileSync(path.join(outDir, 'activation.json'), `${JSON.stringify({ activationMs: api._test.activationMs, vscodeVersion: vscode.version }, null, 2)}\n`);
-    assert.ok(api._test.activationMs < 50, `activate() took ${api._test.activationMs.toFixed(1)} ms`);
     console.log(`      activate() took ${api._test.activationMs.toFixed(2)} ms`);
     await setServers({ one: fixtureServer(), two: fixtureServer({ env: { X: '1' } }), web: { type: 'http', url: 'http://127.0.0.1:9/mcp' } });
     assert.deepEqual(
