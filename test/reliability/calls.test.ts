@@ -39,7 +39,7 @@ describe('reliability: tool calls', function () {
       assert.equal(textOf(ok), 'slept 1000', 'progress kept a 1000 ms call alive past a 400 ms timeout');
       assert.ok(progress >= 5, `progress notifications: ${progress}`);
       const t0 = performance.now();
-      await t.expectError('chatty', () => c.callTool('sleep', { ms: 30_000, progress: true }), {
+      await t.expectError('chatty', () => c.callTool('sleep', { ms: 30_000, progress: true }, { onProgress: () => progress++ }), {
         kind: 'timeout',
         what: /maximum total/i,
         next: /maxTotalTimeoutMs/,

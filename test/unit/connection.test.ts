@@ -173,7 +173,9 @@ describe('ServerConnection', function () {
     const r = await c.callTool('sleep', { ms: 1600, progress: true }, { onProgress: (p) => progress.push(p.progress) });
     assert.equal(textOf(r), 'slept 1600');
     assert.ok(progress.length >= 3);
-    await assert.rejects(c.callTool('sleep', { ms: 8000, progress: true }), (e: ServerError) => e.kind === 'timeout');
+    await assert.rejects(c.callTool('sleep', { ms: 8000, progress: true }, { onProgress: () => {} }), (e: ServerError) => e.kind === 'timeout' && /maximum total time of 2500 ms/.test(e.message));
+    // Without onProgress no progress token is sent, so the server sends none and the plain timeout applies.
+    await assert.rejects(c.callTool('sleep', { ms: 8000, progress: true }), (e: ServerError) => e.kind === 'timeout' && /timed out after 800 ms/.test(e.message));
     assert.equal(textOf(await c.callTool('echo', { message: 'ok' })), 'Echo: ok');
   });
 

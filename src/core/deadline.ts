@@ -1,0 +1,44 @@
+// The per-request cancellation handle ServerConnection gives the SDK: the maximum total time
+// (maxTotalTimeoutMs) and the caller's own signal both end a request through it.
+//
+// Why not an AbortController: the SDK's Protocol.request adds an 'abort' listener to the signal it
+// is given, and on Node's EventTarget that costs ~3 µs plus garbage per request, the largest part of
+// our overhead on a warm call (docs/performance.md, "warm stdio call"). Protocol.request (SDK 1.32)
+// only calls `throwIfAborted()`, `addEventListener('abort', listener)` and reads `aborted` and
+// `reason`, so this class is that much of an AbortSignal and nothing else. test/unit/deadline.test.ts
+// drives it through the real SDK Client, so an SDK that starts using more of the signal fails there.
+
+/** A one-shot abort for one request, shaped as the part of AbortSignal the SDK's request uses. */
+export class RequestAbort {
+  aborted = false;
+  reason: unknown = undefined;
+  private listener?: () => void;
+
+  throwIfAborted(): void {
+    if (this.aborted) throw this.reason;
+  }
+
+  addEventListener(type: 'abort', listener: () => void): void {
+    if (type !== 'abort') throw new TypeError(`RequestAbort supports only 'abort' listeners, not '${String(type)}'`);
+    if (this.listener) throw new Error('RequestAbort takes one listener (one request)');
+    this.listener = listener;
+  }
+
+  removeEventListener(type: 'abort', listener: () => void): void {
+    if (type === 'abort' && this.listener === listener) this.listener = undefined;
+  }
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    const listener = this.listener;
+    this.listener = undefined;
+    listener?.();
+  }
+
+  /** For the SDK's `signal` option, whose type is AbortSignal. */
+  get signal(): AbortSignal {
+    return this as unknown as AbortSignal;
+  }
+}
