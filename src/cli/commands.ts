@@ -94,13 +94,32 @@ async function call(ctx: RunContext): Promise<number> {
     const see = ctx.args.server ? `"mcp-manager tools ${ctx.args.server} --json"` : `"tools --json" with the same --${ctx.args.adHoc?.kind}`;
     throw usageError(`missing required argument${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')} for "${tool}". Run ${see} for its input schema.`, name);
   }
-  const result = await conn.callTool(tool!, args, { signal: ctx.signal });
+  // Asking for progress also lets it reset requestTimeoutMs, so a long tool that reports progress is not cut off.
+  const result = await conn.callTool(tool!, args, { signal: ctx.signal, onProgress: progressPrinter(ctx, name, tool!) });
   ctx.out(ctx.args.jsonOutput ? json(result) : formatCallResult(result));
   if (result.isError) {
     ctx.err(`mcp-manager: ${name}: tool "${tool}" reported an error (isError).\n`);
     return EXIT.toolError;
   }
   return EXIT.ok;
+}
+
+/** Progress notifications as stderr lines, at most one every PROGRESS_EVERY_MS (a server may send thousands). */
+function progressPrinter(ctx: RunContext, server: string, tool: string): (p: { progress: number; total?: number; message?: string }) => void {
+  let last = -Infinity;
+  return (p) => {
+    const now = performance.now();
+    if (now - last < PROGRESS_EVERY_MS && !(p.total !== undefined && p.progress >= p.total)) return;
+    last = now;
+    ctx.err(`mcp-manager: ${server}: ${tool}: ${formatProgress(p)}\n`);
+  };
+}
+
+const PROGRESS_EVERY_MS = 500;
+
+export function formatProgress(p: { progress: number; total?: number; message?: string }): string {
+  const amount = p.total ? `${Math.floor((100 * p.progress) / p.total)}% (${p.progress}/${p.total})` : `${p.progress}`;
+  return `progress ${amount}${p.message ? ` ${p.message}` : ''}`;
 }
 
 async function ping(ctx: RunContext): Promise<number> {

@@ -2,7 +2,7 @@
 // It goes through the same registry (and kept-alive connections) as the tree and the commands.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
-import { ServerError, type ServerRegistry, type StateKind, type ServerDefinition } from '../core';
+import { ServerError, type ServerRegistry, type StateKind, type ServerDefinition, type CallOptions } from '../core';
 
 export interface ServerSummary {
   readonly name: string;
@@ -16,7 +16,8 @@ export interface McpManagerApi {
   /** The server's tools; starts the server if needed. */
   listTools(server: string): Promise<Tool[]>;
   /** Calls a tool; starts the server if needed. Aborting the signal cancels the call on the server. */
-  callTool(server: string, tool: string, args?: Record<string, unknown>, options?: { signal?: AbortSignal }): Promise<CallToolResult>;
+  /** `onProgress` asks the server for progress, which then also resets the server's requestTimeoutMs. */
+  callTool(server: string, tool: string, args?: Record<string, unknown>, options?: Pick<CallOptions, 'signal' | 'onProgress'>): Promise<CallToolResult>;
   /** Servers were added/removed/changed, or a server's state or tools changed. */
   readonly onDidChange: vscode.Event<void>;
 }
@@ -33,7 +34,7 @@ export function createApi(registry: ServerRegistry): McpManagerApi & vscode.Disp
   return {
     listServers: () => registry.list().map((c) => ({ name: c.name, state: c.state.kind, transport: c.definition.type })),
     listTools: async (server) => get(server).listTools(),
-    callTool: async (server, tool, args, options) => get(server).callTool(tool, args, { signal: options?.signal }),
+    callTool: async (server, tool, args, options) => get(server).callTool(tool, args, { signal: options?.signal, onProgress: options?.onProgress }),
     onDidChange: emitter.event,
     dispose: () => {
       for (const s of subscriptions) s.dispose();

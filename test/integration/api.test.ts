@@ -71,6 +71,16 @@ describe('extension API', function () {
     assert.equal(resultText(await api.callTool('fx', 'pid', {})), pid);
   });
 
+  it('reports progress to onProgress', async () => {
+    const api = await getApi();
+    await setServers({ fx: fixtureServer() });
+    const seen: { progress: number; total?: number; message?: string }[] = [];
+    const result = await api.callTool('fx', 'sleep', { ms: 450, progress: true }, { onProgress: (p) => seen.push(p) });
+    assert.equal(resultText(result), 'slept 450');
+    assert.ok(seen.length >= 2, `progress notifications: ${JSON.stringify(seen)}`);
+    assert.ok(seen.every((p) => p.total === 450 && p.message === 'sleeping'));
+  });
+
   it('rejects for an unknown server and for a failing tool', async () => {
     const api = await getApi();
     await setServers({ fx: fixtureServer() });

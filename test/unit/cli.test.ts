@@ -246,6 +246,16 @@ describe('cli (dist/cli.js)', function () {
       assert.deepEqual(JSON.parse(json.stdout), { content: [{ type: 'text', text: '5' }], structuredContent: { sum: 5 } });
     });
 
+    it('call reports progress on stderr, and progress keeps a call alive past requestTimeoutMs', async () => {
+      // requestTimeoutMs 400 with a 1200 ms tool that reports progress every ~100 ms.
+      const r = await cli(['call', '--stdio', `${NODE} ${FIXTURE_SERVER}`, '--timeout', '400', 'sleep', '{"ms":1200,"progress":true}']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, 'slept 1200\n');
+      const lines = r.stderr.trimEnd().split('\n');
+      assert.ok(lines.length >= 2 && lines.length <= 4, `throttled to one line per 500 ms:\n${r.stderr}`);
+      for (const l of lines) assert.match(l, /^mcp-manager: node: sleep: progress \d+% \(\d+\/1200\) sleeping$/);
+    });
+
     it('call: images as a one-line note; arguments from stdin with "-"', async () => {
       const [image, stdin] = await Promise.all([
         cli(['call', 'fixture', 'image'], { cwd: ws }),
