@@ -33,6 +33,12 @@ export async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; val
  * alternate between them so drift (JIT, GC, the other core's load) hits all of them alike.
  */
 export async function alternate(fns: Record<string, () => Promise<unknown>>, opts: { warmup: number; rounds: number; perRound: number }): Promise<Record<string, Summary>> {
+  const samples = await alternateSamples(fns, opts);
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)]));
+}
+
+/** alternate(), returning every sample (milliseconds) instead of summaries. */
+export async function alternateSamples(fns: Record<string, () => Promise<unknown>>, opts: { warmup: number; rounds: number; perRound: number }): Promise<Record<string, number[]>> {
   const samples: Record<string, number[]> = {};
   for (const [name, fn] of Object.entries(fns)) {
     samples[name] = [];
@@ -48,7 +54,7 @@ export async function alternate(fns: Record<string, () => Promise<unknown>>, opt
       }
     }
   }
-  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)]));
+  return samples;
 }
 
 // ---- memory (Linux /proc): peak RSS is the kernel's high-water mark, exact whatever the GC does ----
