@@ -2,9 +2,10 @@
 // case by case, each case in a fresh process. Prints one table (medians, p95, ratios, goals) and
 // writes bench/results/latest.json. See docs/performance.md for what each case measures.
 //
-//   node --import tsx bench/run.ts [--quick] [--only name,name] [--skip-build]
+//   node --import tsx bench/run.ts [--quick] [--only name,name]
 //     --quick       fewer runs, and no SDK 50 MiB case (it takes ~45 s)
 //     --only        run only these case groups: build, idle, stdio, cold, big, http, tools
+//                   (without build, the bundle is not rebuilt and activation not measured)
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -16,8 +17,17 @@ import { MiB, summarize, type Summary } from './lib/stats';
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.indexOf('--only');
-const only = onlyArg >= 0 ? new Set(argv[onlyArg + 1]!.split(',')) : undefined;
+const only = onlyArg >= 0 ? new Set(argv[onlyArg + 1]?.split(',') ?? []) : undefined;
 const want = (group: string) => !only || only.has(group);
+const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools'];
+{
+  const unknown = argv.filter((a, i) => a.startsWith('-') ? a !== '--quick' && a !== '--only' : argv[i - 1] !== '--only');
+  const badGroups = [...(only ?? [])].filter((g) => !GROUPS.includes(g));
+  if (unknown.length || badGroups.length || (onlyArg >= 0 && !argv[onlyArg + 1])) {
+    process.stderr.write(`bench: ${unknown.length ? `unknown argument ${unknown.join(' ')}` : `unknown group ${badGroups.join(', ') || '(none given)'}`}. Usage: node --import tsx bench/run.ts [--quick] [--only ${GROUPS.join(',')}]\n`);
+    process.exit(2);
+  }
+}
 
 const RESULTS_DIR = path.join(REPO_ROOT, 'bench', 'results');
 const started = Date.now();
