@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { parseServers, ServerRegistry, type ServerConnection } from '../../src/core';
 import { FIXTURE_SERVER, NODE, REPO_ROOT, isProcessAlive } from '../fixtures/paths';
 import { textOf, waitFor } from '../unit/helpers';
+import { WATCHDOG_GRACE_S } from '../../src/core/transport/groupWatchdog';
 import { BAD } from './fixtures';
 import { Bench, FAST, groupPids, pidFromLog, type CaseContext } from './harness';
 
@@ -109,10 +110,15 @@ describe('reliability: process trees', function () {
     }
   }
 
-  for (const how of ['exit', 'throw'] as const) {
-    it(`host process ${how === 'exit' ? 'exits' : 'dies of an uncaught exception'} without deactivating`, () =>
-      bench.run(`host ${how === 'exit' ? 'calls process.exit()' : 'dies of an uncaught exception'} without deactivating`, 'every server tree is killed by the exit hook', async (t) => {
-        const child = spawn(NODE, ['--import', 'tsx', 'test/reliability/hostExit.script.ts', ...(how === 'throw' ? ['--throw'] : [])], {
+  const hostDeaths = {
+    exit: { title: 'calls process.exit()', by: 'the exit hook', args: [] },
+    throw: { title: 'dies of an uncaught exception', by: 'the exit hook', args: ['--throw'] },
+    kill: { title: 'is killed with SIGKILL (no JavaScript runs)', by: 'the watchdog', args: ['--wait'] },
+  };
+  for (const [how, death] of Object.entries(hostDeaths)) {
+    it(`host process ${death.title} without deactivating`, () =>
+      bench.run(`host ${death.title} without deactivating`, `every server tree is killed by ${death.by}`, async (t) => {
+        const child = spawn(NODE, ['--import', 'tsx', 'test/reliability/hostExit.script.ts', ...death.args], {
           cwd: REPO_ROOT,
           stdio: ['ignore', 'pipe', 'pipe'],
         });
@@ -126,8 +132,14 @@ describe('reliability: process trees', function () {
         assert.ok(pids.length >= 6, `trees: ${pids.join(',')} ${err}`);
         pids.forEach((p) => t.track(p));
         const t0 = performance.now();
-        await new Promise((r) => (child.exitCode !== null ? r(undefined) : child.once('exit', r)));
-        await waitFor(() => pids.every((p) => !isProcessAlive(p)), 3000, 'the trees to end after the host exited');
+        if (how === 'kill') {
+          // Give the launcher's grandchild time to start, as the other hosts do before leaving.
+          await new Promise((r) => setTimeout(r, 300));
+          child.kill('SIGKILL');
+        }
+        await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r)));
+        // The watchdog sends SIGTERM, then SIGKILL after WATCHDOG_GRACE_S (the launched server ignores SIGTERM).
+        await waitFor(() => pids.every((p) => !isProcessAlive(p)), 3000 + WATCHDOG_GRACE_S * 1000, 'the trees to end after the host exited');
         t.mark(performance.now() - t0);
         return `${pids.length} processes of 3 trees ended with the host`;
       }));

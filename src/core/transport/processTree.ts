@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { GroupWatchdog } from './groupWatchdog';
 
 // Signals to a whole process group. stdio servers are spawned as group leaders (detached on
 // POSIX) so `npx`, shell wrappers and their grandchildren can all be ended together.
@@ -39,12 +40,17 @@ export function groupAlive(pid: number): boolean {
   }
 }
 
-/** Process groups of all live stdio servers, killed synchronously if the host exits abruptly. */
+/**
+ * Process groups of all live stdio servers: killed synchronously if the host exits without
+ * stopping them, and by the watchdog (groupWatchdog.ts) if the host dies without running any code.
+ */
 const liveGroups = new Set<number>();
+const watchdog = new GroupWatchdog();
 let exitHookInstalled = false;
 
 export function trackGroup(pid: number): void {
   liveGroups.add(pid);
+  watchdog.add(pid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.once('exit', () => {
@@ -55,6 +61,7 @@ export function trackGroup(pid: number): void {
 
 export function untrackGroup(pid: number): void {
   liveGroups.delete(pid);
+  watchdog.remove(pid);
 }
 
 function groupMembersLinux(pgid: number): number[] {
