@@ -185,18 +185,10 @@ export async function installVsix(version, vsixPath, extensionsDir) {
   }
 }
 
-// Flags from the offline guide: without the background-networking ones Chromium keeps trying
-// (and failing) to reach Google's hosts on this closed network.
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+// Flags from the offline guide (scripts/chromium-flags.json, also read by test/e2e/workbench.ts):
+// without the background-networking ones Chromium keeps trying (and failing) to reach Google's
+// hosts on this closed network; no sandbox (we run as root), no GPU.
+export const CHROMIUM_ARGS = JSON.parse(fs.readFileSync(new URL('./chromium-flags.json', import.meta.url), 'utf8'));
 
 /** Debian's /usr/bin/chromium via playwright-core; never a downloaded browser. */
 export async function launchChromium({ headless = true } = {}) {

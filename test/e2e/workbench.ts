@@ -26,17 +26,8 @@ declare const document: {
 
 export const RESULTS_DIR = path.resolve(process.env.MCPM_E2E_RESULTS ?? 'test-results/e2e');
 
-// Same flags as scripts/code-server-host.mjs: offline Chromium, no sandbox (root), no GPU.
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--disable-dev-shm-usage',
-];
+// The Chromium flags scripts/code-server-host.mjs uses too: offline, no sandbox (root), no GPU.
+const CHROMIUM_ARGS = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../scripts/chromium-flags.json'), 'utf8')) as string[];
 
 function required(name: string): string {
   const v = process.env[name];
