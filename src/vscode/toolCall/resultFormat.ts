@@ -84,13 +84,13 @@ export function decodeBase64Text(data: string): string {
   return Buffer.from(data, 'base64').toString('utf8');
 }
 
-function base64Bytes(data: string): number {
+export function base64Bytes(data: string): number {
   const len = data.replace(/\s/g, '').length;
   const pad = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
   return Math.max(0, Math.floor((len * 3) / 4) - pad);
 }
 
-function utf8Bytes(s: string): number {
+export function utf8Bytes(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
@@ -115,14 +115,14 @@ function safeJson(value: unknown): string {
 }
 
 /** A Markdown code fence longer than any backtick run inside `text`. */
-function fence(text: string, lang = ''): string {
+export function fence(text: string, lang = ''): string {
   let longest = 2;
   for (const m of text.matchAll(/`{3,}/g)) longest = Math.max(longest, m[0].length);
   const f = '`'.repeat(longest + 1);
   return `${f}${lang}\n${text}${text.endsWith('\n') ? '' : '\n'}${f}\n`;
 }
 
-function safeName(s: string): string {
+export function safeName(s: string): string {
   return s.replace(/[\\/:*?"<>|\u0000-\u001f]+/g, '_').slice(0, 80) || '_';
 }
 
