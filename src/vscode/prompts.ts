@@ -8,6 +8,8 @@ export interface PickOptions {
   readonly title?: string;
   readonly placeHolder?: string;
   readonly ignoreFocusOut?: boolean;
+  readonly matchOnDescription?: boolean;
+  readonly matchOnDetail?: boolean;
 }
 
 export interface Prompter {
@@ -23,6 +25,8 @@ export interface Prompter {
   openFile(options: vscode.OpenDialogOptions): Promise<vscode.Uri | undefined>;
   /** A non-modal information message with actions; the chosen action, undefined when closed. */
   notify(message: string, ...actions: string[]): Promise<string | undefined>;
+  /** A non-modal error message with actions; the chosen action, undefined when closed. */
+  error(message: string, ...actions: string[]): Promise<string | undefined>;
 }
 
 /** The real dialogs. */
@@ -33,6 +37,7 @@ export const windowPrompter: Prompter = {
   confirm: async (message, detail, ...actions) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions),
   openFile: async (options) => (await vscode.window.showOpenDialog({ ...options, canSelectMany: false }))?.[0],
   notify: async (message, ...actions) => vscode.window.showInformationMessage(message, ...actions),
+  error: async (message, ...actions) => vscode.window.showErrorMessage(message, ...actions),
 };
 
 /**
@@ -70,6 +75,9 @@ export class SwitchablePrompter implements Prompter {
   }
   notify(message: string, ...actions: string[]): Promise<string | undefined> {
     return this.target.notify(message, ...actions);
+  }
+  error(message: string, ...actions: string[]): Promise<string | undefined> {
+    return this.target.error(message, ...actions);
   }
 
   private serial<T>(ask: () => Promise<T>): Promise<T> {

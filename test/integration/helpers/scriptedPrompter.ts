@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { PickOptions, Prompter } from '../../../src/vscode/prompts';
 
-export type AskKind = 'pick' | 'pickMany' | 'input' | 'confirm' | 'openFile' | 'notify';
+export type AskKind = 'pick' | 'pickMany' | 'input' | 'confirm' | 'openFile' | 'notify' | 'error';
 
 /** One question as asked, for assertions. */
 export interface Ask {
@@ -95,11 +95,16 @@ export class ScriptedPrompter implements Prompter {
     return typeof answer === 'string' ? answer : undefined;
   }
 
+  async error(message: string, ...actions: string[]): Promise<string | undefined> {
+    const answer = this.answerFor({ kind: 'error', text: message, actions }, false);
+    return typeof answer === 'string' ? answer : undefined;
+  }
+
   private answerFor(ask: Ask, expected = true): Answer {
     this.asked.push(ask);
     const rule = this.rules.find((r) => r.remaining > 0 && r.kind === ask.kind && r.pattern.test(ask.text));
     if (!rule) {
-      // Notifications need no answer; any other unanswered question is worth a look.
+      // Notifications and error messages need no answer; any other unanswered question is worth a look.
       if (expected) this.unexpected.push(ask);
       return undefined;
     }
