@@ -7,7 +7,7 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ListResourcesRequestSchema, type Prompt } from '@modelcontextprotocol/sdk/types.js';
 import { inMemoryServer, ServerConnection, ServerError, ServerRegistry, type ServerDefinition } from '../../src/core';
-import { ServerCatalog, unique, withoutServer } from '../../src/vscode/browse/catalog';
+import { failureText, ServerCatalog, unique, withoutServer } from '../../src/vscode/browse/catalog';
 import { checkPromptValue, promptArguments, promptFieldText, promptFields, renderPrompt } from '../../src/vscode/browse/promptFormat';
 import { checkTemplateValue, documentName, documentType, expandTemplate, inlineCode, renderResource, templateFields } from '../../src/vscode/browse/resourceFormat';
 import { EVERYTHING_SERVER, FIXTURE_SERVER, NODE } from '../fixtures/paths';
@@ -280,7 +280,7 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
     it('keeps a failed listing as a masked error without the server name; a later list tries again', async function () {
       const { catalog, conn } = await registryWith(definition('bad', { command: NODE, args: [FIXTURE_SERVER], env: { FIXTURE_FAIL_LISTS: '1' } }));
       await assert.rejects(catalog.list(conn, 'prompts'), (e: Error) => e instanceof ServerError && /prompts\/list failed on purpose/.test(e.message));
-      assert.match(catalog.peek(conn, 'prompts')?.error ?? '', /^request failed: MCP error -32603: prompts\/list failed on purpose$/);
+      assert.equal(catalog.peek(conn, 'prompts')?.error, 'prompts/list failed on purpose (MCP error -32603)');
       await assert.rejects(catalog.list(conn, 'prompts'));
     });
 
@@ -312,7 +312,9 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
       assert.deepEqual((await others).map((p) => p.name), ['p']);
     });
 
-    it('helpers: server name out of messages, first of each key', function () {
+    it('helpers: failures for people, server name out of messages, first of each key', function () {
+      assert.equal(failureText('fx: request failed: MCP error -32602: Resource nope://x not found', 'fx'), 'Resource nope://x not found (MCP error -32602)');
+      assert.equal(failureText('fx: exited with code 3 during startup', 'fx'), 'exited with code 3 during startup');
       assert.equal(withoutServer('fx: request failed: x', 'fx'), 'request failed: x');
       assert.equal(withoutServer('other: x', 'fx'), 'other: x');
       assert.deepEqual(unique([{ k: 'a', n: 1 }, { k: 'b', n: 2 }, { k: 'a', n: 3 }], (x) => x.k), [{ k: 'a', n: 1 }, { k: 'b', n: 2 }]);

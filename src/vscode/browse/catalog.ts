@@ -23,7 +23,7 @@ export interface Lists {
 export interface Listing<T> {
   readonly conn: ServerConnection;
   readonly value?: T;
-  /** Masked message (the server's name left out). */
+  /** Masked message, for people (failureText). */
   readonly error?: string;
 }
 
@@ -110,7 +110,7 @@ export class ServerCatalog {
       this.loading.set(k, started);
       started.then(
         (value) => settle({ conn, value }),
-        (e: unknown) => settle({ conn, error: withoutServer(conn.masker.mask(errorMessage(e)), conn.name) }),
+        (e: unknown) => settle({ conn, error: failureText(conn.masker.mask(errorMessage(e)), conn.name) }),
       );
     }
     return raceSignal(pending, options.signal, conn.name);
@@ -160,6 +160,12 @@ function key(server: string, kind: CatalogKind): string {
 /** ServerError messages start with "<server>: "; where the server is already named that is noise. */
 export function withoutServer(message: string, server: string): string {
   return message.startsWith(`${server}: `) ? message.slice(server.length + 2) : message;
+}
+
+/** A failure for people: "fx: request failed: MCP error -32603: the disk is on fire" -> "the disk is on fire (MCP error -32603)". */
+export function failureText(message: string, server: string): string {
+  const m = /^(?:request failed: )?MCP error (-?\d+): ([\s\S]*)$/.exec(withoutServer(message, server));
+  return m ? `${m[2]} (MCP error ${m[1]})` : withoutServer(message, server);
 }
 
 /** First of each key: tree ids must be unique, and a server may repeat an entry. */
