@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { ServerRegistry, type ConfigSource } from './core';
 import { createApi, type McpManagerApi } from './vscode/api';
+import { registerBrowseCommands, ServerCatalog } from './vscode/browse';
 import { ServerCommands } from './vscode/commands';
 import { SettingsConfigSource } from './vscode/configSource';
 import { LaunchConsent } from './vscode/consent';
@@ -62,7 +63,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   shutdownCurrent = shutdown;
 
   const config = new SettingsConfigSource(registry, (e) => logs.general.error(e instanceof Error ? e : String(e)));
-  const tree = new ServerTreeProvider(registry, trustNotices(config));
+  // What servers offer besides tools, listed on demand; shared by the tree and the palette commands.
+  const catalog = new ServerCatalog(registry, (name) => logs.loggerFor(name));
+  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog);
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
   const api = createApi(registry);
@@ -72,8 +75,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     config,
     new ServerCommands({ registry, logs, tree, config, prompter, inputs, consent }).register(),
     registerToolCallCommands({ context, registry, logs }),
+    registerBrowseCommands({ registry, catalog, prompter, logs }),
     view,
     tree,
+    catalog,
     statusBar,
     api,
     // deactivate() awaits this; here it is the safety net if only the subscriptions are disposed.

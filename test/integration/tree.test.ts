@@ -82,7 +82,9 @@ describe('servers tree', function () {
       assert.ok(events.length > 0);
       assert.ok(events.every((e) => e === node), `unexpected refresh targets: ${events.map((e) => e?.id ?? 'root').join(', ')}`);
 
-      const tools = children as ToolNode[];
+      // The fixture declares resources and prompts: their folders come first, then the tools.
+      assert.deepEqual(children.slice(0, 2).map((c) => c.id), ['resources:fx', 'prompts:fx']);
+      const tools = children.slice(2) as ToolNode[];
       assert.ok(tools.every((t) => t.kind === 'tool'));
       const byName = new Map(tools.map((t) => [t.toolName, t]));
       const echo = byName.get('echo')!;
@@ -112,7 +114,7 @@ describe('servers tree', function () {
 
       // Nodes are reused by id, so VS Code keeps expansion and selection across refreshes.
       assert.equal(server('fx'), node);
-      assert.equal(tree.getChildren(node)[0], tools[0]);
+      assert.equal(tree.getChildren(node)[2], tools[0]);
       assert.equal(tree.getParent(echo), node);
     } finally {
       sub.dispose();
@@ -161,7 +163,7 @@ describe('servers tree', function () {
     assert.equal(iconId(tree.getTreeItem(node)), 'debug-stop');
     await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
     assert.equal(tree.getTreeItem(node).contextValue, 'mcpServer;running;stdio;');
-    assert.ok((await settledChildren(node)).every((n) => n.kind === 'tool'));
+    assert.ok((await settledChildren(node)).every((n) => n.kind === 'tool' || n.kind === 'folder'));
   });
 
   it('a disabled server says so and starts nothing', async () => {

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import type { ServerRegistry } from '../../core/registry';
 import { errorMessage } from '../../core/errors';
-import { decodeBase64Text, extensionFor, isTextMime, prettyJson, type RenderedResult, type ResultLink } from './resultFormat';
+import { decodeBase64Text, extensionFor, isTextMime, prettyJson, type MediaItem, type RenderedResult, type ResultLink } from './resultFormat';
 import { createNonce, renderMediaHtml } from './webviewHtml';
 
 export const RESULT_SCHEME = 'mcp-result';
@@ -81,13 +81,7 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Do
   }
 
   private showMedia(call: StoredCall): void {
-    const title = `${call.tool} media (${call.server})`;
-    const panel = vscode.window.createWebviewPanel('mcpManager.toolResultMedia', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-      enableScripts: false,
-      enableCommandUris: false,
-      localResourceRoots: [],
-    });
-    panel.webview.html = renderMediaHtml({ nonce: createNonce(), title, items: call.rendered.media });
+    showMediaPanel('mcpManager.toolResultMedia', `${call.tool} media (${call.server})`, call.rendered.media);
   }
 
   // ------------------------------------------------------------------ providers
@@ -135,6 +129,20 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Do
       sub.dispose();
     }
   }
+}
+
+/**
+ * Images and audio beside the editor, in a webview without scripts, command links or local files
+ * (data: URIs only; see renderMediaHtml). Also used for resources and prompts (browse/documents.ts).
+ */
+export function showMediaPanel(viewType: string, title: string, items: readonly MediaItem[]): vscode.WebviewPanel {
+  const panel = vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+    enableScripts: false,
+    enableCommandUris: false,
+    localResourceRoots: [],
+  });
+  panel.webview.html = renderMediaHtml({ nonce: createNonce(), title, items });
+  return panel;
 }
 
 /** A document URI that reads `target` from `server` when opened (the name picks the language). */

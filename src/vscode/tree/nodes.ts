@@ -1,7 +1,7 @@
 // The tree's elements. Plain objects (no TreeItem subclasses): the TreeItem is derived from the
 // current state on every getTreeItem call. Objects are reused per stable id so that firing a
 // change for a node refreshes the element VS Code already knows (expansion and selection survive).
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ConfigIssue, ConfigSource } from '../../core';
 
 export interface GroupNode {
@@ -26,6 +26,43 @@ export interface ToolNode {
   tool: Tool;
 }
 
+export type FolderKind = 'resources' | 'prompts';
+
+/** "Resources" or "Prompts" under a running server that declares them; listed when expanded. */
+export interface FolderNode {
+  readonly kind: 'folder';
+  readonly id: string;
+  readonly serverName: string;
+  readonly folder: FolderKind;
+}
+
+/** Passed to mcpManager.readResource: `serverName` + `uri` are the contract. */
+export interface ResourceNode {
+  readonly kind: 'resource';
+  readonly id: string;
+  readonly serverName: string;
+  readonly uri: string;
+  resource: Resource;
+}
+
+/** Passed to mcpManager.readResource: `serverName` + `uriTemplate` are the contract. */
+export interface TemplateNode {
+  readonly kind: 'template';
+  readonly id: string;
+  readonly serverName: string;
+  readonly uriTemplate: string;
+  template: ResourceTemplate;
+}
+
+/** Passed to mcpManager.getPrompt: `serverName` + `promptName` are the contract. */
+export interface PromptNode {
+  readonly kind: 'prompt';
+  readonly id: string;
+  readonly serverName: string;
+  readonly promptName: string;
+  prompt: Prompt;
+}
+
 export interface IssueNode {
   readonly kind: 'issue';
   readonly id: string;
@@ -36,13 +73,15 @@ export interface IssueNode {
   readonly field?: string;
 }
 
-export type MessageRole = 'connecting' | 'error' | 'stopped' | 'disabled' | 'noTools' | 'showLogs' | 'restart';
+export type MessageRole = 'connecting' | 'error' | 'stopped' | 'disabled' | 'noTools' | 'empty' | 'showLogs' | 'restart';
 
-/** A child of a server that is not a tool: status lines and actions. */
+/** A child of a server (or of one of its folders) that is not an item: status lines and actions. */
 export interface MessageNode {
   readonly kind: 'message';
   readonly id: string;
   readonly serverName: string;
+  /** Set for a folder's own status lines ("Loading resources…", its listing error). */
+  readonly folder?: FolderKind;
   readonly role: MessageRole;
   message: string;
 }
@@ -64,7 +103,7 @@ export interface NoticeNode {
   notice: Notice;
 }
 
-export type TreeNode = GroupNode | ServerNode | ToolNode | IssueNode | MessageNode | NoticeNode;
+export type TreeNode = GroupNode | ServerNode | ToolNode | FolderNode | ResourceNode | TemplateNode | PromptNode | IssueNode | MessageNode | NoticeNode;
 
 /** Reuses node objects by id. */
 export class NodeCache {
@@ -83,6 +122,35 @@ export class NodeCache {
   tool(server: string, tool: Tool): ToolNode {
     const node = this.get(`tool:${server}/${tool.name}`, (id) => ({ kind: 'tool', id, serverName: server, toolName: tool.name, tool }));
     node.tool = tool;
+    return node;
+  }
+
+  folder(server: string, folder: FolderKind): FolderNode {
+    return this.get(`${folder}:${server}`, (id) => ({ kind: 'folder', id, serverName: server, folder }));
+  }
+
+  resource(server: string, resource: Resource): ResourceNode {
+    const node = this.get(`resource:${server}/${resource.uri}`, (id) => ({ kind: 'resource', id, serverName: server, uri: resource.uri, resource }));
+    node.resource = resource;
+    return node;
+  }
+
+  template(server: string, template: ResourceTemplate): TemplateNode {
+    const node = this.get(`template:${server}/${template.uriTemplate}`, (id) => ({ kind: 'template', id, serverName: server, uriTemplate: template.uriTemplate, template }));
+    node.template = template;
+    return node;
+  }
+
+  prompt(server: string, prompt: Prompt): PromptNode {
+    const node = this.get(`prompt:${server}/${prompt.name}`, (id) => ({ kind: 'prompt', id, serverName: server, promptName: prompt.name, prompt }));
+    node.prompt = prompt;
+    return node;
+  }
+
+  /** A status line or action under a folder: `resources:<server>/<role>`. */
+  folderMessage(server: string, folder: FolderKind, role: MessageRole, message: string): MessageNode {
+    const node = this.get(`${folder}:${server}/${role}`, (id) => ({ kind: 'message', id, serverName: server, folder, role, message }));
+    node.message = message;
     return node;
   }
 
@@ -116,8 +184,9 @@ export class NodeCache {
 
   /** Forgets a removed server and everything under it. */
   forgetServer(name: string): void {
+    const own = (prefix: string, id: string) => id === `${prefix}:${name}` || id.startsWith(`${prefix}:${name}/`);
     for (const id of [...this.nodes.keys()]) {
-      if (id === `server:${name}` || id.startsWith(`server:${name}/`) || id.startsWith(`tool:${name}/`)) this.nodes.delete(id);
+      if (['server', 'tool', 'resources', 'prompts', 'resource', 'template', 'prompt'].some((prefix) => own(prefix, id))) this.nodes.delete(id);
     }
   }
 

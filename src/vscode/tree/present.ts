@@ -31,7 +31,7 @@ export function serverContextValue(conn: ServerConnection): string {
   return `mcpServer;${conn.state.kind};${conn.definition.type};`;
 }
 
-function plural(n: number, word: string): string {
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -207,6 +207,10 @@ export function messageItem(node: MessageNode, server: ServerNode): vscode.TreeI
       item.iconPath = new vscode.ThemeIcon('info');
       item.contextValue = 'mcpStatus;noTools;';
       break;
+    case 'empty':
+      item.iconPath = new vscode.ThemeIcon('info');
+      item.contextValue = 'mcpStatus;empty;';
+      break;
     case 'showLogs':
       item.iconPath = new vscode.ThemeIcon('output');
       item.contextValue = 'mcpAction;showLogs;';
@@ -221,10 +225,10 @@ export function messageItem(node: MessageNode, server: ServerNode): vscode.TreeI
   return item;
 }
 
-function escape(text: string): string {
+export function escape(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>$]/g, '\\$&');
 }
 
-function escapeCode(text: string): string {
+export function escapeCode(text: string): string {
   return text.replace(/`/g, "'");
 }

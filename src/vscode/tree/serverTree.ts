@@ -1,11 +1,15 @@
 // The Servers view. Expanding a server is what starts it: getChildren answers at once with a
 // "Connecting…" child, lists the tools in the background and refreshes only that server's node
-// when they arrive. Nothing here blocks on a handshake.
+// when they arrive. Nothing here blocks on a handshake. A running server that declares resources
+// or prompts also gets a "Resources" / "Prompts" folder before its tools, listed only when the
+// folder is expanded (through the shared ServerCatalog), with its own loading and error rows.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
-import { errorMessage, type ConfigSource, type ServerConnection, type ServerRegistry } from '../../core';
+import { errorMessage, nullLogger, type ConfigSource, type ServerConnection, type ServerRegistry } from '../../core';
+import { ServerCatalog } from '../browse/catalog';
 import { scopeOrder } from '../configSource';
-import { NodeCache, type IssueNode, type MessageNode, type Notice, type ServerNode, type TreeNode } from './nodes';
+import { folderItem, promptItem, promptTooltip, resourceItem, resourceTooltip, templateItem, templateTooltip } from './browseItems';
+import { NodeCache, type FolderNode, type IssueNode, type MessageNode, type Notice, type ServerNode, type TreeNode } from './nodes';
 import { groupItem, issueItem, messageItem, noticeItem, serverItem, serverTooltip, toolItem, toolTooltip } from './present';
 
 /** Notices shown above the servers (e.g. why workspace servers are not loaded). */
@@ -31,12 +35,22 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly disposables: { dispose(): void }[] = [];
   private grouped = false;
 
+  private readonly catalog: ServerCatalog;
+
+  /** `catalog`: shared with the palette commands; without one the tree makes (and owns) its own. */
   constructor(
     private readonly registry: ServerRegistry,
     private readonly noticeSource?: NoticeSource,
+    catalog?: ServerCatalog,
   ) {
+    this.catalog = catalog ?? new ServerCatalog(registry, () => nullLogger);
+    if (!catalog) this.disposables.push(this.catalog);
     if (noticeSource) this.disposables.push(noticeSource.onDidChangeNotices(() => this.changeEmitter.fire(undefined)));
     this.disposables.push(
+      // A folder's list arrived (from its expansion, or from a palette command): refresh that folder.
+      this.catalog.onDidChange(({ server, kind }) => {
+        if (this.registry.get(server) && this.nodes.peekServer(server)) this.changeEmitter.fire(this.nodes.folder(server, kind));
+      }),
       registry.onDidChangeServers((change) => {
         for (const name of [...change.removed, ...change.changed]) this.listings.delete(name);
         for (const name of change.removed) this.nodes.forgetServer(name);
@@ -60,7 +74,10 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** Refreshes the whole tree; with `relist`, forgets the tool lists so expanded servers list again. */
   refresh(relist = false): void {
-    if (relist) this.listings.clear();
+    if (relist) {
+      this.listings.clear();
+      this.catalog.clear();
+    }
     this.changeEmitter.fire(undefined);
   }
 
@@ -92,6 +109,14 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
       case 'tool':
         return toolItem(node);
+      case 'folder':
+        return folderItem(node, this.folderCounts(node));
+      case 'resource':
+        return resourceItem(node);
+      case 'template':
+        return templateItem(node);
+      case 'prompt':
+        return promptItem(node);
       case 'issue':
         return issueItem(node);
       case 'message':
@@ -109,6 +134,12 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       if (conn) item.tooltip = serverTooltip(conn, notes);
     } else if (node.kind === 'tool') {
       item.tooltip = toolTooltip(node.tool);
+    } else if (node.kind === 'resource') {
+      item.tooltip = resourceTooltip(node.resource);
+    } else if (node.kind === 'template') {
+      item.tooltip = templateTooltip(node.template);
+    } else if (node.kind === 'prompt') {
+      item.tooltip = promptTooltip(node.prompt);
     }
     return item;
   }
@@ -120,8 +151,15 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return this.grouped && source ? this.nodes.group(source) : undefined;
       }
       case 'tool':
-      case 'message':
+      case 'folder':
         return this.nodes.server(node.serverName);
+      case 'message':
+        return node.folder ? this.nodes.folder(node.serverName, node.folder) : this.nodes.server(node.serverName);
+      case 'resource':
+      case 'template':
+        return this.nodes.folder(node.serverName, 'resources');
+      case 'prompt':
+        return this.nodes.folder(node.serverName, 'prompts');
       default:
         return undefined;
     }
@@ -134,6 +172,8 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return this.serversOf(node.source).map((c) => this.nodes.server(c.name));
       case 'server':
         return this.serverChildren(node);
+      case 'folder':
+        return this.folderChildren(node);
       default:
         return [];
     }
@@ -184,16 +224,56 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'idle':
       case 'starting':
       case 'running': {
+        // Folders first, as file explorers put folders before files.
+        const folders = state.kind === 'starting' ? [] : this.folders(conn);
         const listing = this.listings.get(name);
         const tools = this.knownTools(conn);
-        if (tools) return tools.length ? tools.map((t) => this.nodes.tool(name, t)) : [msg('noTools', 'This server offers no tools')];
+        if (tools) return [...folders, ...(tools.length ? tools.map((t) => this.nodes.tool(name, t)) : [msg('noTools', 'This server offers no tools')])];
         if (listing?.conn === conn && listing.error !== undefined) {
-          return [msg('error', `Could not list tools: ${listing.error}`), msg('showLogs', 'Show Logs'), msg('restart', 'Restart')];
+          return [...folders, msg('error', `Could not list tools: ${listing.error}`), msg('showLogs', 'Show Logs'), msg('restart', 'Restart')];
         }
         this.load(conn);
-        return [msg('connecting', state.kind === 'running' ? 'Loading tools…' : 'Connecting…')];
+        return [...folders, msg('connecting', state.kind === 'running' ? 'Loading tools…' : 'Connecting…')];
       }
     }
+  }
+
+  /** The folders of what the server declares (none until it has run: capabilities come with the handshake). */
+  private folders(conn: ServerConnection): FolderNode[] {
+    return (['resources', 'prompts'] as const).filter((kind) => this.catalog.offers(conn, kind)).map((kind) => this.nodes.folder(conn.name, kind));
+  }
+
+  private folderCounts(node: FolderNode): { items: number; templates?: number } | undefined {
+    const conn = this.registry.get(node.serverName);
+    if (!conn) return undefined;
+    if (node.folder === 'prompts') {
+      const prompts = this.catalog.peek(conn, 'prompts')?.value;
+      return prompts && { items: prompts.length };
+    }
+    const list = this.catalog.peek(conn, 'resources')?.value;
+    return list && { items: list.resources.length, templates: list.templates.length };
+  }
+
+  /** A folder's items once listed; until then a loading row, and the listing starts (once). */
+  private folderChildren(node: FolderNode): TreeNode[] {
+    const { serverName: name, folder } = node;
+    const conn = this.registry.get(name);
+    if (!conn || !['idle', 'starting', 'running'].includes(conn.state.kind)) return [];
+    const msg = (role: MessageNode['role'], text: string) => this.nodes.folderMessage(name, folder, role, text);
+    const listing = this.catalog.peek(conn, folder);
+    if (listing?.error !== undefined && !this.catalog.isLoading(conn, folder)) {
+      return [msg('error', `Could not list ${folder}: ${listing.error}`), msg('showLogs', 'Show Logs'), msg('restart', 'Restart')];
+    }
+    let items: TreeNode[] | undefined;
+    if (folder === 'prompts') {
+      items = this.catalog.peek(conn, 'prompts')?.value?.map((p) => this.nodes.prompt(name, p));
+    } else {
+      const list = this.catalog.peek(conn, 'resources')?.value;
+      items = list && [...list.resources.map((r) => this.nodes.resource(name, r)), ...list.templates.map((t) => this.nodes.template(name, t))];
+    }
+    if (items) return items.length ? items : [msg('empty', `This server offers no ${folder}`)];
+    this.catalog.load(conn, folder);
+    return [msg('connecting', `Loading ${folder}…`)];
   }
 
   /** Lists the tools in the background (once at a time per server), then refreshes the server. */
