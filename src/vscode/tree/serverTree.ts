@@ -9,7 +9,7 @@ import { errorMessage, nullLogger, type ConfigSource, type ServerConnection, typ
 import { ServerCatalog } from '../browse/catalog';
 import { scopeOrder } from '../configSource';
 import { folderItem, promptItem, promptTooltip, resourceItem, resourceTooltip, templateItem, templateTooltip } from './browseItems';
-import { NodeCache, type FolderNode, type IssueNode, type MessageNode, type Notice, type ServerNode, type TreeNode } from './nodes';
+import { NodeCache, type FolderKind, type FolderNode, type IssueNode, type MessageNode, type Notice, type ServerNode, type TreeNode } from './nodes';
 import { groupItem, issueItem, messageItem, noticeItem, serverItem, serverTooltip, toolItem, toolTooltip } from './present';
 
 /** Notices shown above the servers (e.g. why workspace servers are not loaded). */
@@ -17,6 +17,14 @@ export interface NoticeSource {
   readonly notices: readonly Notice[];
   readonly onDidChangeNotices: vscode.Event<void>;
 }
+
+/**
+ * The least time between handing VS Code a folder's "Loading…" row and refreshing that folder with
+ * its items. A refresh that arrives while VS Code is still fetching the loading row can be lost: the
+ * e2e run showed a listed folder (its count in the description) stuck on "Loading resources…" about
+ * once in ten expansions when a fast server answered within milliseconds.
+ */
+const FOLDER_REFRESH_GAP_MS = 250;
 
 /** The tools we listed for a server, tied to the connection object they came from. */
 interface Listing {
@@ -32,6 +40,9 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly nodes = new NodeCache();
   private readonly listings = new Map<string, Listing>();
   private readonly loading = new Map<string, Promise<void>>();
+  /** When each folder last answered with its loading row (see FOLDER_REFRESH_GAP_MS). */
+  private readonly loadingShownAt = new Map<string, number>();
+  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly disposables: { dispose(): void }[] = [];
   private grouped = false;
 
@@ -48,9 +59,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (noticeSource) this.disposables.push(noticeSource.onDidChangeNotices(() => this.changeEmitter.fire(undefined)));
     this.disposables.push(
       // A folder's list arrived (from its expansion, or from a palette command): refresh that folder.
-      this.catalog.onDidChange(({ server, kind }) => {
-        if (this.registry.get(server) && this.nodes.peekServer(server)) this.changeEmitter.fire(this.nodes.folder(server, kind));
-      }),
+      this.catalog.onDidChange(({ server, kind }) => this.refreshFolder(server, kind)),
       registry.onDidChangeServers((change) => {
         for (const name of [...change.removed, ...change.changed]) this.listings.delete(name);
         for (const name of change.removed) this.nodes.forgetServer(name);
@@ -85,6 +94,22 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   refreshServer(name: string): void {
     const node = this.nodes.peekServer(name);
     if (node) this.changeEmitter.fire(node);
+  }
+
+  private refreshFolder(server: string, kind: FolderKind): void {
+    if (!this.registry.get(server) || !this.nodes.peekServer(server)) return;
+    const node = this.nodes.folder(server, kind);
+    const wait = FOLDER_REFRESH_GAP_MS - (Date.now() - (this.loadingShownAt.get(node.id) ?? 0));
+    this.loadingShownAt.delete(node.id);
+    if (wait <= 0) {
+      this.changeEmitter.fire(node);
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.changeEmitter.fire(node);
+    }, wait);
+    this.timers.add(timer);
   }
 
   /** The node of a server (for reveal and for tests). */
@@ -273,6 +298,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
     if (items) return items.length ? items : [msg('empty', `This server offers no ${folder}`)];
     this.catalog.load(conn, folder);
+    this.loadingShownAt.set(node.id, Date.now());
     return [msg('connecting', `Loading ${folder}…`)];
   }
 
@@ -295,6 +321,8 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   dispose(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     for (const d of this.disposables) d.dispose();
     this.changeEmitter.dispose();
   }
