@@ -51,7 +51,7 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     }
   });
 
-  /** Labels of the rows under a server row (its tools, or a status message). */
+  /** Labels of the rows under a server row (its Resources and Prompts folders, then its tools, or a status message). */
   async function childrenOf(server: string): Promise<string[]> {
     return wb.page.evaluate((prefix) => {
       const rows = [...document.querySelectorAll('.part.sidebar .monaco-list-row')];
@@ -117,8 +117,11 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
   });
 
   it('expanding "fixture" asks to run its command once, then lists its tools', async () => {
-    const tools = await expandServer('fixture', '02-fixture', { expectConsent: true, mustInclude: ['Echo', 'Add', 'Fail', 'Sleep'] });
-    assert.equal(tools.length, 13, `fixture tools: ${tools.join(', ')}`);
+    const rows = await expandServer('fixture', '02-fixture', { expectConsent: true, mustInclude: ['Echo', 'Add', 'Fail', 'Sleep'] });
+    // It declares resources and prompts: their folders come first (listed only when expanded).
+    assert.deepEqual(rows.slice(0, 2), ['Resources', 'Prompts'], `fixture rows: ${rows.join(', ')}`);
+    // The count from the server row: the list is virtualised, so rows scrolled out of view are not in the DOM.
+    assert.match((await wb.treeRow('fixture, ').getAttribute('aria-label')) ?? '', /^fixture, Running, stdio · 13 tools$/);
   });
 
   it('expanding "everything" lists the reference server\'s tools', async () => {
@@ -147,8 +150,8 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
   });
 
   it('expanding "fixture-http" lists its tools over Streamable HTTP (no consent: nothing runs locally)', async () => {
-    const tools = await expandServer('fixture-http', '04-fixture-http', { expectConsent: false, mustInclude: ['Echo', 'Add', 'Fail'] });
-    assert.equal(tools.length, 13, `fixture-http tools: ${tools.join(', ')}`);
+    const rows = await expandServer('fixture-http', '04-fixture-http', { expectConsent: false, mustInclude: ['Echo', 'Add', 'Fail'] });
+    assert.deepEqual(rows.slice(0, 2), ['Resources', 'Prompts'], `fixture-http rows: ${rows.join(', ')}`);
     assert.match((await wb.treeRow('fixture-http, ').getAttribute('aria-label')) ?? '', /^fixture-http, Running, http · 13 tools$/);
   });
 
@@ -204,7 +207,27 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.page.locator('.part.editor .tabs-container .tab', { hasText: 'echo (fixture)' }).click();
     await wb.page.keyboard.press('End');
     await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: `Echo: ${ECHO_TEXT}` }).waitFor({ timeout: 10000 });
-    assert.deepEqual((await childrenOf('fixture')).slice(0, 3), ['Echo', 'Add', 'Process id']);
+    assert.deepEqual((await childrenOf('fixture')).slice(0, 5), ['Resources', 'Prompts', 'Echo', 'Add', 'Process id']);
     await wb.screenshot('readme');
+  });
+
+  it('fixture\'s Resources and Prompts: a click reads a resource into a read-only editor, and gets a prompt after asking for its argument', async () => {
+    // Only fixture is expanded, so its folders are the only ones shown.
+    await wb.setExpanded('Resources', true);
+    await wb.treeRow('Readme, ').waitFor({ timeout: 30000 });
+    await wb.treeRow('Readme, ').click();
+    await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: 'Fixture server readme.' }).waitFor({ timeout: 30000 });
+    assert.match(await wb.page.locator('.part.editor .tabs-container .tab.active').innerText(), /Readme \(fixture\)\s*\.txt/);
+    await wb.screenshot('09-resource');
+
+    await wb.setExpanded('Prompts', true);
+    await wb.treeRow('Greet, ').click();
+    assert.match(await wb.waitForQuickInput(/^MCP: Get Prompt Greet \(fixture\)/), /Greet \(fixture\)/);
+    await wb.waitForQuickInputFocus();
+    await wb.page.keyboard.type('Ada');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: 'Hello, Ada!' }).waitFor({ timeout: 30000 });
+    assert.match(await wb.page.locator('.part.editor .tabs-container .tab.active').innerText(), /Greet \(fixture\)\s*\.md/);
+    await wb.screenshot('10-prompt');
   });
 });
