@@ -18,6 +18,8 @@ import {
   PaginatedResultSchema,
   ReadResourceResultSchema,
   ToolListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  PromptListChangedNotificationSchema,
   type CallToolResult,
   type GetPromptResult,
   type Implementation,
@@ -40,7 +42,7 @@ import { SecretMasker, isSecretName } from './secrets';
 import { idleState, type ConnectionState } from './state';
 import { createHttpTransport, createStdioTransport, planStdioLaunch, isStdio } from './transport/factory';
 import { createMemoryTransport } from './transport/memory';
-import { RequestAbort } from './deadline';
+import { RequestAbort, abortable } from './deadline';
 import { LaunchError } from './transport/env';
 import { StdioTransport, TOO_LARGE_ERROR_CODE } from './transport/stdio';
 import { ToolOutputValidators, type ValidatorProviderFactory } from './toolOutput';
@@ -176,6 +178,10 @@ export class ServerConnection {
   readonly onDidChangeState = this.stateEmitter.event;
   /** The server's tool list changed (notifications/tools/list_changed, or a new session). */
   readonly onDidChangeTools = this.toolsEmitter.event;
+  private readonly listEmitter = new Emitter<'resources' | 'prompts'>();
+  /** The server's resources or prompts changed (notifications/resources|prompts/list_changed). */
+  readonly onDidChangeList = this.listEmitter.event;
+  private declared?: ServerCapabilities;
 
   constructor(
     readonly definition: ServerDefinition,
@@ -214,6 +220,14 @@ export class ServerConnection {
       capabilities: s.client.getServerCapabilities(),
       instructions: s.client.getInstructions(),
     };
+  }
+
+  /**
+   * What the server declared in its latest handshake, kept after that session ends: a
+   * `keepAlive: false` server has no session between operations, yet its capabilities are known.
+   */
+  get capabilities(): ServerCapabilities | undefined {
+    return this.session?.client.getServerCapabilities() ?? this.declared;
   }
 
   /** Tools of the running session if already listed (no I/O). */
@@ -259,6 +273,7 @@ export class ServerConnection {
     this.disposed = true;
     this.stateEmitter.dispose();
     this.toolsEmitter.dispose();
+    this.listEmitter.dispose();
   }
 
   // ---------------------------------------------------------------- operations
@@ -402,7 +417,7 @@ export class ServerConnection {
     try {
       // A running session is used at once (no await in between: the warm path is the hot one).
       const running = this.definition.keepAlive && this.session && !this.session.closed ? this.session : undefined;
-      session = running ?? (await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.name));
+      session = running ?? (await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.startCancelled));
       try {
         return await fn(session);
       } catch (e) {
@@ -416,7 +431,7 @@ export class ServerConnection {
           this.log.info(`the server no longer knows session ${(session.transport as StreamableHTTPClientTransport).sessionId} (HTTP 404); starting a new session and retrying`);
         }
         await this.dropSession(session);
-        session = await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.name);
+        session = await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.startCancelled);
         return await fn(session);
       }
     } catch (e) {
@@ -431,6 +446,8 @@ export class ServerConnection {
       if (this.activeOps === 0) this.armIdleTimer();
     }
   }
+
+  private readonly startCancelled = () => new ServerError(this.name, 'cancelled', 'cancelled while waiting for the server to start');
 
   /** Forgets a session that is no longer usable and closes it (not a failure: no crash, no backoff). */
   private async dropSession(s: Session): Promise<void> {
@@ -494,6 +511,7 @@ export class ServerConnection {
     if (this._state.kind !== 'running') this.setState({ kind: 'starting', since: Date.now() });
     try {
       const s = await this.connect();
+      this.declared = s.client.getServerCapabilities();
       const info = s.client.getServerVersion();
       this.setState({ kind: 'running', since: s.startedAt, pid: s.pid, serverName: info?.name, serverVersion: info?.version });
       return s;
@@ -579,6 +597,16 @@ export class ServerConnection {
         this.toolsEmitter.fire();
       }
     });
+    for (const [schema, kind] of [
+      [ResourceListChangedNotificationSchema, 'resources'],
+      [PromptListChangedNotificationSchema, 'prompts'],
+    ] as const) {
+      client.setNotificationHandler(schema, () => {
+        if (session !== this.session && !this.ephemeral.has(session)) return;
+        this.log.info(`${kind === 'resources' ? 'resource' : 'prompt'} list changed`);
+        this.listEmitter.fire(kind);
+      });
+    }
     client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
       const text = typeof n.params.data === 'string' ? n.params.data : JSON.stringify(n.params.data);
       this.log.info(`[server ${n.params.level}]${n.params.logger ? ` ${n.params.logger}:` : ''} ${text}`);
@@ -779,21 +807,3 @@ function describeServer(client: Client): string {
 }
 
 /** Races a promise against an abort signal (the shared start continues for other callers). */
-function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, server: string): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.reject(new ServerError(server, 'cancelled', 'cancelled'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ServerError(server, 'cancelled', 'cancelled while waiting for the server to start'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
-}

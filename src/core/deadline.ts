@@ -1,5 +1,5 @@
-// The per-request cancellation handle ServerConnection gives the SDK: the maximum total time
-// (maxTotalTimeoutMs) and the caller's own signal both end a request through it.
+// Cancellation helpers. RequestAbort is the per-request handle ServerConnection gives the SDK: the
+// maximum total time (maxTotalTimeoutMs) and the caller's own signal both end a request through it.
 //
 // Why not an AbortController: the SDK's Protocol.request adds an 'abort' listener to the signal it
 // is given, and on Node's EventTarget that costs ~3 µs plus garbage per request, the largest part of
@@ -41,4 +41,27 @@ export class RequestAbort {
   get signal(): AbortSignal {
     return this as unknown as AbortSignal;
   }
+}
+
+/**
+ * Waits for `p` unless `signal` aborts first; the work behind `p` goes on (others may share it).
+ * The listener is removed either way, so a long-lived signal gathers none.
+ */
+export function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, cancelled: () => Error): Promise<T> {
+  if (!signal) return p;
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(cancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }

@@ -16,3 +16,4 @@ export * from './config/files';
 export { buildEnv, LaunchError } from './transport/env';
 export { assessSchema, schemaText, sanitizeTools, SCHEMA_PROBLEM_KEY, SCHEMA_LIMITS, type SchemaAssessment } from './toolSchema';
 export { splitCommandLine, suggest } from './text';
+export { abortable } from './deadline';

@@ -30,6 +30,9 @@ export class ServerRegistry {
   readonly onDidChangeServers = this.changeEmitter.event;
   readonly onDidChangeState = this.stateEmitter.event;
   readonly onDidChangeTools = this.toolsEmitter.event;
+  private readonly listEmitter = new Emitter<{ readonly connection: ServerConnection; readonly kind: 'resources' | 'prompts' }>();
+  /** A server's resources or prompts changed (its list_changed notification). */
+  readonly onDidChangeList = this.listEmitter.event;
 
   constructor(private readonly options: RegistryOptions = {}) {}
 
@@ -110,6 +113,7 @@ export class ServerRegistry {
     this.changeEmitter.dispose();
     this.stateEmitter.dispose();
     this.toolsEmitter.dispose();
+    this.listEmitter.dispose();
   }
 
   private create(def: ServerDefinition): ServerConnection {
@@ -118,6 +122,7 @@ export class ServerRegistry {
     const current = () => this.connections.get(conn.name) === conn;
     conn.onDidChangeState((state) => current() && this.stateEmitter.fire({ connection: conn, state }));
     conn.onDidChangeTools(() => current() && this.toolsEmitter.fire(conn));
+    conn.onDidChangeList((kind) => current() && this.listEmitter.fire({ connection: conn, kind }));
     return conn;
   }
 }

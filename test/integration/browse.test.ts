@@ -385,6 +385,20 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     assert.deepEqual([...new Set(items)], ['mcpResource;', 'mcpResourceTemplate;']);
   });
 
+  it('an expanded folder lists again when the server says its list changed', async () => {
+    await setServers({ [SERVER]: fixtureServer({ env: { FIXTURE_LATE_RESOURCE_MS: '300' } }) });
+    const resources = await folder('resources');
+    const first = await settled(resources);
+    assert.equal(first.length, 5);
+    // The fixture registers fixture://late 300 ms after that list and notifies resources/list_changed.
+    const ids = await waitFor('the late resource in the folder', () => {
+      const c = tree.getChildren(resources);
+      return c.some((n) => n.kind === 'resource' && n.resource.uri === 'fixture://late') ? c.map((n) => n.id) : undefined;
+    });
+    assert.equal(ids.length, 6);
+    assert.match(await logText(`MCP: ${SERVER}`), /resource list changed/);
+  });
+
   it('a restart forgets the lists: an expanded folder lists again from the new session', async () => {
     const resources = await folder('resources');
     await settled(resources);

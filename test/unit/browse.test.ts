@@ -265,16 +265,42 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
       assert.equal(catalog.offers(conn, 'prompts'), true);
     });
 
-    it('a server declaring only tools offers neither; a keepAlive: false server stays unknown', async function () {
+    it('a server declaring only tools offers neither; a keepAlive: false server is known once it ran', async function () {
       const tools = await registryWith(definition('t', { command: NODE, args: [FIXTURE_SERVER], env: { FIXTURE_TOOLS_ONLY: '1' } }));
       await tools.conn.start();
       assert.equal(tools.catalog.offers(tools.conn, 'resources'), false);
       assert.equal(tools.catalog.offers(tools.conn, 'prompts'), false);
       const ephemeral = await registryWith(definition('e', { command: NODE, args: [FIXTURE_SERVER], keepAlive: false }));
-      await ephemeral.conn.listTools();
       assert.equal(ephemeral.catalog.offers(ephemeral.conn, 'resources'), undefined);
+      await ephemeral.conn.listTools();
+      assert.equal(ephemeral.conn.state.kind, 'idle', 'no session left');
+      assert.equal(ephemeral.catalog.offers(ephemeral.conn, 'resources'), true);
       // Listing still works (the palette tries servers whose capabilities are unknown).
       assert.equal((await ephemeral.catalog.list(ephemeral.conn, 'prompts')).length, 2);
+    });
+
+    it("forgets a list when the server says it changed (list_changed), and lists it anew", async function () {
+      let server: McpServer | undefined;
+      const create = () => {
+        server = new McpServer({ name: 'changing', version: '1.0.0' });
+        server.registerResource('first', 'mem://first', {}, () => ({ contents: [{ uri: 'mem://first', text: '1' }] }));
+        server.registerPrompt('hello', {}, () => ({ messages: [{ role: 'user', content: { type: 'text', text: 'hi' } }] }));
+        return server;
+      };
+      const { catalog, conn, logger } = await registryWith(inMemoryServer('mem', create));
+      assert.deepEqual((await catalog.list(conn, 'resources')).resources.map((r) => r.uri), ['mem://first']);
+      assert.deepEqual((await catalog.list(conn, 'prompts')).map((p) => p.name), ['hello']);
+      const changes: string[] = [];
+      catalog.onDidChange((e) => changes.push(e.kind));
+      server!.registerResource('second', 'mem://second', {}, () => ({ contents: [{ uri: 'mem://second', text: '2' }] }));
+      await waitFor(() => changes.includes('resources'), 2000, 'the resource list change');
+      assert.equal(catalog.peek(conn, 'resources'), undefined);
+      assert.ok(catalog.peek(conn, 'prompts')?.value, 'the other list is kept');
+      assert.deepEqual((await catalog.list(conn, 'resources')).resources.map((r) => r.uri), ['mem://first', 'mem://second']);
+      server!.registerPrompt('bye', {}, () => ({ messages: [] }));
+      await waitFor(() => changes.includes('prompts'), 2000, 'the prompt list change');
+      assert.deepEqual((await catalog.list(conn, 'prompts')).map((p) => p.name), ['hello', 'bye']);
+      assert.ok(logger.lines.some((l) => l.includes('resource list changed')) && logger.lines.some((l) => l.includes('prompt list changed')));
     });
 
     it('keeps a failed listing as a masked error without the server name; a later list tries again', async function () {

@@ -4,7 +4,7 @@
 // one shows in the other. Lists are kept per connection until its session ends (stop, restart,
 // crash, configuration change) or the user refreshes. No `vscode` import.
 import type { Prompt, Resource, ResourceTemplate, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
-import { Emitter, ServerError, errorMessage, isServerError, type Logger, type ServerConnection, type ServerRegistry } from '../../core';
+import { Emitter, ServerError, abortable, errorMessage, isServerError, type Logger, type ServerConnection, type ServerRegistry } from '../../core';
 
 export type CatalogKind = 'resources' | 'prompts';
 
@@ -30,7 +30,6 @@ export interface Listing<T> {
 export class ServerCatalog {
   private readonly listings = new Map<string, Listing<unknown>>();
   private readonly loading = new Map<string, Promise<unknown>>();
-  private readonly capabilities = new WeakMap<ServerConnection, ServerCapabilities>();
   private readonly changeEmitter = new Emitter<{ readonly server: string; readonly kind: CatalogKind }>();
   private readonly subscriptions: { dispose(): void }[] = [];
   /** A list was made (or failed) for a server. */
@@ -44,6 +43,12 @@ export class ServerCatalog {
       registry.onDidChangeServers((change) => {
         for (const name of [...change.removed, ...change.changed]) this.forget(name);
       }),
+      // The server says a list changed: forget it, and tell the tree (an expanded folder lists again).
+      registry.onDidChangeList(({ connection, kind }) => {
+        if (registry.get(connection.name) !== connection) return;
+        this.forget(connection.name, { kinds: [kind] });
+        this.changeEmitter.fire({ server: connection.name, kind });
+      }),
       registry.onDidChangeState(({ connection, state }) => {
         if (registry.get(connection.name) !== connection) return;
         // A new session (or none) may offer other things; keep the lists across idle like the tools.
@@ -56,20 +61,16 @@ export class ServerCatalog {
 
   /**
    * Whether the server declares `kind` in its capabilities: undefined while unknown (never ran).
-   * Only kept-alive servers are known: a `keepAlive: false` server's session (and with it what it
-   * declared) is gone after each operation, and the core does not keep its capabilities.
+   * Known after the first handshake, for `keepAlive: false` servers too (the core keeps them).
    */
   offers(conn: ServerConnection, kind: CatalogKind): boolean | undefined {
     const caps = this.capabilitiesOf(conn);
     return caps ? caps[kind] !== undefined : undefined;
   }
 
-  /** The running session's capabilities, else the last ones seen for this connection. */
+  /** What the server declared in its latest handshake (kept by the core after the session ends). */
   capabilitiesOf(conn: ServerConnection): ServerCapabilities | undefined {
-    if (!conn.definition.keepAlive) return undefined;
-    const live = conn.state.kind === 'running' ? conn.info?.capabilities : undefined;
-    if (live) this.capabilities.set(conn, live);
-    return live ?? this.capabilities.get(conn);
+    return conn.capabilities;
   }
 
   /** The list made for this connection, if any (no I/O). */
@@ -113,7 +114,7 @@ export class ServerCatalog {
         (e: unknown) => settle({ conn, error: failureText(conn.masker.mask(errorMessage(e)), conn.name) }),
       );
     }
-    return raceSignal(pending, options.signal, conn.name);
+    return abortable(pending, options.signal, () => new ServerError(conn.name, 'cancelled', 'cancelled'));
   }
 
   /** Forgets every list (MCP: Refresh); expanded folders list again. */
@@ -122,8 +123,8 @@ export class ServerCatalog {
     this.loading.clear();
   }
 
-  forget(server: string, options: { keepLoading?: boolean } = {}): void {
-    for (const kind of ['resources', 'prompts'] as const) {
+  forget(server: string, options: { keepLoading?: boolean; kinds?: readonly CatalogKind[] } = {}): void {
+    for (const kind of options.kinds ?? (['resources', 'prompts'] as const)) {
       this.listings.delete(key(server, kind));
       if (!options.keepLoading) this.loading.delete(key(server, kind));
     }
@@ -176,24 +177,5 @@ export function unique<T>(items: readonly T[], keyOf: (item: T) => string): T[] 
     if (typeof k !== 'string' || seen.has(k)) return false;
     seen.add(k);
     return true;
-  });
-}
-
-function raceSignal<T>(p: Promise<T>, signal: AbortSignal | undefined, server: string): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.reject(new ServerError(server, 'cancelled', 'cancelled'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new ServerError(server, 'cancelled', 'cancelled'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
   });
 }
