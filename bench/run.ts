@@ -148,7 +148,7 @@ async function buildAndSize(): Promise<void> {
 
 /**
  * activate() of the production bundle with a stub of the `vscode` module and the demo workspace's
- * three servers (bench/cases/activation.ts), once per fresh process: a module loads once per process.
+ * servers (bench/cases/activation.ts), once per fresh process: a module loads once per process.
  */
 async function activation(bundle: string): Promise<void> {
   const label = 'extension activation (own code, production bundle, stubbed vscode API)';

@@ -74,7 +74,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(
     config,
     new ServerCommands({ registry, logs, tree, config, prompter, inputs, consent }).register(),
-    registerToolCallCommands({ context, registry, logs }),
+    registerToolCallCommands({ context, registry, logs, missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs) }),
     registerBrowseCommands({ registry, catalog, prompter, logs }),
     view,
     tree,

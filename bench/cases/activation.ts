@@ -1,7 +1,7 @@
 // Extension activation, measured on the production bundle itself: load `dist/extension.js` (as built
 // by `node esbuild.mjs --production`) and call its activate() with a stub of the `vscode` module
-// (bench/lib/vscodeStub.ts) and the demo workspace's settings (demo/.vscode/settings.json: two
-// stdio servers and one HTTP server), so the configuration is read and parsed as in VS Code.
+// (bench/lib/vscodeStub.ts) and the demo workspace's settings (demo/.vscode/settings.json: three
+// stdio servers, one with an input, and one HTTP server), so the configuration is read and parsed as in VS Code.
 // One process measures one activation: a module loads once per process, and a second activate() in
 // the same process would run warm code. bench/run.ts runs this case several times and takes medians.
 import childProcess from 'node:child_process';

@@ -43,8 +43,7 @@ export class InputService {
   /** The core's InputResolver: every id's value, prompting for the ones not stored yet. */
   readonly resolve: InputResolver = async (server, ids) => {
     const source = this.lookup.sourceOf(server);
-    // A server without a known source cannot share values with anything: its own namespace.
-    const scope = isLayerSource(source) ? source.secretScope : `server:${server}`;
+    const scope = this.scopeOf(server);
     const declared = source ? this.lookup.inputsFor(source.kind) : [];
     const values: Record<string, string> = {};
     for (const id of ids) {
@@ -52,6 +51,21 @@ export class InputService {
     }
     return values;
   };
+
+  /** The ids among `ids` with no stored value: starting the server would ask for them. */
+  async unresolved(server: string, ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const scope = this.scopeOf(server);
+    const missing: string[] = [];
+    for (const id of ids) if ((await this.secrets.get(storageKey(scope, id))) === undefined) missing.push(id);
+    return missing;
+  }
+
+  private scopeOf(server: string): string {
+    const source = this.lookup.sourceOf(server);
+    // A server without a known source cannot share values with anything: its own namespace.
+    return isLayerSource(source) ? source.secretScope : `server:${server}`;
+  }
 
   /** Stores a value without asking (Import moves secrets here instead of into settings). */
   async store(scope: string, label: string, id: string, value: string): Promise<void> {

@@ -1,7 +1,8 @@
 // End to end: the packaged extension in a real workbench, opened on demo/, used the way a person
-// uses it. demo/.vscode/settings.json configures three servers: `everything` (the MCP reference
-// server, stdio), `fixture` (test/fixtures/server.mjs, stdio) and `fixture-http` (the same fixture
-// over Streamable HTTP on 127.0.0.1:39217, started by scripts/run-e2e.mjs). Every step leaves a
+// uses it. demo/.vscode/settings.json configures four servers: `everything` (the MCP reference
+// server, stdio), `fixture` (test/fixtures/server.mjs, stdio), `fixture-http` (the same fixture
+// over Streamable HTTP on 127.0.0.1:39217, started by scripts/run-e2e.mjs) and `fixture-secret`
+// (the fixture again, with DEMO_TOKEN from an `${input:}` that VS Code's input box asks for). Every step leaves a
 // screenshot in test-results/e2e/; the last one, readme.png, is docs/screenshot.png's source.
 //
 // The tests are one story (each step builds on the one before), so after a failure the rest skip.
@@ -27,6 +28,7 @@ const ALLOW_ALWAYS = /^Allow Always/;
 const ECHO_TEXT = 'Hello from MCP Manager!';
 const FAIL_TEXT = 'Something broke on purpose';
 const HTTP_ECHO_TEXT = 'Hello over Streamable HTTP';
+const SECRET_TEXT = 'e2e-demo-token-42';
 
 describe('MCP Manager on the demo workspace (e2e)', function () {
   let wb: Workbench;
@@ -107,12 +109,12 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     return tools;
   }
 
-  it('shows the three demo servers, idle', async () => {
+  it('shows the four demo servers, idle', async () => {
     await wb.openViewContainer('MCP Manager');
     await wb.viewPane('Servers').waitFor({ timeout: 30000 });
-    const rows = await wb.treeRows(3);
+    const rows = await wb.treeRows(4);
     const labels = await wb.page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-    assert.deepEqual(labels, ['everything, Idle, stdio', 'fixture, Idle, stdio', 'fixture-http, Idle, http'], `rows: ${rows.join(' | ')}`);
+    assert.deepEqual(labels, ['everything, Idle, stdio', 'fixture, Idle, stdio', 'fixture-http, Idle, http', 'fixture-secret, Idle, stdio'], `rows: ${rows.join(' | ')}`);
     await wb.screenshot('01-servers-idle');
   });
 
@@ -229,5 +231,32 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: 'Hello, Ada!' }).waitFor({ timeout: 30000 });
     assert.match(await wb.page.locator('.part.editor .tabs-container .tab.active').innerText(), /Greet \(fixture\)\s*\.md/);
     await wb.screenshot('10-prompt');
+  });
+  it('"MCP: Call Tool..." offers to start "fixture-secret", which asks for its input in a password box; the server gets the value', async () => {
+    await wb.runQuickInputCommand('MCP: Call Tool...', 'MCP: Call Tool');
+    await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
+    // Not started behind the user's back (its input box would replace the pick): a row to start it.
+    const start = await wb.pickQuickItem('Start fixture-secret', /Start fixture-secret/, { beforeAccept: () => wb.screenshot('11-call-tool-start-row') });
+    assert.match(start, /asks for \$\{input:demo-token\} first/);
+    assert.match(await wb.waitForQuickInput(/^MCP server "fixture-secret" needs \$\{input:demo-token\}/), /needs/);
+    assert.equal(await wb.quickInputBox().getAttribute('type'), 'password');
+    await wb.waitForQuickInputFocus();
+    await wb.page.keyboard.type(SECRET_TEXT);
+    await wb.page.keyboard.press('Enter');
+    // A workspace stdio server: the launch consent comes next, without the secret in it.
+    const dialog = wb.dialog();
+    await dialog.waitFor({ timeout: 30000 });
+    assert.ok(!(await dialog.innerText()).includes(SECRET_TEXT), 'the consent dialog shows the secret');
+    await wb.answerDialog(ALLOW_ALWAYS);
+    // Started: the pick comes back with its tools.
+    await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
+    await wb.pickQuickItem('env', /^env, fixture-secret · /);
+    assert.match(await wb.waitForQuickInput(/^env: name/), /^env: name \(string, optional\)/);
+    await wb.quickInputBox().fill('DEMO_TOKEN');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: SECRET_TEXT }).waitFor({ timeout: 30000 });
+    assert.match(await wb.page.locator('.part.editor .tabs-container .tab.active').innerText(), /env \(fixture-secret\)/);
+    assert.match((await wb.treeRow('fixture-secret, ').getAttribute('aria-label')) ?? '', /^fixture-secret, Running/);
+    await wb.screenshot('12-input-reached-server');
   });
 });

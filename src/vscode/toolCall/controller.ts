@@ -22,6 +22,8 @@ export interface ToolCallDeps {
   readonly context: vscode.ExtensionContext;
   readonly registry: ServerRegistry;
   readonly logs: ServerLogsLike;
+  /** The `${input:...}` ids a server would ask for if started now (see pickTool). */
+  readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
 }
 
 type Cancel = Pick<CallToolRequest, 'signal' | 'token'>;
@@ -88,7 +90,13 @@ export class ToolCallController implements vscode.Disposable {
       if (conn && req.toolName) {
         tool = await this.findTool(conn, req.toolName);
       } else {
-        const picked = await pickTool(registry, this.deps.logs, { serverName: req.serverName });
+        let picked = await pickTool(registry, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs });
+        // "Start …" on a server that asks for input values: start it (its input box shows now), then pick again.
+        while (picked && 'start' in picked) {
+          await vscode.commands.executeCommand('mcpManager.startServer', { serverName: picked.start.name });
+          if (picked.start.state.kind !== 'running' && picked.start.definition.keepAlive) return undefined;
+          picked = await pickTool(registry, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs });
+        }
         if (picked) ({ connection: conn, tool } = picked);
       }
       if (!conn || !tool) return undefined;

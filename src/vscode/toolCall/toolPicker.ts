@@ -1,7 +1,9 @@
 // "MCP: Call Tool..." step one: a QuickPick of the tools of every configured server. Running
 // servers' cached tools show at once; the others are started on demand (busy indicator, one
 // "starting" row each) and their tools are added as they arrive. A server that fails stays in the
-// list as a row with the error and buttons for its logs and a restart.
+// list as a row with the error and buttons for its logs and a restart. A server that would ask for
+// an `${input:...}` value is not started behind the user's back (its input box would replace the
+// pick): it gets a "Start …" row, and choosing it starts the server, then shows the pick again.
 import * as vscode from 'vscode';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConnection } from '../../core/connection';
@@ -9,12 +11,24 @@ import type { ServerRegistry } from '../../core/registry';
 import { errorMessage } from '../../core/errors';
 import type { ServerLogsLike } from './types';
 
-export interface PickedTool {
-  readonly connection: ServerConnection;
-  readonly tool: Tool;
+/** A tool to call, or a server the user chose to start first (it asks for input values). */
+export type PickedTool = { readonly connection: ServerConnection; readonly tool: Tool } | { readonly start: ServerConnection };
+
+export interface PickToolOptions {
+  readonly serverName?: string;
+  /**
+   * The `${input:...}` ids a server would ask for if started now. Such a server is not started from
+   * the pick: its input box would replace the pick. It gets a "Start …" row instead.
+   */
+  readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
 }
 
-type ServerStatus = { kind: 'loading' } | { kind: 'ready'; tools: readonly Tool[] } | { kind: 'error'; message: string } | { kind: 'disabled' };
+type ServerStatus =
+  | { kind: 'loading' }
+  | { kind: 'ready'; tools: readonly Tool[] }
+  | { kind: 'error'; message: string }
+  | { kind: 'disabled' }
+  | { kind: 'needsInput'; ids: readonly string[] };
 
 interface Item extends vscode.QuickPickItem {
   readonly server: string;
@@ -31,7 +45,7 @@ function oneLine(s: unknown, max = 160): string | undefined {
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
 
-export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options: { serverName?: string } = {}): Promise<PickedTool | undefined> {
+export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options: PickToolOptions = {}): Promise<PickedTool | undefined> {
   const servers = options.serverName ? registry.list().filter((c) => c.name === options.serverName) : registry.list();
   const qp = vscode.window.createQuickPick<Item>();
   // Starting a server may show the launch-consent dialog; the pick must survive losing focus to it.
@@ -70,6 +84,15 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
           break;
         case 'disabled':
           items.push({ label: `$(circle-slash) ${conn.name} is disabled`, description: 'disabled in its configuration', server: conn.name, status: 'disabled' });
+          break;
+        case 'needsInput':
+          items.push({
+            label: `$(key) Start ${conn.name}…`,
+            description: `asks for ${s.ids.map((id) => `\${input:${id}}`).join(', ')} first`,
+            detail: 'Select to enter the value; its tools are listed here afterwards',
+            server: conn.name,
+            status: 'needsInput',
+          });
           break;
         case 'error':
           items.push({
@@ -160,6 +183,7 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
           logs.show(item.server);
           return done(undefined);
         }
+        if (item.status === 'needsInput' && conn) return done({ start: conn });
         // "starting" / "no tools" / "disabled" rows: nothing to call; keep the pick open.
       }),
       qp.onDidTriggerItemButton((e) => {
@@ -190,7 +214,22 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
     // back when the command palette closes) ends by focusing the tree again, taking the keyboard
     // from the pick that opened meanwhile. Once the pick is shown, the tree no longer counts as focused.
     setTimeout(() => {
-      if (!abort.signal.aborted) for (const conn of pending) load(conn);
+      for (const conn of pending) {
+        if (abort.signal.aborted) return;
+        if (!options.missingInputs) {
+          load(conn);
+          continue;
+        }
+        void options.missingInputs(conn).then(
+          (ids) => {
+            if (abort.signal.aborted) return;
+            if (ids.length) status.set(conn.name, { kind: 'needsInput', ids });
+            else load(conn);
+            render();
+          },
+          () => load(conn),
+        );
+      }
     }, 0);
   });
 }
