@@ -183,6 +183,15 @@ async function activation(bundle: string): Promise<void> {
     );
   }
 
+  // How activation grows with the configuration (no goal: the issue's goal is for the demo workspace).
+  const many: Run[] = [];
+  for (let i = 0; i < runs && results.length === runs; i++) many.push(await runCase<Run>('activation', { bundle, extraServers: 50 }));
+  if (many.length) {
+    const act = summarize(many.map((r) => r.activateMs));
+    raw.activationManyServers = { runs: many, activate: act };
+    rows.push({ case: `  (${many[0]!.servers.length} servers configured: the demo's and 50 more stdio)`, ours: `activate() ${fmtSummary(act)}; ${Math.max(...many.map((r) => r.processes))} processes`, sdk: '', floor: '', goal: '' });
+  }
+
   // The figure from a real extension host, when the integration tests wrote it: informational only.
   const activationFile = path.join(REPO_ROOT, 'out', 'activation.json');
   if (fs.existsSync(activationFile)) {
