@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { splitCommandLine as splitWords } from '../core/text';
 import { usageError } from './errors';
 
-export const COMMANDS = ['servers', 'tools', 'call', 'ping', 'doctor'] as const;
+export const COMMANDS = ['servers', 'tools', 'call', 'resources', 'read', 'prompts', 'prompt', 'ping', 'doctor'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export type AdHoc =
@@ -18,8 +18,10 @@ export interface CliArgs {
   /** Server name (undefined with an ad-hoc server or for `servers`). */
   readonly server?: string;
   readonly tool?: string;
-  /** The raw JSON argument of `call` (`-` = read stdin). */
+  /** The raw JSON argument of `call` and `prompt` (`-` = read stdin). */
   readonly json?: string;
+  /** The resource URI of `read`, the prompt name of `prompt`. */
+  readonly target?: string;
   readonly workspace?: string;
   readonly config?: string;
   readonly adHoc?: AdHoc;
@@ -36,6 +38,10 @@ Commands:
   tools <server>                 list tools (with --json: full definitions and input schemas)
   call <server> <tool> [JSON]    call a tool with JSON object arguments ("-" reads them from stdin);
                                  prints its content, or the raw result with --json
+  resources <server>             list resources and resource templates
+  read <server> <uri>            read a resource: text as is, binary as a note (--json: the raw result)
+  prompts <server>               list prompts with their arguments ([optional] ones in brackets)
+  prompt <server> <name> [JSON]  get a prompt with JSON string arguments ("-" reads them from stdin)
   ping <server>                  connect and ping
   doctor <server>                show the resolved launch (command path, cwd, environment with secrets
                                  masked) or URL, then test the connection
@@ -132,10 +138,15 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (needsServer && !server) throw usageError(`missing server name. Usage: mcp-manager ${usage} (or use --stdio / --url).`);
   let tool: string | undefined;
   let json: string | undefined;
+  let target: string | undefined;
   if (command === 'call') {
     tool = args.shift();
     if (!tool) throw usageError(`missing tool name. Usage: mcp-manager ${usage}`, server);
     json = args.shift();
+  } else if (command === 'read' || command === 'prompt') {
+    target = args.shift();
+    if (!target) throw usageError(`missing ${command === 'read' ? 'resource URI' : 'prompt name'}. Usage: mcp-manager ${usage}`, server);
+    if (command === 'prompt') json = args.shift();
   }
   if (args.length) throw usageError(`unexpected argument${args.length > 1 ? 's' : ''} ${args.map((a) => JSON.stringify(a)).join(' ')}. Usage: mcp-manager ${usage}`, server);
 
@@ -145,6 +156,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     server,
     tool,
     json,
+    target,
     workspace: v.workspace,
     config: v.config,
     adHoc,
@@ -156,6 +168,10 @@ const USAGE_LINES: Record<Command, string> = {
   servers: 'servers',
   tools: 'tools <server>',
   call: "call <server> <tool> ['{\"arg\": \"value\"}']",
+  resources: 'resources <server>',
+  read: 'read <server> <uri>',
+  prompts: 'prompts <server>',
+  prompt: "prompt <server> <name> ['{\"arg\": \"value\"}']",
   ping: 'ping <server>',
   doctor: 'doctor <server>',
 };

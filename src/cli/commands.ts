@@ -3,6 +3,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { isConfigNote } from '../core/config/files';
 import { ServerConnection } from '../core/connection';
+import { abortable } from '../core/deadline';
 import { ServerError } from '../core/errors';
 import type { CliArgs } from './args';
 import { suggest } from '../core/text';
@@ -12,6 +13,7 @@ import { cliInputResolver } from './inputs';
 import { stderrLogger } from './logger';
 import { formatCallResult, formatServers, formatTools, json, serversJson } from './output';
 import { runDoctor } from './doctor';
+import { prompt, prompts, read, resources } from './browse';
 
 export interface RunContext {
   readonly args: CliArgs;
@@ -48,6 +50,14 @@ export async function run(ctx: RunContext): Promise<number> {
       return tools(ctx);
     case 'call':
       return call(ctx);
+    case 'resources':
+      return resources(ctx);
+    case 'read':
+      return read(ctx);
+    case 'prompts':
+      return prompts(ctx);
+    case 'prompt':
+      return prompt(ctx);
     case 'ping':
       return ping(ctx);
     case 'doctor':
@@ -154,21 +164,7 @@ export function parseToolArguments(text: string | undefined, tool: string, serve
 
 /** Connects now; Ctrl+C stops waiting (main.ts then disposes the connection, which kills the process). */
 export function startConnection(conn: ServerConnection, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(new ServerError(conn.name, 'cancelled', 'cancelled'));
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => reject(new ServerError(conn.name, 'cancelled', 'cancelled while starting'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    conn.start().then(
-      () => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
+  return abortable(conn.start(), signal, () => new ServerError(conn.name, 'cancelled', 'cancelled while starting'));
 }
 
 function hasTools(conn: ServerConnection): boolean {

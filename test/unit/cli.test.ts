@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { parseCli, splitCommandLine } from '../../src/cli/args';
+import { parsePromptArguments } from '../../src/cli/browse';
 import { parseToolArguments } from '../../src/cli/commands';
 import { CliError, exitCodeFor, formatError } from '../../src/cli/errors';
 import { formatCallResult, formatTools } from '../../src/cli/output';
@@ -264,6 +265,41 @@ describe('cli (dist/cli.js)', function () {
       assert.equal(image.code, 0, image.stderr);
       assert.equal(image.stdout, '[image: image/png, 70 bytes]\na 1x1 PNG\n');
       assert.equal(stdin.stdout, 'Echo: piped\n');
+    });
+
+    it('resources, read, prompts and prompt: text as is, binary as notes, --json raw; mistakes exit 2 with a hint', async () => {
+      const [list, text, several, raw, prompts, prompt] = await Promise.all([
+        cli(['resources', 'fixture'], { cwd: ws }),
+        cli(['read', 'fixture', 'fixture://readme'], { cwd: ws }),
+        cli(['read', 'fixture', 'fixture://bundle'], { cwd: ws }),
+        cli(['read', 'fixture', 'fixture://data.json', '--json'], { cwd: ws }),
+        cli(['prompts', 'fixture'], { cwd: ws }),
+        cli(['prompt', 'fixture', 'greet', '-'], { cwd: ws, input: '{"name":"Ada"}' }),
+      ]);
+      for (const r of [list, text, several, raw, prompts, prompt]) assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(list.stdout.trimEnd().split('\n').map((l) => l.split(/\s+/)[0]), ['fixture://readme', 'fixture://data.json', 'fixture://bundle', 'fixture://broken', 'fixture://item/{id}']);
+      assert.match(list.stdout, /fixture:\/\/item\/\{id\}\s+Item \(template\)\s+application\/json/);
+      assert.equal(text.stdout, 'Fixture server readme.\n');
+      assert.match(several.stdout, /^--- fixture:\/\/bundle\/notes.md \(text\/markdown\)\n# Notes\n/);
+      assert.match(several.stdout, /\[blob: image\/png, 70 bytes; use --json for its base64\]/);
+      assert.deepEqual(JSON.parse(raw.stdout).contents[0].uri, 'fixture://data.json');
+      assert.match(prompts.stdout, /^greet\s+name\s+Greets someone by name\.\nreview\s+topic \[tone\]\s+/);
+      assert.equal(prompt.stdout, 'user:\nHello, Ada!\n');
+
+      const [typo, missing, unknown, toolsOnly] = await Promise.all([
+        cli(['prompt', 'fixture', 'gret'], { cwd: ws }),
+        cli(['prompt', 'fixture', 'greet'], { cwd: ws }),
+        cli(['read', 'fixture', 'fixture://nope'], { cwd: ws }),
+        cli(['resources', '--stdio', `${NODE} ${FIXTURE_SERVER}`, '--env', 'FIXTURE_TOOLS_ONLY=1']),
+      ]);
+      assert.equal(typo.code, 2);
+      assert.equal(typo.stderr, 'mcp-manager: fixture: no prompt named "gret". Did you mean "greet"? It has 2: greet, review.\n');
+      assert.equal(missing.code, 2);
+      assert.match(missing.stderr, /missing required argument "name" for prompt "greet"/);
+      assert.equal(unknown.code, 2);
+      assert.match(unknown.stderr, /^mcp-manager: fixture: .*Resource fixture:\/\/nope not found/);
+      assert.equal(toolsOnly.code, 2);
+      assert.match(toolsOnly.stderr, /the server offers no resources/);
     });
 
     it('a tool result with isError exits 1; a JSON-RPC error exits 1', async () => {
@@ -532,6 +568,14 @@ describe('cli parts', () => {
     ];
     assert.equal(formatTools(tools), `a       First line.\nlonger  ${'x'.repeat(100)}\n`);
     assert.equal(formatTools(tools, 20).split('\n')[1], `longer  ${'x'.repeat(11)}…`);
+  });
+
+  it('parsePromptArguments: strings, numbers and booleans as strings; anything else is a usage error', () => {
+    assert.deepEqual(parsePromptArguments('{"a":"x","n":2,"b":true}', 'p', 's'), { a: 'x', n: '2', b: 'true' });
+    assert.deepEqual(parsePromptArguments(undefined, 'p', 's'), {});
+    assert.throws(() => parsePromptArguments('{"a":{"b":1}}', 'p', 's'), /argument "a" of prompt "p" must be a string/);
+    assert.throws(() => parsePromptArguments('[1]', 'p', 's'), /must be a JSON object of strings/);
+    assert.throws(() => parsePromptArguments('{', 'p', 's'), /invalid JSON arguments for prompt "p"/);
   });
 
   it('parseToolArguments and exit codes', () => {

@@ -1,0 +1,126 @@
+// The CLI's resources and prompts: `resources`, `read`, `prompts`, `prompt` (the tree's Resources
+// and Prompts folders, Read Resource and Get Prompt, for scripts). Text goes to stdout as is;
+// binary content is a one-line note; --json prints the raw MCP result.
+import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerConnection } from '../core/connection';
+import { suggest } from '../core/text';
+import { startConnection, type RunContext } from './commands';
+import { resolveTarget } from './config';
+import { EXIT, usageError } from './errors';
+import { base64Bytes, formatBytes, json, table } from './output';
+
+/** Connects, and checks the server declares `capability` (else it would answer "method not found"). */
+async function openWith(ctx: RunContext, capability: 'resources' | 'prompts'): Promise<ServerConnection> {
+  const conn = ctx.open(resolveTarget(ctx.args, ctx.cwd));
+  await startConnection(conn, ctx.signal);
+  if (!conn.capabilities?.[capability]) throw usageError(`the server offers no ${capability} (its capabilities do not include "${capability}").`, conn.name);
+  return conn;
+}
+
+export async function resources(ctx: RunContext): Promise<number> {
+  const conn = await openWith(ctx, 'resources');
+  const [list, templates] = await Promise.all([
+    conn.listResources({ signal: ctx.signal }),
+    // Many servers do not implement templates: that means none.
+    conn.listResourceTemplates({ signal: ctx.signal }).catch(() => [] as ResourceTemplate[]),
+  ]);
+  ctx.out(ctx.args.jsonOutput ? json({ resources: list, resourceTemplates: templates }) : formatResources(list, templates));
+  return EXIT.ok;
+}
+
+export async function read(ctx: RunContext): Promise<number> {
+  const conn = await openWith(ctx, 'resources');
+  const result = await conn.readResource(ctx.args.target!, { signal: ctx.signal });
+  ctx.out(ctx.args.jsonOutput ? json(result) : formatResourceContents(result));
+  return EXIT.ok;
+}
+
+export async function prompts(ctx: RunContext): Promise<number> {
+  const conn = await openWith(ctx, 'prompts');
+  const list = await conn.listPrompts({ signal: ctx.signal });
+  ctx.out(ctx.args.jsonOutput ? json(list) : formatPrompts(list));
+  return EXIT.ok;
+}
+
+export async function prompt(ctx: RunContext): Promise<number> {
+  const name = ctx.args.target!;
+  const text = ctx.args.json === '-' ? await ctx.readStdin() : ctx.args.json;
+  const conn = await openWith(ctx, 'prompts');
+  const args = parsePromptArguments(text, name, conn.name);
+  const available = await conn.listPrompts({ signal: ctx.signal });
+  const found = available.find((p) => p.name === name);
+  if (!found) {
+    const hint = suggest(name, available.map((p) => p.name));
+    throw usageError(`no prompt named "${name}".${hint ? ` Did you mean "${hint}"?` : ''} ${available.length ? `It has ${available.length}: ${available.map((p) => p.name).join(', ')}.` : 'It offers none.'}`, conn.name);
+  }
+  const missing = (found.arguments ?? []).filter((a) => a.required && !(a.name in args)).map((a) => `"${a.name}"`);
+  if (missing.length) throw usageError(`missing required argument${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for prompt "${name}".`, conn.name);
+  const result = await conn.getPrompt(name, args, { signal: ctx.signal });
+  ctx.out(ctx.args.jsonOutput ? json(result) : formatPromptMessages(result));
+  return EXIT.ok;
+}
+
+/** Prompt arguments are strings (MCP): a JSON object of strings; numbers and booleans are turned into strings. */
+export function parsePromptArguments(text: string | undefined, promptName: string, server: string): Record<string, string> {
+  if (text === undefined || text.trim() === '') return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw usageError(`invalid JSON arguments for prompt "${promptName}": ${(e as Error).message}. Pass one JSON object of strings, e.g. '{"name": "Ada"}'.`, server);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw usageError(`arguments for prompt "${promptName}" must be a JSON object of strings.`, server);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string') out[k] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
+    else throw usageError(`argument "${k}" of prompt "${promptName}" must be a string (prompt arguments are strings), got ${v === null ? 'null' : typeof v}.`, server);
+  }
+  return out;
+}
+
+export function formatResources(list: readonly Resource[], templates: readonly ResourceTemplate[]): string {
+  if (list.length === 0 && templates.length === 0) return '(no resources)\n';
+  const rows = [
+    ...list.map((r) => [r.uri, r.title ?? r.name, r.mimeType ?? '']),
+    ...templates.map((t) => [t.uriTemplate, `${t.title ?? t.name} (template)`, t.mimeType ?? '']),
+  ];
+  return table(rows);
+}
+
+/** Text contents as they are (one after the other); binary contents as a one-line note. */
+export function formatResourceContents(result: ReadResourceResult): string {
+  const several = result.contents.length > 1;
+  const parts = result.contents.map((c) => {
+    const text = 'text' in c && typeof c.text === 'string' ? c.text : undefined;
+    const header = several ? `--- ${c.uri}${c.mimeType ? ` (${c.mimeType})` : ''}\n` : '';
+    if (text !== undefined) return header + (text.endsWith('\n') ? text : `${text}\n`);
+    const bytes = 'blob' in c && typeof c.blob === 'string' ? base64Bytes(c.blob) : 0;
+    return `${header}[blob: ${c.mimeType ?? 'unknown type'}, ${formatBytes(bytes)}; use --json for its base64]\n`;
+  });
+  return parts.length ? parts.join('') : '(no contents)\n';
+}
+
+export function formatPrompts(list: readonly Prompt[]): string {
+  if (list.length === 0) return '(no prompts)\n';
+  return table(
+    list.map((p) => [p.name, (p.arguments ?? []).map((a) => (a.required ? a.name : `[${a.name}]`)).join(' '), (p.description ?? '').split('\n')[0]!]),
+  );
+}
+
+/** Each message as "role:" then its content (text as is, other content as a note). */
+export function formatPromptMessages(result: GetPromptResult): string {
+  const out = result.messages.map((m) => {
+    const c = m.content;
+    const body =
+      c.type === 'text'
+        ? c.text
+        : c.type === 'resource'
+          ? `[resource] ${c.resource.uri}${'text' in c.resource && typeof c.resource.text === 'string' ? `\n${c.resource.text}` : ''}`
+          : c.type === 'resource_link'
+            ? `[resource link] ${c.uri}`
+            : `[${c.type}: ${'mimeType' in c ? c.mimeType : ''}]`;
+    return `${m.role}:\n${body.endsWith('\n') ? body : `${body}\n`}`;
+  });
+  return out.length ? out.join('\n') : '(no messages)\n';
+}
