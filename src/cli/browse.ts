@@ -4,7 +4,7 @@
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConnection } from '../core/connection';
 import { suggest } from '../core/text';
-import { startConnection, type RunContext } from './commands';
+import { parseJsonObject, startConnection, type RunContext } from './commands';
 import { resolveTarget } from './config';
 import { EXIT, usageError } from './errors';
 import { base64Bytes, formatBytes, json, table } from './output';
@@ -62,14 +62,7 @@ export async function prompt(ctx: RunContext): Promise<number> {
 
 /** Prompt arguments are strings (MCP): a JSON object of strings; numbers and booleans are turned into strings. */
 export function parsePromptArguments(text: string | undefined, promptName: string, server: string): Record<string, string> {
-  if (text === undefined || text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw usageError(`invalid JSON arguments for prompt "${promptName}": ${(e as Error).message}. Pass one JSON object of strings, e.g. '{"name": "Ada"}'.`, server);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw usageError(`arguments for prompt "${promptName}" must be a JSON object of strings.`, server);
+  const value = parseJsonObject(text, { subject: `prompt "${promptName}"`, shape: 'JSON object of strings', example: '{"name": "Ada"}', server });
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     if (typeof v === 'string') out[k] = v;

@@ -149,25 +149,31 @@ async function ping(ctx: RunContext): Promise<number> {
 
 /** Parses `call`'s JSON argument: one JSON object (absent = no arguments). */
 export function parseToolArguments(text: string | undefined, tool: string, server: string): Record<string, unknown> {
+  return parseJsonObject(text, { subject: `"${tool}"`, shape: 'JSON object', example: '{"name": "value"}', server });
+}
+
+/** One JSON object given on the command line or stdin (absent or blank = {}), or a usage error saying why not. */
+export function parseJsonObject(text: string | undefined, o: { subject: string; shape: string; example: string; server: string }): Record<string, unknown> {
   if (text === undefined || text.trim() === '') return {};
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw usageError(`invalid JSON arguments for "${tool}": ${(e as Error).message}. Pass one JSON object, e.g. '{"name": "value"}' (quoted for your shell).`, server);
+    throw usageError(`invalid JSON arguments for ${o.subject}: ${(e as Error).message}. Pass one ${o.shape}, e.g. '${o.example}' (quoted for your shell).`, o.server);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw usageError(`arguments for "${tool}" must be a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}. E.g. '{"name": "value"}'.`, server);
+    throw usageError(`arguments for ${o.subject} must be a ${o.shape}, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}. E.g. '${o.example}'.`, o.server);
   }
   return value as Record<string, unknown>;
 }
 
 /** Connects now; Ctrl+C stops waiting (main.ts then disposes the connection, which kills the process). */
 export function startConnection(conn: ServerConnection, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(new ServerError(conn.name, 'cancelled', 'cancelled'));
   return abortable(conn.start(), signal, () => new ServerError(conn.name, 'cancelled', 'cancelled while starting'));
 }
 
 function hasTools(conn: ServerConnection): boolean {
   // A server that does not declare the tools capability would answer tools/list with "method not found".
-  return !!conn.info?.capabilities?.tools;
+  return !!conn.capabilities?.tools;
 }

@@ -15,5 +15,5 @@ export { POSIX_ALLOWED_ENV, WINDOWS_ALLOWED_ENV } from './transport/env';
 export * from './config/files';
 export { buildEnv, LaunchError } from './transport/env';
 export { assessSchema, schemaText, sanitizeTools, SCHEMA_PROBLEM_KEY, SCHEMA_LIMITS, type SchemaAssessment } from './toolSchema';
-export { splitCommandLine, suggest } from './text';
+export { splitCommandLine, suggest, summaryLine } from './text';
 export { abortable } from './deadline';

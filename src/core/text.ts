@@ -69,3 +69,10 @@ function distance(a: string, b: string): number {
   }
   return row[b.length]!;
 }
+
+/** Text for a one-line row (a pick's detail): whitespace collapsed, cut to `max` with an ellipsis; undefined when empty. */
+export function summaryLine(text: unknown, max = 160): string | undefined {
+  if (typeof text !== 'string' || !text.trim()) return undefined;
+  const t = text.replace(/\s+/g, ' ').trim();
+  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
+}

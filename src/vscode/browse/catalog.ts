@@ -3,7 +3,7 @@
 // folder when it is expanded) and the palette commands, so both see one list and a list made by
 // one shows in the other. Lists are kept per connection until its session ends (stop, restart,
 // crash, configuration change) or the user refreshes. No `vscode` import.
-import type { Prompt, Resource, ResourceTemplate, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import { Emitter, ServerError, abortable, errorMessage, isServerError, type Logger, type ServerConnection, type ServerRegistry } from '../../core';
 
 export type CatalogKind = 'resources' | 'prompts';
@@ -64,13 +64,8 @@ export class ServerCatalog {
    * Known after the first handshake, for `keepAlive: false` servers too (the core keeps them).
    */
   offers(conn: ServerConnection, kind: CatalogKind): boolean | undefined {
-    const caps = this.capabilitiesOf(conn);
+    const caps = conn.capabilities;
     return caps ? caps[kind] !== undefined : undefined;
-  }
-
-  /** What the server declared in its latest handshake (kept by the core after the session ends). */
-  capabilitiesOf(conn: ServerConnection): ServerCapabilities | undefined {
-    return conn.capabilities;
   }
 
   /** The list made for this connection, if any (no I/O). */

@@ -5,7 +5,7 @@
 // and error message goes through the Prompter, so the integration tests can answer them.
 import * as vscode from 'vscode';
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
-import { errorMessage, isServerError, stateLabel, type ServerConnection, type ServerRegistry } from '../../core';
+import { errorMessage, isServerError, stateLabel, summaryLine, type ServerConnection, type ServerRegistry } from '../../core';
 import type { Prompter } from '../prompts';
 import { stateCodicon } from '../tree/present';
 import { formatBytes } from '../toolCall/resultFormat';
@@ -52,11 +52,6 @@ const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'obj
 const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
 const strings = (x: unknown) => (isObject(x) && Object.values(x).every((v) => typeof v === 'string') ? (x as Record<string, string>) : undefined);
 const title = (x: { name: string; title?: unknown }) => (typeof x.title === 'string' && x.title.trim() ? x.title.trim() : x.name);
-const oneLine = (s: unknown, max = 160) => {
-  if (typeof s !== 'string' || !s.trim()) return undefined;
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
-};
 
 function parseResourceRequest(arg: unknown): ResourceRequest {
   if (typeof arg === 'string') return { serverName: arg };
@@ -209,12 +204,12 @@ export class BrowseCommands {
     const items: Item[] = list.resources.map((r) => ({
       label: title(r),
       description: [r.uri, r.mimeType, typeof r.size === 'number' ? formatBytes(r.size) : undefined].filter(Boolean).join(' · '),
-      detail: oneLine(r.description),
+      detail: summaryLine(r.description),
       resource: r,
     }));
     if (list.templates.length) {
       items.push({ label: 'Templates: you enter their variables', kind: vscode.QuickPickItemKind.Separator });
-      for (const t of list.templates) items.push({ label: `$(symbol-parameter) ${title(t)}`, description: t.uriTemplate, detail: oneLine(t.description), template: t });
+      for (const t of list.templates) items.push({ label: `$(symbol-parameter) ${title(t)}`, description: t.uriTemplate, detail: summaryLine(t.description), template: t });
     }
     return this.deps.prompter.pick(items, { title: `MCP: Read Resource (${conn.name})`, placeHolder: 'Resource to read (type to filter by name or URI)', matchOnDescription: true, matchOnDetail: true });
   }
@@ -237,7 +232,7 @@ export class BrowseCommands {
       const value = await this.deps.prompter.input({
         title: `MCP: Read ${title(template)} (${conn.name})${fields.length > 1 ? ` ${i + 1}/${fields.length}` : ''}`,
         prompt: `{${field.name}} in ${template.uriTemplate}${field.optional ? ' (optional: leave empty to skip)' : ''}`,
-        placeHolder: oneLine(template.description) ?? field.name,
+        placeHolder: summaryLine(template.description) ?? field.name,
         ignoreFocusOut: true,
         validateInput: (v) => checkTemplateValue(field, v),
       });
@@ -274,7 +269,7 @@ export class BrowseCommands {
     const items = prompts.map((p) => {
       const fields = promptFields(p);
       const args = fields.length ? fields.map((f) => (f.required ? f.name : `${f.name}?`)).join(', ') : 'no arguments';
-      return { label: promptLabel(p), description: `${promptLabel(p) === p.name ? '' : `${p.name} · `}${args}`, detail: oneLine(p.description), prompt: p };
+      return { label: promptLabel(p), description: `${promptLabel(p) === p.name ? '' : `${p.name} · `}${args}`, detail: summaryLine(p.description), prompt: p };
     });
     const picked = await this.deps.prompter.pick(items, { title: `MCP: Get Prompt (${conn.name})`, placeHolder: 'Prompt to get (type to filter)', matchOnDescription: true, matchOnDetail: true });
     return picked?.prompt;

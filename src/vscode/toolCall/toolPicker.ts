@@ -9,6 +9,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConnection } from '../../core/connection';
 import type { ServerRegistry } from '../../core/registry';
 import { errorMessage } from '../../core/errors';
+import { summaryLine } from '../../core/text';
 import type { ServerLogsLike } from './types';
 
 /** A tool to call, or a server the user chose to start first (it asks for input values). */
@@ -39,11 +40,6 @@ interface Item extends vscode.QuickPickItem {
 const LOGS_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('output'), tooltip: 'Show Logs' };
 const RESTART_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-restart'), tooltip: 'Restart Server' };
 
-function oneLine(s: unknown, max = 160): string | undefined {
-  if (typeof s !== 'string' || !s) return undefined;
-  const t = s.replace(/\s+/g, ' ').trim();
-  return t.length > max ? `${t.slice(0, max - 1)}…` : t;
-}
 
 export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options: PickToolOptions = {}): Promise<PickedTool | undefined> {
   const servers = options.serverName ? registry.list().filter((c) => c.name === options.serverName) : registry.list();
@@ -73,7 +69,7 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
             items.push({
               label: tool.name,
               description: title && title !== tool.name ? `${conn.name} · ${title}` : conn.name,
-              detail: oneLine(tool.description),
+              detail: summaryLine(tool.description),
               server: conn.name,
               tool,
             });
@@ -98,7 +94,7 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
           items.push({
             label: `$(error) ${conn.name} failed`,
             description: 'not available',
-            detail: oneLine(s.message, 300),
+            detail: summaryLine(s.message, 300),
             server: conn.name,
             status: 'error',
             buttons: [LOGS_BUTTON, RESTART_BUTTON],
