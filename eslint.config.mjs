@@ -13,10 +13,10 @@ export default tseslint.config(
     },
   },
   {
-    // The layering rule: core/ is plain Node and never touches the editor API.
-    files: ['src/core/**/*.ts', 'src/cli/**/*.ts'],
+    // The layering rule: core/, ui/ and cli/ are plain Node and never touch the editor API.
+    files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/ui/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core and src/cli must not import vscode; put editor code in src/vscode.' }] }],
+      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core, src/ui and src/cli must not import vscode; put code that calls the editor API in src/vscode.' }] }],
     },
   },
 );

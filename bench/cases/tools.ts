@@ -7,7 +7,7 @@ import { FIXTURE_SERVER, NODE } from '../lib/setup';
 import { RawPipeClient } from '../lib/raw';
 import { definition, oursStdio, sdkStdio } from '../lib/setup';
 import { MiB, gc, now, summarize } from '../lib/stats';
-import type { TreeNode } from '../../src/vscode/tree/nodes';
+import type { TreeNode } from '../../src/ui/tree/nodes';
 import { installVscodeStub } from '../lib/vscodeStub';
 
 function fixtureEnv(tools: number, outputSchema: boolean): Record<string, string> {

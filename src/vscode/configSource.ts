@@ -10,8 +10,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { parseInputs, readJsonc, type ConfigIssue, type ConfigSource, type McpInput, type ParseResult, type ServerRegistry, type VariableContext, type WorkspaceFolderRef } from '../core';
-import { countEntries, isLayerSource, mergeLayers, type Layer, type LayerSource } from './configLayers';
-import { MCP_JSON, readMcpJson, type McpJsonContent } from './mcpJsonSource';
+import { countEntries, isLayerSource, mergeLayers, type Layer, type LayerSource } from '../core/config/layers';
+import { MCP_JSON, readMcpJson, type McpJsonContent } from '../core/config/mcpJson';
 
 export const SECTION = 'mcpManager';
 export const KEY = 'servers';

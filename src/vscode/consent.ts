@@ -7,7 +7,7 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LaunchRequest, ServerDefinition } from '../core';
-import { isLayerSource } from './configLayers';
+import { isLayerSource } from '../core/config/layers';
 import { SECTION } from './configSource';
 import type { Prompter } from './prompts';
 

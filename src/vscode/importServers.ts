@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { errorMessage, type McpInput, type ServerRegistry } from '../core';
 import { INPUTS_KEY, KEY, scopeValue, updateScope, writableScopes, type SettingsScope } from './configSource';
-import { importCandidates, inputForSettings, moveSecrets, planImport, readImportFile, referencedInputs, type ImportItem } from './importPlan';
+import { importCandidates, inputForSettings, moveSecrets, planImport, readImportFile, referencedInputs, type ImportItem } from '../ui/config/importPlan';
 import type { InputService } from './inputs';
 import type { Prompter } from './prompts';
 

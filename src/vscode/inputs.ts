@@ -4,7 +4,7 @@
 // and the definition the tree shows keeps the `${input:ID}` placeholder.
 import * as vscode from 'vscode';
 import { ServerError, type ConfigSource, type InputResolver, type McpInput } from '../core';
-import { isLayerSource } from './configLayers';
+import { isLayerSource } from '../core/config/layers';
 import type { Prompter } from './prompts';
 
 const KEY_PREFIX = 'mcpManager.input/';

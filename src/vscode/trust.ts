@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import type { IgnoredSource, SettingsConfigSource } from './configSource';
 import type { NoticeSource } from './tree/serverTree';
-import type { Notice } from './tree/nodes';
+import type { Notice } from '../ui/tree/nodes';
 
 export const MANAGE_TRUST_COMMAND = 'mcpManager.manageWorkspaceTrust';
 

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import type { FolderNode, MessageNode, PromptNode, ResourceNode, ServerNode, TemplateNode, TreeNode } from '../../src/vscode/tree/nodes';
+import type { FolderNode, MessageNode, PromptNode, ResourceNode, ServerNode, TemplateNode, TreeNode } from '../../src/ui/tree/nodes';
 import type { ServerTreeProvider } from '../../src/vscode/tree/serverTree';
 import { logText, scriptedUi } from './helpers/configHelpers';
 import { childProcesses, extensionPath, fixtureServer, getApi, rememberServers, setServers, waitFor } from './helpers/mcpm';

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { GroupNode, ServerNode } from '../../src/vscode/tree/nodes';
+import type { GroupNode, ServerNode } from '../../src/ui/tree/nodes';
 import { folderPath, rememberSettings, removeMcpJson, scriptedUi, section, waitForConfig, writeMcpJson } from './helpers/configHelpers';
 import { childProcesses, fixtureServer, getApi, resultText, waitFor } from './helpers/mcpm';
 import type { ScriptedPrompter } from './helpers/scriptedPrompter';

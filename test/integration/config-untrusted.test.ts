@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { NoticeNode } from '../../src/vscode/tree/nodes';
+import type { NoticeNode } from '../../src/ui/tree/nodes';
 import { folderPath, rememberSettings, scriptedUi, section, writeMcpJson } from './helpers/configHelpers';
 import { childProcesses, EXTENSION_ID, fixtureServer, getApi, resultText, waitFor } from './helpers/mcpm';
 import type { ScriptedPrompter } from './helpers/scriptedPrompter';

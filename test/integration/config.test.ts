@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { ServerNode } from '../../src/vscode/tree/nodes';
+import type { ServerNode } from '../../src/ui/tree/nodes';
 import { folderPath, logText, mcpJsonPath, rememberSettings, removeMcpJson, scriptedUi, section, waitForConfig, writeEchoServer, writeMcpJson } from './helpers/configHelpers';
 import { childProcesses, FIXTURE, fixtureServer, getApi, MARKER, NODE, resultText, waitFor } from './helpers/mcpm';
 import type { ScriptedPrompter } from './helpers/scriptedPrompter';

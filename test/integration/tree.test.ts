@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ServerTreeProvider } from '../../src/vscode/tree/serverTree';
-import type { MessageNode, ServerNode, ToolNode, TreeNode } from '../../src/vscode/tree/nodes';
+import type { MessageNode, ServerNode, ToolNode, TreeNode } from '../../src/ui/tree/nodes';
 import { badServer, childProcesses, fixtureServer, getApi, NODE, rememberServers, setServers, waitFor } from './helpers/mcpm';
 
 const iconId = (item: vscode.TreeItem) => (item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined);

@@ -7,9 +7,9 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { ListResourcesRequestSchema, type Prompt } from '@modelcontextprotocol/sdk/types.js';
 import { inMemoryServer, ServerConnection, ServerError, ServerRegistry, type ServerDefinition } from '../../src/core';
-import { failureText, ServerCatalog, unique, withoutServer } from '../../src/vscode/browse/catalog';
-import { checkPromptValue, promptArguments, promptFieldText, promptFields, renderPrompt } from '../../src/vscode/browse/promptFormat';
-import { checkTemplateValue, documentName, documentType, expandTemplate, inlineCode, renderResource, templateFields } from '../../src/vscode/browse/resourceFormat';
+import { failureText, ServerCatalog, unique, withoutServer } from '../../src/core/catalog';
+import { checkPromptValue, promptArguments, promptFieldText, promptFields, renderPrompt } from '../../src/ui/browse/promptFormat';
+import { checkTemplateValue, documentName, documentType, expandTemplate, inlineCode, renderResource, templateFields } from '../../src/ui/browse/resourceFormat';
 import { EVERYTHING_SERVER, FIXTURE_SERVER, NODE } from '../fixtures/paths';
 import { definition, fastTiming, recordingLogger, waitFor } from './helpers';
 

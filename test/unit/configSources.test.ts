@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { HttpDefinition, StdioDefinition } from '../../src/core';
-import { mergeLayers, type Layer, type LayerSource } from '../../src/vscode/configLayers';
-import { readMcpJson } from '../../src/vscode/mcpJsonSource';
+import { mergeLayers, type Layer, type LayerSource } from '../../src/core/config/layers';
+import { readMcpJson } from '../../src/core/config/mcpJson';
 
 const DATA = path.join(__dirname, 'data', 'config');
 

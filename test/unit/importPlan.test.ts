@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { ConfigFileError, parseServer, type HttpDefinition, type StdioDefinition } from '../../src/core';
-import { importCandidates, inputForSettings, moveSecrets, planImport, readImportFile, referencedInputs, secretFields } from '../../src/vscode/importPlan';
+import { importCandidates, inputForSettings, moveSecrets, planImport, readImportFile, referencedInputs, secretFields } from '../../src/ui/config/importPlan';
 
 const data = (f: string) => path.join(__dirname, 'data', 'config', f);
 const ctx = { workspaceFolder: '/ws', userHome: '/home/u', env: { MCP_TEST_VALUE: 'v' } };

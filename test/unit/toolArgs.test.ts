@@ -7,10 +7,10 @@ import * as path from 'node:path';
 import * as vm from 'node:vm';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ServerError } from '../../src/core/errors';
-import { runToolCall, type ToolCaller } from '../../src/vscode/toolCall/callRunner';
-import { CallHistory, HISTORY_KEY, HISTORY_MAX, summarizeArgs, formatDuration, type MementoLike } from '../../src/vscode/toolCall/history';
-import { errorText, extensionFor, prettyJson, renderResult } from '../../src/vscode/toolCall/resultFormat';
-import { argsToForm, defaultArgs, formToArgs, issuesByField } from '../../src/vscode/toolCall/formValues';
+import { runToolCall, type ToolCaller } from '../../src/ui/toolCall/callRunner';
+import { CallHistory, HISTORY_KEY, HISTORY_MAX, summarizeArgs, formatDuration, type MementoLike } from '../../src/ui/toolCall/history';
+import { errorText, extensionFor, prettyJson, renderResult } from '../../src/ui/toolCall/resultFormat';
+import { argsToForm, defaultArgs, formToArgs, issuesByField } from '../../src/ui/toolCall/formValues';
 import {
   MAX_PROMPT_FIELDS,
   SKIP_LABEL,
@@ -25,9 +25,9 @@ import {
   validateFieldText,
   type ArgumentPlan,
   type FieldSpec,
-} from '../../src/vscode/toolCall/toolArgs';
-import { formatIssues, schemaProblem, validateValue } from '../../src/vscode/toolCall/validator';
-import { FORM_SCRIPT, renderFormHtml, renderMediaHtml, scriptJson, toWebFields, type FormState } from '../../src/vscode/toolCall/webviewHtml';
+} from '../../src/ui/toolCall/toolArgs';
+import { formatIssues, schemaProblem, validateValue } from '../../src/ui/toolCall/validator';
+import { FORM_SCRIPT, renderFormHtml, renderMediaHtml, scriptJson, toWebFields, type FormState } from '../../src/ui/toolCall/webviewHtml';
 
 // Input schemas exactly as test/fixtures/server.mjs lists them (zod -> JSON Schema draft-07).
 const DRAFT7 = 'http://json-schema.org/draft-07/schema#';

@@ -8,12 +8,12 @@ import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTem
 import { errorMessage, isServerError, stateLabel, summaryLine, type ServerConnection, type ServerRegistry } from '../../core';
 import type { Prompter } from '../prompts';
 import { stateCodicon } from '../tree/present';
-import { formatBytes } from '../toolCall/resultFormat';
-import type { ServerLogsLike } from '../toolCall/types';
-import { failureText, type CatalogKind, type Lists, type ServerCatalog } from './catalog';
+import { formatBytes } from '../../ui/toolCall/resultFormat';
+import type { ServerLogsLike } from '../../ui/toolCall/types';
+import { failureText, type CatalogKind, type Lists, type ServerCatalog } from '../../core/catalog';
 import type { BrowseDocuments } from './documents';
-import { checkPromptValue, promptArguments, promptFieldText, promptFields, promptLabel, renderPrompt } from './promptFormat';
-import { checkTemplateValue, expandTemplate, renderResource, templateFields } from './resourceFormat';
+import { checkPromptValue, promptArguments, promptFieldText, promptFields, promptLabel, renderPrompt } from '../../ui/browse/promptFormat';
+import { checkTemplateValue, expandTemplate, renderResource, templateFields } from '../../ui/browse/resourceFormat';
 
 export interface BrowseDeps {
   readonly registry: ServerRegistry;

@@ -9,10 +9,10 @@
 // is read from its server then. Images and audio go to a media panel beside the document.
 import * as vscode from 'vscode';
 import { errorMessage, type ServerRegistry } from '../../core';
-import type { MediaItem } from '../toolCall/resultFormat';
+import type { MediaItem } from '../../ui/toolCall/resultFormat';
 import { showMediaPanel } from '../toolCall/resultView';
-import { failureText } from './catalog';
-import { documentName, renderResource, type DocumentType } from './resourceFormat';
+import { failureText } from '../../core/catalog';
+import { documentName, renderResource, type DocumentType } from '../../ui/browse/resourceFormat';
 
 // Not `mcp-resource:`: VS Code's own MCP support registers a file system for that scheme, and a
 // file system wins over a content provider.

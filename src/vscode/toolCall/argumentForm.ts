@@ -2,10 +2,10 @@
 // fields, $ref/oneOf) and the JSON editor for schemas no form can represent. The page only renders
 // and collects; parsing and validation (toolArgs.ts, validator.ts) run here, in the extension host.
 import * as vscode from 'vscode';
-import { argsToForm, defaultArgs, formToArgs, issuesByField, type RawValues } from './formValues';
-import { isObject, type FieldSpec } from './toolArgs';
-import { formatIssues, schemaProblem, validateValue, type SchemaIssue } from './validator';
-import { createNonce, renderFormHtml, toWebFields, type FormState } from './webviewHtml';
+import { argsToForm, defaultArgs, formToArgs, issuesByField, type RawValues } from '../../ui/toolCall/formValues';
+import { isObject, type FieldSpec } from '../../ui/toolCall/toolArgs';
+import { formatIssues, schemaProblem, validateValue, type SchemaIssue } from '../../ui/toolCall/validator';
+import { createNonce, renderFormHtml, toWebFields, type FormState } from '../../ui/toolCall/webviewHtml';
 
 export interface FormRequest {
   readonly server: string;

@@ -2,7 +2,7 @@
 // and checks comes from toolArgs.ts (unit-tested); this file only drives the VS Code widgets.
 // Titles are stable for the e2e tests: `<tool>: <field> (<type>, required|optional)`.
 import * as vscode from 'vscode';
-import { checkFieldText, fieldChoices, fieldPlaceholder, fieldPrompt, fieldTitle, initialText, validateFieldText, type Choice, type FieldSpec } from './toolArgs';
+import { checkFieldText, fieldChoices, fieldPlaceholder, fieldPrompt, fieldTitle, initialText, validateFieldText, type Choice, type FieldSpec } from '../../ui/toolCall/toolArgs';
 
 export type PromptOutcome =
   | { readonly kind: 'args'; readonly args: Record<string, unknown> }

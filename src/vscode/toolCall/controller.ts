@@ -7,16 +7,16 @@ import type { ServerRegistry } from '../../core/registry';
 import { ServerError, errorMessage } from '../../core/errors';
 import { openArgumentForm } from './argumentForm';
 import { promptArguments } from './argumentPrompts';
-import { runToolCall, type CallOutcome } from './callRunner';
-import { CallHistory, formatDuration, newCallId, type HistoryEntry } from './history';
+import { runToolCall, type CallOutcome } from '../../ui/toolCall/callRunner';
+import { CallHistory, formatDuration, newCallId, type HistoryEntry } from '../../ui/toolCall/history';
 import { pickHistoryEntry } from './historyPicker';
 import { showCallFailure, showToolError, showUnexpected } from './messages';
-import { errorText, renderResult } from './resultFormat';
+import { errorText, renderResult } from '../../ui/toolCall/resultFormat';
 import { ResultView } from './resultView';
-import { planArguments, isObject } from './toolArgs';
+import { planArguments, isObject } from '../../ui/toolCall/toolArgs';
 import { pickTool } from './toolPicker';
-import type { CallToolRequest, ServerLogsLike } from './types';
-import { validateValue } from './validator';
+import type { CallToolRequest, ServerLogsLike } from '../../ui/toolCall/types';
+import { validateValue } from '../../ui/toolCall/validator';
 
 export interface ToolCallDeps {
   readonly context: vscode.ExtensionContext;

@@ -1,7 +1,7 @@
 // "MCP: Show Tool Call History...": recent calls of this workspace, newest first. Enter reruns a
 // call with the same arguments; the pencil button opens its arguments for editing first.
 import * as vscode from 'vscode';
-import { formatDuration, summarizeArgs, type CallHistory, type HistoryEntry } from './history';
+import { formatDuration, summarizeArgs, type CallHistory, type HistoryEntry } from '../../ui/toolCall/history';
 
 const EDIT_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit Arguments and Rerun' };
 const CLEAR_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('clear-all'), tooltip: 'Clear History' };

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { ToolCallController, type ToolCallDeps } from './controller';
 
 export type { ToolCallDeps } from './controller';
-export type { CallToolRequest, ServerLogsLike } from './types';
+export type { CallToolRequest, ServerLogsLike } from '../../ui/toolCall/types';
 export { RESULT_SCHEME } from './resultView';
 
 /**

@@ -2,7 +2,7 @@
 // Never awaited by the call itself (a notification can stay open for minutes).
 import * as vscode from 'vscode';
 import { ServerError, errorMessage, type FailureKind } from '../../core/errors';
-import type { ServerLogsLike } from './types';
+import type { ServerLogsLike } from '../../ui/toolCall/types';
 
 const SHOW_LOGS = 'Show Logs';
 const RESTART = 'Restart Server';

@@ -7,8 +7,8 @@
 import * as vscode from 'vscode';
 import type { ServerRegistry } from '../../core/registry';
 import { errorMessage } from '../../core/errors';
-import { decodeBase64Text, extensionFor, isTextMime, prettyJson, type MediaItem, type RenderedResult, type ResultLink } from './resultFormat';
-import { createNonce, renderMediaHtml } from './webviewHtml';
+import { decodeBase64Text, extensionFor, isTextMime, prettyJson, type MediaItem, type RenderedResult, type ResultLink } from '../../ui/toolCall/resultFormat';
+import { createNonce, renderMediaHtml } from '../../ui/toolCall/webviewHtml';
 
 export const RESULT_SCHEME = 'mcp-result';
 /** Results kept in memory for reopening ("Show Result", links); older ones are dropped. */

@@ -10,7 +10,7 @@ import type { ServerConnection } from '../../core/connection';
 import type { ServerRegistry } from '../../core/registry';
 import { errorMessage } from '../../core/errors';
 import { summaryLine } from '../../core/text';
-import type { ServerLogsLike } from './types';
+import type { ServerLogsLike } from '../../ui/toolCall/types';
 
 /** A tool to call, or a server the user chose to start first (it asks for input values). */
 export type PickedTool = { readonly connection: ServerConnection; readonly tool: Tool } | { readonly start: ServerConnection };

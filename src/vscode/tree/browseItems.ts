@@ -2,10 +2,10 @@
 // the catalog holds on every call; tooltips are built on hover (resolveTreeItem).
 import type { Prompt, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
-import { promptFields, promptLabel } from '../browse/promptFormat';
-import { templateFields } from '../browse/resourceFormat';
-import { formatBytes } from '../toolCall/resultFormat';
-import type { FolderNode, PromptNode, ResourceNode, TemplateNode } from './nodes';
+import { promptFields, promptLabel } from '../../ui/browse/promptFormat';
+import { templateFields } from '../../ui/browse/resourceFormat';
+import { formatBytes } from '../../ui/toolCall/resultFormat';
+import type { FolderNode, PromptNode, ResourceNode, TemplateNode } from '../../ui/tree/nodes';
 import { escape, escapeCode, firstLine, plural } from './present';
 
 export const FOLDER_LABEL = { resources: 'Resources', prompts: 'Prompts' } as const;

@@ -3,7 +3,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
 import { describeTarget, schemaText, stateLabel, type ConnectionState, type ServerConnection } from '../../core';
-import type { GroupNode, IssueNode, MessageNode, NoticeNode, ServerNode, ToolNode } from './nodes';
+import type { GroupNode, IssueNode, MessageNode, NoticeNode, ServerNode, ToolNode } from '../../ui/tree/nodes';
 
 export function stateIcon(state: ConnectionState): vscode.ThemeIcon {
   switch (state.kind) {

@@ -6,10 +6,10 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
 import { errorMessage, nullLogger, type ConfigSource, type ServerConnection, type ServerRegistry } from '../../core';
-import { ServerCatalog } from '../browse/catalog';
+import { ServerCatalog } from '../../core/catalog';
 import { scopeOrder } from '../configSource';
 import { folderItem, promptItem, promptTooltip, resourceItem, resourceTooltip, templateItem, templateTooltip } from './browseItems';
-import { NodeCache, type FolderKind, type FolderNode, type IssueNode, type MessageNode, type Notice, type ServerNode, type TreeNode } from './nodes';
+import { NodeCache, type FolderKind, type FolderNode, type IssueNode, type MessageNode, type Notice, type ServerNode, type TreeNode } from '../../ui/tree/nodes';
 import { groupItem, issueItem, messageItem, noticeItem, serverItem, serverTooltip, toolItem, toolTooltip } from './present';
 
 /** Notices shown above the servers (e.g. why workspace servers are not loaded). */

@@ -3,7 +3,7 @@
 // `vscode` import): unit-tested directly; the editor side only decides which folders to read.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigFileError, duplicateServerIssues, parseInputs, readJsonc, type ConfigIssue, type ConfigSource, type McpInput } from '../core';
+import { ConfigFileError, duplicateServerIssues, parseInputs, readJsonc, type ConfigIssue, type ConfigSource, type McpInput } from '..';
 
 export const MCP_JSON = path.join('.vscode', 'mcp.json');
 

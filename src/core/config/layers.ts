@@ -1,6 +1,6 @@
 // Merging the configuration sources (settings scopes, .vscode/mcp.json files) into one server list.
 // Plain TypeScript (no `vscode` import) so the precedence rules are unit-tested in plain Node.
-import { parseServer, type ConfigIssue, type ConfigSource, type ParseResult, type ServerDefinition, type VariableContext } from '../core';
+import { parseServer, type ConfigIssue, type ConfigSource, type ParseResult, type ServerDefinition, type VariableContext } from '..';
 
 /** A source of servers, with what the editor needs beyond the core's ConfigSource. */
 export interface LayerSource extends ConfigSource {

@@ -13,7 +13,7 @@ import {
   type ConfigIssue,
   type McpInput,
   type VariableContext,
-} from '../core';
+} from '../../core';
 
 export interface ImportCandidate {
   readonly label: string;

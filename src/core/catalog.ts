@@ -4,7 +4,7 @@
 // one shows in the other. Lists are kept per connection until its session ends (stop, restart,
 // crash, configuration change) or the user refreshes. No `vscode` import.
 import type { Prompt, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
-import { Emitter, ServerError, abortable, errorMessage, isServerError, type Logger, type ServerConnection, type ServerRegistry } from '../../core';
+import { Emitter, ServerError, abortable, errorMessage, isServerError, type Logger, type ServerConnection, type ServerRegistry } from './';
 
 export type CatalogKind = 'resources' | 'prompts';
 
