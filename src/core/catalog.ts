@@ -160,8 +160,10 @@ export function withoutServer(message: string, server: string): string {
 
 /** A failure for people: "fx: request failed: MCP error -32603: the disk is on fire" -> "the disk is on fire (MCP error -32603)". */
 export function failureText(message: string, server: string): string {
-  const m = /^(?:request failed: )?MCP error (-?\d+): ([\s\S]*)$/.exec(withoutServer(message, server));
-  return m ? `${m[2]} (MCP error ${m[1]})` : withoutServer(message, server);
+  const text = withoutServer(message, server);
+  const m = /^(?:request failed: )?MCP error (-?\d+): ([\s\S]*)$/.exec(text);
+  // A server's JSON-RPC error already reads "request failed: <message> (MCP error <code>)" (failures.ts).
+  return m ? `${m[2]} (MCP error ${m[1]})` : text.replace(/^request failed: (?=[\s\S]*\(MCP error -?\d+\)$)/, '');
 }
 
 /** First of each key: tree ids must be unique, and a server may repeat an entry. */

@@ -32,12 +32,19 @@ export class Emitter<T> implements Disposable {
 
 /** Collects disposables so a lifetime (extension, connection) can be ended in one call. */
 export class DisposableStore implements Disposable {
-  private items: Disposable[] = [];
+  private readonly items = new Set<Disposable>();
   add<D extends Disposable>(d: D): D {
-    this.items.push(d);
+    this.items.add(d);
     return d;
   }
+  /** Disposes one item now and forgets it (a timer that is re-armed). */
+  delete(d: Disposable): void {
+    if (this.items.delete(d)) d.dispose();
+  }
+  /** Disposes everything, newest first. */
   dispose(): void {
-    for (const d of this.items.splice(0).reverse()) d.dispose();
+    const items = [...this.items].reverse();
+    this.items.clear();
+    for (const d of items) d.dispose();
   }
 }

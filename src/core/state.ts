@@ -4,7 +4,15 @@
 export type ConnectionState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'disabled' }
-  | { readonly kind: 'starting'; readonly since: number }
+  | {
+      readonly kind: 'starting';
+      readonly since: number;
+      /**
+       * Something wrong that the server is doing while it starts, for the UI to show at once (the
+       * handshake may still time out much later), e.g. a stdio server writing text on stdout.
+       */
+      readonly problem?: string;
+    }
   | { readonly kind: 'running'; readonly since: number; readonly pid?: number; readonly serverName?: string; readonly serverVersion?: string }
   | {
       readonly kind: 'error';

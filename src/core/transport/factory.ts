@@ -6,7 +6,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { HttpDefinition, ServerDefinition, StdioDefinition } from '../config/types';
 import type { Logger } from '../logger';
 import { buildEnv, resolveCommand, validateCwd } from './env';
-import { createKeepAliveFetch, type KeepAliveFetch } from './http';
+import { createKeepAliveFetch, type FetchLike, type KeepAliveFetch } from './http';
 import { guardResponseStreams } from './streamGuard';
 import { StdioTransport } from './stdio';
 
@@ -37,6 +37,7 @@ export function createStdioTransport(
   plan: LaunchPlan,
   logger: Logger,
   timing: TransportTiming = {},
+  onStdoutNoise?: (text: string) => void,
 ): StdioTransport {
   return new StdioTransport({
     command: plan.command,
@@ -47,21 +48,30 @@ export function createStdioTransport(
     maxMessageBytes: def.maxResultBytes,
     closeGraceMs: timing.closeGraceMs,
     killGraceMs: timing.killGraceMs,
+    onStdoutNoise,
   });
 }
 
-export function createHttpTransport(def: HttpDefinition): Transport {
+/** `onResponse` sees every HTTP response (the driver keeps a 401's WWW-Authenticate header). */
+export function createHttpTransport(def: HttpDefinition, onResponse?: (response: Response) => void): Transport {
   const url = new URL(def.url);
   // The SDK adds requestInit's headers to every request, the SSE GET stream included.
   const requestInit: RequestInit = { headers: { ...def.headers } };
   // Keep-alive sockets, and abort listeners that do not pile up on the transport's shared
   // signal (see http.ts and docs/performance.md). Its sockets close with the transport.
-  const fetch = createKeepAliveFetch();
+  const keepAlive = createKeepAliveFetch();
+  const fetch: FetchLike = onResponse
+    ? async (input, init) => {
+        const response = await keepAlive(input, init);
+        onResponse(response);
+        return response;
+      }
+    : keepAlive;
   const transport =
     def.type === 'sse'
       ? new SSEClientTransport(url, { requestInit, fetch })
       : new StreamableHTTPClientTransport(url, { requestInit, fetch: guardResponseStreams(fetch) });
-  return destroyOnClose(transport, fetch);
+  return destroyOnClose(transport, keepAlive);
 }
 
 /** The keep-alive sockets belong to the transport: they close when it does. */

@@ -25,6 +25,8 @@ export interface StdioTransportOptions {
   /** After SIGTERM, how long to wait before SIGKILL. */
   readonly killGraceMs?: number;
   readonly onStderrLine?: (line: string) => void;
+  /** The server wrote something on stdout that is not a JSON-RPC message (called once per line). */
+  readonly onStdoutNoise?: (text: string) => void;
 }
 
 export interface ExitInfo {
@@ -71,6 +73,7 @@ export class StdioTransport implements Transport {
   private closing?: Promise<void>;
   private readonly exited: Promise<void>;
   private resolveExited!: () => void;
+  private noise?: string;
 
   constructor(private readonly options: StdioTransportOptions) {
     this.maxBytes = options.maxMessageBytes ?? 256 * 1024 * 1024;
@@ -83,6 +86,11 @@ export class StdioTransport implements Transport {
 
   get exit(): ExitInfo | undefined {
     return this.exitInfo;
+  }
+
+  /** The first text the server wrote on stdout that was not a JSON-RPC message (a stdio server may only write protocol there). */
+  get firstNoise(): string | undefined {
+    return this.noise;
   }
 
   /** The last lines the server wrote to stderr (for error messages after a crash). */
@@ -284,6 +292,7 @@ export class StdioTransport implements Transport {
     if (c !== '{' && c !== '[') {
       if (!salvaged && this.salvage(line, 0)) return;
       this.options.logger.warn(`ignored non-JSON output on stdout: ${abbreviate(line, 300)}`);
+      this.noticeNoise(line);
       return;
     }
     let message: unknown;
@@ -306,8 +315,18 @@ export class StdioTransport implements Transport {
           continue;
         }
         this.onmessage?.(m as JSONRPCMessage);
-      } else this.options.logger.warn(`ignored stdout line that is not JSON-RPC 2.0: ${abbreviate(JSON.stringify(m), 300)}`);
+      } else {
+        this.options.logger.warn(`ignored stdout line that is not JSON-RPC 2.0: ${abbreviate(JSON.stringify(m), 300)}`);
+        this.noticeNoise(JSON.stringify(m));
+      }
     }
+  }
+
+  private noticeNoise(text: string): void {
+    const t = text.trim();
+    if (!t) return;
+    this.noise ??= t;
+    this.options.onStdoutNoise?.(t);
   }
 
   /**
@@ -319,6 +338,7 @@ export class StdioTransport implements Transport {
     const at = MESSAGE_START.exec(line)?.index;
     if (at === undefined) return false;
     this.options.logger.warn(`ignored non-JSON output on stdout before a message: ${abbreviate(line.slice(0, at), 300)}`);
+    this.noticeNoise(line.slice(0, at));
     this.handleLine(line.slice(at), true);
     return true;
   }

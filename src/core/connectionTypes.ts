@@ -1,0 +1,75 @@
+// The options and result types of a ServerConnection (connection.ts).
+import type { Implementation, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerDefinition } from './config/types';
+import type { Logger } from './logger';
+import type { ValidatorProviderFactory } from './toolOutput';
+import type { LaunchRequest } from './transport/driver';
+
+export interface Timing {
+  /** After closing stdin, wait this long before SIGTERM. */
+  readonly closeGraceMs: number;
+  /** After SIGTERM, wait this long before SIGKILL. */
+  readonly killGraceMs: number;
+  /** First restart delay after a failure; doubles per consecutive failure. */
+  readonly backoffBaseMs: number;
+  readonly backoffMaxMs: number;
+  /** Consecutive failures after which the connection stops retrying until restarted by the user. */
+  readonly maxFailures: number;
+  /** A session that stays up this long resets the failure count. */
+  readonly healthyAfterMs: number;
+  /** Overrides `idleTimeoutMinutes` (tests). */
+  readonly idleTimeoutMs?: number;
+}
+
+export const DEFAULT_TIMING: Timing = {
+  closeGraceMs: 2000,
+  killGraceMs: 2000,
+  backoffBaseMs: 1000,
+  backoffMaxMs: 30_000,
+  maxFailures: 5,
+  healthyAfterMs: 30_000,
+};
+
+/** Resolves `${input:ID}` values (prompting, secret storage); absent in hosts that cannot prompt. */
+export type InputResolver = (server: string, ids: readonly string[]) => Promise<Record<string, string>>;
+
+export interface ConnectionOptions {
+  readonly logger?: Logger;
+  readonly timing?: Partial<Timing>;
+  readonly inputResolver?: InputResolver;
+  readonly clientInfo?: Implementation;
+  /** The editor's environment (allow-list and passEnv are taken from it). */
+  readonly parentEnv?: NodeJS.ProcessEnv;
+  /** Makes the JSON-schema validator provider for tool output schemas (default: the SDK's cfworker one, see toolOutput.ts). */
+  readonly validatorFactory?: ValidatorProviderFactory;
+  /**
+   * Asked right before a stdio server's process is spawned (after inputs are resolved), with the
+   * configured (unresolved) definition and the resolved command line (secrets masked). Resolving false cancels the start: the state returns
+   * to `stopped` and the operation fails with a `cancelled` ServerError. Hosts use it to confirm
+   * commands a workspace (not the user) configured.
+   */
+  readonly beforeLaunch?: (def: ServerDefinition, launch: LaunchRequest) => Promise<boolean>;
+}
+
+/** What beforeLaunch is shown: the resolved launch, secret values masked. */
+export type { LaunchRequest };
+
+export interface CallOptions {
+  /** Cancels the call (the server gets notifications/cancelled). */
+  readonly signal?: AbortSignal;
+  /**
+   * Asks the server for progress (sends a progress token). Progress notifications then also reset
+   * requestTimeoutMs, up to maxTotalTimeoutMs: pass it for calls that may run long.
+   */
+  readonly onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
+  /** Overrides requestTimeoutMs for this call. */
+  readonly timeoutMs?: number;
+}
+
+export interface SessionInfo {
+  readonly pid?: number;
+  readonly startedAt: number;
+  readonly serverInfo?: Implementation;
+  readonly capabilities?: ServerCapabilities;
+  readonly instructions?: string;
+}

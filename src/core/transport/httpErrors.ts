@@ -1,0 +1,94 @@
+// The wording of HTTP-level failures (Streamable HTTP and SSE): a status, a body that is not MCP,
+// a network error. Each says what happened at which URL and what to change.
+import { errorMessage } from '../errors';
+import type { HttpDefinition } from '../config/types';
+
+/** What a failed handshake learnt about the server's authorization (see httpDriver.ts). */
+export interface AuthHints {
+  /** The WWW-Authenticate header of a 401 answer. */
+  readonly challenge?: string;
+  /** Where the server advertises OAuth protected-resource metadata (RFC 9728), when it does. */
+  readonly metadataUrl?: string;
+}
+
+/** Status and body of an SDK HTTP error ("Streamable HTTP error: Error POSTing to endpoint: ..."), if it is one. */
+export function httpStatus(e: unknown): { status: number; body: string; contentType?: string } | undefined {
+  if (!(e instanceof Error)) return undefined;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code !== 'number' || !/^(Streamable HTTP|SSE) error/.test(e.message)) return undefined;
+  const contentType = /Unexpected content type: (.*)$/.exec(e.message)?.[1];
+  if (code === -1 && contentType !== undefined) return { status: 200, body: '', contentType };
+  const status = code > 0 ? code : Number(/\((?:HTTP )?(\d{3})\)/.exec(e.message)?.[1] ?? 0);
+  if (!status) return undefined;
+  const body = e.message.replace(/^(Streamable HTTP|SSE) error: (Error POSTing to endpoint|Failed to open SSE stream|Non-200 status code)( \(HTTP \d+\)| \(\d+\))?:? ?/, '');
+  return { status, body };
+}
+
+/** Explains an HTTP-level failure (status, or a body that is not MCP) with the next step; undefined for others. */
+export function httpFailure(e: unknown, def: HttpDefinition, auth: AuthHints = {}): string | undefined {
+  const http = httpStatus(e);
+  if (!http) return undefined;
+  const { status, contentType } = http;
+  const url = def.url;
+  if (contentType !== undefined) {
+    return `this URL does not serve MCP: ${url} answered with ${contentType || 'no content type'} instead of MCP (application/json or text/event-stream). Check the URL.`;
+  }
+  const page = isWebPage(http.body);
+  const text = plainText(http.body);
+  const body = text ? ` (${text.length > 200 ? `${text.slice(0, 200)}…` : text})` : '';
+  const sseHint = /\/sse\/?$/.test(new URL(url).pathname) && def.type === 'http' ? ' A URL ending in /sse is usually an SSE endpoint: set "type": "sse".' : '';
+  if (status === 401 && auth.metadataUrl) {
+    return `${url} needs sign-in: HTTP 401${body}, and the server advertises OAuth sign-in (${auth.metadataUrl}). MCP Manager cannot sign in to it yet: get an access token from the service and pass it in "headers" as "Authorization: Bearer <token>".`;
+  }
+  if (status === 401 || status === 403) return `${url} refused access: HTTP ${status}${body}. Check the credentials in its "headers" (e.g. Authorization).`;
+  if (page && (status === 404 || status === 405 || status === 501)) {
+    return `this URL does not serve MCP: ${url} answered HTTP ${status} with a web page${body}, so it is a web server but not an MCP endpoint. Check the URL (Streamable HTTP endpoints are often /mcp, SSE ones /sse).${sseHint}`;
+  }
+  if (status === 404) return `HTTP 404 from ${url}${body}: nothing serves MCP there. Check the URL (Streamable HTTP endpoints are often /mcp, SSE ones /sse).${sseHint}`;
+  if (status === 405) return `HTTP 405 from ${url}${body}: the server does not take this request there. Check the URL and "type" (${def.type === 'http' ? 'an older server may need "sse"' : 'a newer server may need "http"'}).${sseHint}`;
+  if (status >= 500) return `HTTP ${status} from ${url}${body}: the server is up but failing. Check the server's own logs, then try again.`;
+  return `HTTP ${status} from ${url}${body}. Check the URL and the server.`;
+}
+
+/** A network-level failure to reach the URL (refused, unknown host, ...), explained; undefined for others. */
+export function networkFailure(e: unknown, target: string): string | undefined {
+  const net = networkCode(e);
+  const msg = errorMessage(e);
+  if (net === 'ECONNREFUSED') return `cannot connect to ${target}: connection refused. Is the server running?`;
+  if (net === 'ENOTFOUND' || net === 'EAI_AGAIN') return `cannot connect to ${target}: host not found (${net}). Check the URL.`;
+  if (net || /fetch failed/i.test(msg)) return `cannot connect to ${target}: ${msg}. Check the URL and that the server is reachable.`;
+  return undefined;
+}
+
+/** The errno-style code of a network failure anywhere in the error's message or cause chain. */
+function networkCode(e: unknown): string | undefined {
+  for (let x: unknown = e, i = 0; x && i < 5; x = (x as { cause?: unknown }).cause, i++) {
+    const code = (x as { code?: unknown }).code;
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    const m = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNABORTED|EPIPE)\b/.exec(errorMessage(x));
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+function isWebPage(body: string): boolean {
+  return /<!doctype html|<html[\s>]|<head[\s>]|<body[\s>]|<title>/i.test(body);
+}
+
+/** A body as one line of text: tags, scripts and styles removed. */
+function plainText(body: string): string {
+  return body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** resource_metadata="..." in a WWW-Authenticate header (RFC 9728 section 5.1). */
+export function resourceMetadataUrl(challenge: string | undefined): string | undefined {
+  return challenge ? /resource_metadata\s*=\s*"([^"]+)"/i.exec(challenge)?.[1] : undefined;
+}
+
+/** The well-known protected-resource metadata URLs of an MCP endpoint (RFC 9728 section 3.1: path-aware first, then the root). */
+export function wellKnownMetadataUrls(endpoint: string): string[] {
+  const u = new URL(endpoint);
+  const path = u.pathname.replace(/\/$/, '');
+  const urls = [`${u.origin}/.well-known/oauth-protected-resource${path}`, `${u.origin}/.well-known/oauth-protected-resource`];
+  return [...new Set(urls)];
+}
