@@ -4,7 +4,7 @@
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConnection } from '../core/connection';
 import { suggest } from '../core/text';
-import { parseJsonObject, startConnection, type RunContext } from './commands';
+import { parseJsonObject, startConnection, type RunContext } from './context';
 import { resolveTarget } from './config';
 import { EXIT, usageError } from './errors';
 import { base64Bytes, formatBytes, json, table } from './output';

@@ -3,11 +3,9 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { isConfigNote } from '../core/config/files';
 import { ServerConnection } from '../core/connection';
-import { abortable } from '../core/deadline';
-import { ServerError } from '../core/errors';
-import type { CliArgs } from './args';
 import { suggest } from '../core/text';
 import { loadCliConfig, resolveTarget, type Target } from './config';
+import { parseJsonObject, startConnection, type RunContext } from './context';
 import { EXIT, usageError } from './errors';
 import { cliInputResolver } from './inputs';
 import { stderrLogger } from './logger';
@@ -15,20 +13,8 @@ import { formatCallResult, formatServers, formatTools, json, serversJson } from 
 import { runDoctor } from './doctor';
 import { prompt, prompts, read, resources } from './browse';
 
-export interface RunContext {
-  readonly args: CliArgs;
-  readonly cwd: string;
-  readonly out: (text: string) => void;
-  readonly err: (text: string) => void;
-  /** Aborted on Ctrl+C. */
-  readonly signal: AbortSignal;
-  /** Terminal width when stdout is a terminal. */
-  readonly columns?: number;
-  /** Creates a connection that main.ts disposes before exiting. */
-  readonly open: (target: Target) => ServerConnection;
-  /** Reads all of stdin (for `call ... -`). */
-  readonly readStdin: () => Promise<string>;
-}
+// Kept importable from here for existing callers.
+export { parseJsonObject, startConnection, type RunContext } from './context';
 
 export const CLIENT_NAME = 'mcp-manager-cli';
 
@@ -150,27 +136,6 @@ async function ping(ctx: RunContext): Promise<number> {
 /** Parses `call`'s JSON argument: one JSON object (absent = no arguments). */
 export function parseToolArguments(text: string | undefined, tool: string, server: string): Record<string, unknown> {
   return parseJsonObject(text, { subject: `"${tool}"`, shape: 'JSON object', example: '{"name": "value"}', server });
-}
-
-/** One JSON object given on the command line or stdin (absent or blank = {}), or a usage error saying why not. */
-export function parseJsonObject(text: string | undefined, o: { subject: string; shape: string; example: string; server: string }): Record<string, unknown> {
-  if (text === undefined || text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (e) {
-    throw usageError(`invalid JSON arguments for ${o.subject}: ${(e as Error).message}. Pass one ${o.shape}, e.g. '${o.example}' (quoted for your shell).`, o.server);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw usageError(`arguments for ${o.subject} must be a ${o.shape}, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}. E.g. '${o.example}'.`, o.server);
-  }
-  return value as Record<string, unknown>;
-}
-
-/** Connects now; Ctrl+C stops waiting (main.ts then disposes the connection, which kills the process). */
-export function startConnection(conn: ServerConnection, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(new ServerError(conn.name, 'cancelled', 'cancelled'));
-  return abortable(conn.start(), signal, () => new ServerError(conn.name, 'cancelled', 'cancelled while starting'));
 }
 
 function hasTools(conn: ServerConnection): boolean {
