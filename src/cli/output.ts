@@ -3,6 +3,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { isConfigNote } from '../core/config/files';
 import { describeTarget, type ConfigIssue, type ServerDefinition } from '../core/config/types';
 import { describeIssue, sourceLabel } from './config';
+import { firstLine, formatBytes } from '../core';
 
 /** A tool result as a person reads it: text as is, binary content as one-line notes. */
 export function formatCallResult(result: CallToolResult): string {
@@ -48,11 +49,7 @@ export function base64Bytes(data: string): number {
   return Math.max(0, Math.floor((clean.length * 3) / 4) - padding);
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} bytes`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
+export { formatBytes };
 
 /** Tool names aligned, then the first line of each description (cut to `width` when given). */
 export function formatTools(tools: readonly Tool[], width?: number): string {
@@ -65,10 +62,6 @@ export function formatTools(tools: readonly Tool[], width?: number): string {
       return `${width && line.length > width ? `${line.slice(0, Math.max(width - 1, nameWidth))}…` : line}\n`;
     })
     .join('');
-}
-
-function firstLine(text: string): string {
-  return text.trim().split(/\r?\n/)[0]!.trim();
 }
 
 /** Rows of equal-width columns (the last column is not padded). */

@@ -16,4 +16,5 @@ export * from './config/files';
 export { buildEnv, LaunchError } from './transport/env';
 export { assessSchema, schemaText, sanitizeTools, SCHEMA_PROBLEM_KEY, SCHEMA_LIMITS, type SchemaAssessment } from './toolSchema';
 export { splitCommandLine, suggest, summaryLine } from './text';
+export { firstLine, formatBytes, formatDuration, isObject } from './format';
 export { abortable } from './deadline';

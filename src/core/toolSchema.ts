@@ -12,6 +12,7 @@
 //    properties is assessed in well under a millisecond per thousand nodes and never overflows the
 //    stack.
 import { ToolSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { isObject } from './format';
 
 /** Set on a repaired inputSchema: why it was repaired. assessSchema returns 'json' for it. */
 export const SCHEMA_PROBLEM_KEY = 'x-mcp-manager-problem';
@@ -47,7 +48,6 @@ export const SCHEMA_LIMITS = {
 
 type Json = Record<string, unknown>;
 
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function describe(v: unknown): string {
   if (v === null) return 'null';

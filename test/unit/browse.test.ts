@@ -115,7 +115,7 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
     it('a lone binary content is a Markdown note with its MIME type and size', function () {
       const r = renderResource({ contents: [{ uri: 'x://f.bin', mimeType: 'application/zip', blob: Buffer.alloc(2048).toString('base64') }] }, { server: 's', uri: 'x://f.bin', label: 'f.bin' });
       assert.deepEqual(r.type, { extension: 'md', languageId: 'markdown' });
-      assert.match(r.text, /^# f\.bin\n\n`x:\/\/f\.bin` · from server `s` · 1 content · 2\.0 KB\n\n## `x:\/\/f\.bin`\n\napplication\/zip · 2\.0 KB · binary data, not shown as text\n$/);
+      assert.match(r.text, /^# f\.bin\n\n`x:\/\/f\.bin` · from server `s` · 1 content · 2\.0 KiB\n\n## `x:\/\/f\.bin`\n\napplication\/zip · 2\.0 KiB · binary data, not shown as text\n$/);
     });
 
     it('says so when there are no contents, and decodes text sent as a blob', function () {

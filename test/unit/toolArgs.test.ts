@@ -577,7 +577,7 @@ describe('toolCall: result layout', () => {
     const big = 'x'.repeat(2 * 1024 * 1024);
     const single = renderResult({ content: [{ type: 'text', text: big }] }, { ...opts, tool: 'big' });
     assert.equal(single.main.text.length, big.length);
-    assert.match(single.sizeNote ?? '', /returned 2\.0 MB; the full result is open in an editor/);
+    assert.match(single.sizeNote ?? '', /returned 2\.0 MiB; the full result is open in an editor/);
     const multi = renderResult({ content: [{ type: 'text', text: big }, { type: 'text', text: 'tail' }] }, { ...opts, tool: 'big' });
     assert.equal(multi.docs[0].text.length, big.length);
     const twice = renderResult({ content: [{ type: 'text', text: big }, { type: 'text', text: big }] }, { ...opts, tool: 'big' });

@@ -10,6 +10,7 @@ import { parse as parseJsonc, printParseErrorCode, stripComments, visit, type Pa
 import { parseServer } from './schema';
 import type { ConfigIssue, ConfigSource, ParseResult, ServerDefinition } from './types';
 import type { VariableContext } from './variables';
+import { isObject } from '../format';
 
 /** The setting that holds our servers in a settings.json. */
 export const SETTINGS_KEY = 'mcpManager.servers';
@@ -401,9 +402,6 @@ function normaliseTypeSpelling(type: unknown): unknown {
 
 // ------------------------------------------------------------------------------------ helpers
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 function kindOf(v: unknown): string {
   if (v === null) return 'null';

@@ -10,6 +10,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../logger';
 import { groupAlive, signalGroup, trackGroup, untrackGroup } from './processTree';
+import { formatBytes } from '../format';
 
 export interface StdioTransportOptions {
   /** Absolute path of the executable (already resolved on PATH). */
@@ -444,8 +445,4 @@ export function abbreviate(text: string, max = 2000): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${formatBytes(text.length)})`;
 }
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
-}
+export { formatBytes };

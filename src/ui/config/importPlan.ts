@@ -14,6 +14,7 @@ import {
   type McpInput,
   type VariableContext,
 } from '../../core';
+import { isObject } from '../../core';
 
 export interface ImportCandidate {
   readonly label: string;
@@ -231,6 +232,3 @@ export function stableJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}

@@ -8,6 +8,7 @@
 // and neither are results. Very large arguments are not stored at all (argsOmitted), so a pasted
 // document cannot bloat the workspace state; such an entry can be edited but not rerun as is.
 import type { CallStatus } from './callRunner';
+import { formatDuration } from '../../core';
 
 export interface MementoLike {
   get<T>(key: string): T | undefined;
@@ -134,9 +135,4 @@ export function summarizeArgs(args: Record<string, unknown> | undefined, max = 1
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
 
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  const m = Math.floor(ms / 60_000);
-  return `${m} min ${Math.round((ms % 60_000) / 1000)} s`;
-}
+export { formatDuration };

@@ -7,6 +7,7 @@
 // large blocks get their own editor and the caller shows a size note.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { formatIssues, validateValue, type SchemaIssue } from './validator';
+import { firstLine, formatBytes } from '../../core';
 
 export interface ResultDoc {
   /** File name (its extension picks the language): "echo (fixture).json". Unique within a call. */
@@ -66,12 +67,7 @@ export interface RenderOptions {
 
 type Content = CallToolResult['content'][number];
 
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
-  if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
-}
+export { formatBytes };
 
 /** MIME types whose bytes are text worth showing in an editor (a blob may still carry text). */
 export function isTextMime(mimeType: string | undefined): boolean {
@@ -169,11 +165,6 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
-function firstLine(s: string, max = 200): string {
-  const line = s.trim().split(/\r?\n/, 1)[0] ?? '';
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
 export function renderResult(result: CallToolResult, options: RenderOptions): RenderedResult {
   const largeBytes = options.largeBytes ?? 1024 * 1024;
   const inlineChars = options.inlineChars ?? 256 * 1024;
@@ -186,7 +177,7 @@ export function renderResult(result: CallToolResult, options: RenderOptions): Re
   for (const c of content) bytes += blockBytes(c);
   if (structured !== undefined) bytes += utf8Bytes(safeJson(structured));
   const firstText = content.find((c): c is Extract<Content, { type: 'text' }> => c.type === 'text');
-  const summary = firstText ? firstLine(firstText.text) : content.length ? `${content.length} content block${content.length === 1 ? '' : 's'}` : 'empty result';
+  const summary = firstText ? firstLine(firstText.text, 200) : content.length ? `${content.length} content block${content.length === 1 ? '' : 's'}` : 'empty result';
   const large = bytes > largeBytes;
   const sizeNote = large ? `"${options.tool}" returned ${formatBytes(bytes)}; the full result is open in an editor (nothing was truncated).` : undefined;
 

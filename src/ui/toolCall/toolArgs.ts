@@ -12,6 +12,7 @@
 //   prompts  a few simple fields: one InputBox/QuickPick per field.
 import { SCHEMA_PROBLEM_KEY } from '../../core/toolSchema';
 import { issueMessage, validateValue } from './validator';
+import { isObject } from '../../core';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 
@@ -58,9 +59,7 @@ export type ArgumentPlan =
   | { readonly kind: 'form'; readonly fields: readonly FieldSpec[]; readonly reasons: readonly string[] }
   | { readonly kind: 'json'; readonly reason: string };
 
-export function isObject(v: unknown): v is JsonSchema {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+export { isObject };
 
 // ------------------------------------------------------------------------------------ $ref
 

@@ -14,6 +14,7 @@ import { failureText, type CatalogKind, type Lists, type ServerCatalog } from '.
 import type { BrowseDocuments } from './documents';
 import { checkPromptValue, promptArguments, promptFieldText, promptFields, promptLabel, renderPrompt } from '../../ui/browse/promptFormat';
 import { checkTemplateValue, expandTemplate, renderResource, templateFields } from '../../ui/browse/resourceFormat';
+import { isObject } from '../../core';
 
 export interface BrowseDeps {
   readonly registry: ServerRegistry;
@@ -48,7 +49,6 @@ const SHOW_LOGS = 'Show Logs';
 const RESTART = 'Restart Server';
 const OPEN_SETTINGS = 'Open Settings';
 
-const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
 const strings = (x: unknown) => (isObject(x) && Object.values(x).every((v) => typeof v === 'string') ? (x as Record<string, string>) : undefined);
 const title = (x: { name: string; title?: unknown }) => (typeof x.title === 'string' && x.title.trim() ? x.title.trim() : x.name);

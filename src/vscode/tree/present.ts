@@ -4,6 +4,7 @@ import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
 import { describeTarget, schemaText, stateLabel, type ConnectionState, type ServerConnection } from '../../core';
 import type { GroupNode, IssueNode, MessageNode, NoticeNode, ServerNode, ToolNode } from '../../ui/tree/nodes';
+import { firstLine, formatDuration } from '../../core';
 
 export function stateIcon(state: ConnectionState): vscode.ThemeIcon {
   switch (state.kind) {
@@ -35,14 +36,7 @@ export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m ${s % 60}s`;
-  const h = Math.floor(m / 60);
-  return h < 24 ? `${h}h ${m % 60}m` : `${Math.floor(h / 24)}d ${h % 24}h`;
-}
+export { formatDuration, firstLine };
 
 export function serverDescription(conn: ServerConnection, tools: readonly Tool[] | undefined): string {
   return tools ? `${conn.definition.type} · ${plural(tools.length, 'tool')}` : conn.definition.type;
@@ -89,10 +83,6 @@ export function serverTooltip(conn: ServerConnection, notes: readonly string[] =
     }
   }
   return md;
-}
-
-export function firstLine(text: string | undefined): string {
-  return (text ?? '').trim().split(/\r?\n/, 1)[0] ?? '';
 }
 
 export function toolLabel(tool: Tool): string {
