@@ -1,11 +1,12 @@
-// "MCP: Call Tool..." step one: a QuickPick of the tools of every configured server. Running
-// servers' cached tools show at once; the others are started on demand (busy indicator, one
+// "MCP: Call Tool..." step one: a QuickPick of the tools of every configured server. Tools the
+// catalog already holds show at once; the others are started on demand (busy indicator, one
 // "starting" row each) and their tools are added as they arrive. A server that fails stays in the
 // list as a row with the error and buttons for its logs and a restart. A server that would ask for
 // an `${input:...}` value is not started behind the user's back (its input box would replace the
 // pick): it gets a "Start …" row, and choosing it starts the server, then shows the pick again.
 import * as vscode from 'vscode';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerCatalog } from '../../core/catalog';
 import type { ServerConnection } from '../../core/connection';
 import type { ServerRegistry } from '../../core/registry';
 import { errorMessage } from '../../core/errors';
@@ -24,6 +25,7 @@ export interface PickToolOptions {
   readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
 }
 
+/** A server's row: what the catalog holds, unless the pick knows better (a restart, an input). */
 type ServerStatus =
   | { kind: 'loading' }
   | { kind: 'ready'; tools: readonly Tool[] }
@@ -41,7 +43,7 @@ const LOGS_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('o
 const RESTART_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-restart'), tooltip: 'Restart Server' };
 
 
-export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options: PickToolOptions = {}): Promise<PickedTool | undefined> {
+export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs: ServerLogsLike, options: PickToolOptions = {}): Promise<PickedTool | undefined> {
   const servers = options.serverName ? registry.list().filter((c) => c.name === options.serverName) : registry.list();
   const qp = vscode.window.createQuickPick<Item>();
   // Starting a server may show the launch-consent dialog; the pick must survive losing focus to it.
@@ -50,7 +52,17 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.keepScrollPosition = true;
+  // Only what the catalog cannot say: waiting to be started, asking for inputs, a failed restart.
   const status = new Map<string, ServerStatus>();
+  const statusOf = (conn: ServerConnection): ServerStatus => {
+    if (conn.state.kind === 'disabled') return { kind: 'disabled' };
+    const own = status.get(conn.name);
+    if (own) return own;
+    const listing = catalog.peek(conn, 'tools');
+    if (listing?.value) return { kind: 'ready', tools: listing.value };
+    if (listing?.error !== undefined && !catalog.isLoading(conn, 'tools')) return { kind: 'error', message: listing.error };
+    return { kind: 'loading' };
+  };
   const abort = new AbortController();
   const subs: vscode.Disposable[] = [];
 
@@ -58,7 +70,7 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
     const activeKey = qp.activeItems[0] ? `${qp.activeItems[0].server}/${qp.activeItems[0].tool?.name ?? ''}` : undefined;
     const items: Item[] = [];
     for (const conn of servers) {
-      const s = status.get(conn.name) ?? { kind: 'loading' };
+      const s = statusOf(conn);
       items.push({ label: conn.name, kind: vscode.QuickPickItemKind.Separator, server: conn.name });
       switch (s.kind) {
         case 'ready':
@@ -105,7 +117,7 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
     qp.items = items;
     const again = activeKey ? items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator && `${i.server}/${i.tool?.name ?? ''}` === activeKey) : undefined;
     if (again) qp.activeItems = [again];
-    const loading = servers.filter((c) => status.get(c.name)?.kind === 'loading').map((c) => c.name);
+    const loading = servers.filter((c) => statusOf(c).kind === 'loading').map((c) => c.name);
     qp.busy = loading.length > 0;
     qp.placeholder = loading.length
       ? `Starting ${loading.join(', ')}… (type to filter by tool or server name)`
@@ -113,19 +125,12 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
   };
 
   const load = (conn: ServerConnection, refresh = false) => {
-    if (conn.state.kind === 'disabled') {
-      status.set(conn.name, { kind: 'disabled' });
-      return;
-    }
-    const cached = refresh ? undefined : conn.cachedTools;
-    if (cached) {
-      status.set(conn.name, { kind: 'ready', tools: cached });
-      return;
-    }
-    status.set(conn.name, { kind: 'loading' });
-    conn.listTools({ signal: abort.signal, refresh }).then(
-      (tools) => {
-        status.set(conn.name, { kind: 'ready', tools });
+    status.delete(conn.name);
+    if (conn.state.kind === 'disabled' || (!refresh && catalog.peek(conn, 'tools')?.value)) return;
+    if (refresh) status.set(conn.name, { kind: 'loading' });
+    catalog.list(conn, 'tools', { signal: abort.signal, refresh }).then(
+      () => {
+        status.delete(conn.name);
         if (!abort.signal.aborted) render();
       },
       (e: unknown) => {
@@ -141,7 +146,7 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
   // Cached tools now; servers that must start are loaded once the pick is shown (see below).
   const pending: ServerConnection[] = [];
   for (const conn of servers) {
-    if (conn.state.kind === 'disabled' || conn.cachedTools) load(conn);
+    if (conn.state.kind === 'disabled' || catalog.peek(conn, 'tools')?.value) load(conn);
     else {
       status.set(conn.name, { kind: 'loading' });
       pending.push(conn);
@@ -151,9 +156,12 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
   // A server's tool list changed while the pick is open (list_changed, restart): list it again.
   subs.push(
     toDisposable(
-      registry.onDidChangeTools((conn) => {
-        if (!servers.includes(conn)) return;
-        load(conn);
+      catalog.onDidChange(({ server, kind }) => {
+        const conn = servers.find((c) => c.name === server);
+        if (kind !== 'tools' || !conn) return;
+        // Not started yet (waiting for the pick to show, or for an input value), or restarting.
+        const own = status.get(server)?.kind;
+        if (own !== 'needsInput' && own !== 'loading' && !catalog.peek(conn, 'tools') && !catalog.isLoading(conn, 'tools')) load(conn);
         render();
       }),
     ),
