@@ -14,6 +14,7 @@ import { stderrLogger } from './logger';
 import { formatCallResult, formatServers, formatTools, json, serversJson } from './output';
 import { runDoctor } from './doctor';
 import { prompt, prompts, read, resources } from './browse';
+import { runTests } from './test';
 
 export interface RunContext {
   readonly args: CliArgs;
@@ -62,6 +63,8 @@ export async function run(ctx: RunContext): Promise<number> {
       return ping(ctx);
     case 'doctor':
       return runDoctor(ctx);
+    case 'test':
+      return runTests(ctx);
     default:
       throw usageError('missing command.');
   }
