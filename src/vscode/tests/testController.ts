@@ -89,7 +89,7 @@ export class McpTestController implements vscode.Disposable {
     const { collection, issues } = parseCollection(text, uri.fsPath);
     let file = this.controller.items.get(uri.toString());
     if (!file) {
-      file = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri, true), uri);
+      file = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1), uri);
       this.controller.items.add(file);
     }
     if (!collection) {
