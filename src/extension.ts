@@ -13,6 +13,7 @@ import { SwitchablePrompter } from './vscode/prompts';
 import { ServerLogs } from './vscode/serverLogs';
 import { ServerStatusBar } from './vscode/statusBar';
 import { registerToolCallCommands } from './vscode/toolCall';
+import { registerMcpTests, type McpTestController } from './vscode/tests';
 import { ServerTreeProvider } from './vscode/tree/serverTree';
 import { trustNotices } from './vscode/trust';
 
@@ -34,6 +35,8 @@ export interface TestHooks {
   shutdown(): Promise<void>;
   /** Time spent in activate(), in ms. */
   readonly activationMs: number;
+  /** The "MCP Tests" test controller. */
+  readonly tests: McpTestController;
 }
 
 export type ExtensionApi = McpManagerApi & { readonly _test?: TestHooks };
@@ -69,12 +72,21 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
   const api = createApi(registry, catalog);
+  const tests = registerMcpTests(registry);
 
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
     config,
     new ServerCommands({ registry, logs, tree, config, prompter, inputs, consent }).register(),
-    registerToolCallCommands({ context, registry, catalog, logs, missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs) }),
+    registerToolCallCommands({
+      context,
+      registry,
+      catalog,
+      logs,
+      missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs),
+      onDidCall: tests.recordCall,
+    }),
+    tests,
     registerBrowseCommands({ registry, catalog, prompter, logs }),
     view,
     tree,
@@ -97,7 +109,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     onDidChange: api.onDidChange,
   };
   if (context.extensionMode !== vscode.ExtensionMode.Production) {
-    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs } };
+    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs, tests: tests.controller } };
   }
   return result;
 }

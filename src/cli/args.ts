@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { splitCommandLine as splitWords } from '../core/text';
 import { usageError } from './errors';
 
-export const COMMANDS = ['servers', 'tools', 'call', 'resources', 'read', 'prompts', 'prompt', 'ping', 'doctor'] as const;
+export const COMMANDS = ['servers', 'tools', 'call', 'resources', 'read', 'prompts', 'prompt', 'ping', 'doctor', 'test'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export type AdHoc =
@@ -29,6 +29,14 @@ export interface CliArgs {
   readonly jsonOutput: boolean;
   /** 0 quiet, 1 --verbose (server stderr, connection log), 2 -vv / --trace (JSON-RPC messages). */
   readonly verbosity: number;
+  /** `test`: the collection files and directories given (empty: the workspace). */
+  readonly paths?: readonly string[];
+  /** `test --junit FILE` */
+  readonly junit?: string;
+  /** `test --update-snapshots` */
+  readonly updateSnapshots?: boolean;
+  /** `test --filter TEXT`: only tests whose name contains TEXT. */
+  readonly filter?: string;
 }
 
 export const USAGE = `Usage: mcp-manager <command> [options]
@@ -45,6 +53,11 @@ Commands:
   ping <server>                  connect and ping
   doctor <server>                show the resolved launch (command path, cwd, environment with secrets
                                  masked) or URL, then test the connection
+  test [FILE|DIR ...]            run MCP test collections (*.mcptest.json; default: all under the
+                                 workspace); one line per test, then "N passed, M failed"
+    --filter TEXT                only tests whose name contains TEXT
+    --update-snapshots           rewrite the snapshots of the tests run
+    --junit FILE                 also write JUnit XML to FILE (--json: results as JSON on stdout)
 
 Configuration (default: the current directory as workspace):
   --workspace DIR                read DIR/.vscode/settings.json ("mcpManager.servers") and DIR/.vscode/mcp.json
@@ -67,8 +80,9 @@ Options:
   -h, --help                     show this help
   --version                      show the version
 
-Exit codes: 0 success, 1 the tool reported an error (isError) or the server answered with an error,
-2 usage or configuration error (unknown server or tool, invalid JSON), 3 could not connect, start,
+Exit codes: 0 success, 1 the tool reported an error (isError) or the server answered with an error
+(test: a test failed), 2 usage or configuration error (unknown server or tool, invalid JSON, an
+invalid collection file), 3 could not connect, start,
 complete the handshake, or the request timed out, 130 interrupted.
 Inputs (\${input:ID}) come from the environment variable MCP_INPUT_<ID>, else a prompt in a terminal, else their default.`;
 
@@ -87,6 +101,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
   verbose: { type: 'boolean', short: 'v', multiple: true },
   trace: { type: 'boolean' },
+  junit: { type: 'string' },
+  'update-snapshots': { type: 'boolean' },
+  filter: { type: 'string' },
 } as const;
 
 export function parseCli(argv: readonly string[]): CliArgs {
@@ -102,7 +119,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (v.help || v.version) return base;
 
   const [commandName, ...rest] = positionals;
-  if (!commandName) throw usageError('missing command: use one of servers, tools, call, ping, doctor. Run "mcp-manager --help" for usage.');
+  if (!commandName) throw usageError('missing command: use one of servers, tools, call, ping, doctor, test. Run "mcp-manager --help" for usage.');
   if (!(COMMANDS as readonly string[]).includes(commandName)) {
     throw usageError(`unknown command "${commandName}": use one of ${COMMANDS.join(', ')}. Run "mcp-manager --help" for usage.`);
   }
@@ -123,11 +140,18 @@ export function parseCli(argv: readonly string[]): CliArgs {
   }
   if (adHoc && v.config !== undefined) throw usageError(`--config cannot be combined with --${adHoc.kind}: the ad-hoc server is not read from the file.`);
   if (adHoc && command === 'servers') throw usageError('"servers" lists configured servers; it takes no --stdio or --url.');
+  if (adHoc && command === 'test') throw usageError('"test" runs the servers its collections name from the configuration; it takes no --stdio or --url.');
+  if (command !== 'test' && (v.junit !== undefined || v['update-snapshots'] || v.filter !== undefined)) throw usageError('--junit, --update-snapshots and --filter apply to "test" only.');
 
   let timeoutMs: number | undefined;
   if (v.timeout !== undefined) {
     timeoutMs = Number(v.timeout);
     if (!/^\d+$/.test(v.timeout.trim()) || timeoutMs < 1) throw usageError(`--timeout must be a whole number of milliseconds, got "${v.timeout}".`);
+  }
+
+  if (command === 'test') {
+    if (v.junit !== undefined && !v.junit.trim()) throw usageError('--junit needs a file name, e.g. --junit test-results/mcp.xml.');
+    return { ...base, command, paths: rest, junit: v.junit, updateSnapshots: !!v['update-snapshots'], filter: v.filter, workspace: v.workspace, config: v.config, timeoutMs };
   }
 
   // Positionals after the command: the server unless ad-hoc, then the command's own.
@@ -174,6 +198,7 @@ const USAGE_LINES: Record<Command, string> = {
   prompt: "prompt <server> <name> ['{\"arg\": \"value\"}']",
   ping: 'ping <server>',
   doctor: 'doctor <server>',
+  test: 'test [FILE|DIR ...]',
 };
 
 function describeParseArgsError(e: unknown): string {

@@ -13,6 +13,7 @@ import { stderrLogger } from './logger';
 import { formatCallResult, formatServers, formatTools, json, serversJson } from './output';
 import { runDoctor } from './doctor';
 import { prompt, prompts, read, resources } from './browse';
+import { runTests } from './test';
 
 // Kept importable from here for existing callers.
 export { parseJsonObject, startConnection, type RunContext } from './context';
@@ -49,6 +50,8 @@ export async function run(ctx: RunContext): Promise<number> {
       return ping(ctx);
     case 'doctor':
       return runDoctor(ctx);
+    case 'test':
+      return runTests(ctx);
     default:
       throw usageError('missing command.');
   }

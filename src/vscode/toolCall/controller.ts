@@ -27,6 +27,8 @@ export interface ToolCallDeps {
   readonly logs: ServerLogsLike;
   /** The `${input:...}` ids a server would ask for if started now (see pickTool). */
   readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
+  /** Told of every call that returned a result (id = its history entry), e.g. for "Save Call as Test...". */
+  readonly onDidCall?: (call: { readonly id: string; readonly server: string; readonly tool: string; readonly arguments: Record<string, unknown>; readonly result: CallToolResult }) => void;
 }
 
 type Cancel = Pick<CallToolRequest, 'signal' | 'token'>;
@@ -249,6 +251,7 @@ export class ToolCallController implements vscode.Disposable {
       status: outcome.status,
       summary: rendered?.summary ?? failure,
     });
+    if (outcome.result) this.deps.onDidCall?.({ id: callId, server, tool: toolName, arguments: args, result: outcome.result });
     log.info(`tools/call "${toolName}": ${outcome.status} in ${formatDuration(outcome.durationMs)}${rendered ? ` (${rendered.bytes} bytes)` : ''}`);
 
     switch (outcome.status) {

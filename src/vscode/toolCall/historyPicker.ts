@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { formatDuration, summarizeArgs, type CallHistory, type HistoryEntry } from '../../ui/toolCall/history';
 
 const EDIT_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit Arguments and Rerun' };
+const SAVE_TEST_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('beaker'), tooltip: 'Save Call as Test...' };
 const CLEAR_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('clear-all'), tooltip: 'Clear History' };
 
 const ICONS: Record<HistoryEntry['status'], string> = { ok: 'pass', isError: 'warning', error: 'error', cancelled: 'circle-slash' };
@@ -23,7 +24,7 @@ export function toItem(e: HistoryEntry): Item {
     label: `$(${ICONS[e.status]}) ${e.tool}`,
     description: [e.server, e.args ? summarizeArgs(e.args) : e.argsOmitted ? '(arguments too large to keep)' : ''].filter(Boolean).join(' · '),
     detail: [when(e.startedAt), formatDuration(e.durationMs), STATUS[e.status], e.summary].filter(Boolean).join(' · '),
-    buttons: [EDIT_BUTTON],
+    buttons: [EDIT_BUTTON, SAVE_TEST_BUTTON],
     entry: e,
   };
 }
@@ -35,7 +36,7 @@ export function pickHistoryEntry(history: CallHistory): Promise<{ entry: History
   }
   const qp = vscode.window.createQuickPick<Item>();
   qp.title = 'MCP: Tool Call History';
-  qp.placeholder = 'Enter reruns a call; the pencil edits its arguments first (type to filter)';
+  qp.placeholder = 'Enter reruns a call; the pencil edits its arguments first; the beaker saves it as a test (type to filter)';
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.buttons = [CLEAR_BUTTON];
@@ -54,7 +55,12 @@ export function pickHistoryEntry(history: CallHistory): Promise<{ entry: History
         const item = qp.selectedItems[0] ?? qp.activeItems[0];
         if (item) done({ entry: item.entry, edit: false });
       }),
-      qp.onDidTriggerItemButton((e) => done({ entry: e.item.entry, edit: true })),
+      qp.onDidTriggerItemButton((e) => {
+        if (e.button !== SAVE_TEST_BUTTON) return done({ entry: e.item.entry, edit: true });
+        // MCP test collections (src/vscode/tests) take it from here, with the result if this session has it.
+        done(undefined);
+        void vscode.commands.executeCommand('mcpManager.saveCallAsTest', { entryId: e.item.entry.id });
+      }),
       qp.onDidTriggerButton(async () => {
         done(undefined);
         const ok = await vscode.window.showWarningMessage('Clear the tool call history of this workspace?', { modal: true }, 'Clear');

@@ -1,0 +1,92 @@
+// End to end: MCP test collections as a person uses them, on the demo workspace. A call of
+// fixture's echo is saved as a test (a new demo/fixture.mcptest.json), runs green from the Testing
+// commands, then a broken expectation shows its failure inline in the file. The collection (and
+// any snapshots) are removed afterwards, so the demo's tracked files are as before.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Workbench } from './workbench';
+
+const ECHO_TEXT = 'Saved as a test';
+
+describe('MCP Tests: save a call as a test, run it, break it (e2e)', function () {
+  let wb: Workbench;
+  let failed = false;
+  const workspace = process.env.MCPM_E2E_WORKSPACE ?? path.resolve('demo');
+  const collection = path.join(workspace, 'fixture.mcptest.json');
+  const cleanup = () => {
+    fs.rmSync(collection, { force: true });
+    fs.rmSync(path.join(workspace, '__snapshots__'), { recursive: true, force: true });
+  };
+
+  before(async () => {
+    cleanup();
+    wb = await Workbench.open();
+  });
+
+  after(async () => {
+    await wb?.close();
+    cleanup();
+  });
+
+  beforeEach(function () {
+    if (failed) this.skip();
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') {
+      failed = true;
+      await wb?.screenshot(`failed-tests-${this.currentTest.title.replace(/\W+/g, '-')}`);
+    }
+  });
+
+  it('calls echo of fixture from its tree row', async () => {
+    await wb.openViewContainer('MCP Manager');
+    await wb.setExpanded('fixture, ', true);
+    const dialog = wb.dialog();
+    const running = wb.treeRow('fixture, Running');
+    await dialog.or(running).first().waitFor({ timeout: 30000 });
+    if (await dialog.isVisible()) await wb.answerDialog(/^Allow Always/);
+    await running.waitFor({ timeout: 30000 });
+    const echo = wb.page.locator('.part.sidebar .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: /^Echo$/ }) }).first();
+    await echo.waitFor({ timeout: 30000 });
+    await echo.hover();
+    await echo.locator('.action-label[aria-label^="Call Tool"]').click();
+    await wb.waitForQuickInput(/^echo: message/);
+    await wb.quickInputBox().fill(ECHO_TEXT);
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: `Echo: ${ECHO_TEXT}` }).waitFor({ timeout: 30000 });
+  });
+
+  it('"Save Last Call as Test..." creates a collection with the test and opens it there', async () => {
+    await wb.runQuickInputCommand('MCP Manager: Save Last Call as Test...', 'Save Call as Test');
+    await wb.pickQuickItem('New Test', /New Test Collection/);
+    await wb.waitForQuickInput('New Test Collection');
+    assert.equal(await wb.quickInputBox().inputValue(), 'fixture.mcptest.json');
+    await wb.page.keyboard.press('Enter');
+    await wb.waitForQuickInput('Save Call as Test');
+    assert.equal(await wb.quickInputBox().inputValue(), 'echo');
+    await wb.page.keyboard.press('Enter');
+    await wb.page.locator('.part.editor .tabs-container .tab.active', { hasText: 'fixture.mcptest.json' }).waitFor({ timeout: 30000 });
+    const saved = JSON.parse(fs.readFileSync(collection, 'utf8')) as { server: string; tests: unknown[] };
+    assert.deepEqual(saved, { server: 'fixture', tests: [{ name: 'echo', tool: 'echo', arguments: { message: ECHO_TEXT }, expect: { isError: false, contains: `Echo: ${ECHO_TEXT}` } }] });
+  });
+
+  it('runs from the Testing view and passes', async () => {
+    await wb.runCommand('Testing: Focus on Test Explorer View');
+    await wb.runCommand('Test: Run All Tests');
+    await wb.page.locator('.part.editor .margin .codicon-testing-passed-icon').first().waitFor({ timeout: 60000 });
+    // The Testing view lists the collection (its tests are its children).
+    await wb.page.locator('.part.sidebar .monaco-list-row[aria-label*="fixture.mcptest.json"]').first().waitFor({ timeout: 30000 });
+    await wb.screenshot('tests-01-passed');
+  });
+
+  it('a broken expectation fails, with the reason inline in the file', async () => {
+    fs.writeFileSync(collection, fs.readFileSync(collection, 'utf8').replace(`"contains": "Echo: ${ECHO_TEXT}"`, '"contains": "Echo: something else"'));
+    await wb.page.locator('.part.editor .view-lines', { hasText: 'Echo: something else' }).waitFor({ timeout: 30000 });
+    await wb.runCommand('Test: Run All Tests');
+    await wb.page.locator('.part.editor .margin .codicon-testing-failed-icon').first().waitFor({ timeout: 60000 });
+    await wb.page.locator('.part.editor', { hasText: 'the text does not contain' }).first().waitFor({ timeout: 30000 });
+    await wb.screenshot('tests-02-failed');
+  });
+});

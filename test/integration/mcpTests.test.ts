@@ -1,0 +1,101 @@
+// MCP test collections in the real extension host: the "MCP Tests" controller finds a collection
+// in the workspace, runs it through the Testing view's own command against the fixture server
+// (failures carry expected/actual for the diff), and "Save Call as Test" appends a call that runs green.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { ReportedOutcome } from '../../src/vscode/tests';
+import { folderPath } from './helpers/configHelpers';
+import { childProcesses, fixtureServer, getApi, rememberServers, setServers, waitFor } from './helpers/mcpm';
+
+describe('MCP Tests (Testing view)', function () {
+  this.timeout(60_000);
+  let saved: ReturnType<typeof rememberServers>;
+  let file: string;
+  let uri: vscode.Uri;
+
+  before(async () => {
+    await getApi();
+    saved = rememberServers();
+    await setServers({ fx: fixtureServer() });
+    file = path.join(folderPath(), 'integration.mcptest.json');
+    uri = vscode.Uri.file(file);
+    fs.writeFileSync(
+      file,
+      `{
+  // written by test/integration/mcpTests.test.ts
+  "server": "fx",
+  "tests": [
+    { "name": "echo", "tool": "echo", "arguments": { "message": "hi" }, "expect": { "contains": "Echo: hi" } },
+    { "name": "wrong sum", "tool": "add", "arguments": { "a": 2, "b": 3 }, "expect": { "structuredContent": { "sum": 6 } } },
+    { "name": "no such tool", "tool": "ecko" }
+  ]
+}
+`,
+    );
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(file, { force: true });
+    fs.rmSync(path.join(folderPath(), '__snapshots__'), { recursive: true, force: true });
+    await saved.restore();
+    await waitFor('all fixture processes to exit', () => childProcesses().length === 0);
+  });
+
+  it('finds the collection with one item per test at its line', async () => {
+    const { tests } = (await getApi())._test;
+    const item = await waitFor('the collection item', async () => {
+      await tests.discover();
+      const it = tests.controller.items.get(uri.toString());
+      return it && it.children.size === 3 ? it : undefined;
+    });
+    const children: vscode.TestItem[] = [];
+    item.children.forEach((c) => void children.push(c));
+    assert.deepEqual(children.map((c) => [c.label, c.range?.start.line]).sort(), [['echo', 4], ['no such tool', 6], ['wrong sum', 5]]);
+    assert.equal(item.label, 'integration.mcptest.json');
+  });
+
+  it('runs from the Testing view: pass, a failure with expected/actual, an error that names the tool', async () => {
+    const { tests, registry } = (await getApi())._test;
+    const finished = new Promise<readonly ReportedOutcome[]>((resolve) => {
+      const sub = tests.onDidFinishRun((o) => {
+        sub.dispose();
+        resolve(o);
+      });
+    });
+    await vscode.commands.executeCommand('testing.runAll');
+    const outcomes = await finished;
+    const by = new Map(outcomes.map((o) => [o.id.split('#')[1], o]));
+    assert.equal(by.get('echo')?.status, 'passed');
+    const wrong = by.get('wrong sum')!;
+    assert.equal(wrong.status, 'failed');
+    assert.deepEqual(wrong.messages, [{ message: 'structuredContent: structuredContent differs at $.sum', expected: '{\n  "sum": 6\n}', actual: '{\n  "sum": 5\n}', line: 5 }]);
+    const missing = by.get('no such tool')!;
+    assert.equal(missing.status, 'errored');
+    assert.match(missing.messages[0]!.message, /^tool: server "fx" has no tool named "ecko" \(did you mean "echo"\?\)$/);
+    // The run used the registry's kept-alive connection.
+    assert.equal(registry.get('fx')?.state.kind, 'running');
+  });
+
+  it('Save Call as Test appends the last call with its expectations, opens it, and it passes', async () => {
+    const { tests } = (await getApi())._test;
+    const result = await vscode.commands.executeCommand('mcpManager.callTool', { serverName: 'fx', toolName: 'add', args: { a: 1, b: 2 }, show: false });
+    assert.ok(result);
+    const saved = await vscode.commands.executeCommand<{ file: vscode.Uri; line: number }>('mcpManager.saveLastCallAsTest', { file: uri, name: 'saved add' });
+    assert.ok(saved);
+    const text = fs.readFileSync(file, 'utf8');
+    assert.match(text, /\/\/ written by test\/integration/, 'comments are kept');
+    assert.match(text, /"name": "saved add",\s*"tool": "add",\s*"arguments": \{\s*"a": 1,\s*"b": 2\s*\},\s*"expect": \{\s*"isError": false,\s*"structuredContent": \{\s*"sum": 3\s*\}/);
+    const editor = vscode.window.activeTextEditor;
+    assert.equal(editor?.document.uri.fsPath, file);
+    assert.equal(editor?.selection.active.line, saved.line);
+    assert.match(editor!.document.lineAt(saved.line).text, /^\s*\{/);
+
+    const item = await waitFor('the new test item', () => tests.controller.items.get(uri.toString())?.children.get(`${uri.toString()}#saved add`));
+    const cts = new vscode.CancellationTokenSource();
+    const outcomes = await tests.run(new vscode.TestRunRequest([item]), cts.token);
+    assert.deepEqual(outcomes.map((o) => o.status), ['passed']);
+  });
+});
