@@ -109,7 +109,7 @@ describe('setup-vscode: a failed native build is reported once, with its cause',
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'binding.gyp'), JSON.stringify({ targets: [{ target_name: 'x', sources: ['x.c'] }] }));
     fs.writeFileSync(path.join(dir, 'x.c'), 'int x;\n');
-    const env = { ...process.env, HOME: dir };
+    const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir };
     for (const k of Object.keys(env)) if (/^npm_config_nodedir$/i.test(k)) delete env[k];
     const res = spawnSync(process.execPath, [gyp!, 'configure', `--dist-url=http://127.0.0.1:${port}`, `--devdir=${path.join(dir, 'devdir')}`], { cwd: dir, env, encoding: 'utf8', timeout: 120000 });
     const output = `${res.stdout}${res.stderr}`;
