@@ -15,6 +15,7 @@ import { ServerStatusBar } from './vscode/statusBar';
 import { registerToolCallCommands } from './vscode/toolCall';
 import { ServerTreeProvider } from './vscode/tree/serverTree';
 import { trustNotices } from './vscode/trust';
+import { registerWalkthrough, type WalkthroughState } from './vscode/walkthrough';
 
 /** Hooks for the integration tests; present only outside production mode. */
 export interface TestHooks {
@@ -34,6 +35,8 @@ export interface TestHooks {
   shutdown(): Promise<void>;
   /** Time spent in activate(), in ms. */
   readonly activationMs: number;
+  /** The Getting Started walkthrough's context keys as set so far. */
+  readonly walkthrough: WalkthroughState;
 }
 
 export type ExtensionApi = McpManagerApi & { readonly _test?: TestHooks };
@@ -69,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
   const api = createApi(registry);
+  const walkthrough = registerWalkthrough(context, registry);
 
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
@@ -76,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     new ServerCommands({ registry, logs, tree, config, prompter, inputs, consent }).register(),
     registerToolCallCommands({ context, registry, logs, missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs) }),
     registerBrowseCommands({ registry, catalog, prompter, logs }),
+    walkthrough,
     view,
     tree,
     catalog,
@@ -97,7 +102,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     onDidChange: api.onDidChange,
   };
   if (context.extensionMode !== vscode.ExtensionMode.Production) {
-    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs } };
+    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs, walkthrough } };
   }
   return result;
 }
