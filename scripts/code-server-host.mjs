@@ -26,6 +26,8 @@ export const QUIET_SETTINGS = {
   'chat.disableAIFeatures': true, // 1.139: keeps the chat/copilot UI from opening on first start
   'security.workspace.trust.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden', // 1.139 opens an (empty, offline) chat side bar
+  // Fresh user data every run would open our walkthrough every time (it opens once per install).
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
 };
 
 // With workspace trust on: no modal trust prompt at start-up, so the window stays in Restricted
