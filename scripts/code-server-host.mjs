@@ -76,6 +76,10 @@ export async function startCodeServer(o) {
   fs.mkdirSync(extensionsDir, { recursive: true });
   const trust = o.workspaceTrust ? TRUST_SETTINGS : {};
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...o.settings }, null, 2));
+  // Machine-scoped settings (e.g. workbench.welcomePage.walkthroughs.openOnInstall) reach the
+  // extension host, which runs on the "remote" side in code-server, only from Machine settings.
+  fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'workbench.welcomePage.walkthroughs.openOnInstall': false }, null, 2));
 
   // TMPDIR too: the extension host and the git extension put their IPC sockets there.
   const env = { ...vs.env, ...xdgEnv(tmp), TMPDIR: tmp, ...o.env };
