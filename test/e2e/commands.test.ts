@@ -62,9 +62,10 @@ describe('e2e: command names and the walkthrough', function () {
     for (const title of ['Add or import a server', 'Expand a server to start it', 'Call a tool', 'Read a resource']) {
       await page.locator('.getting-started-step', { hasText: title }).first().waitFor({ timeout: 15000 });
     }
-    // The demo configures servers: "add a server" is done (onContext:mcpManager.hasServers).
+    // (Not asserted: "add a server" for the demo's servers. VS Code's walkthrough service ticks an
+    // onContext step only when the key changes after the service started, and the demo's
+    // mcpManager.hasServers is usually set before. Adding a server, or servers appearing later, tick it.)
     const done = (id: string) => page.locator(`[data-done-step-id$="${id}"][aria-checked="true"]`).first().waitFor({ state: 'attached', timeout: 15000 });
-    await done('addServer');
     assert.notEqual(await checkbox('readResource').getAttribute('aria-checked'), 'true', '"read a resource" is done before anything was read');
     await wb.screenshot('commands-02-walkthrough');
 
