@@ -32,6 +32,7 @@ export function registerWalkthrough(context: vscode.ExtensionContext, registry: 
   ];
   update();
 
+  // Machine-scoped: in a remote window (SSH, code-server) this is the remote machine's value.
   const openOnInstall = vscode.workspace.getConfiguration('workbench.welcomePage').get<boolean>('walkthroughs.openOnInstall');
   const production = context.extensionMode === vscode.ExtensionMode.Production;
   if (shouldOpenWalkthrough({ alreadyShown: context.globalState.get<boolean>(SHOWN_KEY) === true, production, openOnInstall })) {
