@@ -95,6 +95,8 @@ describe('setup-vscode: Node headers and npm configuration', () => {
 
 describe('setup-vscode: a failed native build is reported once, with its cause', () => {
   it("names node-gyp's error and the header download it attempted, from a real node-gyp run", async function () {
+    // A real node-gyp run: seconds when idle, far more on a loaded 2-core machine.
+    this.timeout(300000);
     const { failureCause } = await load();
     const npmRoot = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout.trim();
     const gyp = [path.join(npmRoot, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'), path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')].find((p) => fs.existsSync(p));
@@ -111,7 +113,7 @@ describe('setup-vscode: a failed native build is reported once, with its cause',
     fs.writeFileSync(path.join(dir, 'x.c'), 'int x;\n');
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir };
     for (const k of Object.keys(env)) if (/^npm_config_nodedir$/i.test(k)) delete env[k];
-    const res = spawnSync(process.execPath, [gyp!, 'configure', `--dist-url=http://127.0.0.1:${port}`, `--devdir=${path.join(dir, 'devdir')}`], { cwd: dir, env, encoding: 'utf8', timeout: 120000 });
+    const res = spawnSync(process.execPath, [gyp!, 'configure', `--dist-url=http://127.0.0.1:${port}`, `--devdir=${path.join(dir, 'devdir')}`], { cwd: dir, env, encoding: 'utf8', timeout: 280000 });
     const output = `${res.stdout}${res.stderr}`;
     assert.notEqual(res.status, 0, output);
     const cause = failureCause(output);
