@@ -26,6 +26,8 @@ export const QUIET_SETTINGS = {
   'chat.disableAIFeatures': true, // 1.139: keeps the chat/copilot UI from opening on first start
   'security.workspace.trust.enabled': false,
   'workbench.secondarySideBar.defaultVisibility': 'hidden', // 1.139 opens an (empty, offline) chat side bar
+  // Fresh user data every run would open our walkthrough every time (it opens once per install).
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
 };
 
 // With workspace trust on: no modal trust prompt at start-up, so the window stays in Restricted
@@ -74,6 +76,10 @@ export async function startCodeServer(o) {
   fs.mkdirSync(extensionsDir, { recursive: true });
   const trust = o.workspaceTrust ? TRUST_SETTINGS : {};
   fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...o.settings }, null, 2));
+  // Machine-scoped settings (e.g. workbench.welcomePage.walkthroughs.openOnInstall) reach the
+  // extension host, which runs on the "remote" side in code-server, only from Machine settings.
+  fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
+  fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'workbench.welcomePage.walkthroughs.openOnInstall': false }, null, 2));
 
   // TMPDIR too: the extension host and the git extension put their IPC sockets there.
   const env = { ...vs.env, ...xdgEnv(tmp), TMPDIR: tmp, ...o.env };

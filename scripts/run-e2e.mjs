@@ -26,7 +26,7 @@ const README_SHOT = 'readme.png';
 const MCP_SERVER = /test\/fixtures\/server\.mjs|server-everything/;
 // What may ship in the .vsix (paths inside its extension/ folder; vsce renames LICENSE to
 // LICENSE.txt and may lower-case README/CHANGELOG).
-const ALLOWED = [/^package\.json$/, /^readme\.md$/i, /^changelog\.md$/i, /^license(\.txt)?$/i, /^dist\/extension\.js$/, /^dist\/cli\.js$/, /^media\/[^/]+$/, /^schemas\/[^/]+\.json$/];
+const ALLOWED = [/^package\.json$/, /^readme\.md$/i, /^changelog\.md$/i, /^license(\.txt)?$/i, /^dist\/extension\.js$/, /^dist\/cli\.js$/, /^media\/(walkthrough\/)?[^/]+$/, /^docs\/screenshot\.png$/, /^schemas\/[^/]+\.json$/];
 
 function run(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {

@@ -79,8 +79,20 @@ for (const version of versions) {
     console.log(`\n===== integration tests on ${label}: ${files.length} file(s) =====`);
     let ok = false;
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpm-integration-'));
+    // A failed install is reported once (with its cause), not again for every suite.
+    const install = await installs.get(version).then(
+      () => null,
+      (e) => e,
+    );
+    if (install) {
+      if (!install.reported) console.error(`[integration] installing VS Code ${version} failed:\n${install.message}`);
+      else console.error(`[integration] ${label}: skipped, VS Code ${version} is not installed (see above)`);
+      install.reported = true;
+      fs.rmSync(tmp, { recursive: true, force: true });
+      results.push({ label, ok: false, time: secs(started) });
+      continue;
+    }
     try {
-      await installs.get(version);
       // A copy of the fixture workspace: tests may write settings without touching the repo.
       const workspace = path.join(tmp, suite.workspace);
       fs.cpSync(path.join(FIXTURES, suite.workspace), workspace, { recursive: true });

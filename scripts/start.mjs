@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { onCleanup, runCleanups, startCodeServer, killTree } from './code-server-host.mjs';
 import { DEMO_HTTP_URL, PortInUseError, startDemoHttpServer } from './demo-servers.mjs';
-import { ROOT } from './setup-vscode.mjs';
+import { isInstalled, ROOT } from './setup-vscode.mjs';
 
 const DEMO = path.join(ROOT, 'demo');
 const hasDesktopCode = spawnSync('sh', ['-c', 'command -v code'], { stdio: 'ignore' }).status === 0;
@@ -33,8 +33,8 @@ async function startHttpFixture() {
     if (!(e instanceof PortInUseError)) throw e;
     console.warn(`
 [start] WARNING: ${e.message}.
-        "fixture-http" will show an error (or talk to whatever listens there); "everything" and
-        "fixture" (stdio) work as usual. Free the port and restart to use it.
+        "fixture-http" will show an error (or talk to whatever listens there); "everything",
+        "fixture" and "fixture-secret" (stdio) work as usual. Free the port and restart to use it.
 `);
     return undefined;
   }
@@ -73,6 +73,10 @@ if (hasDesktopCode) {
     fs.unlinkSync(link); // the link only, never what it points to
     fs.rmSync(extensionsDir, { recursive: true, force: true });
   });
+  if (!isInstalled(version)) {
+    // On a fresh clone this is minutes of npm and node-gyp (a line every 30 s shows it is alive).
+    console.log(`[start] first run: VS Code ${version} (code-server) is not installed yet; installing it once into .vscode-test/ before the workbench can open. This takes several minutes (4-6 on a busy 2-core machine); later starts take seconds.`);
+  }
   let server;
   try {
     server = await startCodeServer({
@@ -92,7 +96,7 @@ if (hasDesktopCode) {
 
   console.log(`
   VS Code ${version} (code-server) with MCP Manager loaded from ${ROOT}
-  workspace: demo/ (servers: everything, fixture${httpFixture ? `, fixture-http on ${httpFixture.url}` : ', fixture-http (not started here: its port is taken, see above)'})
+  workspace: demo/ (servers: everything, fixture, ${httpFixture ? `fixture-http on ${httpFixture.url}` : 'fixture-http (not started here: its port is taken, see above)'}, fixture-secret)
 
   Open:  ${url}
 

@@ -95,7 +95,8 @@ async function main() {
   if (process.env.MCPM_DEBUG) page.on('console', (m) => console.error(`[browser ${m.type()}] ${m.text()}`));
 
   console.log(`[vscode-shim] VS Code ${version} (code-server) on ${server.url}`);
-  await page.goto(testUrl(server.url, args));
+  // 'load' waits for the whole workbench bundle: far over the default 30 s at load 25+ on 2 cores.
+  await page.goto(testUrl(server.url, args), { timeout: 180000 });
   const timeout = new Promise((resolve) =>
     setTimeout(() => {
       console.error(`[vscode-shim] no result after ${TIMEOUT_MS / 1000}s`);

@@ -16,6 +16,7 @@ import { registerToolCallCommands } from './vscode/toolCall';
 import { registerMcpTests, type McpTestController } from './vscode/tests';
 import { ServerTreeProvider } from './vscode/tree/serverTree';
 import { trustNotices } from './vscode/trust';
+import { registerWalkthrough, type WalkthroughState } from './vscode/walkthrough';
 
 /** Hooks for the integration tests; present only outside production mode. */
 export interface TestHooks {
@@ -37,6 +38,8 @@ export interface TestHooks {
   readonly activationMs: number;
   /** The "MCP Tests" test controller. */
   readonly tests: McpTestController;
+  /** The Getting Started walkthrough's context keys as set so far. */
+  readonly walkthrough: WalkthroughState;
 }
 
 export type ExtensionApi = McpManagerApi & { readonly _test?: TestHooks };
@@ -73,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const statusBar = new ServerStatusBar(registry);
   const api = createApi(registry, catalog);
   const tests = registerMcpTests(registry);
+  const walkthrough = registerWalkthrough(context, registry);
 
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
@@ -88,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     }),
     tests,
     registerBrowseCommands({ registry, catalog, prompter, logs }),
+    walkthrough,
     view,
     tree,
     catalog,
@@ -109,7 +114,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     onDidChange: api.onDidChange,
   };
   if (context.extensionMode !== vscode.ExtensionMode.Production) {
-    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs, tests: tests.controller } };
+    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs, tests: tests.controller, walkthrough } };
   }
   return result;
 }

@@ -135,8 +135,9 @@ export async function addServer(registry: ServerRegistry, reload: () => Promise<
     scopes.length === 1
       ? scopes[0]
       : (await prompter.pick(
-          scopes.map((s) => ({ label: s.label, detail: details[s.kind] ?? 'Only in this folder', scope: s })),
-          { title: `${TITLE} (4/4)`, placeHolder: 'Where should the server be saved?' },
+          // Says which side it writes: our setting, which VS Code's built-in MCP support does not read.
+          scopes.map((s) => ({ label: s.label, description: 'mcpManager.servers', detail: details[s.kind] ?? 'Only in this folder', scope: s })),
+          { title: `${TITLE} (4/4)`, placeHolder: "Where should MCP Manager save it? (the mcpManager.servers setting, read by MCP Manager; VS Code's own MCP reads .vscode/mcp.json)" },
         ))?.scope;
   if (!scope) return undefined;
 

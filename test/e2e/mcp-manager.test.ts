@@ -111,10 +111,10 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
 
   it('shows the four demo servers, idle', async () => {
     await wb.openViewContainer('MCP Manager');
-    await wb.viewPane('Servers').waitFor({ timeout: 30000 });
+    await wb.viewPane('MCP Manager').waitFor({ timeout: 30000 });
     const rows = await wb.treeRows(4);
     const labels = await wb.page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-    assert.deepEqual(labels, ['everything, Idle, stdio', 'fixture, Idle, stdio', 'fixture-http, Idle, http', 'fixture-secret, Idle, stdio'], `rows: ${rows.join(' | ')}`);
+    assert.deepEqual(labels, ['everything, Idle, stdio · expand to start', 'fixture, Idle, stdio · expand to start', 'fixture-http, Idle, http · expand to start', 'fixture-secret, Idle, stdio · expand to start'], `rows: ${rows.join(' | ')}`);
     await wb.screenshot('01-servers-idle');
   });
 
@@ -131,12 +131,12 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.setExpanded('everything, ', false);
   });
 
-  it('"MCP: Call Tool..." from the tree while a server is still idle starts it and takes the keyboard', async () => {
+  it('"MCP Manager: Call Tool..." from the tree while a server is still idle starts it and takes the keyboard', async () => {
     // The keyboard focus is in the Servers tree (the last click was a twistie there) and
     // fixture-http has not started: the picker starts it, which refreshes its tree row.
     await wb.page.waitForFunction(() => document.activeElement?.closest('.part.sidebar .monaco-list') != null, undefined, { timeout: 10000 });
     assert.match((await wb.treeRow('fixture-http, ').getAttribute('aria-label')) ?? '', /^fixture-http, Idle, http/);
-    await wb.runQuickInputCommand('MCP: Call Tool...', 'MCP: Call Tool');
+    await wb.runQuickInputCommand('MCP Manager: Call Tool...', 'MCP: Call Tool');
     // fixture-http starts (idle -> starting -> running in the tree) and its tools join the list.
     await wb.treeRow('fixture-http, Running').waitFor({ timeout: 30000 });
     await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
@@ -157,8 +157,8 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     assert.match((await wb.treeRow('fixture-http, ').getAttribute('aria-label')) ?? '', /^fixture-http, Running, http · 13 tools$/);
   });
 
-  it('"MCP: Call Tool..." calls echo of fixture and shows the result in an editor', async () => {
-    await wb.runQuickInputCommand('MCP: Call Tool...', 'MCP: Call Tool');
+  it('"MCP Manager: Call Tool..." calls echo of fixture and shows the result in an editor', async () => {
+    await wb.runQuickInputCommand('MCP Manager: Call Tool...', 'MCP: Call Tool');
     // Every server is running, so the picker lists all tools at once.
     await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
     // "echo" is offered by all three servers; the description says which (`fixture · Echo`).
@@ -177,7 +177,7 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
   });
 
   it('a tool that fails (fail of fixture) shows an error notification with its text', async () => {
-    await wb.runQuickInputCommand('MCP: Call Tool...', 'MCP: Call Tool');
+    await wb.runQuickInputCommand('MCP Manager: Call Tool...', 'MCP: Call Tool');
     await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
     await wb.pickQuickItem('fail', /^fail, fixture · /);
     assert.match(await wb.waitForQuickInput(/^fail: message/), /^fail: message \(string, optional\)/);
@@ -232,8 +232,8 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     assert.match(await wb.page.locator('.part.editor .tabs-container .tab.active').innerText(), /Greet \(fixture\)\s*\.md/);
     await wb.screenshot('10-prompt');
   });
-  it('"MCP: Call Tool..." offers to start "fixture-secret", which asks for its input in a password box; the server gets the value', async () => {
-    await wb.runQuickInputCommand('MCP: Call Tool...', 'MCP: Call Tool');
+  it('"MCP Manager: Call Tool..." offers to start "fixture-secret", which asks for its input in a password box; the server gets the value', async () => {
+    await wb.runQuickInputCommand('MCP Manager: Call Tool...', 'MCP: Call Tool');
     await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
     // Not started behind the user's back (its input box would replace the pick): a row to start it.
     const start = await wb.pickQuickItem('Start fixture-secret', /Start fixture-secret/, { beforeAccept: () => wb.screenshot('11-call-tool-start-row') });

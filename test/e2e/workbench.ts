@@ -57,7 +57,8 @@ export class Workbench {
       const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
       const url = new URL(required('MCPM_E2E_URL'));
       url.searchParams.set('folder', workspace);
-      await page.goto(url.toString());
+      // 'load' needs the whole workbench bundle: minutes, not the default 30 s, on a loaded 2-core machine.
+      await page.goto(url.toString(), { timeout: 180000 });
       await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
       // The activity bar appears once the workbench is restored and extensions are known.
       await page.locator('.activitybar').waitFor({ timeout: 60000 });

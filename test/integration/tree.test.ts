@@ -52,7 +52,10 @@ describe('servers tree', function () {
     assert.equal(item.collapsibleState, vscode.TreeItemCollapsibleState.Collapsed);
     assert.equal(item.contextValue, 'mcpServer;idle;stdio;');
     assert.equal(iconId(item), 'circle-outline');
-    assert.equal(item.description, 'stdio');
+    // Nothing else in the tree says how to start it (issue 11, point 7).
+    assert.equal(item.description, 'stdio · expand to start');
+    const tooltip = tree.resolveTreeItem(item, node).tooltip;
+    assert.match(typeof tooltip === 'string' ? tooltip : (tooltip?.value ?? ''), /Not running: expand it to start it/);
     assert.deepEqual(childProcesses(), []);
   });
 

@@ -225,7 +225,7 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
       const prompt = { name: 'p', description: 'Line one\nLine two' };
       const r = renderPrompt({ messages: [{ role: 'assistant', content: { type: 'resource_link', uri: 'x://doc', name: 'doc', mimeType: 'text/plain', description: 'A doc' } }] }, { server: 's', prompt, args: {} });
       assert.match(r.text, /> Line one\n> Line two\n/);
-      assert.match(r.text, /## 1\. Assistant\n\n_Resource link_ `x:\/\/doc` \(doc, text\/plain\): A doc\. Read it with "MCP: Read Resource\.\.\."\.\n/);
+      assert.match(r.text, /## 1\. Assistant\n\n_Resource link_ `x:\/\/doc` \(doc, text\/plain\): A doc\. Read it with "MCP Manager: Read Resource\.\.\."\.\n/);
       assert.match(renderPrompt({ messages: [] }, { server: 's', prompt, args: {} }).text, /The server returned no messages\./);
     });
   });

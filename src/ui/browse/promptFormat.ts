@@ -98,7 +98,7 @@ function contentMarkdown(c: Content, where: string, media: MediaItem[]): string 
     }
     case 'resource_link': {
       const extra = [c.title ?? c.name, c.mimeType].filter((x) => typeof x === 'string' && x).join(', ');
-      return `_Resource link_ ${inlineCode(c.uri)}${extra ? ` (${extra})` : ''}${c.description ? `: ${c.description.replace(/\s+/g, ' ')}` : ''}. Read it with "MCP: Read Resource...".\n`;
+      return `_Resource link_ ${inlineCode(c.uri)}${extra ? ` (${extra})` : ''}${c.description ? `: ${c.description.replace(/\s+/g, ' ')}` : ''}. Read it with "MCP Manager: Read Resource...".\n`;
     }
     default:
       return fence(JSON.stringify(c, null, 2), 'json');

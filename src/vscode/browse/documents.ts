@@ -93,7 +93,7 @@ export class BrowseDocuments implements vscode.TextDocumentContentProvider, vsco
     if (text !== undefined) return text;
     const q = new URLSearchParams(uri.query);
     if (uri.scheme === RESOURCE_SCHEME) return this.readAgain(q.get('server') ?? '', q.get('uri') ?? '', uri, token);
-    return `This prompt result is no longer kept in memory. Get it again with "MCP: Get Prompt..." (prompt "${q.get('prompt') ?? ''}" of server "${q.get('server') ?? ''}").`;
+    return `This prompt result is no longer kept in memory. Get it again with "MCP Manager: Get Prompt..." (prompt "${q.get('prompt') ?? ''}" of server "${q.get('server') ?? ''}").`;
   }
 
   /** A resource document without a stored text: read it from its server now. */

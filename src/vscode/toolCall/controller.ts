@@ -118,7 +118,7 @@ export class ToolCallController implements vscode.Disposable {
   async rerunLast(arg?: unknown): Promise<CallToolResult | undefined> {
     const last = this.history.last();
     if (!last) {
-      void vscode.window.showInformationMessage('No tool calls yet in this workspace. Use "MCP: Call Tool..." first.');
+      void vscode.window.showInformationMessage('No tool calls yet in this workspace. Use "MCP Manager: Call Tool..." first.');
       return undefined;
     }
     return this.rerun(last, false, parseRequest(arg));

@@ -31,7 +31,7 @@ export function toItem(e: HistoryEntry): Item {
 
 export function pickHistoryEntry(history: CallHistory): Promise<{ entry: HistoryEntry; edit: boolean } | undefined> {
   if (history.list().length === 0) {
-    void vscode.window.showInformationMessage('No tool calls yet in this workspace. Use "MCP: Call Tool..." first.');
+    void vscode.window.showInformationMessage('No tool calls yet in this workspace. Use "MCP Manager: Call Tool..." first.');
     return Promise.resolve(undefined);
   }
   const qp = vscode.window.createQuickPick<Item>();

@@ -88,7 +88,7 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Do
 
   provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): string | Thenable<string> {
     if (uri.path.startsWith('/resource/')) return this.readResource(uri, token);
-    return this.texts.get(uri.toString()) ?? 'This result is no longer kept in memory. Run the call again, e.g. from "MCP: Show Tool Call History...".';
+    return this.texts.get(uri.toString()) ?? 'This result is no longer kept in memory. Run the call again, e.g. from "MCP Manager: Tool History...".';
   }
 
   provideDocumentLinks(doc: vscode.TextDocument): vscode.DocumentLink[] {

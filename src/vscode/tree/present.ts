@@ -38,8 +38,12 @@ export function plural(n: number, word: string): string {
 
 export { formatDuration, firstLine };
 
+/** Shown on a server that has not run yet: nothing in the tree otherwise says how to start it. */
+export const EXPAND_HINT = 'expand to start';
+
 export function serverDescription(conn: ServerConnection, tools: readonly Tool[] | undefined): string {
-  return tools ? `${conn.definition.type} · ${plural(tools.length, 'tool')}` : conn.definition.type;
+  if (tools) return `${conn.definition.type} · ${plural(tools.length, 'tool')}`;
+  return conn.state.kind === 'idle' ? `${conn.definition.type} · ${EXPAND_HINT}` : conn.definition.type;
 }
 
 export function serverItem(node: ServerNode, conn: ServerConnection, tools: readonly Tool[] | undefined): vscode.TreeItem {
@@ -74,6 +78,7 @@ export function serverTooltip(conn: ServerConnection, notes: readonly string[] =
     if (state.serverName) lines.push(`Server: ${escape(state.serverName)}${state.serverVersion ? ` ${escape(state.serverVersion)}` : ''}`);
     if (info?.instructions) lines.push(`Instructions: ${escape(firstLine(info.instructions))}`);
   }
+  if (state.kind === 'idle') lines.push('Not running: expand it to start it (or use Start Server).');
   if (lines.length) md.appendMarkdown(lines.join('  \n') + '\n\n');
   if (state.kind === 'error') {
     md.appendMarkdown(`$(error) ${escape(mask(state.message))}${state.gaveUp ? ' (not retrying until restarted)' : ''}\n\n`);
