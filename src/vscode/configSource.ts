@@ -101,6 +101,19 @@ export function folderScope(folder: vscode.WorkspaceFolder): SettingsScope {
   };
 }
 
+/** A folder's `.vscode/mcp.json` as a source (whether or not the file exists). */
+export function mcpJsonScope(folder: vscode.WorkspaceFolder, dir: string, multiRoot = !!vscode.workspace.workspaceFile): McpJsonScope {
+  const file = path.join(dir, MCP_JSON);
+  return {
+    kind: multiRoot ? `mcp.json:${folder.name}` : 'mcp.json',
+    label: multiRoot ? `.vscode/mcp.json (${folder.name})` : '.vscode/mcp.json',
+    file,
+    order: 3 + 2 * folder.index,
+    secretScope: `mcp.json:${file}`,
+    workspaceDefined: true,
+  };
+}
+
 /** Where servers can be written: user, and the workspace and its folders when there is one. */
 export function writableScopes(): SettingsScope[] {
   const folders = vscode.workspace.workspaceFolders ?? [];
@@ -195,15 +208,8 @@ export function readConfig(lastGood = new Map<string, McpJsonContent>()): Config
       add(scopeValue(settings, KEY), settingsInputs(scopeValue(settings, INPUTS_KEY), settings), settings, folder);
     }
     if (readMcp && dir) {
-      const file = path.join(dir, MCP_JSON);
-      const source: McpJsonScope = {
-        kind: multiRoot ? `mcp.json:${folder.name}` : 'mcp.json',
-        label: multiRoot ? `.vscode/mcp.json (${folder.name})` : '.vscode/mcp.json',
-        file,
-        order: 3 + 2 * folder.index,
-        secretScope: `mcp.json:${file}`,
-        workspaceDefined: true,
-      };
+      const source = mcpJsonScope(folder, dir, multiRoot);
+      const file = source.file;
       // Reading the file is harmless (nothing runs); it tells the untrusted case what is ignored.
       let content = readMcpJson(dir, source);
       const previous = lastGood.get(file);

@@ -44,14 +44,21 @@ describe('configuration edits', () => {
       assert.match(out, /\/\/ This repository's test server \(stdio\): echo, add, fail, sleep, \.\.\.\n {4}"fixture": \{\n {6}"command": "node",\n {6}"args": \[\n {8}"other\.mjs"\n {6}\]\n {4}\},\n {4}\/\/ The same test server/);
     });
 
-    it('removes only the entry (and its own comment line stays with the neighbours untouched)', () => {
+    it('removes only the entry with the comment lines right above it; every other line stays', () => {
       const out = applyChanges(SETTINGS, kind, [{ op: 'remove', name: 'fixture-http' }]);
-      assert.deepEqual(Object.keys(serversIn(out, kind)!), ['everything', 'fixture', 'fixture-secret']);
-      // The other comments survive; the file still parses without errors.
-      for (const c of comments(SETTINGS).filter((c) => !c.includes('same test server over Streamable HTTP'))) assert.ok(out.includes(c), c);
-      const errors: unknown[] = [];
-      parse(out, errors as never);
-      assert.deepEqual(errors, []);
+      const gone = SETTINGS.slice(SETTINGS.indexOf('    // The same test server over Streamable HTTP'), SETTINGS.indexOf('    // A secret from an input'));
+      assert.equal(out, SETTINGS.replace(gone, ''));
+      // The last entry: the comma before it goes too, the file stays valid.
+      const last = applyChanges(SETTINGS, kind, [{ op: 'remove', name: 'fixture-secret' }]);
+      assert.deepEqual(Object.keys(serversIn(last, kind)!), ['everything', 'fixture', 'fixture-http']);
+      assert.match(last, /"url": "http:\/\/127\.0\.0\.1:39217\/mcp"\n {4}\}\n {2}\},\n {2}"mcpManager\.inputs"/);
+    });
+
+    it('keeps a trailing comment on its line when a key is added after it and removed again', () => {
+      const text = '{\n  "mcpManager.servers": {\n    "a": {\n      "command": "node",\n      "args": ["x"] // why\n    }\n  }\n}\n';
+      const off = applyChanges(text, kind, [{ op: 'setDisabled', name: 'a', disabled: true }]);
+      assert.equal(off, text.replace('"args": ["x"] // why\n', '"args": ["x"], // why\n      "disabled": true\n'));
+      assert.equal(applyChanges(off, kind, [{ op: 'setDisabled', name: 'a', disabled: false }]), text);
     });
 
     it('disables and enables with the "disabled" key, nothing else changes', () => {

@@ -3,7 +3,7 @@
 // never parse-then-stringify). Plain TypeScript (no `vscode`): unit-tested on real file texts; the
 // editor side applies the result as one WorkspaceEdit, so undo works and open editors stay in sync.
 // The ESM build: esbuild cannot bundle the package's UMD main (see settingsEditor.ts).
-import { applyEdits, findNodeAtLocation, format, modify as jsoncModify, parse, parseTree, printParseErrorCode, type FormattingOptions, type JSONPath, type ParseError } from 'jsonc-parser';
+import { applyEdits, createScanner, findNodeAtLocation, format, modify as jsoncModify, parse, parseTree, printParseErrorCode, type FormattingOptions, type JSONPath, type ParseError } from 'jsonc-parser';
 
 /** Where servers live in a file: a settings.json, a .code-workspace file, or a VS Code mcp.json. */
 export type ConfigFileKind = 'settings' | 'workspaceFile' | 'mcpJson';
@@ -114,16 +114,80 @@ export function planFileEdit(text: string, kind: ConfigFileKind, changes: readon
  * above an added `"disabled": true`), which would change what the user wrote.
  */
 function modify(text: string, path: JSONPath, value: unknown, options: { formattingOptions: FormattingOptions; isArrayInsertion?: boolean }): TextEdit[] {
+  if (value === undefined) return removeProperty(text, path) ?? jsoncModify(text, path, undefined, {});
   const raw = jsoncModify(text, path, value, { isArrayInsertion: options.isArrayInsertion });
-  if (value === undefined || raw.length !== 1) return raw;
+  if (raw.length !== 1) return raw;
   const edit = raw[0]!;
-  const inserted = applyEdits(text, raw);
-  const start = edit.offset;
-  const end = edit.offset + edit.content.length;
+  // Appending after `"args": [...] // note`: the comma goes before the comment, the new property
+  // after it, so the comment stays on the line it explains.
+  const trailing = /^[ \t]*(\/\/[^\r\n]*|\/\*[^\r\n]*?\*\/)/.exec(text.slice(edit.offset));
+  const split = edit.length === 0 && edit.content.startsWith(',') && trailing !== null;
+  const edits = split
+    ? [
+        { offset: edit.offset, length: 0, content: ',' },
+        { offset: edit.offset + trailing[0].length, length: 0, content: `${options.formattingOptions.eol ?? '\n'}${lineIndent(text, edit.offset)}${edit.content.slice(1).trimStart()}` },
+      ]
+    : [edit];
+  const main = edits[edits.length - 1]!;
+  const inserted = applyEdits(text, edits);
+  const start = main.offset + (split ? 1 : 0);
+  const end = start + main.content.length;
   const own = format(inserted, { offset: start, length: end - start }, options.formattingOptions).filter((f) => f.offset >= start && f.offset + f.length <= end);
-  const formatted = applyEdits(inserted, own);
-  const content = formatted.slice(start, formatted.length - (text.length - edit.offset - edit.length));
-  return [{ offset: edit.offset, length: edit.length, content }];
+  const changed = minimalEdit(text, applyEdits(inserted, own));
+  return changed ? [changed] : [];
+}
+
+/**
+ * Removes a property that sits on lines of its own, line by line: with the `//` comment lines right
+ * above it (they describe it) and its comma, but not the previous line's trailing comment, which
+ * jsonc-parser's removal (from the previous comma on) would take along. Undefined for other layouts.
+ */
+function removeProperty(text: string, path: JSONPath): TextEdit[] | undefined {
+  const root = parseTree(text);
+  const prop = root && findNodeAtLocation(root, path)?.parent;
+  const siblings = prop?.type === 'property' ? prop.parent?.children : undefined;
+  if (!prop || !siblings) return undefined;
+  const index = siblings.indexOf(prop);
+  const lineStart = (at: number) => text.lastIndexOf('\n', at - 1) + 1;
+  let start = lineStart(prop.offset);
+  if (text.slice(start, prop.offset).trim()) return undefined;
+  for (let above = start; above > 0; ) {
+    const prevStart = lineStart(above - 1);
+    if (!/^[ \t]*\/\/[^\n]*\r?\n$/.test(text.slice(prevStart, above))) break;
+    start = above = prevStart;
+  }
+  let end = prop.offset + prop.length;
+  const edits: TextEdit[] = [];
+  if (index < siblings.length - 1) {
+    const comma = commaAfter(text, end);
+    if (comma === undefined) return undefined;
+    end = comma + 1;
+  } else if (index > 0) {
+    const prev = siblings[index - 1]!;
+    const comma = commaAfter(text, prev.offset + prev.length);
+    if (comma === undefined) return undefined;
+    edits.push({ offset: comma, length: 1, content: '' });
+  }
+  const rest = /^[ \t]*(\/\/[^\r\n]*)?(\r?\n|$)/.exec(text.slice(end));
+  if (!rest) return undefined;
+  end += rest[0].length;
+  edits.push({ offset: start, length: end - start, content: '' });
+  return edits;
+}
+
+/** The offset of the comma that follows `offset` (past whitespace and comments), if that is what comes next. */
+function commaAfter(text: string, offset: number): number | undefined {
+  // The scanner skips whitespace and comments (ignoreTrivia). SyntaxKind is a const enum, not
+  // importable under isolatedModules: 5 is CommaToken.
+  const COMMA = 5;
+  const scanner = createScanner(text, true);
+  scanner.setPosition(offset);
+  return scanner.scan() === COMMA ? scanner.getTokenOffset() : undefined;
+}
+
+function lineIndent(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
 
 function editsFor(text: string, kind: ConfigFileKind, change: ConfigChange, formattingOptions: FormattingOptions, file: string) {
