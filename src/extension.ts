@@ -6,7 +6,6 @@ import { ServerRegistry, type ConfigSource } from './core';
 import { createApi, type McpManagerApi } from './vscode/api';
 import { registerBrowseCommands, ServerCatalog } from './vscode/browse';
 import { ServerCommands } from './vscode/commands';
-import { ConfigWriter, userSettingsFile } from './vscode/configWriter';
 import { SettingsConfigSource } from './vscode/configSource';
 import { LaunchConsent } from './vscode/consent';
 import { InputService } from './vscode/inputs';
@@ -74,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
     config,
-    new ServerCommands({ registry, logs, tree, config, prompter, inputs, consent, writer: new ConfigWriter(userSettingsFile(context.globalStorageUri)) }).register(),
+    new ServerCommands({ registry, logs, tree, config, prompter, inputs, consent }).register(),
     registerToolCallCommands({ context, registry, logs, missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs) }),
     registerBrowseCommands({ registry, catalog, prompter, logs }),
     view,

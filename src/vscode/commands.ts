@@ -25,7 +25,7 @@ export interface CommandDeps {
   readonly prompter: Prompter;
   readonly inputs: InputService;
   readonly consent: LaunchConsent;
-  /** Writes configuration changes (made from the user settings file when it is known). */
+  /** Writes configuration changes (a ConfigWriter by default). */
   readonly writer?: ConfigWriter;
 }
 

@@ -1,8 +1,8 @@
 // Applies configuration changes (planned in ui/config/configEdits.ts) to the file a scope lives in:
 // one WorkspaceEdit on the document, then saved, so undo works, open editors stay in sync, and
 // comments, order and formatting outside the changed entry survive. Only a scope with no file we
-// can address (e.g. remote user settings) falls back to the configuration API, which rewrites the
-// whole setting.
+// can address (user settings, see fileOf) goes through the configuration API, which rewrites our
+// setting's value (comments inside it are lost there; the rest of the file is kept).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -23,24 +23,14 @@ interface FileRef {
 /** How long to wait for VS Code to re-read a settings file we saved before going on anyway. */
 const SETTINGS_SETTLE_MS = 5000;
 
-/**
- * The user's settings.json, from the extension's global storage (`<User>/globalStorage/<id>`):
- * undefined when that is not a local file. ConfigWriter checks it against the configuration before
- * editing it (a settings profile keeps its own file elsewhere).
- */
-export function userSettingsFile(globalStorage: vscode.Uri): string | undefined {
-  if (globalStorage.scheme !== 'file') return undefined;
-  return path.join(path.dirname(path.dirname(globalStorage.fsPath)), 'settings.json');
-}
-
 export class ConfigWriter {
-  /** `userSettingsFile`: the user's settings.json when it is a local file (see extension.ts). */
-  constructor(private readonly userSettingsFile?: string) {}
-
   /** The file a target's servers are written to, or undefined for the configuration API. */
   fileOf(target: WriteTarget): FileRef | undefined {
     if (isMcpJsonScope(target)) return { file: target.file, kind: 'mcpJson' };
-    if (target.kind === 'user') return this.userSettingsFile && fs.existsSync(this.userSettingsFile) ? { file: this.userSettingsFile, kind: 'settings' } : undefined;
+    // User settings: the workbench keeps their document under its own scheme (vscode-userdata), and
+    // neither a WorkspaceEdit on the file: URI nor a write on disk reached the configuration
+    // reliably (tried in code-server); the configuration API edits only our key of that file.
+    if (target.kind === 'user') return undefined;
     if (!target.file) return undefined;
     return { file: target.file, kind: target.file.endsWith('.code-workspace') ? 'workspaceFile' : 'settings' };
   }
@@ -96,19 +86,8 @@ export class ConfigWriter {
     return true;
   }
 
-  /**
-   * The file, unless it is the user settings file and its content is not what the configuration
-   * reports (then the guess of its path is wrong, e.g. a settings profile): the API is safer.
-   */
   private usableFile(target: WriteTarget): FileRef | undefined {
-    const ref = this.fileOf(target);
-    if (!ref || !isSettingsScope(target) || target.kind !== 'user') return ref;
-    try {
-      const onDisk = serversIn(openText(ref.file) ?? fs.readFileSync(ref.file, 'utf8'), ref.kind, ref.file);
-      return same(onDisk, scopeValue(target, KEY)) ? ref : undefined;
-    } catch {
-      return undefined;
-    }
+    return this.fileOf(target);
   }
 
   private async text(file: string): Promise<string> {

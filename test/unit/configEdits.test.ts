@@ -9,7 +9,7 @@ import { applyChanges, applyChangesToValues, ConfigEditError, copyName, detectFo
 
 const data = (f: string) => fs.readFileSync(path.join(__dirname, 'data', 'config', f), 'utf8');
 const SETTINGS = data('commented-settings.json');
-const MCP_JSON = data('vscode-mcp.json');
+const MCP_JSON = data('vscode-docs-mcp.json');
 const WORKSPACE = data('workspace.code-workspace');
 const comments = (text: string) => text.match(/(?<=^|\s)\/\/.*$/gm) ?? [];
 
