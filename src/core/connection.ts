@@ -34,7 +34,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import { describeTarget, type ServerDefinition } from './config/types';
-import { INPUT_VARIABLE } from './config/variables';
+import { DEFERRED_VARIABLE, deferredKey } from './config/variables';
 import { ServerError, errorMessage } from './errors';
 import { Emitter } from './events';
 import { maskingLogger, type Logger } from './logger';
@@ -546,8 +546,8 @@ export class ServerConnection {
     const values = await this.options.inputResolver(this.name, def.inputs);
     this.masker.addAll(Object.values(values));
     const sub = (v: string) =>
-      v.replace(INPUT_VARIABLE, (whole, id: string) => {
-        const value = values[id];
+      v.replace(DEFERRED_VARIABLE, (whole, kind: string, id: string) => {
+        const value = values[deferredKey(kind, id)];
         if (value === undefined) throw new ServerError(this.name, 'config', `no value for ${whole}`);
         return value;
       });
@@ -585,7 +585,7 @@ export class ServerConnection {
       transport = await createMemoryTransport(def);
     } else {
       this.log.info(`connecting to ${def.url} (${def.type === 'sse' ? 'SSE' : 'Streamable HTTP'})`);
-      transport = createHttpTransport(def);
+      transport = createHttpTransport(def, (reason) => this.log.info(reason));
     }
     const validators = new ToolOutputValidators(this.options.validatorFactory);
     const client = new Client(this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' }, { capabilities: {}, jsonSchemaValidator: validators.lazyProvider });

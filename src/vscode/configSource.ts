@@ -169,6 +169,10 @@ export function readConfig(lastGood = new Map<string, McpJsonContent>()): Config
     workspaceFolders: folderRefs,
     userHome: os.homedir(),
     env: process.env,
+    // VS Code's own variables for mcp.json: ${execPath}, ${config:…}, ${command:…} (run on start).
+    execPath: process.execPath,
+    config: (key) => vscode.workspace.getConfiguration(undefined, folder?.uri).get(key),
+    commands: true,
   });
   const first = folders[0];
   const multiRoot = !!vscode.workspace.workspaceFile;

@@ -1,12 +1,12 @@
 // Builds a transport for a resolved definition. Building starts nothing; the connection
 // starts it as part of connecting.
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { HttpDefinition, ServerDefinition, StdioDefinition } from '../config/types';
 import type { Logger } from '../logger';
 import { buildEnv, resolveCommand, validateCwd } from './env';
 import { createKeepAliveFetch, type KeepAliveFetch } from './http';
+import { HttpWithSseFallback } from './sseFallback';
 import { guardResponseStreams } from './streamGuard';
 import { StdioTransport } from './stdio';
 
@@ -50,7 +50,8 @@ export function createStdioTransport(
   });
 }
 
-export function createHttpTransport(def: HttpDefinition): Transport {
+/** `onFallback`: told when a `type: "http"` server is retried over SSE (see sseFallback.ts). */
+export function createHttpTransport(def: HttpDefinition, onFallback?: (reason: string) => void): Transport {
   const url = new URL(def.url);
   // The SDK adds requestInit's headers to every request, the SSE GET stream included.
   const requestInit: RequestInit = { headers: { ...def.headers } };
@@ -60,7 +61,7 @@ export function createHttpTransport(def: HttpDefinition): Transport {
   const transport =
     def.type === 'sse'
       ? new SSEClientTransport(url, { requestInit, fetch })
-      : new StreamableHTTPClientTransport(url, { requestInit, fetch: guardResponseStreams(fetch) });
+      : new HttpWithSseFallback(url, { requestInit, fetch: guardResponseStreams(fetch) }, () => new SSEClientTransport(url, { requestInit, fetch }), onFallback);
   return destroyOnClose(transport, fetch);
 }
 
