@@ -26,7 +26,7 @@ import {
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerDefinition } from './config/types';
-import { INPUT_VARIABLE } from './config/variables';
+import { DEFERRED_VARIABLE, deferredKey } from './config/variables';
 import { ServerError, errorMessage } from './errors';
 import { Emitter } from './events';
 import { crashFailure, requestFailure, serverMessage, startupFailure } from './failures';
@@ -368,8 +368,8 @@ export class ServerConnection {
     const values = await this.options.inputResolver(this.name, def.inputs);
     this.masker.addAll(Object.values(values));
     const sub = (v: string) =>
-      v.replace(INPUT_VARIABLE, (whole, id: string) => {
-        const value = values[id];
+      v.replace(DEFERRED_VARIABLE, (whole, kind: string, id: string) => {
+        const value = values[deferredKey(kind, id)];
         if (value === undefined) throw new ServerError(this.name, 'config', `no value for ${whole}`);
         return value;
       });

@@ -4,11 +4,13 @@ import * as vscode from 'vscode';
 import { canStart, isActive, type ConfigSource, type ServerConnection, type ServerRegistry } from '../core';
 import { addServer } from './addServer';
 import type { SettingsConfigSource } from './configSource';
+import { ConfigWriter } from './configWriter';
 import type { LaunchConsent } from './consent';
 import { runImport } from './importServers';
 import type { InputService } from './inputs';
 import { reportFailure } from './notify';
 import type { Prompter } from './prompts';
+import { ServerActions } from './serverActions';
 import { pickServer, serverPickItem } from './serverPicker';
 import type { ServerLogs } from './serverLogs';
 import { openSettingsJson, openSettingsUi } from './settingsEditor';
@@ -23,6 +25,8 @@ export interface CommandDeps {
   readonly prompter: Prompter;
   readonly inputs: InputService;
   readonly consent: LaunchConsent;
+  /** Writes configuration changes (a ConfigWriter by default). */
+  readonly writer?: ConfigWriter;
 }
 
 /** The server a command argument names: a tree node (`serverName`) or a plain name. */
@@ -33,7 +37,14 @@ export function serverNameOf(arg: unknown): string | undefined {
 }
 
 export class ServerCommands {
-  constructor(private readonly deps: CommandDeps) {}
+  private readonly writer: ConfigWriter;
+  /** Edit, Remove, Disable / Enable, Rename, Duplicate (serverActions.ts). */
+  readonly actions: ServerActions;
+
+  constructor(private readonly deps: CommandDeps) {
+    this.writer = deps.writer ?? new ConfigWriter();
+    this.actions = new ServerActions({ registry: deps.registry, prompter: deps.prompter, writer: this.writer, reload: () => deps.config.reload() });
+  }
 
   register(): vscode.Disposable {
     // The last line of defence: a command never fails silently or with an unlogged stack.
@@ -60,6 +71,7 @@ export class ServerCommands {
       reg('mcpManager.clearStoredInputs', () => this.clearStoredInputs()),
       reg('mcpManager.resetLaunchPermissions', () => this.resetLaunchPermissions()),
       reg(MANAGE_TRUST_COMMAND, async () => manageWorkspaceTrust()),
+      ...this.actions.commands().map(([id, fn]) => reg(id, fn)),
     );
   }
 
@@ -135,7 +147,8 @@ export class ServerCommands {
 
   async addServer(): Promise<void> {
     try {
-      const added = await addServer(this.deps.registry, () => this.deps.config.reload(), this.deps.prompter);
+      const { registry, prompter, inputs } = this.deps;
+      const added = await addServer({ registry, prompter, inputs, writer: this.writer, reload: () => this.deps.config.reload() });
       if (!added) return;
       const start = 'Start';
       const picked = await this.deps.prompter.notify(`MCP server "${added.name}" was added to ${added.scope.label}.`, start);
@@ -152,7 +165,7 @@ export class ServerCommands {
   async importServers(arg?: unknown): Promise<void> {
     const file = arg instanceof vscode.Uri ? arg.fsPath : typeof arg === 'string' ? arg : undefined;
     const { prompter, inputs, registry, config } = this.deps;
-    await runImport({ prompter, inputs, registry, reload: () => config.reload() }, file);
+    await runImport({ prompter, inputs, registry, writer: this.writer, reload: () => config.reload() }, file);
   }
 
   async clearStoredInputs(): Promise<void> {
@@ -185,6 +198,11 @@ export class ServerCommands {
     actions.push({ label: '$(debug-restart) Restart', run: () => this.restart(conn.name) });
     actions.push({ label: '$(output) Show Logs', run: () => this.showLogs(conn.name) });
     actions.push({ label: '$(gear) Open Settings', run: () => this.openSettings(conn.name) });
+    actions.push({ label: '$(edit) Edit', run: () => this.actions.edit(conn.name) });
+    actions.push(conn.definition.disabled ? { label: '$(check) Enable', run: () => this.actions.setDisabled(conn.name, false) } : { label: '$(circle-slash) Disable', run: () => this.actions.setDisabled(conn.name, true) });
+    actions.push({ label: '$(pencil) Rename...', run: async () => void (await this.actions.rename(conn.name)) });
+    actions.push({ label: '$(copy) Duplicate...', run: async () => void (await this.actions.duplicate(conn.name)) });
+    actions.push({ label: '$(trash) Remove...', run: async () => void (await this.actions.remove(conn.name)) });
     const item = serverPickItem(conn);
     const picked = await vscode.window.showQuickPick(actions, { title: `${conn.name} — ${item.description ?? ''}`, placeHolder: 'Action' });
     await picked?.run();

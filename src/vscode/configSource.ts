@@ -164,7 +164,16 @@ export function readConfig(lastGood = new Map<string, McpJsonContent>()): Config
         return { source: scope, servers: scopeValue(scope, KEY), inputs: scopeValue(scope, INPUTS_KEY), hidden: () => restrictedValueOnDisk(scope) };
       },
       mcpJsonSource: (folder) => mcpJsonScope(folders[folder.index]!, folder.path, multiRoot),
-      context: (folder): VariableContext => ({ workspaceFolder: folder?.path, workspaceFolders: folderRefs, userHome: os.homedir(), env: process.env }),
+      context: (folder): VariableContext => ({
+        workspaceFolder: folder?.path,
+        workspaceFolders: folderRefs,
+        userHome: os.homedir(),
+        env: process.env,
+        // VS Code's own variables for mcp.json: ${execPath}, ${config:…}, ${command:…} (run on start).
+        execPath: process.execPath,
+        config: (key) => vscode.workspace.getConfiguration(undefined, folder ? folders[folder.index]?.uri : undefined).get(key),
+        commands: true,
+      }),
     },
     lastGood,
   );

@@ -5,7 +5,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { errorMessage, type McpInput, type ServerRegistry } from '../core';
-import { INPUTS_KEY, KEY, scopeValue, updateScope, writableScopes, type SettingsScope } from './configSource';
+import { writableScopes, type SettingsScope } from './configSource';
+import type { ConfigChange } from '../ui/config/configEdits';
+import type { ConfigWriter } from './configWriter';
 import { importCandidates, inputForSettings, moveSecrets, planImport, readImportFile, referencedInputs, type ImportItem } from '../ui/config/importPlan';
 import type { InputService } from './inputs';
 import type { Prompter } from './prompts';
@@ -20,6 +22,7 @@ export interface ImportDeps {
   readonly prompter: Prompter;
   readonly inputs: InputService;
   readonly registry: ServerRegistry;
+  readonly writer: ConfigWriter;
   readonly reload: () => Promise<void>;
 }
 
@@ -47,7 +50,7 @@ export async function importServers(deps: ImportDeps, file?: string): Promise<Im
         ))?.scope;
   if (!scope) return undefined;
 
-  const existing = scopeValue<Record<string, unknown>>(scope, KEY) ?? {};
+  const existing = await deps.writer.servers(scope);
   const elsewhere = new Map<string, string>();
   for (const conn of deps.registry.list()) if (conn.definition.source && conn.definition.source.kind !== scope.kind) elsewhere.set(conn.name, conn.definition.source.label);
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -91,10 +94,11 @@ export async function importServers(deps: ImportDeps, file?: string): Promise<Im
     moveToStorage = answer === STORE_SECRETS;
   }
 
-  const declared = (scopeValue<unknown[]>(scope, INPUTS_KEY) ?? []).filter((d): d is Record<string, unknown> => !!d && typeof d === 'object');
+  const declared = (await deps.writer.inputs(scope)).filter((d): d is Record<string, unknown> => !!d && typeof d === 'object');
   const takenIds = new Set(declared.map((d) => String(d.id)));
   const newInputs: McpInput[] = [];
-  const servers: Record<string, unknown> = { ...existing };
+  // Only the imported entries change in the file; everything else in it stays as written.
+  const changes: ConfigChange[] = [];
   const secretsStored: string[] = [];
   for (const item of chosen) {
     let entry = item.entry as Record<string, unknown>;
@@ -113,10 +117,10 @@ export async function importServers(deps: ImportDeps, file?: string): Promise<Im
         newInputs.push(input);
       }
     }
-    servers[item.name] = entry;
+    changes.push({ op: 'set', name: item.name, entry });
   }
-  if (newInputs.length) await updateScope(scope, INPUTS_KEY, [...declared, ...newInputs.map(inputForSettings)]);
-  await updateScope(scope, KEY, servers);
+  if (newInputs.length) changes.unshift({ op: 'addInputs', inputs: newInputs.map(inputForSettings) });
+  await deps.writer.apply(scope, changes);
   await deps.reload();
   return { scope, imported: chosen.map((i) => i.name), secretsStored };
 }

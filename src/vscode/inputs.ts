@@ -29,6 +29,24 @@ export interface StoredInput {
   readonly label: string;
 }
 
+/** `${command:ID}` reaches the resolver as `command:ID` (see core's deferredKey). */
+const COMMAND_KEY = 'command:';
+
+/**
+ * `${command:ID}`, as VS Code resolves it in mcp.json: runs the command when the server starts and
+ * uses the text it returns. Not stored: a command may return a fresh value each time.
+ */
+async function runCommandVariable(server: string, command: string): Promise<string> {
+  let result: unknown;
+  try {
+    result = await vscode.commands.executeCommand(command);
+  } catch (e) {
+    throw new ServerError(server, 'config', `\${command:${command}} failed: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (typeof result === 'string' || typeof result === 'number' || typeof result === 'boolean') return String(result);
+  throw new ServerError(server, 'config', `\${command:${command}} returned ${result === undefined ? 'nothing' : 'a value that is not text'}; is the command installed, and does it return a string?`);
+}
+
 export class InputService {
   /** Single flight per key: two servers needing the same input prompt once. */
   private readonly pending = new Map<string, Promise<string>>();
@@ -47,7 +65,7 @@ export class InputService {
     const declared = source ? this.lookup.inputsFor(source.kind) : [];
     const values: Record<string, string> = {};
     for (const id of ids) {
-      values[id] = await this.value(server, scope, source?.label ?? server, id, declared.find((d) => d.id === id));
+      values[id] = id.startsWith(COMMAND_KEY) ? await runCommandVariable(server, id.slice(COMMAND_KEY.length)) : await this.value(server, scope, source?.label ?? server, id, declared.find((d) => d.id === id));
     }
     return values;
   };
@@ -57,7 +75,7 @@ export class InputService {
     if (ids.length === 0) return [];
     const scope = this.scopeOf(server);
     const missing: string[] = [];
-    for (const id of ids) if ((await this.secrets.get(storageKey(scope, id))) === undefined) missing.push(id);
+    for (const id of ids) if (!id.startsWith(COMMAND_KEY) && (await this.secrets.get(storageKey(scope, id))) === undefined) missing.push(id);
     return missing;
   }
 

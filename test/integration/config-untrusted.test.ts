@@ -92,7 +92,7 @@ describe('configuration in an untrusted workspace', function () {
   });
 
   it('Add Server offers only user settings here', async () => {
-    ui.on('pick', /Add MCP Server \(1\/4\)/, 'HTTP (Streamable HTTP)');
+    ui.on('pick', /Add MCP Server: how does it run/, 'HTTP (Streamable HTTP)');
     ui.on('input', /Add MCP Server \(2\/4\)/, 'http://127.0.0.1:9/mcp');
     ui.on('input', /Add MCP Server \(3\/4\)/, 'web');
     await vscode.commands.executeCommand('mcpManager.addServer');

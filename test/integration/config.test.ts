@@ -359,10 +359,13 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
 
   it('Add Server writes a validated entry to the chosen scope and offers to start it', async () => {
     const api = await getApi();
-    ui.on('pick', /Add MCP Server \(1\/4\)/, 'Command (stdio)');
-    ui.on('input', /Add MCP Server \(2\/4\)/, `"${NODE}" "${FIXTURE()}" ${MARKER}`);
-    ui.on('input', /Add MCP Server \(3\/4\)/, 'added');
-    ui.on('pick', /Add MCP Server \(4\/4\)/, 'Workspace settings');
+    ui.on('pick', /Add MCP Server: how does it run/, 'Command (stdio)');
+    ui.on('input', /Add MCP Server \(2\/7\): command/, `"${NODE}" "${FIXTURE()}" ${MARKER}`);
+    ui.on('input', /\(3\/7\): environment/, '');
+    ui.on('input', /\(4\/7\): working directory/, '');
+    ui.on('input', /\(5\/7\): env file/, '');
+    ui.on('input', /Add MCP Server \(6\/7\): name/, 'added');
+    ui.on('pick', /Add MCP Server \(7\/7\)/, 'Workspace settings');
     ui.on('notify', /"added" was added to Workspace settings/, 'Start');
     await vscode.commands.executeCommand('mcpManager.addServer');
     assert.deepEqual(section().inspect('servers')!.workspaceValue, { added: { command: NODE, args: [FIXTURE(), MARKER] } });
@@ -372,11 +375,12 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     assert.equal(ui.count('confirm', /./), 0);
 
     // The npm shortcut, saved to user settings; not started.
-    ui.on('pick', /Add MCP Server \(1\/4\)/, 'npm package (stdio)');
+    ui.on('pick', /Add MCP Server: how does it run/, 'npm package (stdio)');
     ui.on('input', /npm package/, '@modelcontextprotocol/server-everything');
     ui.on('input', /Arguments for the package/, 'stdio');
-    ui.on('input', /Add MCP Server \(3\/4\)/, 'everything');
-    ui.on('pick', /Add MCP Server \(4\/4\)/, 'User settings');
+    ui.on('input', /environment|working directory|env file/, '', 3);
+    ui.on('input', /Add MCP Server \(6\/7\): name/, 'everything');
+    ui.on('pick', /Add MCP Server \(7\/7\)/, 'User settings');
     await vscode.commands.executeCommand('mcpManager.addServer');
     assert.deepEqual(section().inspect('servers')!.globalValue, { everything: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything', 'stdio'] } });
     assert.equal(api._test.registry.get('everything')!.state.kind, 'idle');

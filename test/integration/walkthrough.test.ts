@@ -76,14 +76,20 @@ describe('walkthrough', () => {
       await setServers({});
       ui.on('pick', /How does the server run/, 'Command (stdio)');
       ui.on('input', /Command line that starts the server/, `"${NODE}" "${FIXTURE()}" ${MARKER}`);
+      ui.on('input', /: environment/, '');
+      ui.on('input', /: working directory/, '');
+      ui.on('input', /: env file/, '');
       ui.on('input', /Name of the server/, 'added');
       ui.on('pick', /Where should MCP Manager save it\?/, 'Workspace settings');
       ui.on('notify', /"added" was added/, undefined);
       await vscode.commands.executeCommand('mcpManager.addServer');
       const ask = ui.asked.find((a) => a.kind === 'pick' && /Where should MCP Manager save it\?/.test(a.text));
       assert.ok(ask, `asked: ${ui.asked.map((a) => a.text).join(' | ')}`);
-      assert.match(ask.text, /mcpManager\.servers setting, read by MCP Manager; VS Code's own MCP reads \.vscode\/mcp\.json/);
-      for (const item of ask.items ?? []) assert.equal(item.description, 'mcpManager.servers', `${item.label} does not name the setting`);
+      assert.match(ask.text, /mcpManager\.servers is read by MCP Manager only; \.vscode\/mcp\.json by VS Code's own MCP support too/);
+      for (const item of ask.items ?? []) {
+        const expected = /mcp\.json/.test(item.label) ? '.vscode/mcp.json' : 'mcpManager.servers';
+        assert.equal(item.description, expected, `${item.label} does not name what it writes`);
+      }
       assert.ok(section().inspect('servers')!.workspaceValue && 'added' in (section().inspect('servers')!.workspaceValue as object));
     } finally {
       done();

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { z } from 'zod';
 import type { ConfigIssue, ConfigSource, ParseResult, ServerDefinition } from './types';
 import { suggest } from '../text';
-import { inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
+import { expandHome, inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
 
 export const DEFAULTS = {
   keepAlive: true,
@@ -161,7 +161,8 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
     return { ...base, type: data.type, url: sub(data.url, 'url'), headers, inputs: [...inputs] };
   }
   const folder = ctx.workspaceFolder;
-  const absolute = (p: string, field: string): string => {
+  const absolute = (raw: string, field: string): string => {
+    const p = expandHome(raw, ctx.userHome);
     if (path.isAbsolute(p)) return path.normalize(p);
     if (!folder) throw new FieldError(field, `relative path "${p}" needs a workspace folder; use an absolute path or \${workspaceFolder}`);
     return path.resolve(folder, p);
@@ -172,7 +173,7 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
   return {
     ...base,
     type: 'stdio',
-    command: sub(data.command, 'command'),
+    command: expandHome(sub(data.command, 'command'), ctx.userHome),
     args: data.args.map((a, i) => sub(a, `args.${i}`)),
     env,
     envFile: data.envFile !== undefined ? absolute(sub(data.envFile, 'envFile'), 'envFile') : undefined,

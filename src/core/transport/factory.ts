@@ -1,12 +1,12 @@
 // Builds a transport for a resolved definition. Building starts nothing; the connection
 // starts it as part of connecting.
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { HttpDefinition, ServerDefinition, StdioDefinition } from '../config/types';
 import type { Logger } from '../logger';
 import { buildEnv, resolveCommand, validateCwd } from './env';
 import { createKeepAliveFetch, type FetchLike, type KeepAliveFetch } from './http';
+import { HttpWithSseFallback } from './sseFallback';
 import { guardResponseStreams } from './streamGuard';
 import { StdioTransport } from './stdio';
 
@@ -52,8 +52,15 @@ export function createStdioTransport(
   });
 }
 
-/** `onResponse` sees every HTTP response (the driver keeps a 401's WWW-Authenticate header). */
-export function createHttpTransport(def: HttpDefinition, onResponse?: (response: Response) => void): Transport {
+/**
+ * `onResponse` sees every HTTP response (the driver keeps a 401's WWW-Authenticate header);
+ * `onFallback` is told when a `type: "http"` server is retried over SSE (see sseFallback.ts).
+ */
+export function createHttpTransport(
+  def: HttpDefinition,
+  onResponse?: (response: Response) => void,
+  onFallback?: (reason: string) => void,
+): Transport {
   const url = new URL(def.url);
   // The SDK adds requestInit's headers to every request, the SSE GET stream included.
   const requestInit: RequestInit = { headers: { ...def.headers } };
@@ -70,7 +77,12 @@ export function createHttpTransport(def: HttpDefinition, onResponse?: (response:
   const transport =
     def.type === 'sse'
       ? new SSEClientTransport(url, { requestInit, fetch })
-      : new StreamableHTTPClientTransport(url, { requestInit, fetch: guardResponseStreams(fetch) });
+      : new HttpWithSseFallback(
+          url,
+          { requestInit, fetch: guardResponseStreams(fetch) },
+          () => new SSEClientTransport(url, { requestInit, fetch }),
+          onFallback,
+        );
   return destroyOnClose(transport, keepAlive);
 }
 

@@ -30,7 +30,7 @@ export const httpDriver: TransportDriver<HttpDefinition> = {
     ctx.log.info(`connecting to ${def.url} (${def.type === 'sse' ? 'SSE' : 'Streamable HTTP'})`);
     const transport: Transport = createHttpTransport(def, (response) => {
       if (response.status === 401) challenges.set(transport, response.headers.get('www-authenticate') ?? '');
-    });
+    }, (reason) => ctx.log.info(reason));
     return Promise.resolve(transport);
   },
 
