@@ -33,7 +33,7 @@ import {
   type ServerCapabilities,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
-import { describeTarget, type ServerDefinition } from './config/types';
+import { describeTarget, type ServerDefinition, type StdioDefinition } from './config/types';
 import { INPUT_VARIABLE } from './config/variables';
 import { ServerError, errorMessage } from './errors';
 import { Emitter } from './events';
@@ -87,8 +87,9 @@ export interface ConnectionOptions {
   /** Makes the JSON-schema validator provider for tool output schemas (default: the SDK's cfworker one, see toolOutput.ts). */
   readonly validatorFactory?: ValidatorProviderFactory;
   /**
-   * Asked right before a stdio server's process is spawned (after inputs are resolved), with the
-   * configured (unresolved) definition and the resolved command line (secrets masked). Resolving false cancels the start: the state returns
+   * Asked before a stdio server is started, before any `${input:...}` is prompted for (consent
+   * comes first), with the configured definition and its command line as planned from it
+   * (input placeholders as written, other secrets masked). Resolving false cancels the start: the state returns
    * to `stopped` and the operation fails with a `cancelled` ServerError. Hosts use it to confirm
    * commands a workspace (not the user) configured.
    */
@@ -561,8 +562,28 @@ export class ServerConnection {
     return { ...def, url: sub(def.url), headers };
   }
 
+  /**
+   * The command line beforeLaunch shows: as planned from the configured definition, before any
+   * input is asked for (`${input:...}` placeholders stay as written), known secrets masked. If it
+   * cannot be planned yet (an input in the command itself), the configured command as written.
+   */
+  private async launchPreview(def: StdioDefinition): Promise<LaunchRequest> {
+    try {
+      const plan = await planStdioLaunch(def, this.options.parentEnv);
+      this.masker.addAll(plan.secretValues);
+      return { command: this.masker.mask(plan.command), args: plan.args.map(this.masker.mask), cwd: plan.cwd };
+    } catch {
+      return { command: this.masker.mask(def.command), args: def.args.map(this.masker.mask), cwd: def.cwd };
+    }
+  }
+
   /** One handshake: build the transport, connect within startupTimeoutMs, or clean up and explain. */
   private async connect(): Promise<Session> {
+    // Consent first: asking for a secret of a program the user has not agreed to run is backwards.
+    if (this.options.beforeLaunch && isStdio(this.definition)) {
+      const launch = await this.launchPreview(this.definition);
+      if (!(await this.options.beforeLaunch(this.definition, launch))) throw new ServerError(this.name, 'cancelled', 'was not started: running its command was not allowed');
+    }
     const def = await this.resolveInputs(this.definition);
     let transport: Transport;
     if (isStdio(def)) {
@@ -574,10 +595,6 @@ export class ServerConnection {
         throw e;
       }
       this.masker.addAll(plan.secretValues);
-      if (this.options.beforeLaunch) {
-        const launch = { command: this.masker.mask(plan.command), args: plan.args.map(this.masker.mask), cwd: plan.cwd };
-        if (!(await this.options.beforeLaunch(this.definition, launch))) throw new ServerError(this.name, 'cancelled', 'was not started: running its command was not allowed');
-      }
       this.log.info(`starting: ${[plan.command, ...plan.args].join(' ')}${plan.cwd ? ` (cwd ${plan.cwd})` : ''}`);
       transport = createStdioTransport(def, plan, this.log, this.timing);
     } else if (def.type === 'memory') {
