@@ -94,7 +94,7 @@ describe('servers tree', function () {
       assert.equal(echoItem.description, 'Echoes the message back as "Echo: <message>".');
       assert.equal(iconId(echoItem), 'eye');
       assert.equal(echoItem.contextValue, 'mcpTool;readOnly;');
-      assert.equal(echoItem.command?.command, 'mcpManager.callTool');
+      assert.equal(echoItem.command?.command, 'mcpManager.showTool'); // selecting shows the tool; it never calls it
       assert.equal(echoItem.command?.arguments?.[0], echo);
       assert.equal(echo.serverName, 'fx');
       assert.equal(echo.toolName, 'echo');

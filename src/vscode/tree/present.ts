@@ -116,7 +116,8 @@ export function toolItem(node: ToolNode): vscode.TreeItem {
   item.description = firstLine(tool.description);
   item.iconPath = new vscode.ThemeIcon(tool.annotations?.readOnlyHint ? 'eye' : tool.annotations?.destructiveHint ? 'warning' : 'tools');
   item.contextValue = toolContextValue(tool);
-  item.command = { command: 'mcpManager.callTool', title: 'Call Tool…', arguments: [node] };
+  // Selecting a tool shows it (details, arguments, Call button); it never calls it.
+  item.command = { command: 'mcpManager.showTool', title: 'Show Tool', arguments: [node] };
   return item;
 }
 
