@@ -596,7 +596,7 @@ export class ServerConnection {
       }
       this.masker.addAll(plan.secretValues);
       this.log.info(`starting: ${[plan.command, ...plan.args].join(' ')}${plan.cwd ? ` (cwd ${plan.cwd})` : ''}`);
-      transport = createStdioTransport(def, plan, this.log, this.timing);
+      transport = createStdioTransport(def, plan, this.log, this.timing, (line) => this.strayOutput(line));
     } else if (def.type === 'memory') {
       this.log.info('connecting to an in-memory server');
       transport = await createMemoryTransport(def);
@@ -759,6 +759,17 @@ export class ServerConnection {
   private clearTimers(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     if (this.healthyTimer) clearTimeout(this.healthyTimer);
+  }
+
+  /**
+   * Non-JSON-RPC text on stdout while starting usually means the handshake will time out (the
+   * server logs to stdout): say so in the state at once, not only in the log after 30 s.
+   */
+  private strayOutput(line: string): void {
+    const state = this._state;
+    if (state.kind !== 'starting' || state.note) return;
+    const text = line.trim().length > 80 ? `${line.trim().slice(0, 80)}…` : line.trim();
+    this.setState({ ...state, note: this.masker.mask(`the server wrote text that is not JSON-RPC to stdout: '${text}'; a stdio server may only write protocol messages there`) });
   }
 
   private setState(state: ConnectionState): void {

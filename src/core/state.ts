@@ -4,7 +4,12 @@
 export type ConnectionState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'disabled' }
-  | { readonly kind: 'starting'; readonly since: number }
+  | {
+      readonly kind: 'starting';
+      readonly since: number;
+      /** Something the user should know while it starts, e.g. that it writes non-JSON-RPC text to stdout. */
+      readonly note?: string;
+    }
   | { readonly kind: 'running'; readonly since: number; readonly pid?: number; readonly serverName?: string; readonly serverVersion?: string }
   | {
       readonly kind: 'error';

@@ -37,6 +37,7 @@ export function createStdioTransport(
   plan: LaunchPlan,
   logger: Logger,
   timing: TransportTiming = {},
+  onStrayOutput?: (line: string) => void,
 ): StdioTransport {
   return new StdioTransport({
     command: plan.command,
@@ -47,6 +48,7 @@ export function createStdioTransport(
     maxMessageBytes: def.maxResultBytes,
     closeGraceMs: timing.closeGraceMs,
     killGraceMs: timing.killGraceMs,
+    onStrayOutput,
   });
 }
 

@@ -25,6 +25,8 @@ export interface StdioTransportOptions {
   /** After SIGTERM, how long to wait before SIGKILL. */
   readonly killGraceMs?: number;
   readonly onStderrLine?: (line: string) => void;
+  /** A stdout line that is not a JSON-RPC message (it is ignored and logged): hosts can say so while it happens. */
+  readonly onStrayOutput?: (line: string) => void;
 }
 
 export interface ExitInfo {
@@ -284,6 +286,7 @@ export class StdioTransport implements Transport {
     if (c !== '{' && c !== '[') {
       if (!salvaged && this.salvage(line, 0)) return;
       this.options.logger.warn(`ignored non-JSON output on stdout: ${abbreviate(line, 300)}`);
+      this.options.onStrayOutput?.(line);
       return;
     }
     let message: unknown;
@@ -319,6 +322,7 @@ export class StdioTransport implements Transport {
     const at = MESSAGE_START.exec(line)?.index;
     if (at === undefined) return false;
     this.options.logger.warn(`ignored non-JSON output on stdout before a message: ${abbreviate(line.slice(0, at), 300)}`);
+    this.options.onStrayOutput?.(line.slice(0, at));
     this.handleLine(line.slice(at), true);
     return true;
   }
