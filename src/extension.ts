@@ -63,18 +63,18 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   shutdownCurrent = shutdown;
 
   const config = new SettingsConfigSource(registry, (e) => logs.general.error(e instanceof Error ? e : String(e)));
-  // What servers offer besides tools, listed on demand; shared by the tree and the palette commands.
+  // What servers offer (tools, resources, prompts), listed on demand; the one copy every view reads.
   const catalog = new ServerCatalog(registry, (name) => logs.loggerFor(name));
   const tree = new ServerTreeProvider(registry, trustNotices(config), catalog);
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
-  const api = createApi(registry);
+  const api = createApi(registry, catalog);
 
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
     config,
     new ServerCommands({ registry, logs, tree, config, prompter, inputs, consent }).register(),
-    registerToolCallCommands({ context, registry, logs, missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs) }),
+    registerToolCallCommands({ context, registry, catalog, logs, missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs) }),
     registerBrowseCommands({ registry, catalog, prompter, logs }),
     view,
     tree,

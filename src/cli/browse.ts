@@ -3,6 +3,7 @@
 // binary content is a one-line note; --json prints the raw MCP result.
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConnection } from '../core/connection';
+import { catalogOf } from './catalog';
 import { suggest } from '../core/text';
 import { parseJsonObject, startConnection, type RunContext } from './commands';
 import { resolveTarget } from './config';
@@ -19,11 +20,8 @@ async function openWith(ctx: RunContext, capability: 'resources' | 'prompts'): P
 
 export async function resources(ctx: RunContext): Promise<number> {
   const conn = await openWith(ctx, 'resources');
-  const [list, templates] = await Promise.all([
-    conn.listResources({ signal: ctx.signal }),
-    // Many servers do not implement templates: that means none.
-    conn.listResourceTemplates({ signal: ctx.signal }).catch(() => [] as ResourceTemplate[]),
-  ]);
+  // Many servers do not implement templates: the catalog takes that to mean none.
+  const { resources: list, templates } = await catalogOf(conn).list(conn, 'resources', { signal: ctx.signal });
   ctx.out(ctx.args.jsonOutput ? json({ resources: list, resourceTemplates: templates }) : formatResources(list, templates));
   return EXIT.ok;
 }
@@ -37,7 +35,7 @@ export async function read(ctx: RunContext): Promise<number> {
 
 export async function prompts(ctx: RunContext): Promise<number> {
   const conn = await openWith(ctx, 'prompts');
-  const list = await conn.listPrompts({ signal: ctx.signal });
+  const list = await catalogOf(conn).list(conn, 'prompts', { signal: ctx.signal });
   ctx.out(ctx.args.jsonOutput ? json(list) : formatPrompts(list));
   return EXIT.ok;
 }
@@ -47,7 +45,7 @@ export async function prompt(ctx: RunContext): Promise<number> {
   const text = ctx.args.json === '-' ? await ctx.readStdin() : ctx.args.json;
   const conn = await openWith(ctx, 'prompts');
   const args = parsePromptArguments(text, name, conn.name);
-  const available = await conn.listPrompts({ signal: ctx.signal });
+  const available = await catalogOf(conn).list(conn, 'prompts', { signal: ctx.signal });
   const found = available.find((p) => p.name === name);
   if (!found) {
     const hint = suggest(name, available.map((p) => p.name));

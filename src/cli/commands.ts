@@ -3,6 +3,7 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { isConfigNote } from '../core/config/files';
 import { ServerConnection } from '../core/connection';
+import { catalogOf } from './catalog';
 import { abortable } from '../core/deadline';
 import { ServerError } from '../core/errors';
 import type { CliArgs } from './args';
@@ -76,7 +77,7 @@ function servers(ctx: RunContext): number {
 async function tools(ctx: RunContext): Promise<number> {
   const conn = ctx.open(resolveTarget(ctx.args, ctx.cwd));
   await startConnection(conn, ctx.signal);
-  const list = hasTools(conn) ? await conn.listTools({ signal: ctx.signal }) : [];
+  const list = hasTools(conn) ? await catalogOf(conn).list(conn, 'tools', { signal: ctx.signal }) : [];
   if (ctx.args.jsonOutput) ctx.out(json(list));
   else ctx.out(hasTools(conn) ? formatTools(list, ctx.columns) : '(this server offers no tools)\n');
   return EXIT.ok;
@@ -90,7 +91,7 @@ async function call(ctx: RunContext): Promise<number> {
   const args = parseToolArguments(ctx.args.json === '-' ? await ctx.readStdin() : ctx.args.json, tool!, name);
   const conn = ctx.open(target);
   await startConnection(conn, ctx.signal);
-  const available: Tool[] = hasTools(conn) ? await conn.listTools({ signal: ctx.signal }) : [];
+  const available: readonly Tool[] = hasTools(conn) ? await catalogOf(conn).list(conn, 'tools', { signal: ctx.signal }) : [];
   if (!available.some((t) => t.name === tool)) {
     const hint = suggest(tool!, available.map((t) => t.name));
     const list = ctx.args.server ? `"mcp-manager tools ${ctx.args.server}"` : `"tools" with the same --${ctx.args.adHoc?.kind}`;

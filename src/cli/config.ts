@@ -3,7 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigFileError, guessUrlType, isConfigNote, loadConfigFile, loadWorkspaceConfig, type ConfigFileResult, type McpInput } from '../core/config/files';
+import { ConfigFileError, guessUrlType, isConfigNote, loadConfigFile, type ConfigFileResult, type McpInput } from '../core/config/files';
+import { loadWorkspaceConfig } from '../core/config/pipeline';
 import { parseServer } from '../core/config/schema';
 import type { ConfigIssue, ConfigSource, ServerDefinition } from '../core/config/types';
 import type { VariableContext } from '../core/config/variables';

@@ -7,6 +7,7 @@ import { buildEnv, LaunchError } from '../core/transport/env';
 import { planStdioLaunch, type LaunchPlan } from '../core/transport/factory';
 import type { RunContext } from './commands';
 import { startConnection } from './commands';
+import { catalogOf } from './catalog';
 import { resolveTarget, sourceLabel } from './config';
 import { EXIT } from './errors';
 import { inputEnvName } from './inputs';
@@ -65,7 +66,7 @@ export async function runDoctor(ctx: RunContext): Promise<number> {
   try {
     await startConnection(conn, ctx.signal);
     const info = conn.info;
-    const tools = info?.capabilities?.tools ? await conn.listTools({ signal: ctx.signal }) : undefined;
+    const tools = info?.capabilities?.tools ? await catalogOf(conn).list(conn, 'tools', { signal: ctx.signal }) : undefined;
     const ms = Math.round(performance.now() - t0);
     const server = info?.serverInfo ? `${info.serverInfo.name} ${info.serverInfo.version}` : 'server';
     const pid = info?.pid ? `, pid ${info.pid}` : '';

@@ -1,12 +1,15 @@
-// What each server offers besides tools: its declared capabilities, and its resources, resource
-// templates and prompts once somebody asked for them. Shared by the Servers tree (which lists a
-// folder when it is expanded) and the palette commands, so both see one list and a list made by
-// one shows in the other. Lists are kept per connection until its session ends (stop, restart,
-// crash, configuration change) or the user refreshes. No `vscode` import.
-import type { Prompt, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
-import { Emitter, ServerError, abortable, errorMessage, isServerError, type Logger, type ServerConnection, type ServerRegistry } from './';
+// What each server offers: its declared capabilities, and its tools, resources, resource templates
+// and prompts once somebody asked for them. The one copy every view reads: the Servers tree, the
+// tool picker, the browse commands, the extension API and the CLI, so a list made by one shows in
+// the others. Lists are kept per connection until `invalidation` says otherwise (one policy for
+// every kind). A live session's tools are the connection's own (it needs them to validate
+// structured output), so `peek` reads those first. No `vscode` import.
+import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { Emitter, ServerError, abortable, errorMessage, isServerError, type Event, type Logger, type ServerConnection, type ServerRegistry, type StateKind } from './';
 
-export type CatalogKind = 'resources' | 'prompts';
+export type CatalogKind = 'tools' | 'resources' | 'prompts';
+
+export const CATALOG_KINDS: readonly CatalogKind[] = ['tools', 'resources', 'prompts'];
 
 export interface ResourceList {
   readonly resources: readonly Resource[];
@@ -15,6 +18,7 @@ export interface ResourceList {
 
 /** What each kind lists. */
 export interface Lists {
+  tools: readonly Tool[];
   resources: ResourceList;
   prompts: readonly Prompt[];
 }
@@ -27,6 +31,56 @@ export interface Listing<T> {
   readonly error?: string;
 }
 
+/** What can make a list stale. */
+export type CatalogEvent =
+  /** The server was removed, or replaced by a new configuration. */
+  | { readonly kind: 'server' }
+  | { readonly kind: 'state'; readonly state: StateKind }
+  /** The server said a list changed (list_changed; for tools also: a new session began). */
+  | { readonly kind: 'list'; readonly list: CatalogKind }
+  /** The user asked for fresh lists (MCP: Refresh). */
+  | { readonly kind: 'refresh' };
+
+export interface Invalidation {
+  readonly kinds: readonly CatalogKind[];
+  /** A listing in flight survives: it belongs to the session being started (often it started it). */
+  readonly keepLoading: boolean;
+}
+
+/**
+ * The invalidation policy, for every kind alike. A new session (or none) may offer other things;
+ * lists are kept across `idle`, because `keepAlive: false` servers go idle after every operation
+ * and would otherwise list again forever.
+ */
+export function invalidation(event: CatalogEvent): Invalidation | undefined {
+  switch (event.kind) {
+    case 'server':
+    case 'refresh':
+      return { kinds: CATALOG_KINDS, keepLoading: false };
+    case 'list':
+      return { kinds: [event.list], keepLoading: false };
+    case 'state':
+      if (event.state === 'stopped') return { kinds: CATALOG_KINDS, keepLoading: false };
+      if (event.state === 'starting') return { kinds: CATALOG_KINDS, keepLoading: true };
+      return undefined;
+  }
+}
+
+/** What the catalog listens to: a registry, or one connection (connectionSource, for the CLI). */
+export type CatalogSource = Pick<ServerRegistry, 'get' | 'onDidChangeServers' | 'onDidChangeState' | 'onDidChangeList' | 'onDidChangeTools'>;
+
+/** A CatalogSource of a single connection (the CLI has no registry). */
+export function connectionSource(conn: ServerConnection): CatalogSource {
+  const map = <T, U>(event: Event<T>, f: (value: T) => U): Event<U> => (listener) => event((value) => listener(f(value)));
+  return {
+    get: (name) => (name === conn.name ? conn : undefined),
+    onDidChangeServers: () => ({ dispose: () => undefined }),
+    onDidChangeState: map(conn.onDidChangeState, (state) => ({ connection: conn, state })),
+    onDidChangeList: map(conn.onDidChangeList, (kind) => ({ connection: conn, kind })),
+    onDidChangeTools: map(conn.onDidChangeTools, () => conn),
+  };
+}
+
 export class ServerCatalog {
   private readonly listings = new Map<string, Listing<unknown>>();
   private readonly loading = new Map<string, Promise<unknown>>();
@@ -36,27 +90,33 @@ export class ServerCatalog {
   readonly onDidChange = this.changeEmitter.event;
 
   constructor(
-    private readonly registry: ServerRegistry,
+    private readonly registry: CatalogSource,
     private readonly loggerFor: (server: string) => Logger,
   ) {
+    const current = (conn: ServerConnection) => registry.get(conn.name) === conn;
     this.subscriptions.push(
       registry.onDidChangeServers((change) => {
-        for (const name of [...change.removed, ...change.changed]) this.forget(name);
+        for (const name of [...change.removed, ...change.changed]) this.apply(name, { kind: 'server' });
       }),
-      // The server says a list changed: forget it, and tell the tree (an expanded folder lists again).
+      // The server says a list changed: forget it, and tell the views (an expanded node lists again).
       registry.onDidChangeList(({ connection, kind }) => {
-        if (registry.get(connection.name) !== connection) return;
-        this.forget(connection.name, { kinds: [kind] });
-        this.changeEmitter.fire({ server: connection.name, kind });
+        if (current(connection)) this.apply(connection.name, { kind: 'list', list: kind }, true);
       }),
+      registry.onDidChangeTools((connection) => {
+        if (current(connection)) this.apply(connection.name, { kind: 'list', list: 'tools' }, true);
+      }),
+      // A replaced connection still reports its shutdown; it must not touch its successor.
       registry.onDidChangeState(({ connection, state }) => {
-        if (registry.get(connection.name) !== connection) return;
-        // A new session (or none) may offer other things; keep the lists across idle like the tools.
-        // A listing in flight when a session starts is for that session (often it started it).
-        if (state.kind === 'stopped') this.forget(connection.name);
-        else if (state.kind === 'starting') this.forget(connection.name, { keepLoading: true });
+        if (current(connection)) this.apply(connection.name, { kind: 'state', state: state.kind });
       }),
     );
+  }
+
+  private apply(server: string, event: CatalogEvent, notify = false): void {
+    const what = invalidation(event);
+    if (!what) return;
+    this.forget(server, what);
+    if (notify) for (const kind of what.kinds) this.changeEmitter.fire({ server, kind });
   }
 
   /**
@@ -68,8 +128,9 @@ export class ServerCatalog {
     return caps ? caps[kind] !== undefined : undefined;
   }
 
-  /** The list made for this connection, if any (no I/O). */
+  /** The list made for this connection, if any (no I/O). Tools: the live session's first. */
   peek<K extends CatalogKind>(conn: ServerConnection, kind: K): Listing<Lists[K]> | undefined {
+    if (kind === 'tools' && conn.cachedTools) return { conn, value: conn.cachedTools as Lists[K] };
     const listing = this.listings.get(key(conn.name, kind)) as Listing<Lists[K]> | undefined;
     return listing?.conn === conn ? listing : undefined;
   }
@@ -86,14 +147,15 @@ export class ServerCatalog {
   /**
    * The list, made now if needed (which starts the server). `signal` stops waiting; the listing
    * itself goes on for the others sharing it (the tree), as a tree expansion's start does.
+   * `refresh` asks the server again even when a list is known.
    */
-  list<K extends CatalogKind>(conn: ServerConnection, kind: K, options: { signal?: AbortSignal } = {}): Promise<Lists[K]> {
-    const known = this.peek(conn, kind);
+  list<K extends CatalogKind>(conn: ServerConnection, kind: K, options: { signal?: AbortSignal; refresh?: boolean } = {}): Promise<Lists[K]> {
+    const known = options.refresh ? undefined : this.peek(conn, kind);
     if (known?.value) return Promise.resolve(known.value);
     const k = key(conn.name, kind);
-    let pending = this.loading.get(k) as Promise<Lists[K]> | undefined;
+    let pending = options.refresh ? undefined : (this.loading.get(k) as Promise<Lists[K]> | undefined);
     if (!pending) {
-      pending = (kind === 'resources' ? this.fetchResources(conn) : conn.listPrompts()) as Promise<Lists[K]>;
+      pending = this.fetch(conn, kind, options.refresh === true) as Promise<Lists[K]>;
       const started = pending;
       // Forgotten meanwhile (new session, refresh, removed): the answer is stale, keep nothing.
       const current = () => this.loading.get(k) === started && this.registry.get(conn.name) === conn;
@@ -119,7 +181,7 @@ export class ServerCatalog {
   }
 
   forget(server: string, options: { keepLoading?: boolean; kinds?: readonly CatalogKind[] } = {}): void {
-    for (const kind of options.kinds ?? (['resources', 'prompts'] as const)) {
+    for (const kind of options.kinds ?? CATALOG_KINDS) {
       this.listings.delete(key(server, kind));
       if (!options.keepLoading) this.loading.delete(key(server, kind));
     }
@@ -130,6 +192,11 @@ export class ServerCatalog {
     this.changeEmitter.dispose();
     this.listings.clear();
     this.loading.clear();
+  }
+
+  private fetch(conn: ServerConnection, kind: CatalogKind, refresh: boolean): Promise<Lists[CatalogKind]> {
+    if (kind === 'tools') return conn.listTools({ refresh });
+    return kind === 'resources' ? this.fetchResources(conn) : conn.listPrompts();
   }
 
   /**

@@ -13,6 +13,7 @@ export { planStdioLaunch, type LaunchPlan } from './transport/factory';
 export { inMemoryServer, type MemoryOptions } from './transport/memory';
 export { POSIX_ALLOWED_ENV, WINDOWS_ALLOWED_ENV } from './transport/env';
 export * from './config/files';
+export { precedence, resolveConfig, loadWorkspaceConfig, type FolderRef, type IgnoredSource, type PipelineHost, type ResolvedConfig, type ScopeValues, type SettingsSlot, type Slot, type WorkspaceShape } from './config/pipeline';
 export { buildEnv, LaunchError } from './transport/env';
 export { assessSchema, schemaText, sanitizeTools, SCHEMA_PROBLEM_KEY, SCHEMA_LIMITS, type SchemaAssessment } from './toolSchema';
 export { splitCommandLine, suggest, summaryLine } from './text';

@@ -76,3 +76,11 @@ export function summaryLine(text: unknown, max = 160): string | undefined {
   const t = text.replace(/\s+/g, ' ').trim();
   return t.length > max ? `${t.slice(0, max - 1)}…` : t;
 }
+
+/** What a JSON value is, for messages: "an array", "a string", "null", "nothing". */
+export function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (v === undefined) return 'nothing';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}

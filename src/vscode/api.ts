@@ -1,8 +1,10 @@
 // The API other extensions get from `vscode.extensions.getExtension('mcp-manager.mcp-manager').exports`.
-// It goes through the same registry (and kept-alive connections) as the tree and the commands.
+// It goes through the same registry (and kept-alive connections) and the same catalog as the tree
+// and the commands.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
 import { ServerError, type ServerRegistry, type StateKind, type ServerDefinition, type CallOptions } from '../core';
+import type { ServerCatalog } from '../core/catalog';
 
 export interface ServerSummary {
   readonly name: string;
@@ -22,7 +24,7 @@ export interface McpManagerApi {
   readonly onDidChange: vscode.Event<void>;
 }
 
-export function createApi(registry: ServerRegistry): McpManagerApi & vscode.Disposable {
+export function createApi(registry: ServerRegistry, catalog: ServerCatalog): McpManagerApi & vscode.Disposable {
   const emitter = new vscode.EventEmitter<void>();
   const fire = () => emitter.fire();
   const subscriptions = [registry.onDidChangeServers(fire), registry.onDidChangeState(fire), registry.onDidChangeTools(fire)];
@@ -33,7 +35,7 @@ export function createApi(registry: ServerRegistry): McpManagerApi & vscode.Disp
   };
   return {
     listServers: () => registry.list().map((c) => ({ name: c.name, state: c.state.kind, transport: c.definition.type })),
-    listTools: async (server) => get(server).listTools(),
+    listTools: async (server) => [...(await catalog.list(get(server), 'tools'))],
     callTool: async (server, tool, args, options) => get(server).callTool(tool, args, { signal: options?.signal, onProgress: options?.onProgress }),
     onDidChange: emitter.event,
     dispose: () => {

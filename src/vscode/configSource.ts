@@ -1,17 +1,19 @@
-// Reads every configuration source and feeds the registry: `mcpManager.servers` in user, workspace
-// and folder settings, and each folder's `.vscode/mcp.json`. Scopes are read separately (inspect())
-// rather than through get(), because get() merges the objects and loses where an entry came from:
-// the tree groups by source, "Open Settings" must open the right file, `${workspaceFolder}` means a
-// different folder per folder scope, and only workspace-defined commands need consent.
-// Precedence (most specific first): per folder, its settings.json then its .vscode/mcp.json (in a
-// single-folder window the folder's settings.json *is* the workspace settings); then the
-// .code-workspace file's settings; then user settings.
+// Gathers the raw configuration from the workspace API and hands it to core's pipeline
+// (core/config/pipeline.ts: precedence, trust, merge), then feeds the registry: `mcpManager.servers`
+// in user, workspace and folder settings, and each folder's `.vscode/mcp.json`. Scopes are read
+// separately (inspect()) rather than through get(), because get() merges the objects and loses
+// where an entry came from: the tree groups by source, "Open Settings" must open the right file,
+// `${workspaceFolder}` means a different folder per folder scope, and only workspace-defined
+// commands need consent.
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { parseInputs, readJsonc, type ConfigIssue, type ConfigSource, type McpInput, type ParseResult, type ServerRegistry, type VariableContext, type WorkspaceFolderRef } from '../core';
-import { countEntries, isLayerSource, mergeLayers, type Layer, type LayerSource } from '../core/config/layers';
-import { MCP_JSON, readMcpJson, type McpJsonContent } from '../core/config/mcpJson';
+import { readJsonc, type ConfigSource, type McpInput, type ServerRegistry, type VariableContext, type WorkspaceFolderRef } from '../core';
+import { isLayerSource, type LayerSource } from '../core/config/layers';
+import { MCP_JSON, type McpJsonContent } from '../core/config/mcpJson';
+import { resolveConfig, type FolderRef, type IgnoredSource, type ResolvedConfig, type SettingsSlot } from '../core/config/pipeline';
+
+export type { IgnoredSource } from '../core/config/pipeline';
 
 export const SECTION = 'mcpManager';
 export const KEY = 'servers';
@@ -33,17 +35,8 @@ export interface McpJsonScope extends LayerSource {
   readonly file: string;
 }
 
-/** A source ignored because the workspace is not trusted (shown in the tree with the reason). */
-export interface IgnoredSource {
-  readonly label: string;
-  readonly servers: number;
-}
-
-export interface ConfigSnapshot extends ParseResult {
-  /** Declared inputs by source kind (mcp.json `inputs`, the `mcpManager.inputs` setting). */
-  readonly inputs: ReadonlyMap<string, readonly McpInput[]>;
-  readonly ignored: readonly IgnoredSource[];
-}
+/** Everything read: servers, issues, declared inputs by source kind, sources ignored while untrusted. */
+export type ConfigSnapshot = ResolvedConfig;
 
 /** Display order of a source (user, workspace, then each folder's settings and mcp.json). */
 export function scopeOrder(source: ConfigSource | undefined): number {
@@ -101,6 +94,19 @@ export function folderScope(folder: vscode.WorkspaceFolder): SettingsScope {
   };
 }
 
+/** A folder's `.vscode/mcp.json` as a source (whether or not the file exists). */
+export function mcpJsonScope(folder: vscode.WorkspaceFolder, dir: string, multiRoot = !!vscode.workspace.workspaceFile): McpJsonScope {
+  const file = path.join(dir, MCP_JSON);
+  return {
+    kind: multiRoot ? `mcp.json:${folder.name}` : 'mcp.json',
+    label: multiRoot ? `.vscode/mcp.json (${folder.name})` : '.vscode/mcp.json',
+    file,
+    order: 3 + 2 * folder.index,
+    secretScope: `mcp.json:${file}`,
+    workspaceDefined: true,
+  };
+}
+
 /** Where servers can be written: user, and the workspace and its folders when there is one. */
 export function writableScopes(): SettingsScope[] {
   const folders = vscode.workspace.workspaceFolders ?? [];
@@ -140,92 +146,28 @@ function restrictedValueOnDisk(source: LayerSource): unknown {
 }
 
 /**
- * Reads every source. Pure apart from reading the configuration and the mcp.json files, and
- * `lastGood`: the last parseable content of each mcp.json, used while a file has a syntax error
- * (saved mid-edit), so its running servers are not stopped by a missing comma.
+ * Reads every source through core's pipeline; this side only answers its questions from the
+ * workspace API. `lastGood`: the last parseable content of each mcp.json (see resolveConfig).
  */
 export function readConfig(lastGood = new Map<string, McpJsonContent>()): ConfigSnapshot {
   const folders = vscode.workspace.workspaceFolders ?? [];
-  const folderRefs: WorkspaceFolderRef[] = [];
-  for (const f of folders) {
-    const p = fsPath(f.uri);
-    if (p) folderRefs.push({ name: f.name, path: p });
-  }
-  const context = (folder: vscode.WorkspaceFolder | undefined): VariableContext => ({
-    workspaceFolder: folder ? fsPath(folder.uri) : undefined,
-    workspaceFolders: folderRefs,
-    userHome: os.homedir(),
-    env: process.env,
-  });
-  const first = folders[0];
+  const refs: FolderRef[] = folders.map((f, index) => ({ name: f.name, index, path: fsPath(f.uri) }));
+  const folderRefs: WorkspaceFolderRef[] = refs.flatMap((f) => (f.path === undefined ? [] : [{ name: f.name, path: f.path }]));
   const multiRoot = !!vscode.workspace.workspaceFile;
-  const trusted = vscode.workspace.isTrusted;
-  const readMcp = vscode.workspace.getConfiguration(SECTION).get<boolean>(READ_MCP_JSON_KEY, true);
-
-  const layers: Layer[] = [];
-  const issues: ConfigIssue[] = [];
-  const inputs = new Map<string, McpInput[]>();
-  const ignored: IgnoredSource[] = [];
-  const add = (servers: unknown, declared: () => McpInput[], source: LayerSource, folder: vscode.WorkspaceFolder | undefined) => {
-    if (!trusted && source.workspaceDefined) {
-      // Nothing a workspace wrote is used until it is trusted: its commands could run code.
-      const n = countEntries(servers ?? restrictedValueOnDisk(source));
-      if (n) ignored.push({ label: source.label, servers: n });
-      return;
-    }
-    inputs.set(source.kind, declared());
-    if (servers !== undefined) layers.push({ source, servers, context: context(folder) });
-  };
-  const settingsInputs = (raw: unknown, source: LayerSource) => () => (raw === undefined ? [] : parseInputs(raw, source, issues));
-
-  const addWorkspace = () => {
-    const ws = workspaceScope();
-    add(scopeValue(ws, KEY), settingsInputs(scopeValue(ws, INPUTS_KEY), ws), ws, first);
-  };
-  // In a single folder the workspace settings are that folder's settings.json: more specific than
-  // its mcp.json (as in the CLI's loadWorkspaceConfig). A .code-workspace file is less specific
-  // than any folder.
-  if (!multiRoot) addWorkspace();
-  for (const folder of folders) {
-    const dir = fsPath(folder.uri);
-    // Folder scopes exist only in a workspace with a workspace file; in a plain folder the
-    // folder's settings *are* the workspace settings and inspect() reports them in both places.
-    if (multiRoot) {
-      const settings = folderScope(folder);
-      add(scopeValue(settings, KEY), settingsInputs(scopeValue(settings, INPUTS_KEY), settings), settings, folder);
-    }
-    if (readMcp && dir) {
-      const file = path.join(dir, MCP_JSON);
-      const source: McpJsonScope = {
-        kind: multiRoot ? `mcp.json:${folder.name}` : 'mcp.json',
-        label: multiRoot ? `.vscode/mcp.json (${folder.name})` : '.vscode/mcp.json',
-        file,
-        order: 3 + 2 * folder.index,
-        secretScope: `mcp.json:${file}`,
-        workspaceDefined: true,
-      };
-      // Reading the file is harmless (nothing runs); it tells the untrusted case what is ignored.
-      let content = readMcpJson(dir, source);
-      const previous = lastGood.get(file);
-      if (content?.broken && previous) {
-        content = { ...previous, issues: content.issues.map((i) => ({ ...i, message: `${i.message} (the last valid version is still in use)` })) };
-      } else if (!content) lastGood.delete(file);
-      else if (!content.broken) lastGood.set(file, content);
-      if (content && !trusted) ignored.push({ label: source.label, servers: countEntries(content.servers) });
-      else if (content) {
-        issues.push(...content.issues);
-        const { servers, inputs: declared } = content;
-        add(servers, () => declared, source, folder);
-      }
-    }
-  }
-
-  if (multiRoot) addWorkspace();
-  const user = userScope();
-  add(scopeValue(user, KEY), settingsInputs(scopeValue(user, INPUTS_KEY), user), user, first);
-
-  const merged = mergeLayers(layers);
-  return { servers: merged.servers, issues: [...issues, ...merged.issues], inputs, ignored };
+  const scopeOf = (slot: SettingsSlot): SettingsScope => (slot.kind === 'user' ? userScope() : slot.kind === 'workspace' ? workspaceScope() : folderScope(folders[slot.folder.index]!));
+  return resolveConfig(
+    { folders: refs, multiRoot, readMcpJson: vscode.workspace.getConfiguration(SECTION).get<boolean>(READ_MCP_JSON_KEY, true), user: true },
+    {
+      trusted: vscode.workspace.isTrusted,
+      settings: (slot) => {
+        const scope = scopeOf(slot);
+        return { source: scope, servers: scopeValue(scope, KEY), inputs: scopeValue(scope, INPUTS_KEY), hidden: () => restrictedValueOnDisk(scope) };
+      },
+      mcpJsonSource: (folder) => mcpJsonScope(folders[folder.index]!, folder.path, multiRoot),
+      context: (folder): VariableContext => ({ workspaceFolder: folder?.path, workspaceFolders: folderRefs, userHome: os.homedir(), env: process.env }),
+    },
+    lastGood,
+  );
 }
 
 /** Keeps the registry in step with every source: settings events and mcp.json file watchers. */

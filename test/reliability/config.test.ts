@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseServers, type ConfigIssue } from '../../src/core';
-import { loadWorkspaceConfig } from '../../src/core/config/files';
+import { loadWorkspaceConfig } from '../../src/core/config/pipeline';
 import { FIXTURE_SERVER, NODE } from '../fixtures/paths';
 import { textOf } from '../unit/helpers';
 import { Bench, HEALTHY } from './harness';
@@ -108,12 +108,12 @@ describe('reliability: bad configuration', function () {
       const t0 = performance.now();
       const loaded = loadWorkspaceConfig(path.join(dir, 'dup'));
       t.mark(performance.now() - t0);
-      assert.match(issue(loaded.issues, 'twin').message, /defined in both Workspace settings \(\.vscode\/settings\.json\) and \.vscode\/mcp\.json; the entry from Workspace settings/);
+      assert.match(issue(loaded.issues, 'twin').message, /also defined in \.vscode\/mcp\.json; the entry from Workspace settings \(\.vscode\/settings\.json\) is used/);
       // The same name twice in what reaches the registry (e.g. two folders).
       const parsed = parseServers({ twin: good });
       t.names.push('twin', 'cfgok');
       await bench.configure({ ...bench.entries }, (r) => ({ servers: [...r.servers, ...loaded.servers, ...parsed.servers], issues: [...r.issues, ...loaded.issues] }));
-      assert.match(issue(bench.registry.issues, 'twin', undefined).message, /defined in both|duplicate server name/);
+      assert.match(issue(bench.registry.issues, 'twin', undefined).message, /also defined in|duplicate server name/);
       assert.ok(bench.registry.issues.some((i) => /(duplicate server name|also defined in another source); the entry from Workspace settings/.test(i.message)), JSON.stringify(bench.registry.issues));
       assert.equal(textOf(await bench.registry.get('twin')!.callTool('echo', { message: 'twin' })), 'Echo: twin');
       assert.equal(textOf(await bench.registry.get('cfgok')!.callTool('echo', { message: 'ok' })), 'Echo: ok');

@@ -191,7 +191,7 @@ describe('cli (dist/cli.js)', function () {
       assert.equal(text.code, 2);
       assert.match(text.stdout, /Configuration errors:\n\s+broken\s+args\.0: expected a string, got an object\s+\[\.vscode\/settings\.json\]/);
       assert.match(text.stdout, /typo\s+argz: unknown key "argz" \(did you mean "args"\?\)\s+\[\.vscode\/mcp\.json\]/);
-      assert.match(text.stdout, /Notes:\n\s+fixture\s+defined in both .*settings\.json.* and \.vscode\/mcp\.json; the entry from .*settings\.json\) is used/);
+      assert.match(text.stdout, /Notes:\n\s+fixture\s+also defined in \.vscode\/mcp\.json; the entry from .*settings\.json\) is used/);
       assert.equal(json.code, 2);
       const parsed = JSON.parse(json.stdout) as { servers: { name: string; type: string }[]; issues: { severity: string; server: string; field?: string }[] };
       assert.deepEqual(parsed.servers.map((s) => [s.name, s.type]), [['fixture', 'stdio']]);

@@ -11,11 +11,11 @@ import {
   guessUrlType,
   isConfigNote,
   loadConfigFile,
-  loadWorkspaceConfig,
   duplicateKeys,
   readJsonc,
   type ConfigFileResult,
 } from '../../src/core/config/files';
+import { loadWorkspaceConfig } from '../../src/core/config/pipeline';
 import type { HttpDefinition, ServerDefinition, StdioDefinition } from '../../src/core/config/types';
 
 const DATA = path.join(__dirname, 'data', 'config');
@@ -110,7 +110,7 @@ describe('config files', () => {
       assert.deepEqual(stdio(r, 'shared').args, ['from-settings.js']);
       const note = r.issues.find((i) => i.server === 'shared');
       assert.ok(note && isConfigNote(note), JSON.stringify(r.issues));
-      assert.match(note.message, /Workspace settings \(\.vscode\/settings\.json\).*\.vscode\/mcp\.json/);
+      assert.match(note.message, /also defined in \.vscode\/mcp\.json; the entry from Workspace settings \(\.vscode\/settings\.json\) is used/);
       assert.equal(note.source?.kind, 'mcp.json');
     });
 

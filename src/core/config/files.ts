@@ -7,8 +7,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 // jsonc-parser's UMD main breaks when bundled; esbuild.mjs prefers its ESM entry (mainFields).
 import { parse as parseJsonc, printParseErrorCode, stripComments, visit, type ParseError } from 'jsonc-parser';
-import { parseServer } from './schema';
-import type { ConfigIssue, ConfigSource, ParseResult, ServerDefinition } from './types';
+import { kindOf } from '../text';
+import { mergeLayers, type Layer } from './layers';
+import type { ConfigIssue, ConfigSource, ParseResult } from './types';
 import type { VariableContext } from './variables';
 
 /** The setting that holds our servers in a settings.json. */
@@ -149,62 +150,6 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
   return { line, column: offset - lineStart + 1 };
 }
 
-// ------------------------------------------------------------------------------------ workspace
-
-/**
- * The servers of a workspace folder: `.vscode/settings.json` (`mcpManager.servers`), then
- * `.vscode/mcp.json` (`servers`, plus its `inputs`). A name in both: the settings entry wins
- * (even when invalid: silently running the other one would be more confusing) and a note names
- * both sources. A file that cannot be parsed becomes an issue; the other file still loads.
- */
-export function loadWorkspaceConfig(dir: string, ctx: Partial<VariableContext> = {}): ConfigFileResult {
-  const context: VariableContext = { workspaceFolder: dir, userHome: os.homedir(), env: process.env, ...ctx };
-  const settingsFile = path.join(dir, '.vscode', 'settings.json');
-  const mcpFile = path.join(dir, '.vscode', 'mcp.json');
-  const sections: Section[] = [];
-  const issues: ConfigIssue[] = [];
-  const inputs: McpInput[] = [];
-
-  const settingsSource: ConfigSource = { kind: 'workspace', label: 'Workspace settings (.vscode/settings.json)', file: settingsFile };
-  const settings = readIfExists(settingsFile, settingsSource, issues);
-  if (settings !== undefined) {
-    if (isObject(settings)) {
-      if (settings[SETTINGS_KEY] !== undefined) sections.push({ servers: settings[SETTINGS_KEY], source: settingsSource });
-    } else {
-      issues.push({ message: `${settingsFile}: expected a JSON object, got ${kindOf(settings)}`, source: settingsSource });
-    }
-  }
-
-  const mcpSource: ConfigSource = { kind: 'mcp.json', label: '.vscode/mcp.json', file: mcpFile };
-  const mcp = readIfExists(mcpFile, mcpSource, issues);
-  if (mcp !== undefined) {
-    if (isObject(mcp)) {
-      if (mcp.servers !== undefined) sections.push({ servers: mcp.servers, source: mcpSource });
-      inputs.push(...parseInputs(mcp.inputs, mcpSource, issues));
-    } else {
-      issues.push({ message: `${mcpFile}: expected a JSON object with "servers", got ${kindOf(mcp)}`, source: mcpSource });
-    }
-  }
-
-  const result = mergeSections(sections, context);
-  return { servers: result.servers, issues: [...issues, ...result.issues], inputs };
-}
-
-function readIfExists(file: string, source: ConfigSource, issues: ConfigIssue[]): unknown {
-  if (!fs.existsSync(file)) return undefined;
-  try {
-    const value = readJsonc(file);
-    issues.push(...duplicateServerIssues(file, source));
-    return value;
-  } catch (e) {
-    if (e instanceof ConfigFileError) {
-      issues.push({ message: e.message, source });
-      return undefined;
-    }
-    throw e;
-  }
-}
-
 // ------------------------------------------------------------------------------------ one file
 
 /**
@@ -219,21 +164,22 @@ export function loadConfigFile(file: string, ctx: Partial<VariableContext> = {})
   const raw = readJsonc(file);
   const source: ConfigSource = { kind: 'file', label: file, file: path.resolve(file) };
   if (!isObject(raw)) throw new ConfigFileError(`${file}: expected a JSON object with MCP servers, got ${raw === undefined ? 'an empty file' : kindOf(raw)}`, file);
-  const sections: Section[] = [];
+  const layers: Layer[] = [];
   const issues: ConfigIssue[] = duplicateServerIssues(file, source);
   const inputs: McpInput[] = [];
-  if (raw[SETTINGS_KEY] !== undefined) sections.push({ servers: raw[SETTINGS_KEY], source });
+  const section = (servers: unknown, convert?: Layer['convert']) => layers.push({ servers, source, context, convert });
+  if (raw[SETTINGS_KEY] !== undefined) section(raw[SETTINGS_KEY]);
   if (raw.servers !== undefined) {
-    sections.push({ servers: raw.servers, source });
+    section(raw.servers);
     inputs.push(...parseInputs(raw.inputs, source, issues));
   }
-  if (raw.mcpServers !== undefined) sections.push({ servers: raw.mcpServers, source, convert: true });
+  if (raw.mcpServers !== undefined) section(raw.mcpServers, (entry) => convertMcpServersEntry(entry).entry);
   const legacy = raw.mcp;
   if (isObject(legacy) && legacy.servers !== undefined) {
-    sections.push({ servers: legacy.servers, source });
+    section(legacy.servers);
     inputs.push(...parseInputs(legacy.inputs, source, issues));
   }
-  if (sections.length === 0) {
+  if (layers.length === 0) {
     const keys = Object.keys(raw);
     throw new ConfigFileError(
       `${file}: no MCP servers found: expected "${SETTINGS_KEY}" (VS Code settings.json), "servers" (VS Code mcp.json) ` +
@@ -241,45 +187,8 @@ export function loadConfigFile(file: string, ctx: Partial<VariableContext> = {})
       file,
     );
   }
-  const result = mergeSections(sections, context);
+  const result = mergeLayers(layers);
   return { servers: result.servers, issues: [...issues, ...result.issues], inputs };
-}
-
-// ------------------------------------------------------------------------------------ merging
-
-interface Section {
-  readonly servers: unknown;
-  readonly source: ConfigSource;
-  /** Entries are in an `mcpServers` dialect (see convertMcpServersEntry). */
-  readonly convert?: boolean;
-}
-
-/** Parses sections in order of precedence; a name already claimed by an earlier section is skipped with a note. */
-function mergeSections(sections: readonly Section[], context: VariableContext): ParseResult {
-  const servers: ServerDefinition[] = [];
-  const issues: ConfigIssue[] = [];
-  const claimedBy = new Map<string, ConfigSource>();
-  for (const section of sections) {
-    const { source } = section;
-    if (!isObject(section.servers)) {
-      issues.push({ message: `servers must be an object of name -> server entry, got ${kindOf(section.servers)}`, source });
-      continue;
-    }
-    for (const [name, entry] of Object.entries(section.servers)) {
-      const first = claimedBy.get(name);
-      if (first) {
-        const where = first === source ? `twice in ${source.label}` : `in both ${first.label} and ${source.label}`;
-        const note: ConfigNote = { server: name, severity: 'warning', message: `defined ${where}; the entry from ${first.label} is used`, source };
-        issues.push(note);
-        continue;
-      }
-      claimedBy.set(name, source);
-      const result = parseServer(name, section.convert ? convertMcpServersEntry(entry).entry : entry, { context, source });
-      if ('definition' in result) servers.push(result.definition);
-      else issues.push(...result.issues);
-    }
-  }
-  return { servers, issues };
 }
 
 /** Validates an `inputs` array (mcp.json's, or the `mcpManager.inputs` setting); bad items become issues. */
@@ -401,13 +310,7 @@ function normaliseTypeSpelling(type: unknown): unknown {
 
 // ------------------------------------------------------------------------------------ helpers
 
-function isObject(v: unknown): v is Record<string, unknown> {
+export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function kindOf(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (v === undefined) return 'nothing';
-  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
-}

@@ -1,6 +1,10 @@
-// Merging the configuration sources (settings scopes, .vscode/mcp.json files) into one server list.
-// Plain TypeScript (no `vscode` import) so the precedence rules are unit-tested in plain Node.
-import { parseServer, type ConfigIssue, type ConfigSource, type ParseResult, type ServerDefinition, type VariableContext } from '..';
+// Merging configuration sources (settings scopes, .vscode/mcp.json files, the sections of one file)
+// into one server list: the one merge both hosts use (pipeline.ts orders the sources). Plain
+// TypeScript (no `vscode` import) so the precedence rules are unit-tested in plain Node.
+import { kindOf } from '../text';
+import { parseServer } from './schema';
+import type { ConfigIssue, ConfigSource, ParseResult, ServerDefinition } from './types';
+import type { VariableContext } from './variables';
 
 /** A source of servers, with what the editor needs beyond the core's ConfigSource. */
 export interface LayerSource extends ConfigSource {
@@ -18,9 +22,11 @@ export interface LayerSource extends ConfigSource {
 
 /** One source's raw `servers` object and how to resolve its variables. */
 export interface Layer {
-  readonly source: LayerSource;
+  readonly source: ConfigSource;
   readonly servers: unknown;
   readonly context: VariableContext;
+  /** Turns an entry of another dialect (an `mcpServers` file) into our entry shape first. */
+  readonly convert?: (entry: unknown) => unknown;
 }
 
 export function isLayerSource(source: ConfigSource | undefined): source is LayerSource {
@@ -35,11 +41,11 @@ export function isLayerSource(source: ConfigSource | undefined): source is Layer
 export function mergeLayers(layers: readonly Layer[]): ParseResult {
   const servers: ServerDefinition[] = [];
   const issues: ConfigIssue[] = [];
-  const owner = new Map<string, { source: LayerSource; valid: boolean }>();
-  for (const { source, servers: raw, context } of layers) {
-    if (raw === undefined || raw === null) continue;
-    if (typeof raw !== 'object' || Array.isArray(raw)) {
-      issues.push({ message: `servers must be an object of name -> server entry, got ${Array.isArray(raw) ? 'an array' : typeof raw}`, source });
+  const owner = new Map<string, { source: ConfigSource; valid: boolean }>();
+  for (const { source, servers: raw, context, convert } of layers) {
+    if (raw === undefined) continue;
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      issues.push({ message: `servers must be an object of name -> server entry, got ${kindOf(raw)}`, source });
       continue;
     }
     for (const [name, entry] of Object.entries(raw as Record<string, unknown>)) {
@@ -50,7 +56,7 @@ export function mergeLayers(layers: readonly Layer[]): ParseResult {
         issues.push({ server: name, severity: 'warning', message: `${where}; ${which}`, source });
         continue;
       }
-      const result = parseServer(name, entry, { context, source });
+      const result = parseServer(name, convert ? convert(entry) : entry, { context, source });
       owner.set(name, { source, valid: 'definition' in result });
       if ('definition' in result) servers.push(result.definition);
       else issues.push(...result.issues);

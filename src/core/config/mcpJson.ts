@@ -1,9 +1,11 @@
 // Reading a folder's `.vscode/mcp.json` (VS Code's own format: JSONC with `servers` and `inputs`),
-// so a repository set up for VS Code's built-in MCP support works here unchanged. Plain Node (no
-// `vscode` import): unit-tested directly; the editor side only decides which folders to read.
+// so a repository set up for VS Code's built-in MCP support works here unchanged. The one reader
+// of that file, for the editor and the CLI (pipeline.ts decides which folders are read). Plain Node.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ConfigFileError, duplicateServerIssues, parseInputs, readJsonc, type ConfigIssue, type ConfigSource, type McpInput } from '..';
+import { kindOf } from '../text';
+import { ConfigFileError, duplicateServerIssues, parseInputs, readJsonc, type McpInput } from './files';
+import type { ConfigIssue, ConfigSource } from './types';
 
 export const MCP_JSON = path.join('.vscode', 'mcp.json');
 
@@ -31,7 +33,7 @@ export function readMcpJson(folder: string, source: ConfigSource): McpJsonConten
   }
   if (raw === undefined) return { servers: undefined, inputs: [], issues };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { servers: undefined, inputs: [], issues: [{ message: `${file}: expected a JSON object with "servers"`, source }] };
+    return { servers: undefined, inputs: [], issues: [{ message: `${file}: expected a JSON object with "servers", got ${kindOf(raw)}`, source }] };
   }
   const obj = raw as Record<string, unknown>;
   issues.push(...duplicateServerIssues(file, source));

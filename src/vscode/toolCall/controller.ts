@@ -2,6 +2,7 @@
 // cancellable progress notification, record it, show the result or the failure.
 import * as vscode from 'vscode';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerCatalog } from '../../core/catalog';
 import type { ServerConnection } from '../../core/connection';
 import type { ServerRegistry } from '../../core/registry';
 import { ServerError, errorMessage } from '../../core/errors';
@@ -25,6 +26,8 @@ const EDIT_AND_RUN = 'Edit and Run Again';
 export interface ToolCallDeps {
   readonly context: vscode.ExtensionContext;
   readonly registry: ServerRegistry;
+  /** Every tool list (shared with the tree and the API). */
+  readonly catalog: ServerCatalog;
   readonly logs: ServerLogsLike;
   /** The `${input:...}` ids a server would ask for if started now (see pickTool). */
   readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
@@ -154,18 +157,18 @@ export class ToolCallController implements vscode.Disposable {
       }
       // Arguments given: no UI at all (the tool's schema is not even needed to send them).
       if (conn && req.toolName && req.args) {
-        return await this.execute({ ...req, conn, toolName: req.toolName, tool: conn.cachedTools?.find((t) => t.name === req.toolName), args: req.args });
+        return await this.execute({ ...req, conn, toolName: req.toolName, tool: this.knownTool(conn, req.toolName), args: req.args });
       }
       let tool: Tool | undefined;
       if (conn && req.toolName) {
         tool = await this.findTool(conn, req.toolName);
       } else {
-        let picked = await pickTool(registry, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs, observe: (snap) => (this.pickSnapshot = snap) });
+        let picked = await pickTool(registry, this.deps.catalog, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs, observe: (snap) => (this.pickSnapshot = snap) });
         // "Start …" on a server that asks for input values: start it (its input box shows now), then pick again.
         while (picked && 'start' in picked) {
           await vscode.commands.executeCommand('mcpManager.startServer', { serverName: picked.start.name });
           if (picked.start.state.kind !== 'running' && picked.start.definition.keepAlive) return undefined;
-          picked = await pickTool(registry, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs, observe: (snap) => (this.pickSnapshot = snap) });
+          picked = await pickTool(registry, this.deps.catalog, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs, observe: (snap) => (this.pickSnapshot = snap) });
         }
         if (picked) ({ connection: conn, tool } = picked);
       }
@@ -237,7 +240,7 @@ export class ToolCallController implements vscode.Disposable {
     }
     try {
       let args = entry.args;
-      let tool = conn.cachedTools?.find((t) => t.name === entry.tool);
+      let tool = this.knownTool(conn, entry.tool);
       if (edit || !args) {
         if (!args && !edit) void vscode.window.showInformationMessage(`The arguments of that "${entry.tool}" call were too large to keep; enter them again.`);
         tool = await this.findTool(conn, entry.tool);
@@ -252,18 +255,22 @@ export class ToolCallController implements vscode.Disposable {
     }
   }
 
+  private knownTool(conn: ServerConnection, name: string): Tool | undefined {
+    return this.deps.catalog.peek(conn, 'tools')?.value?.find((t) => t.name === name);
+  }
+
   /** The tool's definition, listing (and so starting) the server if needed. */
   private async findTool(conn: ServerConnection, name: string): Promise<Tool | undefined> {
-    const cached = conn.cachedTools?.find((t) => t.name === name);
+    const cached = this.knownTool(conn, name);
     if (cached) return cached;
-    let tools: Tool[];
+    let tools: readonly Tool[];
     try {
       tools = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `MCP: ${conn.state.kind === 'running' ? 'listing tools of' : 'starting'} ${conn.name}…`, cancellable: true },
         (_progress, token) => {
           const ac = new AbortController();
           const sub = token.onCancellationRequested(() => ac.abort());
-          return conn.listTools({ signal: ac.signal }).finally(() => sub.dispose());
+          return this.deps.catalog.list(conn, 'tools', { signal: ac.signal }).finally(() => sub.dispose());
         },
       );
     } catch (e) {
@@ -314,7 +321,7 @@ export class ToolCallController implements vscode.Disposable {
     let outputSchema = req.tool?.outputSchema;
     if (outcome.result?.structuredContent !== undefined && !req.tool) {
       // Rerun / programmatic call: the schema is only needed to show structured content.
-      outputSchema = (conn.cachedTools ?? (await conn.listTools().catch(() => [] as Tool[]))).find((t) => t.name === toolName)?.outputSchema;
+      outputSchema = (await this.deps.catalog.list(conn, 'tools').catch(() => [] as Tool[])).find((t) => t.name === toolName)?.outputSchema;
     }
     const rendered = outcome.result ? renderResult(outcome.result, { server, tool: toolName, outputSchema, durationMs: outcome.durationMs }) : undefined;
     const failure = outcome.error !== undefined ? conn.masker.mask(outcome.error instanceof ServerError ? outcome.error.detail : errorMessage(outcome.error)) : undefined;

@@ -7,6 +7,7 @@
 // the pick (its input box would replace it), starts the server, then shows the pick again.
 import * as vscode from 'vscode';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { ServerCatalog } from '../../core/catalog';
 import type { ServerConnection } from '../../core/connection';
 import type { ServerRegistry } from '../../core/registry';
 import { errorMessage, isServerError } from '../../core/errors';
@@ -58,7 +59,7 @@ function withoutName(message: string, server: string): string {
 }
 
 
-export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options: PickToolOptions = {}): Promise<PickedTool | undefined> {
+export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs: ServerLogsLike, options: PickToolOptions = {}): Promise<PickedTool | undefined> {
   const servers = options.serverName ? registry.list().filter((c) => c.name === options.serverName) : registry.list();
   const qp = vscode.window.createQuickPick<Item>();
   // Starting a server may show the launch-consent dialog; the pick must survive losing focus to it.
@@ -150,13 +151,13 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
       status.set(conn.name, { kind: 'disabled' });
       return;
     }
-    const cached = refresh ? undefined : conn.cachedTools;
+    const cached = refresh ? undefined : catalog.peek(conn, 'tools')?.value;
     if (cached) {
       status.set(conn.name, { kind: 'ready', tools: cached });
       return;
     }
     status.set(conn.name, { kind: 'loading' });
-    conn.listTools({ signal: abort.signal, refresh }).then(
+    catalog.list(conn, 'tools', { signal: abort.signal, refresh }).then(
       (tools) => {
         status.set(conn.name, { kind: 'ready', tools });
         if (!abort.signal.aborted) render();
@@ -177,7 +178,7 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
   const notRunning: ServerConnection[] = [];
   for (const conn of servers) {
     const state = conn.state;
-    if (state.kind === 'disabled' || conn.cachedTools) load(conn);
+    if (state.kind === 'disabled' || catalog.peek(conn, 'tools')?.value) load(conn);
     else if (state.kind === 'error') status.set(conn.name, { kind: 'error', message: withoutName(conn.masker.mask(state.message), conn.name) });
     else if (state.kind === 'idle' || state.kind === 'stopped') {
       status.set(conn.name, { kind: 'idle' });
@@ -191,9 +192,15 @@ export function pickTool(registry: ServerRegistry, logs: ServerLogsLike, options
   subs.push(
     // A server's tool list changed while the pick is open (list_changed, restart): list it again.
     toDisposable(
-      registry.onDidChangeTools((conn) => {
-        if (!servers.includes(conn)) return;
-        load(conn);
+      catalog.onDidChange(({ server, kind }) => {
+        const conn = servers.find((c) => c.name === server);
+        if (kind !== 'tools' || !conn || abort.signal.aborted) return;
+        // Only rows that show tools follow the catalog; "Start …", error and loading rows stay as they are.
+        const own = status.get(server)?.kind;
+        if (own !== 'ready' || catalog.isLoading(conn, 'tools')) return render();
+        // Listing a server that is not running would start it: it goes back to its "Start …" row.
+        if (conn.state.kind === 'running' || conn.state.kind === 'starting') load(conn);
+        else if (conn.state.kind === 'idle' || conn.state.kind === 'stopped') status.set(server, { kind: 'idle' });
         render();
       }),
     ),

@@ -2,10 +2,10 @@
 // "Connecting…" child, lists the tools in the background and refreshes only that server's node
 // when they arrive. Nothing here blocks on a handshake. A running server that declares resources
 // or prompts also gets a "Resources" / "Prompts" folder before its tools, listed only when the
-// folder is expanded (through the shared ServerCatalog), with its own loading and error rows.
+// folder is expanded. Every list comes from the shared ServerCatalog; the tree keeps none.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
-import { errorMessage, nullLogger, type ConfigSource, type ServerConnection, type ServerRegistry } from '../../core';
+import { nullLogger, type ConfigSource, type ServerConnection, type ServerRegistry } from '../../core';
 import { ServerCatalog } from '../../core/catalog';
 import { scopeOrder } from '../configSource';
 import { folderItem, promptItem, promptTooltip, resourceItem, resourceTooltip, templateItem, templateTooltip } from './browseItems';
@@ -26,20 +26,11 @@ export interface NoticeSource {
  */
 const FOLDER_REFRESH_GAP_MS = 250;
 
-/** The tools we listed for a server, tied to the connection object they came from. */
-interface Listing {
-  readonly conn: ServerConnection;
-  readonly tools?: Tool[];
-  readonly error?: string;
-}
-
 export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
 
   private readonly nodes = new NodeCache();
-  private readonly listings = new Map<string, Listing>();
-  private readonly loading = new Map<string, Promise<void>>();
   /** When each folder last answered with its loading row (see FOLDER_REFRESH_GAP_MS). */
   private readonly loadingShownAt = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -58,24 +49,16 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!catalog) this.disposables.push(this.catalog);
     if (noticeSource) this.disposables.push(noticeSource.onDidChangeNotices(() => this.changeEmitter.fire(undefined)));
     this.disposables.push(
-      // A folder's list arrived (from its expansion, or from a palette command): refresh that folder.
-      this.catalog.onDidChange(({ server, kind }) => this.refreshFolder(server, kind)),
+      // A list arrived or changed (from an expansion, a palette command, the server): refresh its node.
+      this.catalog.onDidChange(({ server, kind }) => (kind === 'tools' ? this.refreshServer(server) : this.refreshFolder(server, kind))),
       registry.onDidChangeServers((change) => {
-        for (const name of [...change.removed, ...change.changed]) this.listings.delete(name);
         for (const name of change.removed) this.nodes.forgetServer(name);
         this.changeEmitter.fire(undefined);
       }),
-      registry.onDidChangeState(({ connection, state }) => {
+      registry.onDidChangeState(({ connection }) => {
         // A replaced connection still reports its shutdown; it must not touch its successor.
         if (registry.get(connection.name) !== connection) return;
-        // A new session or a stop invalidates what we listed; keep it across idle (keepAlive
-        // false servers go idle after every operation and would otherwise re-list forever).
-        if (state.kind === 'stopped' || state.kind === 'starting') this.listings.delete(connection.name);
-        this.refreshServer(connection.name);
-      }),
-      registry.onDidChangeTools((connection) => {
-        if (registry.get(connection.name) !== connection) return;
-        this.listings.delete(connection.name);
+        // What the catalog keeps across the change is its invalidation policy's business.
         this.refreshServer(connection.name);
       }),
     );
@@ -83,10 +66,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** Refreshes the whole tree; with `relist`, forgets the tool lists so expanded servers list again. */
   refresh(relist = false): void {
-    if (relist) {
-      this.listings.clear();
-      this.catalog.clear();
-    }
+    if (relist) this.catalog.clear();
     this.changeEmitter.fire(undefined);
   }
 
@@ -117,10 +97,9 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return this.registry.get(name) ? this.nodes.server(name) : undefined;
   }
 
-  /** Tools known for a server without any I/O (the kept-alive session's, else what we listed). */
+  /** Tools known for a server without any I/O (the kept-alive session's, else what was listed). */
   knownTools(conn: ServerConnection): readonly Tool[] | undefined {
-    const listing = this.listings.get(conn.name);
-    return conn.cachedTools ?? (listing?.conn === conn ? listing.tools : undefined);
+    return this.catalog.peek(conn, 'tools')?.value;
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
@@ -251,13 +230,14 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'running': {
         // Folders first, as file explorers put folders before files.
         const folders = state.kind === 'starting' ? [] : this.folders(conn);
-        const listing = this.listings.get(name);
-        const tools = this.knownTools(conn);
+        const listing = this.catalog.peek(conn, 'tools');
+        const tools = listing?.value;
         if (tools) return [...folders, ...(tools.length ? tools.map((t) => this.nodes.tool(name, t)) : [msg('noTools', 'This server offers no tools')])];
-        if (listing?.conn === conn && listing.error !== undefined) {
+        if (listing?.error !== undefined && !this.catalog.isLoading(conn, 'tools')) {
           return [...folders, msg('error', `Could not list tools: ${listing.error}`), msg('showLogs', 'Show Logs'), msg('restart', 'Restart')];
         }
-        this.load(conn);
+        // Lists in the background (once at a time per server); the catalog's change refreshes the server.
+        this.catalog.load(conn, 'tools');
         return [...folders, msg('connecting', state.kind === 'running' ? 'Loading tools…' : 'Connecting…')];
       }
     }
@@ -300,24 +280,6 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.catalog.load(conn, folder);
     this.loadingShownAt.set(node.id, Date.now());
     return [msg('connecting', `Loading ${folder}…`)];
-  }
-
-  /** Lists the tools in the background (once at a time per server), then refreshes the server. */
-  private load(conn: ServerConnection): void {
-    if (this.loading.has(conn.name)) return;
-    const done = conn.listTools().then(
-      (tools) => {
-        if (this.registry.get(conn.name) === conn) this.listings.set(conn.name, { conn, tools });
-      },
-      (e: unknown) => {
-        // A failed start shows as the error state; a failed list on a live server shows here.
-        if (this.registry.get(conn.name) === conn) this.listings.set(conn.name, { conn, error: conn.masker.mask(errorMessage(e)) });
-      },
-    ).finally(() => {
-      this.loading.delete(conn.name);
-      this.refreshServer(conn.name);
-    });
-    this.loading.set(conn.name, done);
   }
 
   dispose(): void {
