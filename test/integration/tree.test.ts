@@ -210,7 +210,9 @@ describe('servers tree', function () {
     assert.deepEqual(names(groups[1]!), ['shared']);
     assert.equal(api._test.registry.get('shared')?.definition.source?.kind, 'workspace');
     assert.equal(tree.getParent(tree.getChildren(groups[1]!)[0]!), groups[1]);
-    const dup = top.filter((n) => n.kind === 'issue').map((n) => tree.getTreeItem(n));
+    // Configuration notes sit in their source's group (issue 11), not below the groups.
+    assert.deepEqual(top.filter((n) => n.kind === 'issue'), []);
+    const dup = groups.flatMap((g) => tree.getChildren(g)).filter((n) => n.kind === 'issue').map((n) => tree.getTreeItem(n));
     assert.equal(dup.length, 1);
     assert.match(String(dup[0]!.description), /also defined in User settings; the entry from Workspace settings is used/);
 
