@@ -205,7 +205,7 @@ describe('servers tree', function () {
     const top = roots();
     const groups = top.filter((n) => n.kind === 'group');
     assert.deepEqual(groups.map((g) => label(tree.getTreeItem(g))), ['User settings', 'Workspace settings']);
-    const names = (g: TreeNode) => tree.getChildren(g).map((n) => (n as ServerNode).serverName);
+    const names = (g: TreeNode) => tree.getChildren(g).filter((n) => n.kind === 'server').map((n) => (n as ServerNode).serverName);
     assert.deepEqual(names(groups[0]!), ['userOnly']);
     assert.deepEqual(names(groups[1]!), ['shared']);
     assert.equal(api._test.registry.get('shared')?.definition.source?.kind, 'workspace');

@@ -71,7 +71,8 @@ describe('tree states: crash, non-JSON stdout, config errors in their group', fu
       assert.equal(tree.getParent(issue), group);
       const item = tree.getTreeItem(issue);
       assert.equal(item.label, 'broken › startupTimeoutMs');
-      const tip = (item.tooltip as vscode.MarkdownString).value;
+      // appendText escapes Markdown and writes spaces as &nbsp;: compare the text as shown.
+      const tip = (item.tooltip as vscode.MarkdownString).value.replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1');
       assert.ok(tip.includes(issue.issue.message), tip);
       assert.ok(item.accessibilityInformation?.label.includes(issue.issue.message));
     } finally {
