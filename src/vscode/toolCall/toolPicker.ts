@@ -178,8 +178,9 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
   const notRunning: ServerConnection[] = [];
   for (const conn of servers) {
     const state = conn.state;
-    if (state.kind === 'disabled' || catalog.peek(conn, 'tools')?.value) load(conn);
-    else if (state.kind === 'error') status.set(conn.name, { kind: 'error', message: withoutName(conn.masker.mask(state.message), conn.name) });
+    // A failed server's last tool list is history: it is an error row (with Retry) either way.
+    if (state.kind === 'error') status.set(conn.name, { kind: 'error', message: withoutName(conn.masker.mask(state.message), conn.name) });
+    else if (state.kind === 'disabled' || catalog.peek(conn, 'tools')?.value) load(conn);
     else if (state.kind === 'idle' || state.kind === 'stopped') {
       status.set(conn.name, { kind: 'idle' });
       notRunning.push(conn);
