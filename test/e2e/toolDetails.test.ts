@@ -32,8 +32,11 @@ describe('tool details on selection (e2e)', function () {
 
   /** A tool row under the expanded server, by its label. */
   const toolRow = (label: string) => wb.page.locator('.part.sidebar .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
-  /** The details view's page (a webview: an iframe holding the page's iframe). */
-  const page = () => wb.page.frameLocator('.part.editor iframe.webview.ready').frameLocator('#active-frame');
+  /**
+   * The visible details view's page: a webview is an iframe (laid over the editor, not inside
+   * .part.editor) holding the page's iframe; a hidden view keeps its iframe (retainContextWhenHidden).
+   */
+  const page = () => wb.page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('#active-frame');
 
   it('clicking "Crash" shows its details and calls nothing', async () => {
     await wb.openViewContainer('MCP Manager');
