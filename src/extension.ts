@@ -2,7 +2,7 @@
 // context.subscriptions. It connects to nothing and spawns nothing; servers start when the user
 // (or another extension through the API) first needs them.
 import * as vscode from 'vscode';
-import { ServerRegistry, type ConfigSource } from './core';
+import { ServerRegistry, type ConfigSource, type ServerDefinition } from './core';
 import { createApi, type McpManagerApi } from './vscode/api';
 import { registerBrowseCommands, ServerCatalog } from './vscode/browse';
 import { ServerCommands } from './vscode/commands';
@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     sourceOf: (name): ConfigSource | undefined => registry.get(name)?.definition.source,
     inputsFor: (kind) => config.inputsFor(kind),
   });
-  const consent = new LaunchConsent(context.workspaceState, prompter);
+  const consent = new LaunchConsent(context.workspaceState, prompter, (): ServerDefinition[] => registry.list().map((c) => c.definition));
   const registry = new ServerRegistry({
     loggerFor: (name) => logs.loggerFor(name),
     clientInfo: { name: 'mcp-manager', version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0') },

@@ -378,8 +378,13 @@ export class ServerConnection {
 
   /** One handshake: build the transport, connect within startupTimeoutMs, or clean up and explain. */
   private async connect(): Promise<Session> {
+    const driver = driverFor(this.definition);
+    // Consent first: asking for a secret of a program the user has not agreed to run is backwards.
+    const preview = this.options.beforeLaunch && (await driver.preview?.(this.definition, this.masker, this.options.parentEnv));
+    if (preview && !(await this.options.beforeLaunch!(this.definition, preview))) {
+      throw new ServerError(this.name, 'cancelled', 'was not started: running its command was not allowed');
+    }
     const def = await this.resolveInputs(this.definition);
-    const driver = driverFor(def);
     const gen = this.generation;
     const transport = await driver.create(def, {
       server: this.name,
@@ -387,7 +392,6 @@ export class ServerConnection {
       masker: this.masker,
       timing: this.timing,
       parentEnv: this.options.parentEnv,
-      confirmLaunch: this.options.beforeLaunch && ((launch) => this.options.beforeLaunch!(this.definition, launch)),
       onProblem: (problem) => {
         // Shown while it starts (the tree's description), e.g. text a stdio server wrote on stdout.
         if (gen === this.generation && this._state.kind === 'starting') this.setState({ ...this._state, problem });
@@ -460,6 +464,11 @@ export class ServerConnection {
       });
     });
   }
+
+  /**
+   * Non-JSON-RPC text on stdout while starting usually means the handshake will time out (the
+   * server logs to stdout): say so in the state at once, not only in the log after 30 s.
+   */
 
   private setState(state: ConnectionState): void {
     this._state = state;

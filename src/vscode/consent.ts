@@ -5,17 +5,24 @@
 // Wired into the core as ConnectionOptions.beforeLaunch, so the tree, the palette and the API all
 // pass through it.
 import * as crypto from 'node:crypto';
+import * as os from 'node:os';
 import * as vscode from 'vscode';
 import type { LaunchRequest, ServerDefinition } from '../core';
 import { isLayerSource } from '../core/config/layers';
+import { ALLOW, ALLOW_ALWAYS, allowAllLabel, describeLaunch } from '../ui/consent/launchText';
 import { SECTION } from './configSource';
 import type { Prompter } from './prompts';
+
+export { ALLOW, ALLOW_ALWAYS, allowAllLabel, describeLaunch } from '../ui/consent/launchText';
 
 const ALWAYS_KEY = 'mcpManager.allowedLaunches';
 /** Application-scoped (user settings only), so a workspace cannot turn its own confirmation off. */
 export const CONFIRM_SETTING = 'confirmWorkspaceServers';
-export const ALLOW = 'Allow';
-export const ALLOW_ALWAYS = 'Allow Always for This Workspace';
+
+/** A stdio server the workspace (not the user) configured: the ones asked about. */
+function needsConsent(def: ServerDefinition): boolean {
+  return def.type === 'stdio' && isLayerSource(def.source) && def.source.workspaceDefined;
+}
 
 export class LaunchConsent {
   /** "Allow": this window only. */
@@ -23,23 +30,29 @@ export class LaunchConsent {
   /** Cancelled: not asked again (tree expansion, API calls) until the user starts it explicitly. */
   private readonly denied = new Map<string, string>();
   private readonly pending = new Map<string, Promise<boolean>>();
+  /** One dialog at a time: servers starting together queue, and "Allow All" answers the queue. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
     /** workspaceState: "Allow Always" holds for this workspace only. */
     private readonly state: vscode.Memento,
     private readonly prompter: Prompter,
+    /** Every configured server now, for "Allow All Workspace Servers". */
+    private readonly servers: () => readonly ServerDefinition[] = () => [],
   ) {}
 
   /** ConnectionOptions.beforeLaunch. */
   readonly beforeLaunch = async (def: ServerDefinition, launch: LaunchRequest): Promise<boolean> => {
-    if (def.type !== 'stdio' || !isLayerSource(def.source) || !def.source.workspaceDefined) return true;
+    if (!needsConsent(def)) return true;
     if (!vscode.workspace.getConfiguration(SECTION).get<boolean>(CONFIRM_SETTING, true)) return true;
     const key = launchKey(def);
-    if (this.allowedNow.has(key) || this.always().includes(key)) return true;
+    if (this.isAllowed(key)) return true;
     if (this.denied.get(def.name) === key) return false;
     let p = this.pending.get(key);
     if (!p) {
-      p = this.ask(def, launch, key).finally(() => this.pending.delete(key));
+      const asked = this.queue.then(() => (this.isAllowed(key) ? true : this.ask(def, launch, key)));
+      p = asked.finally(() => this.pending.delete(key));
+      this.queue = asked.catch(() => undefined);
       this.pending.set(key, p);
     }
     return p;
@@ -62,8 +75,23 @@ export class LaunchConsent {
     await this.state.update(ALWAYS_KEY, undefined);
   }
 
+  private isAllowed(key: string): boolean {
+    return this.allowedNow.has(key) || this.always().includes(key);
+  }
+
   private async ask(def: ServerDefinition, launch: LaunchRequest, key: string): Promise<boolean> {
-    const answer = await this.prompter.confirm(`Run the MCP server "${def.name}" configured by this workspace?`, describeLaunch(def, launch), ALLOW, ALLOW_ALWAYS);
+    // The other workspace servers that would be asked about too: one decision can cover them all.
+    const others = this.servers().filter((d) => d.name !== def.name && !d.disabled && needsConsent(d) && !this.isAllowed(launchKey(d)));
+    const all = others.length ? allowAllLabel(others.length + 1) : undefined;
+    const detail = describeLaunch(def, launch, { home: os.homedir(), others: others.map((d) => d.name) });
+    const actions = all ? [ALLOW, ALLOW_ALWAYS, all] : [ALLOW, ALLOW_ALWAYS];
+    const answer = await this.prompter.confirm(`Run the MCP server "${def.name}" configured by this workspace?`, detail, ...actions);
+    if (answer === all && all) {
+      const keys = [key, ...others.map(launchKey)];
+      await this.state.update(ALWAYS_KEY, [...this.always().filter((k) => !keys.includes(k)), ...keys]);
+      for (const d of others) this.denied.delete(d.name);
+      return true;
+    }
     if (answer === ALLOW_ALWAYS) {
       await this.state.update(ALWAYS_KEY, [...this.always().filter((k) => k !== key), key]);
       return true;
@@ -90,23 +118,4 @@ export function launchKey(def: ServerDefinition): string {
   if (def.type !== 'stdio') return '';
   const what = { source: def.source?.file ?? def.source?.kind, name: def.name, command: def.command, args: def.args, cwd: def.cwd, env: def.env, envFile: def.envFile, passEnv: def.passEnv, inheritEnv: def.inheritEnv };
   return crypto.createHash('sha256').update(JSON.stringify(what)).digest('hex');
-}
-
-/** The dialog's detail: the exact command line (secrets masked by the core), where it comes from. */
-export function describeLaunch(def: ServerDefinition, launch: LaunchRequest): string {
-  const lines = [`Command line:\n${[launch.command, ...launch.args].map(quote).join(' ')}`];
-  if (launch.cwd) lines.push(`Working directory: ${launch.cwd}`);
-  if (def.type === 'stdio') {
-    const env = Object.keys(def.env);
-    if (env.length) lines.push(`Environment: ${env.join(', ')}`);
-    if (def.envFile) lines.push(`Environment file: ${def.envFile}`);
-    if (def.inheritEnv) lines.push('Inherits the editor’s whole environment (inheritEnv).');
-  }
-  if (def.source) lines.push(`Configured in: ${def.source.label}${def.source.file ? ` (${def.source.file})` : ''}`);
-  lines.push('Only allow commands you trust: a repository can name any program here.');
-  return lines.join('\n\n');
-}
-
-function quote(a: string): string {
-  return /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`;
 }

@@ -131,17 +131,19 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.setExpanded('everything, ', false);
   });
 
-  it('"MCP Manager: Call Tool..." from the tree while a server is still idle starts it and takes the keyboard', async () => {
+  it('"MCP Manager: Call Tool..." starts an idle server only when its "Start" row is chosen, and keeps the keyboard', async () => {
     // The keyboard focus is in the Servers tree (the last click was a twistie there) and
-    // fixture-http has not started: the picker starts it, which refreshes its tree row.
+    // fixture-http has not started: opening the pick starts nothing (issue 11), it offers a row.
     await wb.page.waitForFunction(() => document.activeElement?.closest('.part.sidebar .monaco-list') != null, undefined, { timeout: 10000 });
     assert.match((await wb.treeRow('fixture-http, ').getAttribute('aria-label')) ?? '', /^fixture-http, Idle, http/);
     await wb.runQuickInputCommand('MCP Manager: Call Tool...', 'MCP: Call Tool');
-    // fixture-http starts (idle -> starting -> running in the tree) and its tools join the list.
-    await wb.treeRow('fixture-http, Running').waitFor({ timeout: 30000 });
     await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
+    assert.match((await wb.treeRow('fixture-http, ').getAttribute('aria-label')) ?? '', /^fixture-http, Idle, http/);
     // Typed at the keyboard (pickQuickItem fails unless the pick's input has the focus).
-    const picked = await wb.pickQuickItem('echo', /^echo, fixture-http · /, { beforeAccept: () => wb.screenshot('04-call-tool-starting-server') });
+    await wb.pickQuickItem('fixture-http', /Start fixture-http/, { beforeAccept: () => wb.screenshot('04-call-tool-start-idle-server') });
+    // Chosen: fixture-http starts (idle -> starting -> running in the tree), its tools join the pick.
+    await wb.treeRow('fixture-http, Running').waitFor({ timeout: 30000 });
+    const picked = await wb.pickQuickItem('', /^echo, fixture-http · /, { beforeAccept: () => wb.screenshot('04-call-tool-started-server') });
     assert.match(picked, /^echo, fixture-http · Echo/);
     assert.match(await wb.waitForQuickInput(/^echo: message/), /^echo: message \(string, required\)/);
     await wb.waitForQuickInputFocus();
@@ -238,16 +240,17 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     // Not started behind the user's back (its input box would replace the pick): a row to start it.
     const start = await wb.pickQuickItem('Start fixture-secret', /Start fixture-secret/, { beforeAccept: () => wb.screenshot('11-call-tool-start-row') });
     assert.match(start, /asks for \$\{input:demo-token\} first/);
+    // A workspace stdio server: the launch consent comes first (issue 11), before any secret is asked for.
+    const dialog = wb.dialog();
+    await dialog.waitFor({ timeout: 30000 });
+    assert.match(await dialog.innerText(), /Asks for \$\{input:demo-token\} after you allow it/);
+    await wb.screenshot('11-consent-before-input');
+    await wb.answerDialog(ALLOW_ALWAYS);
     assert.match(await wb.waitForQuickInput(/^MCP server "fixture-secret" needs \$\{input:demo-token\}/), /needs/);
     assert.equal(await wb.quickInputBox().getAttribute('type'), 'password');
     await wb.waitForQuickInputFocus();
     await wb.page.keyboard.type(SECRET_TEXT);
     await wb.page.keyboard.press('Enter');
-    // A workspace stdio server: the launch consent comes next, without the secret in it.
-    const dialog = wb.dialog();
-    await dialog.waitFor({ timeout: 30000 });
-    assert.ok(!(await dialog.innerText()).includes(SECRET_TEXT), 'the consent dialog shows the secret');
-    await wb.answerDialog(ALLOW_ALWAYS);
     // Started: the pick comes back with its tools.
     await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
     await wb.pickQuickItem('env', /^env, fixture-secret · /);

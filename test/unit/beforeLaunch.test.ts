@@ -17,7 +17,7 @@ describe('launch hooks (beforeLaunch, declined inputs)', () => {
     return conn;
   };
 
-  it('asks with the resolved command line, secrets masked, before spawning; false spawns nothing', async () => {
+  it('asks with the command line as configured (inputs unresolved, secrets masked) before spawning; false spawns nothing', async () => {
     const asked: LaunchRequest[] = [];
     let answer = false;
     const logger = recordingLogger();
@@ -38,7 +38,8 @@ describe('launch hooks (beforeLaunch, declined inputs)', () => {
     assert.equal(childPids().length, before, 'a process was spawned');
     assert.equal(asked.length, 1);
     assert.equal(asked[0]!.command, NODE);
-    assert.deepEqual(asked[0]!.args, [FIXTURE_SERVER, '--token', '••••••']);
+    // Asked before the input: its placeholder, never a value.
+    assert.deepEqual(asked[0]!.args, [FIXTURE_SERVER, '--token', '${input:tok}']);
 
     // Declining counted no failure: the next start runs at once (no backoff) once allowed.
     answer = true;
@@ -48,6 +49,26 @@ describe('launch hooks (beforeLaunch, declined inputs)', () => {
     assert.ok(Date.now() - t0 < 5000);
     assert.equal(asked.length, 2);
     assert.ok(!logger.lines.some((l) => l.includes('typed-secret-2') || l.includes('literal-secret-1')), logger.lines.join('\n'));
+  });
+
+  it('asks for consent before any input: declining prompts for nothing; allowing then prompts', async () => {
+    const order: string[] = [];
+    let allow = false;
+    const conn = connect({ command: NODE, args: [FIXTURE_SERVER], env: { TOKEN: '${input:tok}' } }, {
+      inputResolver: async () => {
+        order.push('input');
+        return { tok: 'value-xyz' };
+      },
+      beforeLaunch: async () => {
+        order.push('consent');
+        return allow;
+      },
+    });
+    await assert.rejects(conn.start(), (e: unknown) => e instanceof ServerError && e.kind === 'cancelled');
+    assert.deepEqual(order, ['consent']);
+    allow = true;
+    await conn.start();
+    assert.deepEqual(order, ['consent', 'consent', 'input']);
   });
 
   it('the hook gets the configured definition (placeholders, not values)', async () => {

@@ -29,8 +29,6 @@ export interface DriverContext {
   readonly timing: DriverTiming;
   /** The host's environment (allow-list and passEnv are taken from it). */
   readonly parentEnv?: NodeJS.ProcessEnv;
-  /** Asked right before a process is spawned; false cancels the start (a `cancelled` ServerError). */
-  readonly confirmLaunch?: (launch: LaunchRequest) => Promise<boolean>;
   /** Something about the session a user should see while it starts (text on a stdio server's stdout). */
   readonly onProblem?: (text: string) => void;
 }
@@ -50,6 +48,12 @@ export interface TransportDriver<D extends ServerDefinition = ServerDefinition> 
   secrets(def: D): string[];
   /** The definition with `${input:}` values substituted in the fields that may hold them. */
   substitute(def: D, sub: (value: string) => string): D;
+  /**
+   * For transports that run a program: the launch a user is asked to allow, planned from the
+   * configured definition before any `${input:...}` is asked for (placeholders stay as written,
+   * known secrets masked). The connection asks its host's beforeLaunch with it, then resolves inputs.
+   */
+  preview?(def: D, masker: SecretMasker, parentEnv?: NodeJS.ProcessEnv): Promise<LaunchRequest>;
   /** Plans the session and builds its transport (starts nothing). Throws ServerErrors that name the field. */
   create(def: D, ctx: DriverContext): Promise<Transport>;
   /** What is connected to, for messages: the command line or the URL. */

@@ -27,6 +27,17 @@ export const stdioDriver: TransportDriver<StdioDefinition> = {
     return { ...def, command: sub(def.command), args: def.args.map(sub), env, cwd: def.cwd && sub(def.cwd) };
   },
 
+  async preview(def, masker, parentEnv) {
+    // If it cannot be planned yet (an input in the command itself), the configured command as written.
+    try {
+      const plan = await planStdioLaunch(def, parentEnv);
+      masker.addAll(plan.secretValues);
+      return { command: masker.mask(plan.command), args: plan.args.map(masker.mask), cwd: plan.cwd };
+    } catch {
+      return { command: masker.mask(def.command), args: def.args.map(masker.mask), cwd: def.cwd };
+    }
+  },
+
   async create(def, ctx: DriverContext): Promise<Transport> {
     let plan;
     try {
@@ -36,10 +47,6 @@ export const stdioDriver: TransportDriver<StdioDefinition> = {
       throw e;
     }
     ctx.masker.addAll(plan.secretValues);
-    if (ctx.confirmLaunch) {
-      const launch = { command: ctx.masker.mask(plan.command), args: plan.args.map(ctx.masker.mask), cwd: plan.cwd };
-      if (!(await ctx.confirmLaunch(launch))) throw new ServerError(ctx.server, 'cancelled', 'was not started: running its command was not allowed');
-    }
     ctx.log.info(`starting: ${[plan.command, ...plan.args].join(' ')}${plan.cwd ? ` (cwd ${plan.cwd})` : ''}`);
     let told = false;
     return createStdioTransport(def, plan, ctx.log, ctx.timing, (text) => {

@@ -131,15 +131,16 @@ export const FORM_SCRIPT = String.raw`(function () {
       var e = errors[order[i]];
       if (!invalidOnly || e.el.textContent) { e.control.focus(); return; }
     }
-    if (!invalidOnly) submit.focus();
+    // Details mode: focus never rests on Call, so a second Enter after selecting a tool runs nothing.
+    if (!invalidOnly && !state.details) submit.focus();
   }
 
   function setMode(m) {
     mode = m;
     fieldsEl.hidden = m !== 'form';
-    jsonWrap.hidden = m !== 'json';
+    jsonWrap.hidden = m !== 'json' || !!state.noArgs;
     toggle.textContent = m === 'json' ? 'Edit as Form' : 'Edit as JSON';
-    toggle.hidden = !!state.jsonOnly;
+    toggle.hidden = !!state.jsonOnly || !!state.noArgs;
     showErrors({});
   }
 

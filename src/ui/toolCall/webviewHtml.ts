@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { FORM_SCRIPT } from './formScript';
 import type { RawValues } from './formValues';
 import { fieldPlaceholder, type FieldSpec } from './toolArgs';
+import type { ToolDetailsHeader } from './toolDetails';
 
 /** The part of a FieldSpec the form script needs. */
 export interface WebField {
@@ -36,6 +37,10 @@ export interface FormState {
   readonly raw: RawValues;
   readonly json: string;
   readonly errors?: Record<string, string>;
+  /** Details mode (a tool selected in the tree): a header with the tool's hints; the page stays open after Call. */
+  readonly details?: ToolDetailsHeader;
+  /** The tool takes no arguments: no fields and no JSON editor, just Call. */
+  readonly noArgs?: boolean;
 }
 
 export function toWebFields(fields: readonly FieldSpec[]): WebField[] {
@@ -111,7 +116,23 @@ const FORM_CSS = `
   .hint { color: var(--vscode-descriptionForeground); font-size: 0.9em; }
   details { margin-top: 12px; }
   pre { white-space: pre-wrap; word-break: break-word; background: var(--vscode-textCodeBlock-background); padding: 8px; max-height: 40vh; overflow: auto; }
+  .badges { display: flex; gap: 6px; flex-wrap: wrap; margin: 6px 0; }
+  .badge { font-size: 0.85em; padding: 1px 7px; border-radius: 10px; color: var(--vscode-badge-foreground); background: var(--vscode-badge-background); }
+  .warn { border-left: 3px solid var(--vscode-editorWarning-foreground); padding: 4px 8px; margin: 10px 0; }
 `;
+
+/** The heading of the page: "Call <tool> on <server>", or in details mode the tool, its title and hints. */
+function headerHtml(state: FormState): string {
+  const d = state.details;
+  if (!d) return `<h1>Call <span class="mono">${escapeHtml(state.tool)}</span> on ${escapeHtml(state.server)}</h1>`;
+  const badges = d.badges.length ? `<div class="badges" aria-label="Hints the server declared">${d.badges.map((b) => `<span class="badge">${escapeHtml(b)}</span>`).join('')}</div>` : '';
+  return [
+    `<h1><span class="mono">${escapeHtml(state.tool)}</span></h1>`,
+    `<p class="meta">${d.title ? `${escapeHtml(d.title)} · ` : ''}tool of ${escapeHtml(state.server)}</p>`,
+    badges,
+    d.warning ? `<p class="warn" role="note">${escapeHtml(d.warning)}</p>` : '',
+  ].join('\n');
+}
 
 export { FORM_SCRIPT };
 
@@ -143,7 +164,7 @@ export function renderFormHtml(o: FormHtmlOptions): string {
 <style nonce="${nonce}">${BASE_CSS}${FORM_CSS}</style>
 </head>
 <body>
-<h1>Call <span class="mono">${escapeHtml(state.tool)}</span> on ${escapeHtml(state.server)}</h1>
+${headerHtml(state)}
 ${o.description ? `<p class="desc">${escapeHtml(o.description)}</p>` : ''}
 <form id="mcp-form" novalidate aria-label="Arguments for ${escapeHtml(state.tool)}">
 <div id="mcp-note" class="note" hidden></div>
@@ -154,11 +175,11 @@ ${o.description ? `<p class="desc">${escapeHtml(o.description)}</p>` : ''}
 <textarea id="mcp-json" rows="16" spellcheck="false" class="mono" aria-describedby="mcp-json-error"></textarea>
 <div id="mcp-json-error" class="error" role="alert"></div>
 </div>
-<div class="actions">
-<button type="submit" id="mcp-submit" class="primary">Call Tool</button>
-<button type="button" id="mcp-toggle" class="secondary">Edit as JSON</button>
-<button type="button" id="mcp-cancel" class="secondary">Cancel</button>
-<span class="hint">Enter calls the tool (Ctrl+Enter in a text area) · Escape cancels</span>
+${state.noArgs ? '<p class="meta">This tool takes no arguments.</p>\n' : ''}<div class="actions">
+<button type="submit" id="mcp-submit" class="primary">${state.details ? 'Call' : 'Call Tool'}</button>
+<button type="button" id="mcp-toggle" class="secondary"${state.noArgs ? ' hidden' : ''}>Edit as JSON</button>
+<button type="button" id="mcp-cancel" class="secondary">${state.details ? 'Close' : 'Cancel'}</button>
+<span class="hint">${state.details ? 'Nothing runs until you press Call · ' : ''}Enter calls the tool (Ctrl+Enter in a text area) · Escape ${state.details ? 'closes' : 'cancels'}</span>
 </div>
 <details><summary>Input schema</summary><pre class="mono">${escapeHtml(schemaText)}</pre></details>
 </form>

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { argsToForm, defaultArgs, formToArgs, issuesByField, type RawValues } from '../../ui/toolCall/formValues';
 import { isObject, type FieldSpec } from '../../ui/toolCall/toolArgs';
 import { formatIssues, schemaProblem, validateValue, type SchemaIssue } from '../../ui/toolCall/validator';
+import type { ToolDetailsHeader } from '../../ui/toolCall/toolDetails';
 import { createNonce, renderFormHtml, toWebFields, type FormState } from '../../ui/toolCall/webviewHtml';
 
 export interface FormRequest {
@@ -20,6 +21,25 @@ export interface FormRequest {
   readonly prefill?: Record<string, unknown>;
   /** Problems to show right away (e.g. the prompt chain's result did not validate). */
   readonly issues?: readonly SchemaIssue[];
+  /**
+   * Details mode (a tool selected in the tree): the page shows the tool's hints, stays open after
+   * a call, and Call runs `onCall` (the panel shows busy meanwhile). The promise then resolves
+   * (undefined) only when the panel is closed.
+   */
+  readonly details?: {
+    readonly header: ToolDetailsHeader;
+    /** The tool takes no arguments: Call only. */
+    readonly noArgs?: boolean;
+    readonly onCall: (args: Record<string, unknown>) => Promise<unknown>;
+    /** The open panel, and a way to feed it a page message (tests drive the page through it). */
+    readonly onOpen?: (form: OpenForm) => void;
+  };
+}
+
+export interface OpenForm {
+  readonly panel: vscode.WebviewPanel;
+  /** Handles a message as if the page had posted it. */
+  receive(msg: unknown): void;
 }
 
 type FromPage =
@@ -56,11 +76,13 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
     raw,
     json: JSON.stringify(initial, null, 2),
     errors,
+    details: req.details?.header,
+    noArgs: req.details?.noArgs,
   };
 
   const panel = vscode.window.createWebviewPanel(
-    'mcpManager.toolArguments',
-    `Call ${req.tool} (${req.server})`,
+    req.details ? 'mcpManager.toolDetails' : 'mcpManager.toolArguments',
+    req.details ? `${req.tool} (${req.server})` : `Call ${req.tool} (${req.server})`,
     { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
     // The form keeps its state while its tab is hidden; it is short-lived, so the memory is fine.
     { enableScripts: true, enableCommandUris: false, localResourceRoots: [], retainContextWhenHidden: true },
@@ -94,8 +116,10 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
       panel.dispose();
       resolve(args);
     };
-    const post = (msg: unknown) => void panel.webview.postMessage(msg);
-    const sub = panel.webview.onDidReceiveMessage((msg: FromPage) => {
+    const post = (msg: unknown) => {
+      if (!settled) void panel.webview.postMessage(msg); // details mode: a call can end after the panel closed
+    };
+    const receive = (msg: FromPage) => {
       if (!isObject(msg) || typeof msg.type !== 'string') return;
       if (msg.type === 'cancel') return finish(undefined);
       if (msg.mode !== 'form' && msg.mode !== 'json') return;
@@ -103,6 +127,14 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
       const ok = ev.args !== undefined && Object.keys(ev.errors).length === 0;
       if (msg.type === 'validate') return post({ type: 'errors', seq: msg.seq, errors: ev.errors });
       if (msg.type === 'submit') {
+        if (ok && req.details) {
+          post({ type: 'busy', busy: true });
+          void req.details.onCall(ev.args!).then(
+            () => post({ type: 'busy', busy: false }),
+            () => post({ type: 'busy', busy: false }),
+          );
+          return undefined;
+        }
         if (ok) return finish(ev.args);
         return post({ type: 'errors', seq: msg.seq, errors: ev.errors, focus: true });
       }
@@ -123,7 +155,9 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
         return post({ type: 'setForm', raw: back.raw });
       }
       return undefined;
-    });
+    };
+    const sub = panel.webview.onDidReceiveMessage(receive);
     const disposeSub = panel.onDidDispose(() => finish(undefined));
+    req.details?.onOpen?.({ panel, receive: (msg) => receive(msg as FromPage) });
   });
 }

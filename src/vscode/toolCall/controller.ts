@@ -6,18 +6,22 @@ import type { ServerCatalog } from '../../core/catalog';
 import type { ServerConnection } from '../../core/connection';
 import type { ServerRegistry } from '../../core/registry';
 import { ServerError, errorMessage } from '../../core/errors';
-import { openArgumentForm } from './argumentForm';
+import { openArgumentForm, type OpenForm } from './argumentForm';
 import { promptArguments } from './argumentPrompts';
 import { runToolCall, type CallOutcome } from '../../ui/toolCall/callRunner';
 import { CallHistory, formatDuration, newCallId, type HistoryEntry } from '../../ui/toolCall/history';
-import { pickHistoryEntry } from './historyPicker';
+import { pickHistoryEntry, type HistoryAction } from './historyPicker';
 import { showCallFailure, showToolError, showUnexpected } from './messages';
 import { errorText, renderResult } from '../../ui/toolCall/resultFormat';
 import { ResultView } from './resultView';
 import { planArguments, isObject } from '../../ui/toolCall/toolArgs';
-import { pickTool } from './toolPicker';
+import { toolDetailsHeader } from '../../ui/toolCall/toolDetails';
+import { pickTool, type PickSnapshot } from './toolPicker';
 import type { CallToolRequest, ServerLogsLike } from '../../ui/toolCall/types';
 import { validateValue } from '../../ui/toolCall/validator';
+
+const RUN_AGAIN = 'Run Again';
+const EDIT_AND_RUN = 'Edit and Run Again';
 
 export interface ToolCallDeps {
   readonly context: vscode.ExtensionContext;
@@ -58,6 +62,10 @@ export function parseRequest(arg: unknown): Partial<CallToolRequest> {
 export class ToolCallController implements vscode.Disposable {
   readonly history: CallHistory;
   readonly results: ResultView;
+  /** Open tool details views by "<server>/<tool>": selecting the tool again reveals its view. */
+  private readonly details = new Map<string, OpenForm>();
+  /** What the open Call Tool pick shows (undefined when none is open): for the integration tests. */
+  pickSnapshot: PickSnapshot | undefined;
 
   constructor(private readonly deps: ToolCallDeps) {
     this.history = new CallHistory(deps.context.workspaceState);
@@ -65,7 +73,69 @@ export class ToolCallController implements vscode.Disposable {
   }
 
   dispose(): void {
+    for (const d of [...this.details.values()]) d.panel.dispose();
     this.results.dispose();
+  }
+
+  /**
+   * mcpManager.showTool (selecting a tool in the tree): shows the tool (description, hints,
+   * arguments, schema) with a Call button, and calls nothing until Call is pressed. Takes a tree
+   * node or `{ serverName, toolName }`; resolves with the open view (tests drive its page).
+   */
+  async showTool(arg?: unknown): Promise<OpenForm | undefined> {
+    const req = parseRequest(arg);
+    try {
+      const conn = req.serverName !== undefined ? this.deps.registry.get(req.serverName) : undefined;
+      if (!conn || !req.toolName) {
+        void vscode.window.showErrorMessage(req.serverName !== undefined && !conn ? `No MCP server named "${req.serverName}" is configured.` : 'Show Tool needs a server and a tool name.');
+        return undefined;
+      }
+      const key = `${conn.name}/${req.toolName}`;
+      const open = this.details.get(key);
+      if (open) {
+        open.panel.reveal(undefined, false);
+        return open;
+      }
+      // The tree node carries the tool as listed; otherwise list it (which starts the server: asked for by name).
+      const fromNode = isObject(arg) && isObject(arg.tool) && arg.tool.name === req.toolName ? (arg.tool as unknown as Tool) : undefined;
+      const tool = fromNode ?? (await this.findTool(conn, req.toolName));
+      if (!tool) return undefined;
+      const plan = planArguments(tool.inputSchema);
+      const server = conn.name;
+      let opened: OpenForm | undefined;
+      void openArgumentForm({
+        server,
+        tool: tool.name,
+        description: typeof tool.description === 'string' ? tool.description : undefined,
+        inputSchema: tool.inputSchema,
+        fields: plan.kind === 'form' || plan.kind === 'prompts' ? plan.fields : [],
+        jsonReason: plan.kind === 'json' ? plan.reason : undefined,
+        details: {
+          header: toolDetailsHeader(tool),
+          noArgs: plan.kind === 'none',
+          // The server may have been reconfigured since the view opened: call the current one.
+          onCall: async (args) => {
+            const current = this.deps.registry.get(server);
+            if (!current) {
+              void vscode.window.showErrorMessage(`MCP server "${server}" is no longer configured; cannot call "${tool.name}".`);
+              return;
+            }
+            await this.execute({ conn: current, toolName: tool.name, tool, args });
+          },
+          onOpen: (form) => {
+            opened = form;
+            this.details.set(key, form);
+            form.panel.onDidDispose(() => {
+              if (this.details.get(key) === form) this.details.delete(key);
+            });
+          },
+        },
+      });
+      return opened;
+    } catch (e) {
+      showUnexpected('Show Tool', e, req.serverName, this.deps.logs);
+      return undefined;
+    }
   }
 
   // ------------------------------------------------------------------ commands
@@ -95,12 +165,12 @@ export class ToolCallController implements vscode.Disposable {
       if (conn && req.toolName) {
         tool = await this.findTool(conn, req.toolName);
       } else {
-        let picked = await pickTool(registry, this.deps.catalog, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs });
+        let picked = await pickTool(registry, this.deps.catalog, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs, observe: (snap) => (this.pickSnapshot = snap) });
         // "Start …" on a server that asks for input values: start it (its input box shows now), then pick again.
         while (picked && 'start' in picked) {
           await vscode.commands.executeCommand('mcpManager.startServer', { serverName: picked.start.name });
           if (picked.start.state.kind !== 'running' && picked.start.definition.keepAlive) return undefined;
-          picked = await pickTool(registry, this.deps.catalog, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs });
+          picked = await pickTool(registry, this.deps.catalog, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs, observe: (snap) => (this.pickSnapshot = snap) });
         }
         if (picked) ({ connection: conn, tool } = picked);
       }
@@ -125,8 +195,9 @@ export class ToolCallController implements vscode.Disposable {
   }
 
   /**
-   * mcpManager.showCallHistory: pick a past call to rerun (Enter) or edit and rerun (pencil).
-   * `{ entryId, edit? }` skips the pick (tests, e2e).
+   * mcpManager.showCallHistory: pick a past call; Enter reopens its result, the row's buttons run
+   * it again (as it was, or with its arguments edited first). `{ entryId, action? }` skips the pick
+   * (tests, e2e): action 'open', 'rerun' (the default, as before) or 'edit' (`edit: true` too).
    */
   async showHistory(arg?: unknown): Promise<CallToolResult | undefined> {
     try {
@@ -136,14 +207,29 @@ export class ToolCallController implements vscode.Disposable {
           void vscode.window.showErrorMessage('That tool call is no longer in the history.');
           return undefined;
         }
-        return await this.rerun(entry, arg.edit === true, parseRequest(arg));
+        const action: HistoryAction = arg.action === 'open' || arg.action === 'edit' ? arg.action : arg.edit === true ? 'edit' : 'rerun';
+        return await this.onHistoryEntry(entry, action, parseRequest(arg));
       }
       const choice = await pickHistoryEntry(this.history);
-      return choice ? await this.rerun(choice.entry, choice.edit, {}) : undefined;
+      return choice ? await this.onHistoryEntry(choice.entry, choice.action, {}) : undefined;
     } catch (e) {
       showUnexpected('Show Tool Call History', e, undefined, this.deps.logs);
       return undefined;
     }
+  }
+
+  private async onHistoryEntry(entry: HistoryEntry, action: HistoryAction, req: Partial<CallToolRequest>): Promise<CallToolResult | undefined> {
+    if (action !== 'open') return this.rerun(entry, action === 'edit', req);
+    if (this.results.has(entry.id)) {
+      await this.results.open(entry.id);
+      return undefined;
+    }
+    // Failed and cancelled calls have no result; results of older calls (or of an earlier window) are not kept.
+    const why = entry.status === 'error' || entry.status === 'cancelled' ? `it ${entry.status === 'error' ? 'failed' : 'was cancelled'}${entry.summary ? `: ${entry.summary}` : ''}` : 'its result is no longer kept (only the latest calls of this window are)';
+    const choice = await vscode.window.showInformationMessage(`The "${entry.tool}" call (${entry.server}) has no result to show: ${why}.`, RUN_AGAIN, EDIT_AND_RUN);
+    if (choice === RUN_AGAIN) return this.rerun(entry, false, req);
+    if (choice === EDIT_AND_RUN) return this.rerun(entry, true, req);
+    return undefined;
   }
 
   // ------------------------------------------------------------------ steps

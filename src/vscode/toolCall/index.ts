@@ -11,6 +11,8 @@ export { RESULT_SCHEME } from './resultView';
  * For the integration and e2e tests, which cannot read workspaceState of the extension.
  */
 export const GET_HISTORY_COMMAND = 'mcpManager.getToolCallHistory';
+/** Internal command: what the open "Call Tool" pick shows (rows, active row), undefined when closed. For the tests. */
+export const GET_PICK_COMMAND = 'mcpManager.getToolPickState';
 
 /**
  * Registers mcpManager.callTool, mcpManager.rerunLastToolCall and mcpManager.showCallHistory.
@@ -23,8 +25,10 @@ export function registerToolCallCommands(deps: ToolCallDeps): vscode.Disposable 
   return vscode.Disposable.from(
     controller,
     vscode.commands.registerCommand('mcpManager.callTool', (arg?: unknown) => controller.callTool(arg)),
+    vscode.commands.registerCommand('mcpManager.showTool', (arg?: unknown) => controller.showTool(arg)),
     vscode.commands.registerCommand('mcpManager.rerunLastToolCall', (arg?: unknown) => controller.rerunLast(arg)),
     vscode.commands.registerCommand('mcpManager.showCallHistory', (arg?: unknown) => controller.showHistory(arg)),
     vscode.commands.registerCommand(GET_HISTORY_COMMAND, () => controller.history.list().map((e) => ({ ...e }))),
+    vscode.commands.registerCommand(GET_PICK_COMMAND, () => controller.pickSnapshot),
   );
 }

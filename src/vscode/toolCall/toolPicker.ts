@@ -1,15 +1,16 @@
-// "MCP: Call Tool..." step one: a QuickPick of the tools of every configured server. Tools the
-// catalog already holds show at once; the others are started on demand (busy indicator, one
-// "starting" row each) and their tools are added as they arrive. A server that fails stays in the
-// list as a row with the error and buttons for its logs and a restart. A server that would ask for
-// an `${input:...}` value is not started behind the user's back (its input box would replace the
-// pick): it gets a "Start …" row, and choosing it starts the server, then shows the pick again.
+// "MCP: Call Tool..." step one: a QuickPick of the tools of every configured server. Opening it
+// starts nothing (issue 11: a broken server was restarted every time the pick opened): running
+// servers' tools show (listed if not cached yet, busy indicator meanwhile); a server that is not
+// running is a "Start …" row that starts it in place when chosen, and its tools are added as they
+// arrive; a server in the error state is a row with its error, Retry (Enter, or the button) and
+// Show Logs. A server that would ask for an `${input:...}` value gets a "Start …" row that closes
+// the pick (its input box would replace it), starts the server, then shows the pick again.
 import * as vscode from 'vscode';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerCatalog } from '../../core/catalog';
 import type { ServerConnection } from '../../core/connection';
 import type { ServerRegistry } from '../../core/registry';
-import { errorMessage } from '../../core/errors';
+import { errorMessage, isServerError } from '../../core/errors';
 import { summaryLine } from '../../core/text';
 import type { ServerLogsLike } from '../../ui/toolCall/types';
 
@@ -23,14 +24,24 @@ export interface PickToolOptions {
    * the pick: its input box would replace the pick. It gets a "Start …" row instead.
    */
   readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
+  /** Told what the pick shows after every change, and undefined once it closed (tests read it). */
+  readonly observe?: (snapshot: PickSnapshot | undefined) => void;
 }
 
-/** A server's row: what the catalog holds, unless the pick knows better (a restart, an input). */
+export interface PickSnapshot {
+  readonly rows: readonly { readonly server: string; readonly label: string; readonly status?: string; readonly tool?: string }[];
+  /** The label of the active row. */
+  readonly active?: string;
+  readonly busy: boolean;
+}
+
 type ServerStatus =
   | { kind: 'loading' }
   | { kind: 'ready'; tools: readonly Tool[] }
   | { kind: 'error'; message: string }
   | { kind: 'disabled' }
+  /** Not running: started only when its row is chosen. */
+  | { kind: 'idle' }
   | { kind: 'needsInput'; ids: readonly string[] };
 
 interface Item extends vscode.QuickPickItem {
@@ -40,7 +51,12 @@ interface Item extends vscode.QuickPickItem {
 }
 
 const LOGS_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('output'), tooltip: 'Show Logs' };
-const RESTART_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-restart'), tooltip: 'Restart Server' };
+const RETRY_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-restart'), tooltip: 'Retry (restart the server)' };
+
+/** ServerError messages start with "<server>: ", which the row already says. */
+function withoutName(message: string, server: string): string {
+  return message.startsWith(`${server}: `) ? message.slice(server.length + 2) : message;
+}
 
 
 export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs: ServerLogsLike, options: PickToolOptions = {}): Promise<PickedTool | undefined> {
@@ -52,25 +68,21 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.keepScrollPosition = true;
-  // Only what the catalog cannot say: waiting to be started, asking for inputs, a failed restart.
   const status = new Map<string, ServerStatus>();
-  const statusOf = (conn: ServerConnection): ServerStatus => {
-    if (conn.state.kind === 'disabled') return { kind: 'disabled' };
-    const own = status.get(conn.name);
-    if (own) return own;
-    const listing = catalog.peek(conn, 'tools');
-    if (listing?.value) return { kind: 'ready', tools: listing.value };
-    if (listing?.error !== undefined && !catalog.isLoading(conn, 'tools')) return { kind: 'error', message: listing.error };
-    return { kind: 'loading' };
-  };
   const abort = new AbortController();
   const subs: vscode.Disposable[] = [];
+
+  const observe = () => {
+    if (!options.observe || abort.signal.aborted) return;
+    const rows = qp.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => ({ server: i.server, label: i.label, status: i.status, tool: i.tool?.name }));
+    options.observe({ rows, active: qp.activeItems[0]?.label, busy: qp.busy });
+  };
 
   const render = () => {
     const activeKey = qp.activeItems[0] ? `${qp.activeItems[0].server}/${qp.activeItems[0].tool?.name ?? ''}` : undefined;
     const items: Item[] = [];
     for (const conn of servers) {
-      const s = statusOf(conn);
+      const s = status.get(conn.name) ?? { kind: 'loading' };
       items.push({ label: conn.name, kind: vscode.QuickPickItemKind.Separator, server: conn.name });
       switch (s.kind) {
         case 'ready':
@@ -90,6 +102,15 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
         case 'loading':
           items.push({ label: `$(loading~spin) Starting ${conn.name}…`, description: conn.name, server: conn.name, status: 'loading' });
           break;
+        case 'idle':
+          items.push({
+            label: `$(play) Start ${conn.name}`,
+            description: conn.state.kind === 'stopped' ? 'stopped' : 'not running',
+            detail: 'Select to start it; its tools are listed here',
+            server: conn.name,
+            status: 'idle',
+          });
+          break;
         case 'disabled':
           items.push({ label: `$(circle-slash) ${conn.name} is disabled`, description: 'disabled in its configuration', server: conn.name, status: 'disabled' });
           break;
@@ -105,11 +126,11 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
         case 'error':
           items.push({
             label: `$(error) ${conn.name} failed`,
-            description: 'not available',
+            description: 'select to retry',
             detail: summaryLine(s.message, 300),
             server: conn.name,
             status: 'error',
-            buttons: [LOGS_BUTTON, RESTART_BUTTON],
+            buttons: [RETRY_BUTTON, LOGS_BUTTON],
           });
           break;
       }
@@ -117,55 +138,112 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
     qp.items = items;
     const again = activeKey ? items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator && `${i.server}/${i.tool?.name ?? ''}` === activeKey) : undefined;
     if (again) qp.activeItems = [again];
-    const loading = servers.filter((c) => statusOf(c).kind === 'loading').map((c) => c.name);
+    const loading = servers.filter((c) => status.get(c.name)?.kind === 'loading').map((c) => c.name);
     qp.busy = loading.length > 0;
+    observe();
     qp.placeholder = loading.length
-      ? `Starting ${loading.join(', ')}… (type to filter by tool or server name)`
+      ? `Listing the tools of ${loading.join(', ')}… (type to filter by tool or server name)`
       : 'Select a tool to call (type to filter by tool or server name)';
   };
 
   const load = (conn: ServerConnection, refresh = false) => {
-    status.delete(conn.name);
-    if (conn.state.kind === 'disabled' || (!refresh && catalog.peek(conn, 'tools')?.value)) return;
-    if (refresh) status.set(conn.name, { kind: 'loading' });
+    if (conn.state.kind === 'disabled') {
+      status.set(conn.name, { kind: 'disabled' });
+      return;
+    }
+    const cached = refresh ? undefined : catalog.peek(conn, 'tools')?.value;
+    if (cached) {
+      status.set(conn.name, { kind: 'ready', tools: cached });
+      return;
+    }
+    status.set(conn.name, { kind: 'loading' });
     catalog.list(conn, 'tools', { signal: abort.signal, refresh }).then(
-      () => {
-        status.delete(conn.name);
+      (tools) => {
+        status.set(conn.name, { kind: 'ready', tools });
         if (!abort.signal.aborted) render();
       },
       (e: unknown) => {
         if (abort.signal.aborted) return;
-        // ServerError messages start with "<server>: ", which the row already says.
-        const message = errorMessage(e);
-        status.set(conn.name, { kind: 'error', message: message.startsWith(`${conn.name}: `) ? message.slice(conn.name.length + 2) : message });
+        // Declining the launch confirmation or an input is no failure: back to the "Start …" row.
+        if (isServerError(e) && e.kind === 'cancelled') status.set(conn.name, { kind: 'idle' });
+        else status.set(conn.name, { kind: 'error', message: withoutName(conn.masker.mask(errorMessage(e)), conn.name) });
         render();
       },
     );
   };
 
-  // Cached tools now; servers that must start are loaded once the pick is shown (see below).
+  // What each server is now. Only running (or already starting) servers are listed, once the pick
+  // is shown (see below); nothing is started or restarted here.
   const pending: ServerConnection[] = [];
+  const notRunning: ServerConnection[] = [];
   for (const conn of servers) {
-    if (conn.state.kind === 'disabled' || catalog.peek(conn, 'tools')?.value) load(conn);
-    else {
+    const state = conn.state;
+    // A failed server's last tool list is history: it is an error row (with Retry) either way.
+    if (state.kind === 'error') status.set(conn.name, { kind: 'error', message: withoutName(conn.masker.mask(state.message), conn.name) });
+    else if (state.kind === 'disabled' || catalog.peek(conn, 'tools')?.value) load(conn);
+    else if (state.kind === 'idle' || state.kind === 'stopped') {
+      status.set(conn.name, { kind: 'idle' });
+      notRunning.push(conn);
+    } else {
       status.set(conn.name, { kind: 'loading' });
       pending.push(conn);
     }
   }
   render();
-  // A server's tool list changed while the pick is open (list_changed, restart): list it again.
   subs.push(
+    // A server's tool list changed while the pick is open (list_changed, restart): list it again.
     toDisposable(
       catalog.onDidChange(({ server, kind }) => {
         const conn = servers.find((c) => c.name === server);
-        if (kind !== 'tools' || !conn) return;
-        // Not started yet (waiting for the pick to show, or for an input value), or restarting.
+        if (kind !== 'tools' || !conn || abort.signal.aborted) return;
+        // Only rows that show tools follow the catalog; "Start …", error and loading rows stay as they are.
         const own = status.get(server)?.kind;
-        if (own !== 'needsInput' && own !== 'loading' && !catalog.peek(conn, 'tools') && !catalog.isLoading(conn, 'tools')) load(conn);
+        if (own !== 'ready' || catalog.isLoading(conn, 'tools')) return render();
+        // Listing a server that is not running would start it: it goes back to its "Start …" row.
+        if (conn.state.kind === 'running' || conn.state.kind === 'starting') load(conn);
+        else if (conn.state.kind === 'idle' || conn.state.kind === 'stopped') status.set(server, { kind: 'idle' });
+        render();
+      }),
+    ),
+    // Started or failed elsewhere meanwhile (the tree, another command): show it as it is now.
+    toDisposable(
+      registry.onDidChangeState(({ connection: conn, state }) => {
+        if (!servers.includes(conn) || abort.signal.aborted) return;
+        const kind = status.get(conn.name)?.kind;
+        if (state.kind === 'running' && kind !== 'ready' && kind !== 'loading') load(conn);
+        else if (state.kind === 'error' && kind !== 'loading') status.set(conn.name, { kind: 'error', message: withoutName(conn.masker.mask(state.message), conn.name) });
+        else return;
         render();
       }),
     ),
   );
+
+  /** Starts a server the user chose, in place: its tools replace its row when they arrive. */
+  const startHere = (conn: ServerConnection) => {
+    status.set(conn.name, { kind: 'loading' });
+    render();
+    load(conn);
+  };
+
+  /** Retry on a failed server: an explicit restart (clears "not retrying"), then list again. */
+  const retry = (conn: ServerConnection) => {
+    status.set(conn.name, { kind: 'loading' });
+    render();
+    void vscode.commands.executeCommand('mcpManager.restartServer', { serverName: conn.name }).then(
+      () => {
+        if (abort.signal.aborted) return;
+        const now = registry.get(conn.name) ?? conn;
+        if (now.state.kind === 'error') status.set(conn.name, { kind: 'error', message: withoutName(now.masker.mask(now.state.message), conn.name) });
+        else if (now.state.kind === 'stopped') status.set(conn.name, { kind: 'idle' });
+        else load(now, true);
+        render();
+      },
+      (err: unknown) => {
+        status.set(conn.name, { kind: 'error', message: errorMessage(err) });
+        render();
+      },
+    );
+  };
 
   return new Promise((resolve) => {
     let settled = false;
@@ -175,6 +253,7 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
       abort.abort();
       for (const d of subs) d.dispose();
       qp.dispose();
+      options.observe?.(undefined);
       resolve(v);
     };
     subs.push(
@@ -183,34 +262,19 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
         if (!item) return;
         const conn = servers.find((c) => c.name === item.server);
         if (item.tool && conn) return done({ connection: conn, tool: item.tool });
-        if (item.status === 'error') {
-          logs.show(item.server);
-          return done(undefined);
-        }
+        if (item.status === 'error' && conn) return retry(conn);
+        if (item.status === 'idle' && conn) return startHere(conn);
         if (item.status === 'needsInput' && conn) return done({ start: conn });
         // "starting" / "no tools" / "disabled" rows: nothing to call; keep the pick open.
       }),
       qp.onDidTriggerItemButton((e) => {
         const conn = servers.find((c) => c.name === e.item.server);
         if (!conn) return;
-        if (e.button === LOGS_BUTTON) {
-          logs.show(conn.name);
-          return;
-        }
-        status.set(conn.name, { kind: 'loading' });
-        render();
-        void vscode.commands.executeCommand('mcpManager.restartServer', { serverName: conn.name }).then(
-          () => {
-            load(registry.get(conn.name) ?? conn, true);
-            render();
-          },
-          (err: unknown) => {
-            status.set(conn.name, { kind: 'error', message: errorMessage(err) });
-            render();
-          },
-        );
+        if (e.button === LOGS_BUTTON) logs.show(conn.name);
+        else retry(conn);
       }),
       qp.onDidHide(() => done(undefined)),
+      qp.onDidChangeActive(observe),
     );
     qp.show();
     // Start servers only after the pick is shown: starting one refreshes its row in the Servers
@@ -218,20 +282,19 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
     // back when the command palette closes) ends by focusing the tree again, taking the keyboard
     // from the pick that opened meanwhile. Once the pick is shown, the tree no longer counts as focused.
     setTimeout(() => {
-      for (const conn of pending) {
-        if (abort.signal.aborted) return;
-        if (!options.missingInputs) {
-          load(conn);
-          continue;
-        }
+      if (abort.signal.aborted) return;
+      for (const conn of pending) load(conn);
+      render();
+      // A server that would ask for input values when started gets the "Start …" row that closes the pick.
+      if (!options.missingInputs) return;
+      for (const conn of notRunning) {
         void options.missingInputs(conn).then(
           (ids) => {
-            if (abort.signal.aborted) return;
-            if (ids.length) status.set(conn.name, { kind: 'needsInput', ids });
-            else load(conn);
+            if (abort.signal.aborted || !ids.length || status.get(conn.name)?.kind !== 'idle') return;
+            status.set(conn.name, { kind: 'needsInput', ids });
             render();
           },
-          () => load(conn),
+          () => undefined,
         );
       }
     }, 0);

@@ -41,9 +41,21 @@ export { formatDuration, firstLine };
 /** Shown on a server that has not run yet: nothing in the tree otherwise says how to start it. */
 export const EXPAND_HINT = 'expand to start';
 
+/**
+ * The state in words where a count would mislead: after a crash the last tool list is history,
+ * not what the server offers (issue 11: the tree still said "13 tools").
+ */
 export function serverDescription(conn: ServerConnection, tools: readonly Tool[] | undefined): string {
-  if (tools) return `${conn.definition.type} · ${plural(tools.length, 'tool')}`;
-  return conn.state.kind === 'idle' ? `${conn.definition.type} · ${EXPAND_HINT}` : conn.definition.type;
+  const type = conn.definition.type;
+  const state = conn.state;
+  if (state.kind === 'error') {
+    const message = conn.masker.mask(state.message);
+    return `${type} · ${state.gaveUp ? 'failed' : 'error'}: ${firstLine(message.startsWith(`${conn.name}: `) ? message.slice(conn.name.length + 2) : message)}`;
+  }
+  if (state.kind === 'starting' && state.problem) return `${type} · starting: writes non-JSON-RPC text to stdout`;
+  if (state.kind === 'stopped' || state.kind === 'disabled' || state.kind === 'starting') return type;
+  if (tools) return `${type} · ${plural(tools.length, 'tool')}`;
+  return state.kind === 'idle' ? `${type} · ${EXPAND_HINT}` : type;
 }
 
 export function serverItem(node: ServerNode, conn: ServerConnection, tools: readonly Tool[] | undefined): vscode.TreeItem {
@@ -79,6 +91,7 @@ export function serverTooltip(conn: ServerConnection, notes: readonly string[] =
     if (info?.instructions) lines.push(`Instructions: ${escape(firstLine(info.instructions))}`);
   }
   if (state.kind === 'idle') lines.push('Not running: expand it to start it (or use Start Server).');
+  if (state.kind === 'starting' && state.problem) lines.push(`$(warning) ${escape(mask(state.problem))}`);
   if (lines.length) md.appendMarkdown(lines.join('  \n') + '\n\n');
   if (state.kind === 'error') {
     md.appendMarkdown(`$(error) ${escape(mask(state.message))}${state.gaveUp ? ' (not retrying until restarted)' : ''}\n\n`);
@@ -111,7 +124,8 @@ export function toolItem(node: ToolNode): vscode.TreeItem {
   item.description = firstLine(tool.description);
   item.iconPath = new vscode.ThemeIcon(tool.annotations?.readOnlyHint ? 'eye' : tool.annotations?.destructiveHint ? 'warning' : 'tools');
   item.contextValue = toolContextValue(tool);
-  item.command = { command: 'mcpManager.callTool', title: 'Call Tool…', arguments: [node] };
+  // Selecting a tool shows it (details, arguments, Call button); it never calls it.
+  item.command = { command: 'mcpManager.showTool', title: 'Show Tool', arguments: [node] };
   return item;
 }
 
@@ -133,10 +147,12 @@ export function toolTooltip(tool: Tool): vscode.MarkdownString {
 /** Shown on every group: which source wins a name defined in several. */
 export const PRECEDENCE = 'When a name is defined in several places, the most specific wins: folder settings, then the folder’s .vscode/mcp.json, then workspace settings, then user settings.';
 
-export function groupItem(node: GroupNode, count: number): vscode.TreeItem {
+export function groupItem(node: GroupNode, count: number, issues: readonly IssueNode[] = []): vscode.TreeItem {
   const item = new vscode.TreeItem(node.source.label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = node.id;
-  item.description = plural(count, 'server');
+  const errors = issues.filter((n) => n.issue.severity !== 'warning').length;
+  const notes = issues.length - errors;
+  item.description = [plural(count, 'server'), ...(errors ? [plural(errors, 'error')] : []), ...(notes ? [plural(notes, 'note')] : [])].join(' · ');
   item.tooltip = `${node.source.file ?? node.source.label}\n\n${PRECEDENCE}`;
   item.contextValue = 'mcpGroup;';
   return item;
@@ -148,6 +164,8 @@ export function issueItem(node: IssueNode): vscode.TreeItem {
   const item = new vscode.TreeItem(where || 'Configuration', vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
   item.description = issue.message;
+  // The row cuts the message off: the tooltip and screen readers get all of it.
+  item.accessibilityInformation = { label: `${issue.severity === 'warning' ? 'Configuration note' : 'Configuration error'}${where ? ` in ${where}` : ''}: ${issue.message}` };
   const warning = issue.severity === 'warning';
   item.iconPath = warning ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground')) : new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
   const md = new vscode.MarkdownString();
@@ -180,6 +198,12 @@ export function messageItem(node: MessageNode, server: ServerNode): vscode.TreeI
     case 'connecting':
       item.iconPath = new vscode.ThemeIcon('loading~spin');
       item.contextValue = 'mcpStatus;connecting;';
+      break;
+    case 'warning':
+      item.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'));
+      item.contextValue = 'mcpStatus;warning;';
+      item.tooltip = node.message;
+      item.command = { command: 'mcpManager.showServerLogs', title: 'Show Logs', arguments: [server] };
       break;
     case 'error':
       item.iconPath = new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));

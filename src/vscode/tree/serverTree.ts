@@ -36,6 +36,8 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly disposables: { dispose(): void }[] = [];
   private grouped = false;
+  /** The configuration issues as last listed by roots(). */
+  private issueNodes: IssueNode[] = [];
 
   private readonly catalog: ServerCatalog;
 
@@ -105,7 +107,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   getTreeItem(node: TreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'group':
-        return groupItem(node, this.serversOf(node.source).length);
+        return groupItem(node, this.serversOf(node.source).length, this.issuesOf(node.source));
       case 'server': {
         const conn = this.registry.get(node.serverName);
         if (!conn) return new vscode.TreeItem(node.serverName);
@@ -164,6 +166,8 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return this.nodes.folder(node.serverName, 'resources');
       case 'prompt':
         return this.nodes.folder(node.serverName, 'prompts');
+      case 'issue':
+        return this.grouped && node.issue.source ? this.nodes.group(node.issue.source) : undefined;
       default:
         return undefined;
     }
@@ -173,7 +177,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     if (!node) return this.roots();
     switch (node.kind) {
       case 'group':
-        return this.serversOf(node.source).map((c) => this.nodes.server(c.name));
+        return [...this.serversOf(node.source).map((c) => this.nodes.server(c.name)), ...this.issuesOf(node.source)];
       case 'server':
         return this.serverChildren(node);
       case 'folder':
@@ -196,16 +200,24 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     return this.sortedServers().filter((c) => (c.definition.source?.kind ?? '') === source.kind);
   }
 
+  /** Configuration problems of one source: shown (and counted) in its group. */
+  private issuesOf(source: ConfigSource): IssueNode[] {
+    return this.issueNodes.filter((n) => n.issue.source?.kind === source.kind);
+  }
+
   private roots(): TreeNode[] {
     const servers = this.sortedServers();
+    this.nodes.clearIssues();
+    this.issueNodes = this.registry.issues.map((issue, i) => this.nodes.issue(issue, i));
+    // A source with only broken entries is a group too: its errors belong under its name.
     const sources = new Map<string, ConfigSource>();
     for (const c of servers) if (c.definition.source) sources.set(c.definition.source.kind, c.definition.source);
+    for (const n of this.issueNodes) if (n.issue.source && !sources.has(n.issue.source.kind)) sources.set(n.issue.source.kind, n.issue.source);
     this.grouped = sources.size > 1;
     const top: TreeNode[] = this.grouped ? [...sources.values()].map((s) => this.nodes.group(s)) : servers.map((c) => this.nodes.server(c.name));
-    this.nodes.clearIssues();
-    const issues: IssueNode[] = this.registry.issues.map((issue, i) => this.nodes.issue(issue, i));
+    const loose = this.grouped ? this.issueNodes.filter((n) => !n.issue.source) : this.issueNodes;
     const notices = (this.noticeSource?.notices ?? []).map((n) => this.nodes.notice(n));
-    return [...notices, ...top, ...issues];
+    return [...notices, ...top, ...loose];
   }
 
   private serverChildren(node: ServerNode): TreeNode[] {
@@ -238,7 +250,10 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         }
         // Lists in the background (once at a time per server); the catalog's change refreshes the server.
         this.catalog.load(conn, 'tools');
-        return [...folders, msg('connecting', state.kind === 'running' ? 'Loading tools…' : 'Connecting…')];
+        const connecting = msg('connecting', state.kind === 'running' ? 'Loading tools…' : 'Connecting…');
+        // Said while it happens (e.g. text on stdout that will time the handshake out), not only in the log.
+        if (state.kind === 'starting' && state.problem) return [connecting, msg('warning', conn.masker.mask(state.problem)), msg('showLogs', 'Show Logs')];
+        return [...folders, connecting];
       }
     }
   }
