@@ -14,6 +14,7 @@ import { stderrLogger } from './logger';
 import { formatCallResult, formatServers, formatTools, json, serversJson } from './output';
 import { runDoctor } from './doctor';
 import { prompt, prompts, read, resources } from './browse';
+import { add, search, terminalAsk } from './registry';
 
 export interface RunContext {
   readonly args: CliArgs;
@@ -62,6 +63,10 @@ export async function run(ctx: RunContext): Promise<number> {
       return ping(ctx);
     case 'doctor':
       return runDoctor(ctx);
+    case 'search':
+      return search(ctx);
+    case 'add':
+      return add(ctx, { ask: terminalAsk() });
     default:
       throw usageError('missing command.');
   }

@@ -14,11 +14,11 @@ export interface WriteResult {
 }
 
 /** The `servers` and `inputs` of the file, if it exists (for conflict checks and input ids). */
-export function readServersFile(file: string, serversKey = 'servers'): { servers: Record<string, unknown>; inputIds: Set<string> } {
+export function readServersFile(file: string, serversKey = 'servers', inputsKey = 'inputs'): { servers: Record<string, unknown>; inputIds: Set<string> } {
   if (!fs.existsSync(file)) return { servers: {}, inputIds: new Set() };
   const doc = parseDocument(file, fs.readFileSync(file, 'utf8'));
   const servers = isObject(doc[serversKey]) ? (doc[serversKey] as Record<string, unknown>) : {};
-  const inputs = Array.isArray(doc.inputs) ? doc.inputs : [];
+  const inputs = Array.isArray(doc[inputsKey]) ? (doc[inputsKey] as unknown[]) : [];
   return { servers, inputIds: new Set(inputs.filter(isObject).map((i) => String(i.id))) };
 }
 
@@ -27,19 +27,19 @@ export function readServersFile(file: string, serversKey = 'servers'): { servers
  * file (and its folder) when missing. `serversKey` is "servers" for mcp.json; "mcpServers" for
  * Claude-style files.
  */
-export function writeServerEntry(file: string, name: string, entry: Record<string, unknown>, inputs: readonly McpInput[] = [], serversKey = 'servers'): WriteResult {
+export function writeServerEntry(file: string, name: string, entry: Record<string, unknown>, inputs: readonly McpInput[] = [], serversKey = 'servers', inputsKey = 'inputs'): WriteResult {
   const created = !fs.existsSync(file);
   let text = created ? '{\n}\n' : fs.readFileSync(file, 'utf8');
   const doc = parseDocument(file, text);
   const indent = detectIndent(text);
   const formattingOptions = { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
   const replaced = isObject(doc[serversKey]) && Object.prototype.hasOwnProperty.call(doc[serversKey], name);
-  const declared = new Set((Array.isArray(doc.inputs) ? doc.inputs : []).filter(isObject).map((i) => String(i.id)));
+  const list = Array.isArray(doc[inputsKey]) ? (doc[inputsKey] as unknown[]) : undefined;
+  const declared = new Set((list ?? []).filter(isObject).map((i) => String(i.id)));
   const fresh = inputs.filter((i) => !declared.has(i.id));
   if (fresh.length) {
-    const existing = Array.isArray(doc.inputs) ? doc.inputs.length : -1;
-    if (existing < 0) text = applyEdits(text, modify(text, ['inputs'], fresh.map(plainInput), { formattingOptions }));
-    else fresh.forEach((input, i) => (text = applyEdits(text, modify(text, ['inputs', existing + i], plainInput(input), { formattingOptions, isArrayInsertion: true }))));
+    if (!list) text = applyEdits(text, modify(text, [inputsKey], fresh.map(plainInput), { formattingOptions }));
+    else fresh.forEach((input, i) => (text = applyEdits(text, modify(text, [inputsKey, list.length + i], plainInput(input), { formattingOptions, isArrayInsertion: true }))));
   }
   text = applyEdits(text, modify(text, [serversKey, name], entry, { formattingOptions }));
   fs.mkdirSync(path.dirname(file), { recursive: true });
