@@ -10,6 +10,7 @@ import { SettingsConfigSource } from './vscode/configSource';
 import { LaunchConsent } from './vscode/consent';
 import { InputService } from './vscode/inputs';
 import { SwitchablePrompter } from './vscode/prompts';
+import { createRegistryFeature, type RegistryBrowser, type RegistryUpdates } from './vscode/registry';
 import { ServerLogs } from './vscode/serverLogs';
 import { ServerStatusBar } from './vscode/statusBar';
 import { registerToolCallCommands } from './vscode/toolCall';
@@ -34,6 +35,9 @@ export interface TestHooks {
   shutdown(): Promise<void>;
   /** Time spent in activate(), in ms. */
   readonly activationMs: number;
+  /** Browse Registry (tests replace its live search pick) and the registry update checks. */
+  readonly registryBrowser: RegistryBrowser;
+  readonly registryUpdates: RegistryUpdates;
 }
 
 export type ExtensionApi = McpManagerApi & { readonly _test?: TestHooks };
@@ -65,7 +69,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const config = new SettingsConfigSource(registry, (e) => logs.general.error(e instanceof Error ? e : String(e)));
   // What servers offer besides tools, listed on demand; shared by the tree and the palette commands.
   const catalog = new ServerCatalog(registry, (name) => logs.loggerFor(name));
-  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog);
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  const mcpRegistries = createRegistryFeature({ registry, prompter, inputs, logs, reload: () => config.reload(), version });
+  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates);
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
   const api = createApi(registry);
@@ -76,6 +82,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     new ServerCommands({ registry, logs, tree, config, prompter, inputs, consent }).register(),
     registerToolCallCommands({ context, registry, logs, missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs) }),
     registerBrowseCommands({ registry, catalog, prompter, logs }),
+    mcpRegistries,
     view,
     tree,
     catalog,
@@ -97,7 +104,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     onDidChange: api.onDidChange,
   };
   if (context.extensionMode !== vscode.ExtensionMode.Production) {
-    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs } };
+    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs, registryBrowser: mcpRegistries.browser, registryUpdates: mcpRegistries.updates } };
   }
   return result;
 }
