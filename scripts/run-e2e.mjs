@@ -18,6 +18,7 @@ import { sleep } from './proc.mjs';
 import { ensureVSCode, ROOT } from './setup-vscode.mjs';
 
 const VERSION = process.env.MCPM_E2E_VSCODE_VERSION ?? '1.139.1';
+const E2E_REGISTRY_PORT = 39218;
 const VSIX = path.join(ROOT, 'dist', 'mcp-manager.vsix');
 const WORKSPACE = path.join(ROOT, 'demo');
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
@@ -127,6 +128,13 @@ async function main() {
   // `fixture-http` must answer from the start.
   const http = await startDemoHttpServer({ log: process.env.MCPM_DEBUG ? (t) => process.stderr.write(`[fixture-http] ${t}`) : undefined });
   console.log(`[e2e] fixture-http: ${http.url} (pid ${http.pid})`);
+  // The test registry for test/e2e/registry.test.ts (set as the user's mcpManager.registries below).
+  const registry = spawn(process.execPath, [path.join(ROOT, 'test', 'fixtures', 'registry', 'server.mjs'), String(E2E_REGISTRY_PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  onCleanup(() => registry.kill());
+  await new Promise((resolve, reject) => {
+    registry.stdout.on('data', (d) => /listening/.test(String(d)) && resolve());
+    registry.once('exit', (c) => reject(new Error(`the test registry exited (${c}); is port ${E2E_REGISTRY_PORT} taken?`)));
+  });
 
   console.log('===== e2e: package =====');
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
@@ -146,7 +154,7 @@ async function main() {
       version: VERSION,
       extensionsDir,
       smokeTestDriver: false,
-      settings: { 'git.openRepositoryInParentFolders': 'never' }, // demo/ sits inside this repo: no "open the repository?" toast
+      settings: { 'git.openRepositoryInParentFolders': 'never', 'mcpManager.registries': [`http://127.0.0.1:${E2E_REGISTRY_PORT}`] }, // demo/ sits inside this repo: no "open the repository?" toast
     });
     console.log(`[e2e] code-server ${server.url} workspace ${path.relative(ROOT, WORKSPACE)}/`);
     lap('install and start code-server');

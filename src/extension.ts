@@ -10,6 +10,7 @@ import { SettingsConfigSource } from './vscode/configSource';
 import { LaunchConsent } from './vscode/consent';
 import { InputService } from './vscode/inputs';
 import { SwitchablePrompter } from './vscode/prompts';
+import { createRegistryFeature, type RegistryBrowser, type RegistryUpdates } from './vscode/registry';
 import { ServerLogs } from './vscode/serverLogs';
 import { ServerStatusBar } from './vscode/statusBar';
 import { registerToolCallCommands } from './vscode/toolCall';
@@ -40,6 +41,9 @@ export interface TestHooks {
   readonly tests: McpTestController;
   /** The Getting Started walkthrough's context keys as set so far. */
   readonly walkthrough: WalkthroughState;
+  /** Browse Registry (tests replace its live search pick) and the registry update checks. */
+  readonly registryBrowser: RegistryBrowser;
+  readonly registryUpdates: RegistryUpdates;
 }
 
 export type ExtensionApi = McpManagerApi & { readonly _test?: TestHooks };
@@ -71,7 +75,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const config = new SettingsConfigSource(registry, (e) => logs.general.error(e instanceof Error ? e : String(e)));
   // What servers offer (tools, resources, prompts), listed on demand; the one copy every view reads.
   const catalog = new ServerCatalog(registry, (name) => logs.loggerFor(name));
-  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog);
+  const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
+  const mcpRegistries = createRegistryFeature({ registry, prompter, inputs, logs, reload: () => config.reload(), version });
+  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates);
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
   const api = createApi(registry, catalog);
@@ -93,6 +99,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     tests,
     registerBrowseCommands({ registry, catalog, prompter, logs }),
     walkthrough,
+    mcpRegistries,
     view,
     tree,
     catalog,
@@ -114,7 +121,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     onDidChange: api.onDidChange,
   };
   if (context.extensionMode !== vscode.ExtensionMode.Production) {
-    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs, tests: tests.controller, walkthrough } };
+    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs, tests: tests.controller, walkthrough, registryBrowser: mcpRegistries.browser, registryUpdates: mcpRegistries.updates } };
   }
   return result;
 }

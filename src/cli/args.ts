@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { splitCommandLine as splitWords } from '../core/text';
 import { usageError } from './errors';
 
-export const COMMANDS = ['servers', 'tools', 'call', 'resources', 'read', 'prompts', 'prompt', 'ping', 'doctor', 'test'] as const;
+export const COMMANDS = ['servers', 'tools', 'call', 'resources', 'read', 'prompts', 'prompt', 'ping', 'doctor', 'test', 'search', 'add'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export type AdHoc =
@@ -37,6 +37,23 @@ export interface CliArgs {
   readonly updateSnapshots?: boolean;
   /** `test --filter TEXT`: only tests whose name contains TEXT. */
   readonly filter?: string;
+  /** `search` and `add`: see src/cli/registry.ts. */
+  readonly registryArgs?: RegistryArgs;
+}
+
+export interface RegistryArgs {
+  /** `--registry URL` (repeatable); empty = the official registry. */
+  readonly registries: readonly string[];
+  /** The search text, or the registry name to add. */
+  readonly text?: string;
+  /** `add --version V`. */
+  readonly version?: string;
+  /** `add --as NAME`. */
+  readonly localName?: string;
+  /** `add --set KEY=VALUE` (repeatable). */
+  readonly set: readonly string[];
+  /** `add --package npm|pypi|oci|nuget|remote|package:N|remote:N`. */
+  readonly option?: string;
 }
 
 export const USAGE = `Usage: mcp-manager <command> [options]
@@ -51,6 +68,13 @@ Commands:
   prompts <server>               list prompts with their arguments ([optional] ones in brackets)
   prompt <server> <name> [JSON]  get a prompt with JSON string arguments ("-" reads them from stdin)
   ping <server>                  connect and ping
+  search [TEXT]                  find servers in MCP registries (name, version, kind, description; --json raw)
+  add <registry-name>            install a server from a registry into .vscode/mcp.json (or --config FILE)
+    --version V                  that version instead of the latest
+    --as NAME                    the local server name (default: a short form of the registry name)
+    --set KEY=VALUE              a value it needs (repeatable); asked in a terminal otherwise
+    --package KIND               which package when there are several: npm, pypi, oci, nuget, remote
+  --registry URL                 registry for search/add (repeatable; default https://registry.modelcontextprotocol.io)
   doctor <server>                show the resolved launch (command path, cwd, environment with secrets
                                  masked) or URL, then test the connection
   test [FILE|DIR ...]            run MCP test collections (*.mcptest.json; default: all under the
@@ -104,12 +128,31 @@ const OPTIONS = {
   junit: { type: 'string' },
   'update-snapshots': { type: 'boolean' },
   filter: { type: 'string' },
+  registry: { type: 'string', multiple: true },
+  'pin-version': { type: 'string' },
+  as: { type: 'string' },
+  set: { type: 'string', multiple: true },
+  package: { type: 'string' },
 } as const;
+
+/** `add NAME --version V`: --version takes a value there (elsewhere it prints ours). */
+function renameAddVersion(argv: readonly string[]): string[] {
+  const first = argv.find((a) => !a.startsWith('-'));
+  if (first !== 'add') return [...argv];
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--version' && i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) out.push('--pin-version', argv[++i]!);
+    else if (a.startsWith('--version=')) out.push(`--pin-version=${a.slice('--version='.length)}`);
+    else out.push(a);
+  }
+  return out;
+}
 
 export function parseCli(argv: readonly string[]): CliArgs {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: renameAddVersion(argv), options: OPTIONS, allowPositionals: true, strict: true });
   } catch (e) {
     throw usageError(`${describeParseArgsError(e)} Run "mcp-manager --help" for usage.`);
   }
@@ -124,6 +167,10 @@ export function parseCli(argv: readonly string[]): CliArgs {
     throw usageError(`unknown command "${commandName}": use one of ${COMMANDS.join(', ')}. Run "mcp-manager --help" for usage.`);
   }
   const command = commandName as Command;
+  if (command === 'search' || command === 'add') return { ...base, command, registryArgs: registryArgs(command, rest, v), workspace: v.workspace, config: v.config };
+  for (const [flag, given] of [['--registry', v.registry?.length], ['--as', v.as], ['--set', v.set?.length], ['--package', v.package]] as const) {
+    if (given) throw usageError(`${flag} applies to "search" and "add" only. Run "mcp-manager --help" for usage.`);
+  }
 
   if (v.stdio !== undefined && v.url !== undefined) throw usageError('--stdio and --url cannot be combined: give one ad-hoc server.');
   if (v.stdio === undefined && (v.env?.length || v.cwd !== undefined)) throw usageError('--env and --cwd apply to an ad-hoc --stdio server; configure them in the server\'s entry otherwise.');
@@ -188,6 +235,23 @@ export function parseCli(argv: readonly string[]): CliArgs {
   };
 }
 
+function registryArgs(command: 'search' | 'add', rest: string[], v: { registry?: string[]; 'pin-version'?: string; as?: string; set?: string[]; package?: string; stdio?: string; url?: string; workspace?: string; config?: string }): RegistryArgs {
+  if (v.stdio !== undefined || v.url !== undefined) throw usageError(`"${command}" takes no --stdio or --url.`);
+  if (v.workspace !== undefined && v.config !== undefined) throw usageError('--workspace and --config cannot be combined: give one place to write to.');
+  const registries = v.registry ?? [];
+  if (command === 'search') {
+    if (v['pin-version'] !== undefined || v.as !== undefined || v.set?.length || v.package !== undefined) throw usageError('--version, --as, --set and --package apply to "add". Usage: mcp-manager search [TEXT] [--registry URL] [--json]');
+    if (rest.length > 1) throw usageError(`search takes one TEXT (quote words: "${rest.join(' ')}").`);
+    return { registries, text: rest[0], set: [] };
+  }
+  const [name, ...extra] = rest;
+  if (!name) throw usageError('missing registry name. Usage: mcp-manager add <registry-name> [--version V] [--as NAME] [--set KEY=VALUE]; "mcp-manager search TEXT" finds names.');
+  if (extra.length) throw usageError(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((a) => JSON.stringify(a)).join(' ')}. Usage: mcp-manager add <registry-name> [--version V] [--as NAME] [--set KEY=VALUE]`);
+  for (const item of v.set ?? []) if (!/^[^=]+=/.test(item) && !/^[^=]+$/.test(item)) throw usageError(`--set "${item}": expected KEY=VALUE.`);
+  if (v.as !== undefined && !v.as.trim()) throw usageError('--as needs a server name.');
+  return { registries, text: name, version: v['pin-version'], localName: v.as?.trim(), set: v.set ?? [], option: v.package };
+}
+
 const USAGE_LINES: Record<Command, string> = {
   servers: 'servers',
   tools: 'tools <server>',
@@ -199,6 +263,8 @@ const USAGE_LINES: Record<Command, string> = {
   ping: 'ping <server>',
   doctor: 'doctor <server>',
   test: 'test [FILE|DIR ...]',
+  search: 'search [TEXT]',
+  add: 'add <registry-name>',
 };
 
 function describeParseArgsError(e: unknown): string {

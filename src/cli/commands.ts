@@ -14,6 +14,7 @@ import { formatCallResult, formatServers, formatTools, json, serversJson } from 
 import { runDoctor } from './doctor';
 import { prompt, prompts, read, resources } from './browse';
 import { runTests } from './test';
+import { add, search, terminalAsk } from './registry';
 
 // Kept importable from here for existing callers.
 export { parseJsonObject, startConnection, type RunContext } from './context';
@@ -52,6 +53,10 @@ export async function run(ctx: RunContext): Promise<number> {
       return runDoctor(ctx);
     case 'test':
       return runTests(ctx);
+    case 'search':
+      return search(ctx);
+    case 'add':
+      return add(ctx, { ask: terminalAsk() });
     default:
       throw usageError('missing command.');
   }

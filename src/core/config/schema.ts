@@ -30,6 +30,8 @@ const common = {
   dev: z.unknown().optional(),
   gallery: z.unknown().optional(),
   version: z.unknown().optional(),
+  // Where an entry installed from an MCP registry came from (see core/mcpRegistry): for updates.
+  registry: z.strictObject({ url: z.string().min(1), name: z.string().min(1), version: z.string().optional() }).optional(),
 };
 
 const envValue = z.union([z.string(), z.number(), z.boolean(), z.null()]).transform((v) => (v === null ? null : String(v)));
@@ -154,6 +156,7 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
     maxTotalTimeoutMs: Math.max(data.maxTotalTimeoutMs, data.requestTimeoutMs),
     idleTimeoutMinutes: data.idleTimeoutMinutes,
     maxResultBytes: data.maxResultBytes,
+    ...(data.registry ? { registry: data.registry } : {}),
   };
   if ('url' in data) {
     const headers: Record<string, string> = {};

@@ -25,6 +25,8 @@ interface CommonDefinition {
   readonly maxResultBytes: number;
   /** Ids of `${input:ID}` variables used; resolved when connecting. */
   readonly inputs: readonly string[];
+  /** Set when the entry was installed from an MCP registry (its `registry` key). */
+  readonly registry?: { readonly url: string; readonly name: string; readonly version?: string };
 }
 
 export interface StdioDefinition extends CommonDefinition {

@@ -58,12 +58,13 @@ export function serverDescription(conn: ServerConnection, tools: readonly Tool[]
   return state.kind === 'idle' ? `${type} · ${EXPAND_HINT}` : type;
 }
 
-export function serverItem(node: ServerNode, conn: ServerConnection, tools: readonly Tool[] | undefined): vscode.TreeItem {
+/** `update`: a newer version in the registry the server was installed from. */
+export function serverItem(node: ServerNode, conn: ServerConnection, tools: readonly Tool[] | undefined, update?: string): vscode.TreeItem {
   const item = new vscode.TreeItem(node.serverName, vscode.TreeItemCollapsibleState.Collapsed);
   item.id = node.id;
   item.iconPath = stateIcon(conn.state);
-  item.description = serverDescription(conn, tools);
-  item.contextValue = serverContextValue(conn);
+  item.description = serverDescription(conn, tools) + (update ? ` · update ${update} available` : '');
+  item.contextValue = serverContextValue(conn) + (update ? 'update;' : '');
   item.accessibilityInformation = { label: `${node.serverName}, ${stateLabel(conn.state)}, ${item.description}` };
   // The tooltip is filled in by resolveTreeItem (on hover), so uptime is current.
   return item;

@@ -18,6 +18,13 @@ export interface NoticeSource {
   readonly onDidChangeNotices: vscode.Event<void>;
 }
 
+
+/** Which servers have a newer version in their registry (see vscode/registry/updates.ts). */
+export interface UpdateSource {
+  updateFor(name: string): { readonly server: { readonly version?: string } } | undefined;
+  readonly onDidChange: (listener: (name: string) => void) => { dispose(): void };
+}
+
 /**
  * The least time between handing VS Code a folder's "Loading…" row and refreshing that folder with
  * its items. A refresh that arrives while VS Code is still fetching the loading row can be lost: the
@@ -46,8 +53,11 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     private readonly registry: ServerRegistry,
     private readonly noticeSource?: NoticeSource,
     catalog?: ServerCatalog,
+    /** Newer registry versions of installed servers (an "update" note and action on the server). */
+    private readonly updates?: UpdateSource,
   ) {
     this.catalog = catalog ?? new ServerCatalog(registry, () => nullLogger);
+    if (updates) this.disposables.push(updates.onDidChange((name) => this.refreshServer(name)));
     if (!catalog) this.disposables.push(this.catalog);
     if (noticeSource) this.disposables.push(noticeSource.onDidChangeNotices(() => this.changeEmitter.fire(undefined)));
     this.disposables.push(
@@ -111,7 +121,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'server': {
         const conn = this.registry.get(node.serverName);
         if (!conn) return new vscode.TreeItem(node.serverName);
-        return serverItem(node, conn, this.knownTools(conn));
+        return serverItem(node, conn, this.knownTools(conn), this.updates?.updateFor(node.serverName)?.server.version);
       }
       case 'tool':
         return toolItem(node);
