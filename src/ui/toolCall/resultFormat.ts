@@ -6,6 +6,7 @@
 // documents for embedded resources and for text blocks too large to inline. Nothing is truncated:
 // large blocks get their own editor and the caller shows a size note.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { decodeBase64Text, isTextMime } from '../../core/mime';
 import { formatIssues, validateValue, type SchemaIssue } from './validator';
 
 export interface ResultDoc {
@@ -73,16 +74,7 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`;
 }
 
-/** MIME types whose bytes are text worth showing in an editor (a blob may still carry text). */
-export function isTextMime(mimeType: string | undefined): boolean {
-  const m = mimeType?.split(';')[0].trim().toLowerCase() ?? '';
-  return m.startsWith('text/') || /^application\/(json|xml|yaml|x-yaml|javascript|x-sh|toml|sql|graphql)$/.test(m) || /\+(json|xml)$/.test(m);
-}
-
-/** UTF-8 text of base64 data (invalid sequences become U+FFFD). */
-export function decodeBase64Text(data: string): string {
-  return Buffer.from(data, 'base64').toString('utf8');
-}
+export { decodeBase64Text, isTextMime } from '../../core/mime';
 
 export function base64Bytes(data: string): number {
   const len = data.replace(/\s/g, '').length;
