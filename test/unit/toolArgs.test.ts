@@ -9,7 +9,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ServerError } from '../../src/core/errors';
 import { runToolCall, type ToolCaller } from '../../src/ui/toolCall/callRunner';
 import { CallHistory, HISTORY_KEY, HISTORY_MAX, summarizeArgs, formatDuration, type MementoLike } from '../../src/ui/toolCall/history';
-import { errorText, extensionFor, prettyJson, renderResult } from '../../src/ui/toolCall/resultFormat';
+import { errorText, extensionFor } from '../../src/ui/toolCall/resultFormat';
 import { argsToForm, defaultArgs, formToArgs, issuesByField } from '../../src/ui/toolCall/formValues';
 import {
   MAX_PROMPT_FIELDS,
@@ -512,81 +512,8 @@ describe('toolCall: history', () => {
   });
 });
 
-describe('toolCall: result layout', () => {
-  const opts = { server: 'fixture', tool: 'echo' };
-
-  it('shows a single text as is, and JSON text pretty-printed as json', () => {
-    const r = renderResult({ content: [{ type: 'text', text: 'Echo: hi' }] }, opts);
-    assert.equal(r.main.name, 'echo (fixture).txt');
-    assert.equal(r.main.text, 'Echo: hi');
-    assert.equal(r.summary, 'Echo: hi');
-    const j = renderResult({ content: [{ type: 'text', text: '{"a":[1,2]}' }] }, opts);
-    assert.equal(j.main.name, 'echo (fixture).json');
-    assert.equal(j.main.text, '{\n  "a": [\n    1,\n    2\n  ]\n}');
-    assert.equal(prettyJson('not json {'), undefined);
-  });
-
-  it('lays out rich results as Markdown with media, links and embedded resources', () => {
-    const r = renderResult(
-      {
-        content: [
-          { type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' },
-          { type: 'text', text: 'has ``` fences' },
-          { type: 'resource_link', uri: 'fixture://readme', name: 'readme', mimeType: 'text/plain' },
-          { type: 'resource', resource: { uri: 'fixture://item/1', mimeType: 'application/json', text: '{"id":"1"}' } },
-          { type: 'audio', data: 'AAAA', mimeType: 'audio/wav' },
-          { type: 'resource', resource: { uri: 'demo://blob/2', mimeType: 'text/plain', blob: Buffer.from('text in a blob').toString('base64') } },
-          { type: 'resource', resource: { uri: 'demo://bin', mimeType: 'application/octet-stream', blob: 'AAEC' } },
-        ],
-      },
-      { ...opts, tool: 'image' },
-    );
-    assert.equal(r.main.name, 'image (fixture).md');
-    assert.equal(r.media.length, 2);
-    assert.deepEqual(
-      r.media.map((m) => [m.kind, m.mimeType, m.bytes]),
-      [
-        ['image', 'image/png', 8],
-        ['audio', 'audio/wav', 3],
-      ],
-    );
-    assert.ok(r.main.text.includes('````\nhas ``` fences\n````'), 'fence longer than the content');
-    assert.equal(r.docs.length, 2);
-    assert.equal(r.docs[0].name, 'image (fixture) 1.json');
-    assert.equal(r.docs[0].text, '{\n  "id": "1"\n}');
-    assert.deepEqual(r.docs[1], { name: 'image (fixture) 2.txt', text: 'text in a blob' }, 'text sent as a blob is shown as text');
-    assert.match(r.main.text, /## 7\. Embedded binary resource \(application\/octet-stream, 3 B\)\n\ndemo:\/\/bin\n/);
-    const [link, embedded] = r.links;
-    assert.equal(r.main.text.slice(link.offset, link.offset + link.length), 'fixture://readme');
-    assert.deepEqual(link.target, { kind: 'resource', uri: 'fixture://readme', mimeType: 'text/plain' });
-    assert.deepEqual(embedded.target, { kind: 'doc', index: 0 });
-  });
-
-  it('shows structuredContent with its output schema and checks it', () => {
-    const outputSchema = { type: 'object', properties: { sum: { type: 'number' } }, required: ['sum'] };
-    const ok = renderResult({ content: [{ type: 'text', text: '3' }], structuredContent: { sum: 3 } }, { ...opts, tool: 'add', outputSchema });
-    assert.match(ok.main.text, /## Structured content\n\n```json\n\{\n {2}"sum": 3\n\}/);
-    assert.match(ok.main.text, /Matches the tool's output schema/);
-    assert.match(ok.main.text, /### Output schema/);
-    assert.deepEqual(ok.structuredIssues, []);
-    const bad = renderResult({ content: [], structuredContent: { sum: 'x' } }, { ...opts, tool: 'add', outputSchema });
-    assert.match(bad.main.text, /Does not match the tool's output schema:\n\n```\n\/sum: must be number/);
-  });
-
-  it('never truncates: large text gets its own document and a size note', () => {
-    const big = 'x'.repeat(2 * 1024 * 1024);
-    const single = renderResult({ content: [{ type: 'text', text: big }] }, { ...opts, tool: 'big' });
-    assert.equal(single.main.text.length, big.length);
-    assert.match(single.sizeNote ?? '', /returned 2\.0 MB; the full result is open in an editor/);
-    const multi = renderResult({ content: [{ type: 'text', text: big }, { type: 'text', text: 'tail' }] }, { ...opts, tool: 'big' });
-    assert.equal(multi.docs[0].text.length, big.length);
-    const twice = renderResult({ content: [{ type: 'text', text: big }, { type: 'text', text: big }] }, { ...opts, tool: 'big' });
-    assert.deepEqual(twice.docs.map((d) => d.name), ['big (fixture) text.txt', 'big (fixture) text 2.txt']);
-    assert.deepEqual(multi.openDocs, [0]);
-    assert.ok(multi.main.text.length < 10_000);
-    assert.ok(renderResult({ content: [{ type: 'text', text: 'small' }] }, opts).sizeNote === undefined);
-  });
-
+describe('toolCall: result helpers', () => {
+  // The result view's layout is tested in resultView.test.ts.
   it('gives error text and file extensions', () => {
     assert.equal(errorText({ content: [{ type: 'text', text: ' failed\non purpose ' }], isError: true }), 'failed on purpose');
     assert.equal(errorText({ content: [], isError: true }), 'the tool reported an error (no text)');
@@ -648,8 +575,8 @@ describe('toolCall: webview HTML', () => {
 
 describe('toolCall: layering', () => {
   it('keeps the pure modules free of the vscode API (so this file runs under plain mocha)', () => {
-    const dir = path.join(__dirname, '..', '..', 'src', 'vscode', 'toolCall');
-    for (const f of ['toolArgs.ts', 'formValues.ts', 'validator.ts', 'callRunner.ts', 'history.ts', 'resultFormat.ts', 'webviewHtml.ts', 'formScript.ts', 'types.ts']) {
+    const dir = path.join(__dirname, '..', '..', 'src', 'ui', 'toolCall');
+    for (const f of ['toolArgs.ts', 'formValues.ts', 'validator.ts', 'callRunner.ts', 'history.ts', 'resultFormat.ts', 'resultHtml.ts', 'resultScript.ts', 'markdown.ts', 'webviewHtml.ts', 'formScript.ts', 'types.ts']) {
       const src = fs.readFileSync(path.join(dir, f), 'utf8');
       assert.doesNotMatch(src, /from ['"]vscode['"]|require\(['"]vscode['"]\)/, f);
     }

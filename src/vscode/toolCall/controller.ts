@@ -120,8 +120,8 @@ export class ToolCallController implements vscode.Disposable {
   }
 
   /**
-   * mcpManager.showCallHistory: pick a past call to rerun (Enter) or edit and rerun (pencil).
-   * `{ entryId, edit? }` skips the pick (tests, e2e).
+   * mcpManager.showCallHistory: pick a past call to rerun (Enter), edit and rerun (pencil), or
+   * reopen its result (output button). `{ entryId, edit?, showResult? }` skips the pick (tests, e2e).
    */
   async showHistory(arg?: unknown): Promise<CallToolResult | undefined> {
     try {
@@ -131,9 +131,11 @@ export class ToolCallController implements vscode.Disposable {
           void vscode.window.showErrorMessage('That tool call is no longer in the history.');
           return undefined;
         }
+        if (arg.showResult === true) return void (await this.showPastResult(entry));
         return await this.rerun(entry, arg.edit === true, parseRequest(arg));
       }
-      const choice = await pickHistoryEntry(this.history);
+      const choice = await pickHistoryEntry(this.history, (id) => this.results.has(id));
+      if (choice?.show) return void (await this.showPastResult(choice.entry));
       return choice ? await this.rerun(choice.entry, choice.edit, {}) : undefined;
     } catch (e) {
       showUnexpected('Show Tool Call History', e, undefined, this.deps.logs);
@@ -142,6 +144,13 @@ export class ToolCallController implements vscode.Disposable {
   }
 
   // ------------------------------------------------------------------ steps
+
+  /** Reopens a past call's result view (the same view a call opens), without calling again. */
+  private async showPastResult(entry: HistoryEntry): Promise<void> {
+    if (!(await this.results.open(entry.id))) {
+      void vscode.window.showInformationMessage(`The result of that "${entry.tool}" call is no longer kept in memory; rerun it from the history.`);
+    }
+  }
 
   private async rerun(entry: HistoryEntry, edit: boolean, req: Partial<CallToolRequest>): Promise<CallToolResult | undefined> {
     const conn = this.deps.registry.get(entry.server);
@@ -227,10 +236,10 @@ export class ToolCallController implements vscode.Disposable {
     const log = this.deps.logs.loggerFor(server);
     let outputSchema = req.tool?.outputSchema;
     if (outcome.result?.structuredContent !== undefined && !req.tool) {
-      // Rerun / programmatic call: the schema is only needed to show structured content.
+      // Rerun / programmatic call: the schema is only needed to check structured content.
       outputSchema = (conn.cachedTools ?? (await conn.listTools().catch(() => [] as Tool[]))).find((t) => t.name === toolName)?.outputSchema;
     }
-    const rendered = outcome.result ? renderResult(outcome.result, { server, tool: toolName, outputSchema, durationMs: outcome.durationMs }) : undefined;
+    const rendered = outcome.result ? renderResult(outcome.result, { server, tool: toolName, args, outputSchema, durationMs: outcome.durationMs }) : undefined;
     const failure = outcome.error !== undefined ? conn.masker.mask(outcome.error instanceof ServerError ? outcome.error.detail : errorMessage(outcome.error)) : undefined;
     await this.history.add({
       id: callId,
@@ -246,11 +255,11 @@ export class ToolCallController implements vscode.Disposable {
 
     switch (outcome.status) {
       case 'ok':
-        this.results.store(callId, server, toolName, rendered!);
+        this.results.store(callId, server, toolName, rendered!, outcome.startedAt);
         if (req.show !== false) await this.results.open(callId);
         return outcome.result;
       case 'isError':
-        this.results.store(callId, server, toolName, rendered!);
+        this.results.store(callId, server, toolName, rendered!, outcome.startedAt);
         log.warn(`tools/call "${toolName}" returned isError: ${conn.masker.mask(errorText(outcome.result!, 2000))}`);
         showToolError(server, toolName, errorText(outcome.result!), this.deps.logs, () => this.results.open(callId));
         return outcome.result;

@@ -1,9 +1,11 @@
 // "MCP: Show Tool Call History...": recent calls of this workspace, newest first. Enter reruns a
-// call with the same arguments; the pencil button opens its arguments for editing first.
+// call with the same arguments; the pencil button opens its arguments for editing first; the
+// output button (on calls whose result is still in memory) reopens the result view without rerunning.
 import * as vscode from 'vscode';
 import { formatDuration, summarizeArgs, type CallHistory, type HistoryEntry } from '../../ui/toolCall/history';
 
 const EDIT_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit Arguments and Rerun' };
+const SHOW_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('output'), tooltip: 'Show Result (without rerunning)' };
 const CLEAR_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('clear-all'), tooltip: 'Clear History' };
 
 const ICONS: Record<HistoryEntry['status'], string> = { ok: 'pass', isError: 'warning', error: 'error', cancelled: 'circle-slash' };
@@ -18,17 +20,24 @@ function when(t: number): string {
   return d.toDateString() === new Date().toDateString() ? d.toLocaleTimeString() : d.toLocaleString();
 }
 
-export function toItem(e: HistoryEntry): Item {
+export function toItem(e: HistoryEntry, canShow = false): Item {
   return {
     label: `$(${ICONS[e.status]}) ${e.tool}`,
     description: [e.server, e.args ? summarizeArgs(e.args) : e.argsOmitted ? '(arguments too large to keep)' : ''].filter(Boolean).join(' · '),
     detail: [when(e.startedAt), formatDuration(e.durationMs), STATUS[e.status], e.summary].filter(Boolean).join(' · '),
-    buttons: [EDIT_BUTTON],
+    buttons: canShow ? [SHOW_BUTTON, EDIT_BUTTON] : [EDIT_BUTTON],
     entry: e,
   };
 }
 
-export function pickHistoryEntry(history: CallHistory): Promise<{ entry: HistoryEntry; edit: boolean } | undefined> {
+export interface HistoryChoice {
+  readonly entry: HistoryEntry;
+  readonly edit: boolean;
+  /** Reopen the kept result instead of rerunning. */
+  readonly show?: boolean;
+}
+
+export function pickHistoryEntry(history: CallHistory, canShow: (id: string) => boolean = () => false): Promise<HistoryChoice | undefined> {
   if (history.list().length === 0) {
     void vscode.window.showInformationMessage('No tool calls yet in this workspace. Use "MCP: Call Tool..." first.');
     return Promise.resolve(undefined);
@@ -39,10 +48,10 @@ export function pickHistoryEntry(history: CallHistory): Promise<{ entry: History
   qp.matchOnDescription = true;
   qp.matchOnDetail = true;
   qp.buttons = [CLEAR_BUTTON];
-  qp.items = history.list().map(toItem);
+  qp.items = history.list().map((e) => toItem(e, canShow(e.id)));
   return new Promise((resolve) => {
     let settled = false;
-    const done = (v: { entry: HistoryEntry; edit: boolean } | undefined) => {
+    const done = (v: HistoryChoice | undefined) => {
       if (settled) return;
       settled = true;
       for (const d of subs) d.dispose();
@@ -54,7 +63,7 @@ export function pickHistoryEntry(history: CallHistory): Promise<{ entry: History
         const item = qp.selectedItems[0] ?? qp.activeItems[0];
         if (item) done({ entry: item.entry, edit: false });
       }),
-      qp.onDidTriggerItemButton((e) => done({ entry: e.item.entry, edit: true })),
+      qp.onDidTriggerItemButton((e) => done(e.button === SHOW_BUTTON ? { entry: e.item.entry, edit: false, show: true } : { entry: e.item.entry, edit: true })),
       qp.onDidTriggerButton(async () => {
         done(undefined);
         const ok = await vscode.window.showWarningMessage('Clear the tool call history of this workspace?', { modal: true }, 'Clear');
