@@ -243,7 +243,7 @@ export function renderResultHtml(o: ResultHtmlOptions): string {
 ${m.sizeNote ? `<p class="note">${escapeHtml(m.sizeNote)}</p>` : ''}
 </header>
 <main>
-<section aria-labelledby="h-args"><div class="block-head"><h2 id="h-args">Arguments</h2><span class="tools">${button('Copy', { 'data-action': 'copy', 'data-target': 'args', 'aria-label': 'Copy the arguments' })}</span></div>${args}</section>
+<section aria-labelledby="h-args"><div class="block-head"><h2 id="h-args">Arguments</h2><span class="tools">${button('Copy', { 'data-action': 'copy', 'data-target': 'args', 'aria-label': 'Copy the arguments' })}</span></div><div id="args-body">${args}</div></section>
 <section aria-labelledby="h-content"><h2 id="h-content">Content</h2>
 ${content}
 </section>

@@ -117,7 +117,7 @@ const FORM_CSS = `
   fieldset.list > .items { display: flex; flex-direction: column; gap: 8px; margin: 6px 0; }
   .item { border-left: 2px solid var(--vscode-textLink-foreground); padding: 2px 0 4px 10px; }
   .item-head, .item-row { display: flex; gap: 6px; align-items: center; }
-  .item-row > input, .item-row > select, .item-row > textarea { flex: 1; }
+  .item-row > .field { flex: 1; margin: 0; }
   .item-title { font-weight: 600; margin-right: auto; }
   .item-head .item-title + button { margin-left: auto; }
   button.icon { padding: 1px 8px; min-width: 28px; }
