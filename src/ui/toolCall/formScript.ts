@@ -117,7 +117,9 @@ export const FORM_SCRIPT = String.raw`(function () {
   }
 
   function renderList(f, key, parent, raw, id) {
-    var count = Math.max(0, Math.min(Number(raw[key]) || 0, 1000));
+    // No count yet (a new item's inner list): start as the host does (formValues.initialItems).
+    var initial = f.minItems !== undefined ? f.minItems : (f.required ? 1 : 0);
+    var count = Math.max(0, Math.min(raw[key] === undefined ? initial : Number(raw[key]) || 0, 1000));
     lists[key] = count;
     var fs = h('fieldset', { id: id, 'class': 'list', 'data-key': key });
     var legend = h('legend', null, f.label);
