@@ -98,7 +98,8 @@ describe('tool calls (callTool, history, rerun)', function () {
     const echoAgain = (await views()).filter((v) => v.tool === 'echo');
     assert.equal(echoAgain.length, 1);
     assert.equal(echoAgain[0].callId, second);
-    assert.equal(echoAgain[0].active, true);
+    // `active` follows the panel's view-state event.
+    await waitFor('the echo view in front', async () => (await views()).find((v) => v.tool === 'echo')?.active === true);
   });
 
   it('shows JSON text as JSON and structuredContent once, checked against the output schema', async () => {
@@ -232,6 +233,24 @@ describe('tool calls (callTool, history, rerun)', function () {
     assert.equal(tab.label, 'Call form (fx)');
     await vscode.window.tabGroups.close(tab);
     assert.equal(await pending, undefined);
+  });
+
+  it("opens the form (not the prompt chain) for server-memory's create_entities, an array of objects", async () => {
+    await setServers({ fx: fixtureServer({ env: { FIXTURE_RICH: '1' } }) });
+    const pending = call({ serverName: 'fx', toolName: 'create_entities' });
+    const [tab] = await waitFor('the arguments form', () => {
+      const t = tabs('mcpManager.toolArguments');
+      return t.length ? t : undefined;
+    });
+    assert.equal(tab.label, 'Call create_entities (fx)');
+    await vscode.window.tabGroups.close(tab);
+    assert.equal(await pending, undefined);
+    // Arguments given: sent as they are, and the result view shows them.
+    const entities = [{ name: 'Ada', entityType: 'person', observations: ['wrote programs'] }];
+    const result = await call({ serverName: 'fx', toolName: 'create_entities', args: { entities } });
+    assert.deepEqual(JSON.parse(resultText(result!)), entities);
+    assert.deepEqual(JSON.parse((await views()).find((v) => v.tool === 'create_entities')?.argsJson ?? '{}'), { entities });
+    await setServers({ fx: fixtureServer() });
   });
 
   it('asks for simple arguments with quick inputs (Escape cancels)', async () => {
