@@ -4,6 +4,7 @@
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
 import type { ServerConnection } from '../core/connection';
 import { catalogOf } from './catalog';
+import { decodeBase64Text, isTextMime } from '../core/mime';
 import { suggest } from '../core/text';
 import { parseJsonObject, startConnection, type RunContext } from './context';
 import { resolveTarget } from './config';
@@ -79,13 +80,15 @@ export function formatResources(list: readonly Resource[], templates: readonly R
   return table(rows);
 }
 
-/** Text contents as they are (one after the other); binary contents as a one-line note. */
+/** Text contents (and text blobs, decoded) as they are, one after the other; binary contents as a one-line note. */
 export function formatResourceContents(result: ReadResourceResult): string {
   const several = result.contents.length > 1;
   const parts = result.contents.map((c) => {
     const text = 'text' in c && typeof c.text === 'string' ? c.text : undefined;
     const header = several ? `--- ${c.uri}${c.mimeType ? ` (${c.mimeType})` : ''}\n` : '';
     if (text !== undefined) return header + (text.endsWith('\n') ? text : `${text}\n`);
+    // Text sent as a blob (text/plain, JSON, XML, ...) is still text: print it.
+    if ('blob' in c && typeof c.blob === 'string' && isTextMime(c.mimeType)) return header + withNewline(decodeBase64Text(c.blob));
     const bytes = 'blob' in c && typeof c.blob === 'string' ? base64Bytes(c.blob) : 0;
     return `${header}[blob: ${c.mimeType ?? 'unknown type'}, ${formatBytes(bytes)}; use --json for its base64]\n`;
   });
@@ -114,4 +117,8 @@ export function formatPromptMessages(result: GetPromptResult): string {
     return `${m.role}:\n${body.endsWith('\n') ? body : `${body}\n`}`;
   });
   return out.length ? out.join('\n') : '(no messages)\n';
+}
+
+function withNewline(text: string): string {
+  return text.endsWith('\n') ? text : `${text}\n`;
 }

@@ -1,11 +1,15 @@
 // Text formatting for the CLI's commands. Pure functions: (data) -> string, no I/O.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { isConfigNote } from '../core/config/files';
+import { decodeBase64Text, isTextMime } from '../core/mime';
 import { describeTarget, type ConfigIssue, type ServerDefinition } from '../core/config/types';
 import { describeIssue, sourceLabel } from './config';
 import { firstLine, formatBytes } from '../core';
 
-/** A tool result as a person reads it: text as is, binary content as one-line notes. */
+/**
+ * A tool result as a person reads it: text as is, embedded text resources (and text blobs) after a
+ * header line, binary content as one-line notes, structuredContent (pretty JSON) when nothing was text.
+ */
 export function formatCallResult(result: CallToolResult): string {
   const lines: string[] = [];
   let hasText = false;
@@ -26,6 +30,12 @@ export function formatCallResult(result: CallToolResult): string {
         const r = item.resource;
         const size = 'text' in r && typeof r.text === 'string' ? Buffer.byteLength(r.text) : 'blob' in r && typeof r.blob === 'string' ? base64Bytes(r.blob) : undefined;
         lines.push(`[resource] ${r.uri}${details(r.mimeType, size !== undefined ? formatBytes(size) : undefined)}`);
+        // Its text follows the header line: embedded text, or a text blob (text/*, JSON, XML) decoded.
+        const body = 'text' in r && typeof r.text === 'string' ? r.text : 'blob' in r && typeof r.blob === 'string' && isTextMime(r.mimeType) ? decodeBase64Text(r.blob) : undefined;
+        if (body !== undefined) {
+          hasText = true;
+          lines.push(body.replace(/\n$/, ''));
+        }
         break;
       }
       default:

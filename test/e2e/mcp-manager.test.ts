@@ -7,6 +7,7 @@
 //
 // The tests are one story (each step builds on the one before), so after a failure the rest skip.
 import * as assert from 'node:assert/strict';
+import { webviewFrame } from './webviews';
 import { Workbench } from './workbench';
 
 // Functions passed to page.evaluate/waitForFunction run in the browser. The project compiles without
@@ -149,7 +150,7 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.waitForQuickInputFocus();
     await wb.page.keyboard.type(HTTP_ECHO_TEXT);
     await wb.page.keyboard.press('Enter');
-    await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: `Echo: ${HTTP_ECHO_TEXT}` }).waitFor({ timeout: 30000 });
+    await webviewFrame(wb.page, `pre:has-text("Echo: ${HTTP_ECHO_TEXT}")`);
     assert.match(await wb.page.locator('.part.editor .tabs-container .tab.active').innerText(), /echo \(fixture-http\)/);
   });
 
@@ -159,7 +160,7 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     assert.match((await wb.treeRow('fixture-http, ').getAttribute('aria-label')) ?? '', /^fixture-http, Running, http · 13 tools$/);
   });
 
-  it('"MCP Manager: Call Tool..." calls echo of fixture and shows the result in an editor', async () => {
+  it('"MCP Manager: Call Tool..." calls echo of fixture and shows the result in its result view', async () => {
     await wb.runQuickInputCommand('MCP Manager: Call Tool...', 'MCP: Call Tool');
     // Every server is running, so the picker lists all tools at once.
     await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
@@ -171,8 +172,8 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.quickInputBox().fill(ECHO_TEXT);
     await wb.screenshot('06-echo-argument');
     await wb.page.keyboard.press('Enter');
-    const editor = wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: `Echo: ${ECHO_TEXT}` });
-    await editor.waitFor({ timeout: 30000 });
+    const view = await webviewFrame(wb.page, `pre:has-text("Echo: ${ECHO_TEXT}")`);
+    assert.match(await view.locator('#args-body').innerText(), /message/);
     const tab = wb.page.locator('.part.editor .tabs-container .tab.active');
     assert.match(await tab.innerText(), /echo \(fixture\)/);
     await wb.screenshot('07-echo-result');
@@ -207,10 +208,9 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.page.mouse.down();
     await wb.page.mouse.move(box.x + 470, y, { steps: 8 });
     await wb.page.mouse.up();
-    // The echo result editor in front, cursor at the end of its line (no word highlight).
+    // The echo result view in front.
     await wb.page.locator('.part.editor .tabs-container .tab', { hasText: 'echo (fixture)' }).click();
-    await wb.page.keyboard.press('End');
-    await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: `Echo: ${ECHO_TEXT}` }).waitFor({ timeout: 10000 });
+    await webviewFrame(wb.page, `pre:has-text("Echo: ${ECHO_TEXT}")`, 10000);
     assert.deepEqual((await childrenOf('fixture')).slice(0, 5), ['Resources', 'Prompts', 'Echo', 'Add', 'Process id']);
     await wb.screenshot('readme');
   });
@@ -257,7 +257,7 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     assert.match(await wb.waitForQuickInput(/^env: name/), /^env: name \(string, optional\)/);
     await wb.quickInputBox().fill('DEMO_TOKEN');
     await wb.page.keyboard.press('Enter');
-    await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: SECRET_TEXT }).waitFor({ timeout: 30000 });
+    await webviewFrame(wb.page, `pre:has-text("${SECRET_TEXT}")`);
     assert.match(await wb.page.locator('.part.editor .tabs-container .tab.active').innerText(), /env \(fixture-secret\)/);
     assert.match((await wb.treeRow('fixture-secret, ').getAttribute('aria-label')) ?? '', /^fixture-secret, Running/);
     await wb.screenshot('12-input-reached-server');

@@ -3,12 +3,25 @@
 // the argument plan itself is unit-tested (test/unit/toolArgs.test.ts), and the e2e tests drive the
 // QuickPick/InputBox and the webview form as a person would.
 import * as assert from 'node:assert/strict';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { childProcesses, extensionPath, fixtureServer, getApi, NODE, rememberServers, resultText, setServers, waitFor } from './helpers/mcpm';
+import { childProcesses, fixtureServer, getApi, rememberServers, resultText, setServers, waitFor } from './helpers/mcpm';
 
 const GET_HISTORY = 'mcpManager.getToolCallHistory';
+const RESULT_ACTION = 'mcpManager.resultViewAction';
+const RESULT_VIEW = 'mcpManager.toolResult';
+
+interface View {
+  server: string;
+  tool: string;
+  callId: string;
+  title: string;
+  active: boolean;
+  blocks: string[];
+  structured: boolean;
+  matchesSchema?: boolean;
+  argsJson: string;
+}
 
 interface Entry {
   id: string;
@@ -22,6 +35,7 @@ interface Entry {
 
 const call = (arg: unknown) => vscode.commands.executeCommand<CallToolResult | undefined>('mcpManager.callTool', arg);
 const history = async () => (await vscode.commands.executeCommand<Entry[]>(GET_HISTORY)) ?? [];
+const views = async () => (await vscode.commands.executeCommand<View[]>('mcpManager.getResultViews')) ?? [];
 
 function resultEditor(): vscode.TextEditor | undefined {
   const e = vscode.window.activeTextEditor;
@@ -50,70 +64,90 @@ describe('tool calls (callTool, history, rerun)', function () {
     await waitFor('all fixture processes to exit', () => childProcesses().length === 0);
   });
 
-  it('calls a tool, returns its result and opens it in a read-only editor', async () => {
+  it('calls a tool, returns its result and shows it in the result view with the arguments sent', async () => {
     const result = await call({ serverName: 'fx', toolName: 'echo', args: { message: 'hello' } });
     assert.ok(result);
     assert.equal(resultText(result), 'Echo: hello');
-    const editor = await waitFor('the result editor', resultEditor);
-    assert.equal(editor.document.getText(), 'Echo: hello');
-    assert.match(editor.document.uri.path, /\/echo \(fx\)\.txt$/);
-    // A content-provider document: edits are refused and it never becomes dirty.
-    const edited = await Promise.resolve(editor.edit((b) => b.insert(new vscode.Position(0, 0), 'x'))).catch(() => false);
-    assert.equal(editor.document.getText(), 'Echo: hello', `edit() returned ${edited} and changed the text`);
-    assert.equal(editor.document.isDirty, false);
+    const [view] = await waitFor('the result view', async () => ((await views()).length ? views() : undefined));
+    assert.deepEqual({ tool: view.tool, server: view.server, title: view.title, blocks: view.blocks }, { tool: 'echo', server: 'fx', title: 'echo (fx)', blocks: ['text:plain'] });
+    assert.deepEqual(JSON.parse(view.argsJson), { message: 'hello' });
+    assert.equal(view.callId, (await history())[0].id);
+    await waitFor('one result view tab', () => tabs(RESULT_VIEW).length === 1);
+    assert.equal(resultEditor(), undefined, 'no text editor for a result any more');
   });
 
-  it('pretty-prints JSON text as a json document', async () => {
+  it('replaces the view of a tool with its next call, and keeps one view per tool', async () => {
+    await call({ serverName: 'fx', toolName: 'echo', args: { message: 'one' } });
+    const first = (await history())[0].id;
+    await call({ serverName: 'fx', toolName: 'echo', args: { message: 'two' } });
+    const second = (await history())[0].id;
+    const echo = (await views()).filter((v) => v.tool === 'echo');
+    assert.equal(echo.length, 1);
+    assert.equal(echo[0].callId, second);
+    assert.notEqual(first, second);
+    assert.deepEqual(JSON.parse(echo[0].argsJson), { message: 'two' });
+    await call({ serverName: 'fx', toolName: 'add', args: { a: 1, b: 2 } });
+    const all = await views();
+    assert.deepEqual(all.map((v) => v.tool).sort(), ['add', 'echo'], 'another tool gets its own view');
+    assert.equal(all.find((v) => v.tool === 'echo')?.callId, second, 'and leaves the echo view alone');
+    await waitFor('two result view tabs', () => tabs(RESULT_VIEW).length === 2);
+    // The history reopens a past result in the same view, without calling again.
+    const before = (await history()).length;
+    await vscode.commands.executeCommand('mcpManager.showCallHistory', { entryId: second, showResult: true });
+    assert.equal((await history()).length, before);
+    const echoAgain = (await views()).filter((v) => v.tool === 'echo');
+    assert.equal(echoAgain.length, 1);
+    assert.equal(echoAgain[0].callId, second);
+    // `active` follows the panel's view-state event.
+    await waitFor('the echo view in front', async () => (await views()).find((v) => v.tool === 'echo')?.active === true);
+  });
+
+  it('shows JSON text as JSON and structuredContent once, checked against the output schema', async () => {
     const args = { name: 'n', mode: 'fast', tags: ['a'], options: { depth: 1, label: 'l' } };
     const result = await call({ serverName: 'fx', toolName: 'form', args });
-    const echoed = { ...args, count: 3, verbose: false }; // the server fills in its defaults
-    assert.deepEqual(JSON.parse(resultText(result!)), echoed);
-    const editor = await waitFor('the result editor', resultEditor);
-    assert.equal(editor.document.languageId, 'json');
-    assert.deepEqual(JSON.parse(editor.document.getText()), echoed);
-    assert.equal(editor.document.getText(), JSON.stringify(JSON.parse(resultText(result!)), null, 2));
+    assert.deepEqual(JSON.parse(resultText(result!)), { ...args, count: 3, verbose: false }); // the server fills in its defaults
+    assert.deepEqual((await views()).find((v) => v.tool === 'form')?.blocks, ['text:json']);
+    const sum = await call({ serverName: 'fx', toolName: 'add', args: { a: 2, b: 3 } });
+    assert.deepEqual(sum?.structuredContent, { sum: 5 });
+    const view = (await views()).find((v) => v.tool === 'add');
+    assert.deepEqual({ structured: view?.structured, matchesSchema: view?.matchesSchema }, { structured: true, matchesSchema: true });
   });
 
-  it('shows structuredContent together with the output schema', async () => {
-    const result = await call({ serverName: 'fx', toolName: 'add', args: { a: 2, b: 3 } });
-    assert.deepEqual(result?.structuredContent, { sum: 5 });
-    const editor = await waitFor('the result editor', resultEditor);
-    assert.equal(editor.document.languageId, 'markdown');
-    const text = editor.document.getText();
-    assert.match(text, /## Structured content\n\n```json\n\{\n {2}"sum": 5\n\}/);
-    assert.match(text, /Matches the tool's output schema/);
-    assert.match(text, /### Output schema/);
-  });
-
-  it('shows images in a media panel next to the result', async () => {
+  it('shows images inline, with no separate media panel', async () => {
     const result = await call({ serverName: 'fx', toolName: 'image', args: {} });
     assert.equal(result?.content[0]?.type, 'image');
-    const editor = await waitFor('the result editor', resultEditor);
-    assert.match(editor.document.getText(), /## 1\. Image \(image\/png, \d+ B\)/);
-    await waitFor('the media panel', () => tabs('mcpManager.toolResultMedia').length === 1);
+    const view = await waitFor('the image result view', async () => (await views()).find((v) => v.tool === 'image'));
+    assert.deepEqual(view.blocks, ['image', 'text:plain']);
+    assert.equal(tabs('mcpManager.toolResultMedia').length, 0);
   });
 
-  it('makes resource links clickable; opening one reads the resource from its server', async () => {
-    const everything = path.join(extensionPath(), 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
-    await setServers({ fx: fixtureServer(), everything: { command: NODE, args: [everything, 'stdio'] } });
-    const result = await call({ serverName: 'everything', toolName: 'get-resource-links', args: { count: 2 } });
-    const linked = result?.content.filter((c) => c.type === 'resource_link') ?? [];
-    assert.equal(linked.length, 2);
-    const editor = await waitFor('the result editor', resultEditor);
-    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', editor.document.uri);
-    const ours = links.filter((l) => l.target?.scheme === 'mcp-result');
-    assert.equal(ours.length, 2, JSON.stringify(links.map((l) => l.target?.toString())));
-    assert.equal(editor.document.getText(ours[0].range), linked[0].type === 'resource_link' ? linked[0].uri : '');
-    const doc = await vscode.workspace.openTextDocument(ours[0].target!);
-    assert.match(doc.getText(), /Resource 1/);
+  it('opens a resource link through the Read Resource flow, and embedded resources as documents', async () => {
+    await setServers({ fx: fixtureServer({ env: { FIXTURE_RICH: '1' } }) });
+    const rich = await call({ serverName: 'fx', toolName: 'rich', args: {} });
+    assert.equal(rich?.content.length, 7);
+    const view = await waitFor('the rich result view', async () => (await views()).find((v) => v.tool === 'rich'));
+    assert.deepEqual(view.blocks, ['text:markdown', 'text:json', 'image', 'audio', 'link', 'resource', 'resource']);
+    assert.equal(await vscode.commands.executeCommand(RESULT_ACTION, 'fx', 'rich', { type: 'openResource', uri: 'fixture://readme' }), true);
+    const readme = await waitFor('the resource document', () => (vscode.window.activeTextEditor?.document.getText() === 'Fixture server readme.' ? vscode.window.activeTextEditor : undefined));
+    assert.notEqual(readme.document.uri.scheme, 'mcp-result', 'read from the server by the Read Resource flow');
+    // Embedded text resource (block 6) is docs[0]; opening it shows its text read-only.
+    await vscode.commands.executeCommand(RESULT_ACTION, 'fx', 'rich', { type: 'openDoc', doc: 0 });
+    const embedded = await waitFor('the embedded resource document', resultEditor);
+    assert.equal(embedded.document.getText(), 'Embedded notes.');
+    await setServers({ fx: fixtureServer() });
   });
 
-  it('opens large results in full, never truncated', async () => {
+  it('opens large results in full beside the view, never truncated', async () => {
     const bytes = 3 * 1024 * 1024;
     const result = await call({ serverName: 'fx', toolName: 'big', args: { bytes } });
     assert.equal(resultText(result!).length, bytes);
-    const editor = await waitFor('the result editor', resultEditor);
+    const editor = await waitFor('the full text beside the view', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'mcp-result'));
     assert.equal(editor.document.getText().length, bytes);
+    // A content-provider document: edits are refused and it never becomes dirty.
+    const edited = await Promise.resolve(editor.edit((b) => b.insert(new vscode.Position(0, 0), 'y'))).catch(() => false);
+    assert.equal(editor.document.getText().length, bytes, `edit() returned ${edited} and changed the text`);
+    assert.equal(editor.document.isDirty, false);
+    assert.deepEqual((await views()).find((v) => v.tool === 'big')?.blocks, ['text:plain']);
   });
 
   it('returns isError results, records them, and does not open them', async () => {
@@ -122,6 +156,7 @@ describe('tool calls (callTool, history, rerun)', function () {
     assert.equal(result?.isError, true);
     assert.equal(resultText(result!), 'nope');
     assert.equal(resultEditor(), undefined);
+    assert.equal((await views()).some((v) => v.tool === 'fail'), false, 'an isError result opens only on "Show Result"');
     const h = await history();
     assert.equal(h.length, before + 1);
     assert.equal(h[0].status, 'isError');
@@ -198,6 +233,24 @@ describe('tool calls (callTool, history, rerun)', function () {
     assert.equal(tab.label, 'Call form (fx)');
     await vscode.window.tabGroups.close(tab);
     assert.equal(await pending, undefined);
+  });
+
+  it("opens the form (not the prompt chain) for server-memory's create_entities, an array of objects", async () => {
+    await setServers({ fx: fixtureServer({ env: { FIXTURE_RICH: '1' } }) });
+    const pending = call({ serverName: 'fx', toolName: 'create_entities' });
+    const [tab] = await waitFor('the arguments form', () => {
+      const t = tabs('mcpManager.toolArguments');
+      return t.length ? t : undefined;
+    });
+    assert.equal(tab.label, 'Call create_entities (fx)');
+    await vscode.window.tabGroups.close(tab);
+    assert.equal(await pending, undefined);
+    // Arguments given: sent as they are, and the result view shows them.
+    const entities = [{ name: 'Ada', entityType: 'person', observations: ['wrote programs'] }];
+    const result = await call({ serverName: 'fx', toolName: 'create_entities', args: { entities } });
+    assert.deepEqual(JSON.parse(resultText(result!)), entities);
+    assert.deepEqual(JSON.parse((await views()).find((v) => v.tool === 'create_entities')?.argsJson ?? '{}'), { entities });
+    await setServers({ fx: fixtureServer() });
   });
 
   it('asks for simple arguments with quick inputs (Escape cancels)', async () => {

@@ -153,6 +153,36 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
       assert.equal(checkTemplateValue({ name: 'id', optional: false }, '1'), undefined);
       assert.equal(checkTemplateValue({ name: 'q', optional: true }, ''), undefined);
     });
+
+    it('validates a variable against the type the description declares ("{id} must be an integer")', function () {
+      assert.deepEqual(templateFields('x://{id}', 'Item fabricated from the {id} variable, which must be an integer.'), [{ name: 'id', optional: false, type: 'integer' }]);
+      assert.deepEqual(templateFields('x://p{?page}', 'A listing. page (positive integer): the page to show.'), [{ name: 'page', optional: true, type: 'integer', sign: 'positive' }]);
+      assert.deepEqual(templateFields('x://{lat}', 'Latitude; it should be a number.'), [{ name: 'lat', optional: false, type: 'number' }]);
+      // A sentence about another variable says nothing about this one; no claim, no type.
+      assert.deepEqual(templateFields('x://{a}/{b}', '{b} must be an integer.'), [{ name: 'a', optional: false }, { name: 'b', optional: false, type: 'integer' }]);
+      assert.deepEqual(templateFields('x://{name}', 'The name of the thing, e.g. a number plate.'), [{ name: 'name', optional: false }]);
+      const id = { name: 'id', optional: false, type: 'integer' } as const;
+      assert.equal(checkTemplateValue(id, 'abc'), `{id} must be an integer (as the template's description says); "abc" is not a number.`);
+      assert.equal(checkTemplateValue(id, '1.5'), `{id} must be an integer (as the template's description says); 1.5 is not a whole number.`);
+      assert.equal(checkTemplateValue(id, '42'), undefined);
+      const page = { name: 'page', optional: true, type: 'integer', sign: 'positive' } as const;
+      assert.match(checkTemplateValue(page, '0') ?? '', /^\{page\} must be a positive integer .*0 is not greater than 0\.$/);
+      assert.equal(checkTemplateValue(page, ''), undefined, 'optional: empty is fine');
+      assert.match(checkTemplateValue({ name: 'x', optional: false, type: 'number', sign: 'non-negative' }, '-1') ?? '', /must be a non-negative number .*-1 is negative/);
+    });
+
+    it("takes the declared type from a real server's template (server-everything: resourceId must be an integer)", async function () {
+      const c = connect(definition('everything', { command: NODE, args: [EVERYTHING_SERVER, 'stdio'] }));
+      const templates = await c.listResourceTemplates();
+      const text = templates.find((t) => t.uriTemplate.endsWith('/text/{resourceId}'));
+      assert.ok(text, templates.map((t) => t.uriTemplate).join(', '));
+      const [field] = templateFields(text.uriTemplate, text.description);
+      assert.deepEqual(field, { name: 'resourceId', optional: false, type: 'integer' });
+      assert.match(checkTemplateValue(field!, 'abc') ?? '', /^\{resourceId\} must be an integer/);
+      assert.equal(checkTemplateValue(field!, '3'), undefined);
+      const read = await c.readResource(expandTemplate(text.uriTemplate, { resourceId: '3' }));
+      assert.match(JSON.stringify(read.contents), /Resource 3/);
+    });
   });
 
   describe('prompts', function () {

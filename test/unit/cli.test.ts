@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { parseCli, splitCommandLine } from '../../src/cli/args';
-import { parsePromptArguments } from '../../src/cli/browse';
+import { formatResourceContents, parsePromptArguments } from '../../src/cli/browse';
 import { parseToolArguments } from '../../src/cli/commands';
 import { CliError, exitCodeFor, formatError } from '../../src/cli/errors';
 import { formatCallResult, formatTools } from '../../src/cli/output';
@@ -245,6 +245,24 @@ describe('cli (dist/cli.js)', function () {
       assert.equal(text.stderr, '');
       assert.equal(json.code, 0, json.stderr);
       assert.deepEqual(JSON.parse(json.stdout), { content: [{ type: 'text', text: '5' }], structuredContent: { sum: 5 } });
+    });
+
+    it('call prints embedded text and text blobs decoded, and structuredContent when there is no text', async () => {
+      const stdio = ['--stdio', `${NODE} ${FIXTURE_SERVER}`, '--env', 'FIXTURE_RICH=1'];
+      const [rich, structured, blob] = await Promise.all([
+        cli(['call', ...stdio, 'rich', '{}']),
+        cli(['call', ...stdio, 'structured', '{}']),
+        // server-everything's blob template sends text/plain as base64.
+        cli(['read', '--stdio', `${NODE} ${EVERYTHING_SERVER} stdio`, 'demo://resource/dynamic/blob/1'], { timeoutMs: 30_000 }),
+      ]);
+      assert.equal(blob.code, 0, blob.stderr);
+      assert.match(blob.stdout, /^Resource 1: This is a base64 blob created at .+\n$/);
+      assert.equal(rich.code, 0, rich.stderr);
+      assert.match(rich.stdout, /^\[resource\] fixture:\/\/embedded\/notes\.txt \(text\/plain, 15 bytes\)\nEmbedded notes\.$/m);
+      assert.match(rich.stdout, /^\[resource\] fixture:\/\/embedded\/blob\.txt \(text\/plain, 20 bytes\)\nText sent as a blob\.$/m);
+      assert.doesNotMatch(rich.stdout, /\[blob|use --json/);
+      assert.equal(structured.code, 0, structured.stderr);
+      assert.equal(structured.stdout, '{\n  "total": 2,\n  "names": [\n    "a",\n    "b"\n  ]\n}\n');
     });
 
     it('call reports progress on stderr, and progress keeps a call alive past requestTimeoutMs', async () => {
@@ -555,10 +573,23 @@ describe('cli parts', () => {
         { type: 'resource', resource: { uri: 'mem://x', mimeType: 'application/json', text: '{"a":1}' } },
       ],
     };
-    assert.equal(formatCallResult(result), 'line 1\nline 2\n[audio: audio/wav, 3 bytes]\n[resource link] file:///a.txt (text/plain, a.txt)\n[resource] mem://x (application/json, 7 bytes)\n');
+    assert.equal(formatCallResult(result), 'line 1\nline 2\n[audio: audio/wav, 3 bytes]\n[resource link] file:///a.txt (text/plain, a.txt)\n[resource] mem://x (application/json, 7 bytes)\n{"a":1}\n');
+    const blob = (mimeType: string, data: string): CallToolResult => ({ content: [{ type: 'resource', resource: { uri: 'mem://b', mimeType, blob: Buffer.from(data).toString('base64') } }] });
+    assert.equal(formatCallResult(blob('text/plain', 'plain words\n')), '[resource] mem://b (text/plain, 12 bytes)\nplain words\n');
+    assert.equal(formatCallResult(blob('application/xml', '<a/>')), '[resource] mem://b (application/xml, 4 bytes)\n<a/>\n');
+    assert.equal(formatCallResult(blob('application/octet-stream', 'xx')), '[resource] mem://b (application/octet-stream, 2 bytes)\n');
+    // Binary only: structuredContent is what there is to read.
+    assert.equal(formatCallResult({ ...blob('image/png', 'x'), structuredContent: { ok: true } }), '[resource] mem://b (image/png, 1 bytes)\n{\n  "ok": true\n}\n');
     assert.equal(formatCallResult({ content: [], structuredContent: { sum: 3 } }), '{\n  "sum": 3\n}\n');
     assert.equal(formatCallResult({ content: [{ type: 'text', text: '3' }], structuredContent: { sum: 3 } }), '3\n');
     assert.equal(formatCallResult({ content: [] }), '');
+  });
+
+  it('formatResourceContents: text blobs (text/*, JSON, XML) decoded and printed, other blobs as a note', () => {
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    assert.equal(formatResourceContents({ contents: [{ uri: 'x://a', mimeType: 'text/plain', blob: b64('Resource 1: text') }] }), 'Resource 1: text\n');
+    assert.equal(formatResourceContents({ contents: [{ uri: 'x://a', mimeType: 'application/json', blob: b64('{"a":1}\n') }] }), '{"a":1}\n');
+    assert.equal(formatResourceContents({ contents: [{ uri: 'x://a', mimeType: 'application/octet-stream', blob: b64('xyz') }] }), '[blob: application/octet-stream, 3 bytes; use --json for its base64]\n');
   });
 
   it('formatTools: first line of the description, cut to the terminal width', () => {

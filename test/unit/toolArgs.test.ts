@@ -9,8 +9,8 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ServerError } from '../../src/core/errors';
 import { runToolCall, type ToolCaller } from '../../src/ui/toolCall/callRunner';
 import { CallHistory, HISTORY_KEY, HISTORY_MAX, summarizeArgs, formatDuration, type MementoLike } from '../../src/ui/toolCall/history';
-import { errorText, extensionFor, prettyJson, renderResult } from '../../src/ui/toolCall/resultFormat';
-import { argsToForm, defaultArgs, formToArgs, issuesByField } from '../../src/ui/toolCall/formValues';
+import { errorText, extensionFor } from '../../src/ui/toolCall/resultFormat';
+import { argsToForm, defaultArgs, fieldAt, fieldPathLabel, formToArgs, issuesByField, namedIssues } from '../../src/ui/toolCall/formValues';
 import {
   MAX_PROMPT_FIELDS,
   SKIP_LABEL,
@@ -110,7 +110,9 @@ describe('toolCall: argument plan (schema -> prompts / form / JSON)', () => {
         ['/options/label', 'string', true],
       ],
     );
-    assert.equal(field(form, 'tags').control, 'json');
+    assert.equal(field(form, 'tags').control, 'list'); // a real list in the form (the prompt chain reads JSON)
+    assert.equal(field(form, 'tags').kind, 'json');
+    assert.equal(field(form, 'tags').items?.control, 'text');
     assert.equal(field(form, 'mode').control, 'select');
     assert.equal(field(form, 'verbose').control, 'checkbox'); // has a default
     assert.deepEqual(field(form, 'count').constraints, ['1 to 10']);
@@ -296,9 +298,8 @@ describe('toolCall: form values <-> arguments', () => {
   });
 
   it('reports parse errors per field and schema errors on the field they concern', () => {
-    const { args, errors } = formToArgs(fields, { '/name': '', '/count': 'x', '/mode': '', '/verbose': false, '/tags': '[1,', '/options/depth': '2', '/options/label': '' });
+    const { args, errors } = formToArgs(fields, { '/name': '', '/count': 'x', '/mode': '', '/verbose': false, '/tags': '0', '/options/depth': '2', '/options/label': '' });
     assert.match(errors['/count'], /Not a number/);
-    assert.match(errors['/tags'], /Invalid JSON/);
     const byField = issuesByField(fields, validateValue(FORM, args));
     assert.equal(byField['/name'], 'A value is required.');
     assert.equal(byField['/mode'], 'A value is required.');
@@ -309,7 +310,7 @@ describe('toolCall: form values <-> arguments', () => {
   it('maps errors below a JSON field to that field, and unknown properties to the form', () => {
     const issues = validateValue({ ...FORM, additionalProperties: false }, { name: 'n', mode: 'fast', tags: ['ok', 3], extra: 1 });
     const byField = issuesByField(fields, issues);
-    assert.match(byField['/tags'], /^1: Must be string/);
+    assert.match(byField['/tags/1'], /^Must be string/, 'on the list item itself');
     assert.match(byField[''], /Unknown property "extra"/);
   });
 
@@ -317,13 +318,88 @@ describe('toolCall: form values <-> arguments', () => {
     const args = { name: 'n', count: 2, mode: 'fast', verbose: false, tags: ['a'], options: { depth: 1, label: 'l' } };
     const { raw, unrepresented } = argsToForm(fields, args);
     assert.deepEqual(unrepresented, []);
+    assert.equal(raw['/tags'], '1');
+    assert.equal(raw['/tags/0'], 'a');
     assert.deepEqual(formToArgs(fields, raw).args, args);
-    assert.deepEqual(argsToForm(fields, { name: 5, mode: 'other', extra: true }).unrepresented.sort(), ['/extra', '/mode', '/name']);
+    assert.deepEqual(argsToForm(fields, { name: 5, mode: 'other', extra: true, tags: 'x' }).unrepresented.sort(), ['/extra', '/mode', '/name', '/tags']);
     assert.deepEqual(argsToForm(fields, []).unrepresented, ['/']);
   });
 
   it('starts from the defaults', () => {
     assert.deepEqual(defaultArgs(fields), { count: 3, verbose: false });
+  });
+
+  // @modelcontextprotocol/server-memory's create_entities, as the fixture (FIXTURE_RICH=1) lists it.
+  const ENTITIES = {
+    type: 'object',
+    properties: {
+      entities: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: {
+            name: { type: 'string', description: 'The name of the entity' },
+            entityType: { type: 'string', enum: ['person', 'place'] },
+            observations: { type: 'array', items: { type: 'string' }, minItems: 1 },
+          },
+          required: ['name', 'entityType', 'observations'],
+        },
+      },
+    },
+    required: ['entities'],
+    $schema: DRAFT7,
+  };
+
+  it('gives arrays of objects a list of item forms: nested fields, enums as selects, lists inside items', () => {
+    const plan = planArguments(ENTITIES);
+    assert.equal(plan.kind, 'form');
+    const entities = field(plan, 'entities');
+    assert.equal(entities.control, 'list');
+    assert.equal(entities.items?.control, 'group');
+    assert.deepEqual(entities.items?.children?.map((c) => [c.name, c.control]), [['name', 'text'], ['entityType', 'select'], ['observations', 'list']]);
+    assert.equal(entities.items?.children?.[2].items?.control, 'text');
+    const web = toWebFields(fieldsOf(plan));
+    assert.equal(web[0].meta, 'list of objects');
+    assert.equal(web[0].item?.children?.[2].meta, 'list of string · at least 1 item');
+    assert.doesNotMatch(JSON.stringify(web), /\["a", "b"\]/, 'no JSON placeholder for a list');
+  });
+
+  it('builds nested arrays from item values, round-trips them, and starts a required list with one item', () => {
+    const fs2 = fieldsOf(planArguments(ENTITIES));
+    const raw = {
+      '/entities': '2',
+      '/entities/0/name': 'Ada',
+      '/entities/0/entityType': '0',
+      '/entities/0/observations': '2',
+      '/entities/0/observations/0': 'wrote programs',
+      '/entities/0/observations/1': 'liked maths',
+      '/entities/1/name': 'London',
+      '/entities/1/entityType': '1',
+      '/entities/1/observations': '1',
+      '/entities/1/observations/0': 'rainy',
+    };
+    const { args, errors } = formToArgs(fs2, raw);
+    assert.deepEqual(errors, {});
+    const expected = { entities: [{ name: 'Ada', entityType: 'person', observations: ['wrote programs', 'liked maths'] }, { name: 'London', entityType: 'place', observations: ['rainy'] }] };
+    assert.deepEqual(args, expected);
+    assert.deepEqual(validateValue(ENTITIES, args), []);
+    const back = argsToForm(fs2, expected);
+    assert.deepEqual(back.unrepresented, []);
+    assert.deepEqual(back.raw, raw);
+    assert.deepEqual(argsToForm(fs2, {}).raw, { '/entities': '1' }, 'a required list starts with one item');
+  });
+
+  it('names errors by field, items counted from 1: "entities › 2 › observations"', () => {
+    const fs2 = fieldsOf(planArguments(ENTITIES));
+    const { args } = formToArgs(fs2, { '/entities': '2', '/entities/0/name': 'Ada', '/entities/0/entityType': '0', '/entities/0/observations': '1', '/entities/0/observations/0': 'x', '/entities/1/name': '', '/entities/1/entityType': '', '/entities/1/observations': '0' });
+    const issues = validateValue(ENTITIES, args);
+    const byField = issuesByField(fs2, issues);
+    assert.equal(byField['/entities/1/name'], 'A value is required.');
+    assert.equal(byField['/entities/1/entityType'], 'A value is required.');
+    assert.equal(byField['/entities/1/observations'], 'Must NOT have fewer than 1 item');
+    assert.equal(namedIssues(fs2, issues), 'entities › 2 › name: Is required\nentities › 2 › entityType: Is required\nentities › 2 › observations: Must NOT have fewer than 1 item');
+    assert.equal(fieldPathLabel(fs2, '/entities/0/observations/3'), 'entities › 1 › observations › 4');
+    assert.deepEqual(fieldAt(fs2, '/entities/0/observations/3').key, '/entities/0/observations/3');
   });
 });
 
@@ -512,81 +588,8 @@ describe('toolCall: history', () => {
   });
 });
 
-describe('toolCall: result layout', () => {
-  const opts = { server: 'fixture', tool: 'echo' };
-
-  it('shows a single text as is, and JSON text pretty-printed as json', () => {
-    const r = renderResult({ content: [{ type: 'text', text: 'Echo: hi' }] }, opts);
-    assert.equal(r.main.name, 'echo (fixture).txt');
-    assert.equal(r.main.text, 'Echo: hi');
-    assert.equal(r.summary, 'Echo: hi');
-    const j = renderResult({ content: [{ type: 'text', text: '{"a":[1,2]}' }] }, opts);
-    assert.equal(j.main.name, 'echo (fixture).json');
-    assert.equal(j.main.text, '{\n  "a": [\n    1,\n    2\n  ]\n}');
-    assert.equal(prettyJson('not json {'), undefined);
-  });
-
-  it('lays out rich results as Markdown with media, links and embedded resources', () => {
-    const r = renderResult(
-      {
-        content: [
-          { type: 'image', data: 'iVBORw0KGgo=', mimeType: 'image/png' },
-          { type: 'text', text: 'has ``` fences' },
-          { type: 'resource_link', uri: 'fixture://readme', name: 'readme', mimeType: 'text/plain' },
-          { type: 'resource', resource: { uri: 'fixture://item/1', mimeType: 'application/json', text: '{"id":"1"}' } },
-          { type: 'audio', data: 'AAAA', mimeType: 'audio/wav' },
-          { type: 'resource', resource: { uri: 'demo://blob/2', mimeType: 'text/plain', blob: Buffer.from('text in a blob').toString('base64') } },
-          { type: 'resource', resource: { uri: 'demo://bin', mimeType: 'application/octet-stream', blob: 'AAEC' } },
-        ],
-      },
-      { ...opts, tool: 'image' },
-    );
-    assert.equal(r.main.name, 'image (fixture).md');
-    assert.equal(r.media.length, 2);
-    assert.deepEqual(
-      r.media.map((m) => [m.kind, m.mimeType, m.bytes]),
-      [
-        ['image', 'image/png', 8],
-        ['audio', 'audio/wav', 3],
-      ],
-    );
-    assert.ok(r.main.text.includes('````\nhas ``` fences\n````'), 'fence longer than the content');
-    assert.equal(r.docs.length, 2);
-    assert.equal(r.docs[0].name, 'image (fixture) 1.json');
-    assert.equal(r.docs[0].text, '{\n  "id": "1"\n}');
-    assert.deepEqual(r.docs[1], { name: 'image (fixture) 2.txt', text: 'text in a blob' }, 'text sent as a blob is shown as text');
-    assert.match(r.main.text, /## 7\. Embedded binary resource \(application\/octet-stream, 3 B\)\n\ndemo:\/\/bin\n/);
-    const [link, embedded] = r.links;
-    assert.equal(r.main.text.slice(link.offset, link.offset + link.length), 'fixture://readme');
-    assert.deepEqual(link.target, { kind: 'resource', uri: 'fixture://readme', mimeType: 'text/plain' });
-    assert.deepEqual(embedded.target, { kind: 'doc', index: 0 });
-  });
-
-  it('shows structuredContent with its output schema and checks it', () => {
-    const outputSchema = { type: 'object', properties: { sum: { type: 'number' } }, required: ['sum'] };
-    const ok = renderResult({ content: [{ type: 'text', text: '3' }], structuredContent: { sum: 3 } }, { ...opts, tool: 'add', outputSchema });
-    assert.match(ok.main.text, /## Structured content\n\n```json\n\{\n {2}"sum": 3\n\}/);
-    assert.match(ok.main.text, /Matches the tool's output schema/);
-    assert.match(ok.main.text, /### Output schema/);
-    assert.deepEqual(ok.structuredIssues, []);
-    const bad = renderResult({ content: [], structuredContent: { sum: 'x' } }, { ...opts, tool: 'add', outputSchema });
-    assert.match(bad.main.text, /Does not match the tool's output schema:\n\n```\n\/sum: must be number/);
-  });
-
-  it('never truncates: large text gets its own document and a size note', () => {
-    const big = 'x'.repeat(2 * 1024 * 1024);
-    const single = renderResult({ content: [{ type: 'text', text: big }] }, { ...opts, tool: 'big' });
-    assert.equal(single.main.text.length, big.length);
-    assert.match(single.sizeNote ?? '', /returned 2\.0 MiB; the full result is open in an editor/);
-    const multi = renderResult({ content: [{ type: 'text', text: big }, { type: 'text', text: 'tail' }] }, { ...opts, tool: 'big' });
-    assert.equal(multi.docs[0].text.length, big.length);
-    const twice = renderResult({ content: [{ type: 'text', text: big }, { type: 'text', text: big }] }, { ...opts, tool: 'big' });
-    assert.deepEqual(twice.docs.map((d) => d.name), ['big (fixture) text.txt', 'big (fixture) text 2.txt']);
-    assert.deepEqual(multi.openDocs, [0]);
-    assert.ok(multi.main.text.length < 10_000);
-    assert.ok(renderResult({ content: [{ type: 'text', text: 'small' }] }, opts).sizeNote === undefined);
-  });
-
+describe('toolCall: result helpers', () => {
+  // The result view's layout is tested in resultView.test.ts.
   it('gives error text and file extensions', () => {
     assert.equal(errorText({ content: [{ type: 'text', text: ' failed\non purpose ' }], isError: true }), 'failed on purpose');
     assert.equal(errorText({ content: [], isError: true }), 'the tool reported an error (no text)');
@@ -648,8 +651,8 @@ describe('toolCall: webview HTML', () => {
 
 describe('toolCall: layering', () => {
   it('keeps the pure modules free of the vscode API (so this file runs under plain mocha)', () => {
-    const dir = path.join(__dirname, '..', '..', 'src', 'vscode', 'toolCall');
-    for (const f of ['toolArgs.ts', 'formValues.ts', 'validator.ts', 'callRunner.ts', 'history.ts', 'resultFormat.ts', 'webviewHtml.ts', 'formScript.ts', 'types.ts']) {
+    const dir = path.join(__dirname, '..', '..', 'src', 'ui', 'toolCall');
+    for (const f of ['toolArgs.ts', 'formValues.ts', 'validator.ts', 'callRunner.ts', 'history.ts', 'resultFormat.ts', 'resultHtml.ts', 'resultScript.ts', 'markdown.ts', 'webviewHtml.ts', 'formScript.ts', 'types.ts']) {
       const src = fs.readFileSync(path.join(dir, f), 'utf8');
       assert.doesNotMatch(src, /from ['"]vscode['"]|require\(['"]vscode['"]\)/, f);
     }

@@ -130,10 +130,19 @@ export interface TemplateField {
   readonly name: string;
   /** In a query expression (`{?q}`, `{&page}`): may be left empty, and is then left out. */
   readonly optional: boolean;
+  /** What the template's description declares the variable to be ("{id} must be an integer"). */
+  readonly type?: 'integer' | 'number';
+  /** Declared positive (> 0) or non-negative (>= 0). */
+  readonly sign?: 'positive' | 'non-negative';
 }
 
-/** The variables of a URI template, in order, each once. Throws for a template the SDK cannot parse. */
-export function templateFields(uriTemplate: string): TemplateField[] {
+/**
+ * The variables of a URI template, in order, each once, with the type its description declares (MCP
+ * templates have no schema for their variables: servers say it in words, as server-everything's
+ * "fabricated from the {resourceId} variable, which must be an integer"). Throws for a template the
+ * SDK cannot parse.
+ */
+export function templateFields(uriTemplate: string, description?: string): TemplateField[] {
   const names = [...new Set(new UriTemplate(uriTemplate).variableNames)];
   const inQuery = new Set<string>();
   const always = new Set<string>();
@@ -143,7 +152,34 @@ export function templateFields(uriTemplate: string): TemplateField[] {
       (m[1] === '?' || m[1] === '&' ? inQuery : always).add(name);
     }
   }
-  return names.map((name) => ({ name, optional: inQuery.has(name) && !always.has(name) }));
+  return names.map((name) => ({ name, optional: inQuery.has(name) && !always.has(name), ...declaredType(description, name, names.length) }));
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** "must be an integer", "should be a positive number", "has to be a non-negative integer". */
+const MUST_BE = /\b(?:must|should|has to|needs to|shall)\s+be\s+(?:an?\s+)?(positive|non-?negative)?\s*(integer|whole number|number|int)\b/i;
+
+/** The type a description declares for one variable: in a sentence that names it (or the only variable). */
+function declaredType(description: string | undefined, name: string, count: number): Pick<TemplateField, 'type' | 'sign'> {
+  if (!description) return {};
+  const named = new RegExp(`\\{${escapeRegExp(name)}\\}|\`${escapeRegExp(name)}\`|\\b${escapeRegExp(name)}\\b`);
+  // "{page} (integer)" / "page: integer"
+  const inline = new RegExp(`(?:\\{${escapeRegExp(name)}\\}|\\b${escapeRegExp(name)}\\b)\\s*(?:\\(|:)\\s*(positive\\s+|non-?negative\\s+)?(integer|int|number)\\b`, 'i');
+  for (const sentence of description.split(/(?<=[.;!?])\s+|\n+/)) {
+    const m = inline.exec(sentence) ?? ((named.test(sentence) || count === 1) && !otherVariableOnly(sentence, name) ? MUST_BE.exec(sentence) : null);
+    if (m) {
+      const type = /number/i.test(m[2]) && !/whole/i.test(m[2]) ? 'number' : 'integer';
+      const sign = m[1] ? (/^positive/i.test(m[1].trim()) ? 'positive' : 'non-negative') : undefined;
+      return sign ? { type, sign } : { type };
+    }
+  }
+  return {};
+}
+
+/** A sentence about another `{variable}` (and not this one) says nothing about this one. */
+function otherVariableOnly(sentence: string, name: string): boolean {
+  const vars = [...sentence.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
+  return vars.length > 0 && !vars.includes(name);
 }
 
 /** The URI for the values entered (empty optional values are left out), expanded by the SDK. */
@@ -153,8 +189,22 @@ export function expandTemplate(uriTemplate: string, values: Readonly<Record<stri
   return new UriTemplate(uriTemplate).expand(vars);
 }
 
+/** "an integer", "a positive integer", "a number"; undefined when nothing is declared. */
+export function describeType(field: TemplateField): string | undefined {
+  if (!field.type) return undefined;
+  return field.sign ? `a ${field.sign} ${field.type}` : field.type === 'integer' ? 'an integer' : 'a number';
+}
+
 /** The problem with a value typed for a template variable, or undefined when it is fine. */
 export function checkTemplateValue(field: TemplateField, value: string): string | undefined {
   if (!field.optional && value.trim() === '') return `A value for {${field.name}} is required (Escape cancels).`;
+  if (value === '' || !field.type) return undefined;
+  const expected = `{${field.name}} must be ${describeType(field)} (as the template's description says)`;
+  const t = value.trim();
+  const n = Number(t);
+  if (!/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t) || !Number.isFinite(n)) return `${expected}; "${value}" is not a number.`;
+  if (field.type === 'integer' && !Number.isInteger(n)) return `${expected}; ${t} is not a whole number.`;
+  if (field.sign === 'positive' && n <= 0) return `${expected}; ${t} is not greater than 0.`;
+  if (field.sign === 'non-negative' && n < 0) return `${expected}; ${t} is negative.`;
   return undefined;
 }

@@ -1,28 +1,18 @@
-// Lays out a CallToolResult as read-only documents, media and links. Pure (no `vscode`):
-// resultView.ts only stores the documents under the mcp-result: scheme and opens them.
-//
-// A single text block is shown as it is (pretty-printed JSON with language json when it parses);
-// anything richer becomes one Markdown document with a section per content block, plus separate
-// documents for embedded resources and for text blocks too large to inline. Nothing is truncated:
-// large blocks get their own editor and the caller shows a size note.
+// What a tool result view shows (resultHtml.ts turns it into the webview page): the arguments
+// sent, one block per content item (text as Markdown, JSON or plain text; images and audio; resource
+// links; embedded resources), structuredContent once, checked against the output schema, and the
+// raw result. Pure (no `vscode`): resultView.ts keeps the documents it names under the mcp-result:
+// scheme and shows the page. Nothing is lost: a block too large for the page is cut there, with its
+// full text in its own document (opened beside the view), and the caller shows a size note.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { formatIssues, validateValue, type SchemaIssue } from './validator';
+import { decodeBase64Text, isTextMime } from '../../core/mime';
+import { validateValue, type SchemaIssue } from './validator';
 import { firstLine, formatBytes } from '../../core';
 
 export interface ResultDoc {
   /** File name (its extension picks the language): "echo (fixture).json". Unique within a call. */
   readonly name: string;
   readonly text: string;
-}
-
-export type LinkTarget = { readonly kind: 'doc'; readonly index: number } | { readonly kind: 'resource'; readonly uri: string; readonly mimeType?: string };
-
-export interface ResultLink {
-  /** Character range in the main document. */
-  readonly offset: number;
-  readonly length: number;
-  readonly target: LinkTarget;
-  readonly tooltip: string;
 }
 
 export interface MediaItem {
@@ -34,32 +24,83 @@ export interface MediaItem {
   readonly label: string;
 }
 
+export type TextFormat = 'markdown' | 'json' | 'plain';
+
+/** One content item of the result, as the view shows it. `n` is its 1-based position. */
+export type ResultBlock =
+  | {
+      readonly kind: 'text';
+      readonly n: number;
+      readonly format: TextFormat;
+      /** What the page shows: pretty-printed when JSON, cut at inlineChars when large. */
+      readonly text: string;
+      readonly bytes: number;
+      /** The page shows only the start; the full text is `docs[doc]` (opened beside the view). */
+      readonly cut: boolean;
+      readonly doc?: number;
+    }
+  | { readonly kind: 'image' | 'audio'; readonly n: number; readonly mimeType: string; readonly data: string; readonly bytes: number; readonly label: string }
+  | { readonly kind: 'link'; readonly n: number; readonly uri: string; readonly label: string; readonly mimeType?: string; readonly description?: string; readonly external: boolean }
+  | {
+      readonly kind: 'resource';
+      readonly n: number;
+      readonly uri: string;
+      readonly mimeType: string;
+      readonly bytes: number;
+      /** Text (embedded text, or a text blob decoded), cut at inlineChars. */
+      readonly text?: string;
+      readonly format?: TextFormat;
+      readonly cut?: boolean;
+      /** Its document (text resources): "Open in Editor". */
+      readonly doc?: number;
+      /** An image or audio blob, shown inline. */
+      readonly media?: 'image' | 'audio';
+      readonly data?: string;
+    }
+  | { readonly kind: 'other'; readonly n: number; readonly type: string; readonly json: string };
+
 export interface RenderedResult {
-  readonly main: ResultDoc;
-  /** Further documents (embedded resources, large text blocks); links point at them by index. */
+  readonly server: string;
+  readonly tool: string;
+  /** The arguments that were sent, as indented JSON (secret-looking values masked). */
+  readonly argsJson: string;
+  readonly blocks: readonly ResultBlock[];
+  /** structuredContent, once, as indented JSON; undefined when the result has none. */
+  readonly structured?: string;
+  /** structuredContent checked against the tool's outputSchema (undefined: nothing to check). */
+  readonly structuredIssues?: readonly SchemaIssue[];
+  /** The output schema, shown only on request. */
+  readonly outputSchema?: string;
+  /** The whole result as indented JSON (cut at rawChars for the page; the full text is `docs[rawDoc]`). */
+  readonly raw: string;
+  readonly rawCut: boolean;
+  readonly rawDoc: number;
+  /** Documents the view can open: full texts of large blocks, embedded text resources, the raw JSON. */
   readonly docs: readonly ResultDoc[];
-  /** Indexes of `docs` to open right away (text blocks too large to inline). */
+  /** Indexes of `docs` to open right away (text blocks too large for the page). */
   readonly openDocs: readonly number[];
-  readonly links: readonly ResultLink[];
+  /** Images and audio, in order (also in `blocks`). */
   readonly media: readonly MediaItem[];
+  readonly isError: boolean;
+  readonly durationMs?: number;
   /** Size of everything the server sent in content and structuredContent (bytes, decoded). */
   readonly bytes: number;
   /** Set when the result is large: shown to the user so a big editor is not a surprise. */
   readonly sizeNote?: string;
   /** First line of the first text block (for messages and the history). */
   readonly summary: string;
-  /** structuredContent checked against the tool's outputSchema (undefined: nothing to check). */
-  readonly structuredIssues?: readonly SchemaIssue[];
 }
 
 export interface RenderOptions {
   readonly server: string;
   readonly tool: string;
+  /** The arguments that were sent. */
+  readonly args?: Record<string, unknown>;
   readonly outputSchema?: unknown;
   readonly durationMs?: number;
   /** Above this many bytes the result counts as large (size note). Default 1 MiB. */
   readonly largeBytes?: number;
-  /** Text blocks above this many characters get their own document. Default 256 KiB. */
+  /** Text blocks above this many characters are cut on the page (full text in a document). Default 256 KiB. */
   readonly inlineChars?: number;
   /** JSON above this many characters is not re-indented (it would double its size). Default 5 MiB. */
   readonly prettyChars?: number;
@@ -69,16 +110,7 @@ type Content = CallToolResult['content'][number];
 
 export { formatBytes };
 
-/** MIME types whose bytes are text worth showing in an editor (a blob may still carry text). */
-export function isTextMime(mimeType: string | undefined): boolean {
-  const m = mimeType?.split(';')[0].trim().toLowerCase() ?? '';
-  return m.startsWith('text/') || /^application\/(json|xml|yaml|x-yaml|javascript|x-sh|toml|sql|graphql)$/.test(m) || /\+(json|xml)$/.test(m);
-}
-
-/** UTF-8 text of base64 data (invalid sequences become U+FFFD). */
-export function decodeBase64Text(data: string): string {
-  return Buffer.from(data, 'base64').toString('utf8');
-}
+export { decodeBase64Text, isTextMime } from '../../core/mime';
 
 export function base64Bytes(data: string): number {
   const len = data.replace(/\s/g, '').length;
@@ -165,6 +197,36 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
+/** Markdown worth rendering: headings, lists, emphasis, fences, links or tables (plain text stays plain). */
+export function looksLikeMarkdown(text: string): boolean {
+  if (text.length > 2 * 1024 * 1024) return false;
+  let score = 0;
+  if (/^#{1,6} \S/m.test(text)) score += 2;
+  if (/^```/m.test(text)) score += 2;
+  if (/^\s*([-*+]|\d+\.) \S/m.test(text)) score += 1;
+  if (/\*\*[^*\n]+\*\*|__[^_\n]+__/.test(text)) score += 1;
+  if (/\[[^\]\n]+\]\([^)\s]+\)/.test(text)) score += 1;
+  if (/^\|.+\|\s*$/m.test(text) && /^\|?\s*:?-{3,}/m.test(text)) score += 2;
+  if (/^> \S/m.test(text)) score += 1;
+  if (/`[^`\n]+`/.test(text)) score += 1;
+  return score >= 2;
+}
+
+/** Values of secret-looking keys ("apiKey", "password", "access_token") replaced, at any depth. */
+export function maskSecrets(value: unknown, isSecret: (key: string) => boolean, depth = 0): unknown {
+  if (depth > 32 || typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => maskSecrets(v, isSecret, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = isSecret(k) && (typeof v === 'string' || typeof v === 'number') ? '••••••••' : maskSecrets(v, isSecret, depth + 1);
+  return out;
+}
+
+function textBlockFormat(text: string, pretty: string | undefined): TextFormat {
+  return pretty !== undefined ? 'json' : looksLikeMarkdown(text) ? 'markdown' : 'plain';
+}
+
+const SECRET_KEY = /(^|[^a-z])(password|passwd|passphrase|secret|token|api_?key|access_?key|private_?key|credentials?)$/i;
+
 export function renderResult(result: CallToolResult, options: RenderOptions): RenderedResult {
   const largeBytes = options.largeBytes ?? 1024 * 1024;
   const inlineChars = options.inlineChars ?? 256 * 1024;
@@ -175,44 +237,21 @@ export function renderResult(result: CallToolResult, options: RenderOptions): Re
 
   let bytes = 0;
   for (const c of content) bytes += blockBytes(c);
-  if (structured !== undefined) bytes += utf8Bytes(safeJson(structured));
+  const structuredJson = structured !== undefined ? safeJson(structured) : undefined;
+  if (structuredJson !== undefined) bytes += utf8Bytes(structuredJson);
   const firstText = content.find((c): c is Extract<Content, { type: 'text' }> => c.type === 'text');
-  const summary = firstText ? firstLine(firstText.text, 200) : content.length ? `${content.length} content block${content.length === 1 ? '' : 's'}` : 'empty result';
+  const summary = firstText ? firstLine(firstText.text, 200) : content.length ? `${content.length} content block${content.length === 1 ? '' : 's'}` : structured !== undefined ? 'structured content' : 'empty result';
   const large = bytes > largeBytes;
-  const sizeNote = large ? `"${options.tool}" returned ${formatBytes(bytes)}; the full result is open in an editor (nothing was truncated).` : undefined;
 
   let structuredIssues: SchemaIssue[] | undefined;
   if (structured !== undefined && options.outputSchema && typeof options.outputSchema === 'object') {
     structuredIssues = validateValue(options.outputSchema, structured);
   }
 
-  // The common case: one text block, shown as is.
-  if (content.length === 1 && firstText && structured === undefined) {
-    const pretty = prettyJson(firstText.text, prettyChars);
-    return {
-      main: { name: `${base}.${pretty ? 'json' : 'txt'}`, text: pretty ?? firstText.text },
-      docs: [],
-      openDocs: [],
-      links: [],
-      media: [],
-      bytes,
-      sizeNote,
-      summary,
-    };
-  }
-
   const docs: ResultDoc[] = [];
   const openDocs: number[] = [];
-  const links: ResultLink[] = [];
   const media: MediaItem[] = [];
-  let out = '';
-  const push = (s: string) => {
-    out += s;
-  };
-  const pushLink = (text: string, target: LinkTarget, tooltip: string) => {
-    links.push({ offset: out.length, length: text.length, target, tooltip });
-    out += text;
-  };
+  const blocks: ResultBlock[] = [];
   const addDoc = (name: string, text: string): number => {
     // Names must be unique within the call (they are the documents' paths).
     let unique = `${base} ${name}`;
@@ -220,96 +259,100 @@ export function renderResult(result: CallToolResult, options: RenderOptions): Re
     docs.push({ name: unique, text });
     return docs.length - 1;
   };
-
-  const meta = [`server \`${options.server}\``];
-  if (options.durationMs !== undefined) meta.push(`${Math.round(options.durationMs)} ms`);
-  meta.push(formatBytes(bytes));
-  if (result.isError) meta.push('**isError: true** (the tool reported a failure)');
-  push(`# ${options.tool}\n\n${meta.join(' · ')}\n`);
-  if (sizeNote) push(`\n> ${sizeNote}\n`);
-  if (content.length === 0) push('\nNo content blocks.\n');
+  const single = content.length === 1;
 
   content.forEach((c, i) => {
     const n = i + 1;
     switch (c.type) {
       case 'text': {
         const pretty = prettyJson(c.text, prettyChars);
-        if (c.text.length > inlineChars) {
-          const idx = addDoc(`text.${pretty ? 'json' : 'txt'}`, pretty ?? c.text);
-          openDocs.push(idx);
-          push(`\n## ${n}. Text (${formatBytes(utf8Bytes(c.text))})\n\nToo large to show inline; opened in full in its own editor: `);
-          pushLink(docs[idx].name, { kind: 'doc', index: idx }, 'Open the full text');
-          push('\n');
-        } else {
-          push(`\n## ${n}. Text\n\n${fence(pretty ?? c.text, pretty ? 'json' : '')}`);
+        const shown = pretty ?? c.text;
+        const format = textBlockFormat(c.text, pretty);
+        const cut = shown.length > inlineChars;
+        let doc: number | undefined;
+        if (cut) {
+          const ext = format === 'json' ? 'json' : format === 'markdown' ? 'md' : 'txt';
+          if (single) {
+            docs.push({ name: `${base}.${ext}`, text: shown });
+            doc = docs.length - 1;
+          } else doc = addDoc(`text.${ext}`, shown);
+          openDocs.push(doc);
         }
+        blocks.push({ kind: 'text', n, format: cut && format === 'markdown' ? 'plain' : format, text: cut ? shown.slice(0, inlineChars) : shown, bytes: utf8Bytes(c.text), cut, doc });
         break;
       }
       case 'image':
       case 'audio': {
         const size = base64Bytes(c.data);
-        const label = `${n}. ${c.type === 'image' ? 'Image' : 'Audio'} (${c.mimeType}, ${formatBytes(size)})`;
-        media.push({ kind: c.type, mimeType: c.mimeType, data: c.data, bytes: size, label });
-        push(`\n## ${label}\n\nShown in the "${options.tool} media" panel.\n`);
+        const label = `${c.type === 'image' ? 'Image' : 'Audio'} (${c.mimeType}, ${formatBytes(size)})`;
+        media.push({ kind: c.type, mimeType: c.mimeType, data: c.data, bytes: size, label: `${n}. ${label}` });
+        blocks.push({ kind: c.type, n, mimeType: c.mimeType, data: c.data, bytes: size, label });
         break;
       }
-      case 'resource_link': {
-        push(`\n## ${n}. Resource link\n\n`);
-        pushLink(c.uri, { kind: 'resource', uri: c.uri, mimeType: c.mimeType }, /^https?:/i.test(c.uri) ? 'Open in the browser' : 'Read this resource from the server');
-        const extra = [c.title ?? c.name, c.mimeType].filter(Boolean).join(', ');
-        push(`${extra ? ` (${extra})` : ''}\n`);
-        if (c.description) push(`\n${c.description}\n`);
+      case 'resource_link':
+        blocks.push({
+          kind: 'link',
+          n,
+          uri: c.uri,
+          label: c.title ?? c.name ?? c.uri,
+          mimeType: c.mimeType,
+          description: c.description,
+          external: /^https?:/i.test(c.uri),
+        });
         break;
-      }
       case 'resource': {
         const r = c.resource;
-        if ('text' in r && typeof r.text === 'string') {
+        const raw = 'text' in r && typeof r.text === 'string' ? r.text : 'blob' in r && typeof r.blob === 'string' && isTextMime(r.mimeType) ? decodeBase64Text(r.blob) : undefined;
+        const mime = r.mimeType ?? ('blob' in r ? 'application/octet-stream' : 'text/plain');
+        const size = 'text' in r && typeof r.text === 'string' ? utf8Bytes(r.text) : 'blob' in r && typeof r.blob === 'string' ? base64Bytes(r.blob) : 0;
+        if (raw !== undefined) {
           const ext = extensionFor(r.mimeType, r.uri);
-          const idx = addDoc(`${resourceBaseName(r.uri)}.${ext}`, ext === 'json' ? (prettyJson(r.text, prettyChars) ?? r.text) : r.text);
-          push(`\n## ${n}. Embedded resource (${r.mimeType ?? 'text'}, ${formatBytes(utf8Bytes(r.text))})\n\n`);
-          pushLink(r.uri, { kind: 'doc', index: idx }, 'Open the embedded resource');
-          push('\n');
-          if (r.text.length <= 4096) push(`\n${fence(r.text)}`);
-        } else if ('blob' in r && typeof r.blob === 'string') {
-          const size = base64Bytes(r.blob);
-          const mime = r.mimeType ?? 'application/octet-stream';
-          if (isTextMime(r.mimeType)) {
-            // Text sent as a blob: show it like embedded text.
-            const ext = extensionFor(r.mimeType, r.uri);
-            const text = decodeBase64Text(r.blob);
-            const idx = addDoc(`${resourceBaseName(r.uri)}.${ext}`, ext === 'json' ? (prettyJson(text, prettyChars) ?? text) : text);
-            push(`\n## ${n}. Embedded resource (${mime}, ${formatBytes(size)})\n\n`);
-            pushLink(r.uri, { kind: 'doc', index: idx }, 'Open the embedded resource');
-            push('\n');
-            break;
-          }
-          push(`\n## ${n}. Embedded binary resource (${mime}, ${formatBytes(size)})\n\n${r.uri}\n`);
-          if (/^(image|audio)\//.test(mime)) {
-            media.push({ kind: mime.startsWith('image/') ? 'image' : 'audio', mimeType: mime, data: r.blob, bytes: size, label: `${n}. ${r.uri}` });
-            push(`\nShown in the "${options.tool} media" panel.\n`);
-          }
+          const pretty = ext === 'json' ? prettyJson(raw, prettyChars) : undefined;
+          const shown = pretty ?? raw;
+          const doc = addDoc(`${resourceBaseName(r.uri)}.${ext}`, shown);
+          const format: TextFormat = pretty !== undefined ? 'json' : ext === 'md' ? 'markdown' : 'plain';
+          const cut = shown.length > inlineChars;
+          blocks.push({ kind: 'resource', n, uri: r.uri, mimeType: mime, bytes: size, text: cut ? shown.slice(0, inlineChars) : shown, format: cut ? 'plain' : format, cut, doc });
+        } else {
+          const blob = 'blob' in r && typeof r.blob === 'string' ? r.blob : '';
+          const kind = /^image\//i.test(mime) ? 'image' : /^audio\//i.test(mime) ? 'audio' : undefined;
+          if (kind) media.push({ kind, mimeType: mime, data: blob, bytes: size, label: `${n}. ${r.uri}` });
+          blocks.push({ kind: 'resource', n, uri: r.uri, mimeType: mime, bytes: size, media: kind, data: kind ? blob : undefined });
         }
         break;
       }
       default:
-        push(`\n## ${n}. ${String((c as { type?: unknown }).type)}\n\n${fence(safeJson(c), 'json')}`);
+        blocks.push({ kind: 'other', n, type: String((c as { type?: unknown }).type), json: safeJson(c) });
     }
   });
 
-  if (structured !== undefined) {
-    push(`\n## Structured content\n\n${fence(safeJson(structured), 'json')}`);
-    if (options.outputSchema) {
-      push(
-        structuredIssues && structuredIssues.length
-          ? `\nDoes not match the tool's output schema:\n\n${fence(formatIssues(structuredIssues))}`
-          : `\nMatches the tool's output schema.\n`,
-      );
-      push(`\n### Output schema\n\n${fence(safeJson(options.outputSchema), 'json')}`);
-    } else {
-      push(`\nThe tool declares no output schema.\n`);
-    }
-  }
-  return { main: { name: `${base}.md`, text: out }, docs, openDocs, links, media, bytes, sizeNote, summary, structuredIssues };
+  const rawJson = safeJson(result);
+  const rawDoc = addDoc('result.json', rawJson);
+  const rawChars = Math.max(inlineChars, 64 * 1024);
+  const argsJson = safeJson(maskSecrets(options.args ?? {}, (k) => SECRET_KEY.test(k.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))));
+  let outputSchema: string | undefined;
+  if (options.outputSchema !== undefined && options.outputSchema !== null) outputSchema = safeJson(options.outputSchema);
+  const sizeNote = large ? `"${options.tool}" returned ${formatBytes(bytes)}${openDocs.length ? '; the full text is open in an editor beside the result (nothing was truncated)' : ''}.` : undefined;
+  return {
+    server: options.server,
+    tool: options.tool,
+    argsJson,
+    blocks,
+    structured: structuredJson,
+    structuredIssues,
+    outputSchema,
+    raw: rawJson.length > rawChars ? rawJson.slice(0, rawChars) : rawJson,
+    rawCut: rawJson.length > rawChars,
+    rawDoc,
+    docs,
+    openDocs,
+    media,
+    isError: result.isError === true,
+    durationMs: options.durationMs,
+    bytes,
+    sizeNote,
+    summary,
+  };
 }
 
 function blockBytes(c: Content): number {

@@ -24,7 +24,10 @@ export const MAX_FORM_GROUP_DEPTH = 3;
 
 export type FieldKind = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'json' | 'object';
 /** The control a field gets in the form (the prompt chain maps these to InputBox / QuickPick). */
-export type FieldControl = 'text' | 'number' | 'checkbox' | 'tristate' | 'select' | 'json' | 'group';
+export type FieldControl = 'text' | 'number' | 'checkbox' | 'tristate' | 'select' | 'json' | 'group' | 'list';
+
+/** The JSON-pointer segment standing for "each item" in the key of a list's item template. */
+export const ITEM_SEGMENT = '-';
 
 export interface FieldSpec {
   /** JSON pointer of the value in the arguments object, e.g. "/options/depth" (as SchemaIssue.path). */
@@ -49,6 +52,13 @@ export interface FieldSpec {
   /** The field's own schema (local $ref resolved), used to validate it on its own. */
   readonly schema: JsonSchema;
   readonly children?: readonly FieldSpec[];
+  /**
+   * control "list" (an array whose items have one schema): the item, as a field of its own. Its
+   * key ends in ITEM_SEGMENT; the form gives each item its index instead ("/entities/0/name").
+   */
+  readonly items?: FieldSpec;
+  readonly minItems?: number;
+  readonly maxItems?: number;
   /** Why a field is edited as JSON (not a simple control). */
   readonly jsonReason?: string;
 }
@@ -284,10 +294,18 @@ function analyseField(root: JsonSchema, name: string, raw: unknown, required: bo
       const itemType = items ? schemaType(items) : undefined;
       const rawItems = isObject(s.items) ? s.items : undefined;
       const ofObjects = itemType === 'object' || itemType === 'array' || (!!rawItems && ('$ref' in rawItems || 'oneOf' in rawItems || 'anyOf' in rawItems));
-      return {
-        field: { ...common, kind: 'json', control: 'json', typeLabel: 'JSON array', constraints: constraintsOf(s, type), jsonReason: ofObjects ? 'array of objects' : 'array' },
-        complex: ofObjects ? 'array of objects' : refNote,
-      };
+      const field: FieldSpec = { ...common, kind: 'json', control: 'json', typeLabel: 'JSON array', constraints: constraintsOf(s, type), jsonReason: ofObjects ? 'array of objects' : 'array' };
+      // One schema for every item (not a tuple): the form can add, remove and reorder items, each
+      // with its own controls. The prompt chain still reads the whole array as JSON (kind "json").
+      const tuple = Array.isArray(s.items) || s.prefixItems !== undefined || s.additionalItems !== undefined;
+      if (rawItems && !tuple && depth < MAX_FORM_GROUP_DEPTH) {
+        const item = analyseField(root, ITEM_SEGMENT, rawItems, true, path, depth + 1).field;
+        return {
+          field: { ...field, control: 'list', items: { ...item, label: item.label === ITEM_SEGMENT ? 'item' : item.label }, minItems: num(s.minItems), maxItems: num(s.maxItems) },
+          complex: ofObjects ? 'array of objects' : refNote,
+        };
+      }
+      return { field, complex: ofObjects ? 'array of objects' : refNote };
     }
     case 'object': {
       const props = isObject(s.properties) ? s.properties : undefined;

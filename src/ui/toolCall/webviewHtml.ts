@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { FORM_SCRIPT } from './formScript';
 import type { RawValues } from './formValues';
-import { fieldPlaceholder, type FieldSpec } from './toolArgs';
+import { ITEM_SEGMENT, escapePointer, fieldPlaceholder, type FieldSpec } from './toolArgs';
 import type { ToolDetailsHeader } from './toolDetails';
 
 /** The part of a FieldSpec the form script needs. */
@@ -24,6 +24,12 @@ export interface WebField {
   readonly secret: boolean;
   readonly options?: readonly string[];
   readonly children?: readonly WebField[];
+  /** The key's last segment (JSON-pointer escaped): the page builds list items' keys from it. */
+  readonly seg: string;
+  /** control "list": the item's field (the page repeats it per item). */
+  readonly item?: WebField;
+  readonly minItems?: number;
+  readonly maxItems?: number;
 }
 
 export interface FormState {
@@ -44,18 +50,25 @@ export interface FormState {
 }
 
 export function toWebFields(fields: readonly FieldSpec[]): WebField[] {
-  return fields.map((f) => ({
-    key: f.key,
-    label: f.label,
-    control: f.control,
-    required: f.required,
-    description: f.description,
-    meta: [f.typeLabel, ...f.constraints, ...(f.hasDefault ? [`default ${JSON.stringify(f.default)}`] : []), ...(f.jsonReason && f.control === 'json' ? [`as JSON: ${f.jsonReason}`] : [])].join(' · '),
-    placeholder: fieldPlaceholder(f),
-    secret: f.secret,
-    options: f.control === 'select' ? (f.enumValues ?? []).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) : undefined,
-    children: f.children ? toWebFields(f.children) : undefined,
-  }));
+  return fields.map((f) => {
+    const typeLabel = f.control === 'list' && f.items ? `list of ${f.items.control === 'group' ? 'objects' : f.items.typeLabel}` : f.typeLabel;
+    return {
+      key: f.key,
+      seg: escapePointer(f.name),
+      label: f.label,
+      control: f.control,
+      required: f.required,
+      description: f.description,
+      meta: [typeLabel, ...f.constraints, ...(f.hasDefault ? [`default ${JSON.stringify(f.default)}`] : []), ...(f.jsonReason && f.control === 'json' ? [`as JSON: ${f.jsonReason}`] : [])].join(' · '),
+      placeholder: f.control === 'json' && f.key.endsWith(`/${ITEM_SEGMENT}`) ? 'JSON value' : fieldPlaceholder(f),
+      secret: f.secret,
+      options: f.control === 'select' ? (f.enumValues ?? []).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) : undefined,
+      children: f.children ? toWebFields(f.children) : undefined,
+      item: f.control === 'list' && f.items ? toWebFields([f.items])[0] : undefined,
+      minItems: f.minItems,
+      maxItems: f.maxItems,
+    };
+  });
 }
 
 export function escapeHtml(s: string): string {
@@ -106,6 +119,14 @@ const FORM_CSS = `
   .note { border-left: 3px solid var(--vscode-textLink-foreground); padding: 4px 8px; margin: 10px 0; color: var(--vscode-descriptionForeground); white-space: pre-wrap; }
   fieldset { border: 1px solid var(--vscode-panel-border, var(--vscode-input-border, #8884)); margin: 14px 0; padding: 4px 12px 8px; }
   legend { font-weight: 600; padding: 0 4px; }
+  fieldset.list > .items { display: flex; flex-direction: column; gap: 8px; margin: 6px 0; }
+  .item { border-left: 2px solid var(--vscode-textLink-foreground); padding: 2px 0 4px 10px; }
+  .item-head, .item-row { display: flex; gap: 6px; align-items: center; }
+  .item-row > .field { flex: 1; margin: 0; }
+  .item-title { font-weight: 600; margin-right: auto; }
+  .item-head .item-title + button { margin-left: auto; }
+  button.icon { padding: 1px 8px; min-width: 28px; }
+  .empty { color: var(--vscode-descriptionForeground); font-style: italic; }
   .actions { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; margin: 18px 0 10px; }
   button { font-family: inherit; font-size: inherit; padding: 4px 12px; border: 1px solid var(--vscode-button-border, transparent); border-radius: 2px; cursor: pointer; }
   button.primary { color: var(--vscode-button-foreground); background: var(--vscode-button-background); }

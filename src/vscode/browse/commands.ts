@@ -13,7 +13,7 @@ import type { ServerLogsLike } from '../../ui/toolCall/types';
 import { failureText, type CatalogKind, type Lists, type ServerCatalog } from '../../core/catalog';
 import type { BrowseDocuments } from './documents';
 import { checkPromptValue, promptArguments, promptFieldText, promptFields, promptLabel, renderPrompt } from '../../ui/browse/promptFormat';
-import { checkTemplateValue, expandTemplate, renderResource, templateFields } from '../../ui/browse/resourceFormat';
+import { checkTemplateValue, describeType, expandTemplate, renderResource, templateFields } from '../../ui/browse/resourceFormat';
 import { isObject } from '../../core';
 
 export interface BrowseDeps {
@@ -218,7 +218,7 @@ export class BrowseCommands {
   private async expand(conn: ServerConnection, template: Pick<ResourceTemplate, 'name' | 'title' | 'uriTemplate' | 'description'>, given?: Record<string, string>): Promise<{ uri: string; label: string } | undefined> {
     let fields;
     try {
-      fields = templateFields(template.uriTemplate);
+      fields = templateFields(template.uriTemplate, template.description);
     } catch (e) {
       void this.deps.prompter.error(`MCP server "${conn.name}" sent a resource template that is not a valid URI template (${template.uriTemplate}): ${errorMessage(e)}`);
       return undefined;
@@ -231,7 +231,7 @@ export class BrowseCommands {
       }
       const value = await this.deps.prompter.input({
         title: `MCP: Read ${title(template)} (${conn.name})${fields.length > 1 ? ` ${i + 1}/${fields.length}` : ''}`,
-        prompt: `{${field.name}} in ${template.uriTemplate}${field.optional ? ' (optional: leave empty to skip)' : ''}`,
+        prompt: `{${field.name}}${field.type ? ` (${describeType(field)})` : ''} in ${template.uriTemplate}${field.optional ? ' (optional: leave empty to skip)' : ''}`,
         placeHolder: summaryLine(template.description) ?? field.name,
         ignoreFocusOut: true,
         validateInput: (v) => checkTemplateValue(field, v),

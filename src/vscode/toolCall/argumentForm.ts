@@ -1,8 +1,9 @@
-// The webview panel for arguments that a chain of inputs handles badly (nested objects, many
-// fields, $ref/oneOf) and the JSON editor for schemas no form can represent. The page only renders
+// The webview panel for arguments that a chain of inputs handles badly (nested objects, lists of
+// items to add, remove and reorder, many fields, $ref/oneOf) and the JSON editor for schemas no
+// form can represent. The page only renders
 // and collects; parsing and validation (toolArgs.ts, validator.ts) run here, in the extension host.
 import * as vscode from 'vscode';
-import { argsToForm, defaultArgs, formToArgs, issuesByField, type RawValues } from '../../ui/toolCall/formValues';
+import { argsToForm, defaultArgs, formToArgs, issuesByField, namedIssues, type RawValues } from '../../ui/toolCall/formValues';
 import { isObject, type FieldSpec } from '../../ui/toolCall/toolArgs';
 import { formatIssues, schemaProblem, validateValue, type SchemaIssue } from '../../ui/toolCall/validator';
 import type { ToolDetailsHeader } from '../../ui/toolCall/toolDetails';
@@ -64,7 +65,9 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
   const problem = schemaProblem(req.inputSchema);
   if (problem) notes.push(`The input schema cannot be used for checking (${problem}); the arguments are sent unchecked.`);
   const mode = jsonOnly || unrepresented.length ? 'json' : 'form';
-  const errors = req.issues?.length ? (mode === 'json' ? { '': formatIssues(req.issues) } : issuesByField(fields, req.issues)) : undefined;
+  // Named by field ("entities › 2 › observations: ..."), not by JSON pointer.
+  const describeIssues = (issues: readonly SchemaIssue[]) => (fields.length ? namedIssues(fields, issues) : formatIssues(issues));
+  const errors = req.issues?.length ? (mode === 'json' ? { '': describeIssues(req.issues) } : issuesByField(fields, req.issues)) : undefined;
 
   const state: FormState = {
     tool: req.tool,
@@ -99,7 +102,7 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
       }
       if (!isObject(value)) return { errors: { '': 'The arguments must be a JSON object ({ ... }).' } };
       const issues = validateValue(req.inputSchema, value);
-      return { args: value as Record<string, unknown>, errors: issues.length ? { '': formatIssues(issues) } : {} };
+      return { args: value as Record<string, unknown>, errors: issues.length ? { '': describeIssues(issues) } : {} };
     }
     const built = formToArgs(fields, isObject(m.raw) ? (m.raw as RawValues) : {});
     const issues = validateValue(req.inputSchema, built.args);

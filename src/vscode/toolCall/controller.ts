@@ -197,7 +197,7 @@ export class ToolCallController implements vscode.Disposable {
   /**
    * mcpManager.showCallHistory: pick a past call; Enter reopens its result, the row's buttons run
    * it again (as it was, or with its arguments edited first). `{ entryId, action? }` skips the pick
-   * (tests, e2e): action 'open', 'rerun' (the default, as before) or 'edit' (`edit: true` too).
+   * (tests, e2e): action 'open' (`showResult: true` too), 'rerun' (the default, as before) or 'edit' (`edit: true` too).
    */
   async showHistory(arg?: unknown): Promise<CallToolResult | undefined> {
     try {
@@ -207,7 +207,8 @@ export class ToolCallController implements vscode.Disposable {
           void vscode.window.showErrorMessage('That tool call is no longer in the history.');
           return undefined;
         }
-        const action: HistoryAction = arg.action === 'open' || arg.action === 'edit' ? arg.action : arg.edit === true ? 'edit' : 'rerun';
+        const action: HistoryAction =
+          arg.action === 'open' || arg.action === 'edit' ? arg.action : arg.showResult === true ? 'open' : arg.edit === true ? 'edit' : 'rerun';
         return await this.onHistoryEntry(entry, action, parseRequest(arg));
       }
       const choice = await pickHistoryEntry(this.history);
@@ -233,6 +234,7 @@ export class ToolCallController implements vscode.Disposable {
   }
 
   // ------------------------------------------------------------------ steps
+
 
   private async rerun(entry: HistoryEntry, edit: boolean, req: Partial<CallToolRequest>): Promise<CallToolResult | undefined> {
     const conn = this.deps.registry.get(entry.server);
@@ -325,7 +327,7 @@ export class ToolCallController implements vscode.Disposable {
       // Rerun / programmatic call: the schema is only needed to show structured content.
       outputSchema = (await this.deps.catalog.list(conn, 'tools').catch(() => [] as Tool[])).find((t) => t.name === toolName)?.outputSchema;
     }
-    const rendered = outcome.result ? renderResult(outcome.result, { server, tool: toolName, outputSchema, durationMs: outcome.durationMs }) : undefined;
+    const rendered = outcome.result ? renderResult(outcome.result, { server, tool: toolName, args, outputSchema, durationMs: outcome.durationMs }) : undefined;
     const failure = outcome.error !== undefined ? conn.masker.mask(outcome.error instanceof ServerError ? outcome.error.detail : errorMessage(outcome.error)) : undefined;
     await this.history.add({
       id: callId,
@@ -342,11 +344,11 @@ export class ToolCallController implements vscode.Disposable {
 
     switch (outcome.status) {
       case 'ok':
-        this.results.store(callId, server, toolName, rendered!);
+        this.results.store(callId, server, toolName, rendered!, outcome.startedAt);
         if (req.show !== false) await this.results.open(callId);
         return outcome.result;
       case 'isError':
-        this.results.store(callId, server, toolName, rendered!);
+        this.results.store(callId, server, toolName, rendered!, outcome.startedAt);
         log.warn(`tools/call "${toolName}" returned isError: ${conn.masker.mask(errorText(outcome.result!, 2000))}`);
         showToolError(server, toolName, errorText(outcome.result!), this.deps.logs, () => this.results.open(callId));
         return outcome.result;

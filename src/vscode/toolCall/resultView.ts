@@ -1,64 +1,90 @@
-// Shows tool results: read-only documents under the mcp-result: scheme (a content provider, so
-// they are never dirty and never ask to be saved), clickable links inside them, and a webview for
-// images and audio. Layout decisions live in resultFormat.ts.
+// Shows tool results in a webview per tool (resultHtml.ts lays it out): the next call of the same
+// tool on the same server replaces its page, so calls do not pile up tabs. The page asks for
+// everything it cannot do itself: copy (clipboard), open a resource link (the Read Resource flow),
+// open a web link (VS Code's own external-link check), open a document (large texts, embedded
+// resources, the raw JSON: read-only documents under the mcp-result: scheme, a content provider,
+// so they are never dirty and never ask to be saved).
 //
-//   mcp-result:/<callId>/<name>                      a stored result document
-//   mcp-result:/resource/<name>?server=..&uri=..     a resource read from its server when opened
+//   mcp-result:/<callId>/<name>     a stored result document
 import * as vscode from 'vscode';
 import type { ServerRegistry } from '../../core/registry';
-import { errorMessage } from '../../core/errors';
-import { decodeBase64Text, extensionFor, isTextMime, prettyJson, type MediaItem, type RenderedResult, type ResultLink } from '../../ui/toolCall/resultFormat';
+import type { MediaItem, RenderedResult } from '../../ui/toolCall/resultFormat';
+import { renderResultHtml } from '../../ui/toolCall/resultHtml';
 import { createNonce, renderMediaHtml } from '../../ui/toolCall/webviewHtml';
 
 export const RESULT_SCHEME = 'mcp-result';
-/** Results kept in memory for reopening ("Show Result", links); older ones are dropped. */
+export const RESULT_VIEW_TYPE = 'mcpManager.toolResult';
+/** Results kept in memory for reopening ("Show Result", the history); older ones are dropped. */
 const MAX_KEPT_CALLS = 30;
 
 interface StoredCall {
+  readonly callId: string;
   readonly server: string;
   readonly tool: string;
-  readonly main: vscode.Uri;
+  readonly startedAt: number;
   readonly docs: readonly vscode.Uri[];
   readonly rendered: RenderedResult;
 }
 
-export class ResultView implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider, vscode.Disposable {
+/** What the page posts (see resultScript.ts); also accepted from the internal test command. */
+export type ResultAction =
+  | { type: 'copy'; target: 'args' | 'raw' | 'structured' | 'schema' | 'block'; n?: number }
+  | { type: 'openResource'; uri: string; mimeType?: string }
+  | { type: 'openExternal'; url: string }
+  | { type: 'openDoc'; doc: number };
+
+/** What the internal command mcpManager.getResultViews reports (integration and e2e tests). */
+export interface ResultViewInfo {
+  readonly server: string;
+  readonly tool: string;
+  readonly callId: string;
+  readonly title: string;
+  readonly visible: boolean;
+  readonly active: boolean;
+  /** Each content block: its kind, and for text its format ("text:json", "image", "link"). */
+  readonly blocks: readonly string[];
+  readonly structured: boolean;
+  /** undefined: no schema to check against. */
+  readonly matchesSchema?: boolean;
+  readonly argsJson: string;
+}
+
+interface OpenPanel {
+  readonly panel: vscode.WebviewPanel;
+  call: StoredCall;
+}
+
+const key = (server: string, tool: string) => `${server}\u0000${tool}`;
+
+export class ResultView implements vscode.TextDocumentContentProvider, vscode.Disposable {
   private readonly texts = new Map<string, string>();
-  private readonly linksByDoc = new Map<string, { call: StoredCall; links: readonly ResultLink[] }>();
   private readonly calls = new Map<string, StoredCall>();
+  private readonly panels = new Map<string, OpenPanel>();
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly registry: ServerRegistry) {
-    this.disposables.push(
-      vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this),
-      vscode.languages.registerDocumentLinkProvider({ scheme: RESULT_SCHEME }, this),
-    );
+    this.disposables.push(vscode.workspace.registerTextDocumentContentProvider(RESULT_SCHEME, this));
   }
 
   dispose(): void {
+    for (const p of [...this.panels.values()]) p.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
     this.texts.clear();
-    this.linksByDoc.clear();
     this.calls.clear();
   }
 
   // ------------------------------------------------------------------ storing and opening
 
-  /** Keeps a rendered result so its documents can be opened (now or later). */
-  store(callId: string, server: string, tool: string, rendered: RenderedResult): StoredCall {
+  /** Keeps a rendered result so its view and documents can be opened (now or later). */
+  store(callId: string, server: string, tool: string, rendered: RenderedResult, startedAt = Date.now()): StoredCall {
     const uri = (name: string) => vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${callId}/${name}` });
-    const call: StoredCall = { server, tool, main: uri(rendered.main.name), docs: rendered.docs.map((d) => uri(d.name)), rendered };
-    this.texts.set(call.main.toString(), rendered.main.text);
+    const call: StoredCall = { callId, server, tool, startedAt, docs: rendered.docs.map((d) => uri(d.name)), rendered };
     rendered.docs.forEach((d, i) => this.texts.set(call.docs[i].toString(), d.text));
-    if (rendered.links.length) this.linksByDoc.set(call.main.toString(), { call, links: rendered.links });
     this.calls.set(callId, call);
     while (this.calls.size > MAX_KEPT_CALLS) {
       const [oldestId, oldest] = this.calls.entries().next().value as [string, StoredCall];
       this.calls.delete(oldestId);
-      for (const u of [oldest.main, ...oldest.docs]) {
-        this.texts.delete(u.toString());
-        this.linksByDoc.delete(u.toString());
-      }
+      for (const u of oldest.docs) this.texts.delete(u.toString());
     }
     return call;
   }
@@ -67,73 +93,142 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Do
     return this.calls.has(callId);
   }
 
-  /** Opens a stored result: the main document, large text blocks, and the media panel. */
-  async open(callId: string, options: { preserveFocus?: boolean } = {}): Promise<vscode.TextEditor | undefined> {
+  /**
+   * Shows a stored result in its tool's view (replacing the previous call of that tool), and opens
+   * beside it the full text of blocks too large for the page. Returns the panel.
+   */
+  async open(callId: string, options: { preserveFocus?: boolean } = {}): Promise<vscode.WebviewPanel | undefined> {
     const call = this.calls.get(callId);
     if (!call) return undefined;
-    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(call.main), { preview: true, preserveFocus: options.preserveFocus });
+    const k = key(call.server, call.tool);
+    let open = this.panels.get(k);
+    const title = `${call.tool} (${call.server})`;
+    if (open) {
+      open.call = call;
+      open.panel.title = title;
+      open.panel.reveal(undefined, options.preserveFocus);
+    } else {
+      const panel = vscode.window.createWebviewPanel(RESULT_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus }, {
+        enableScripts: true,
+        enableCommandUris: false,
+        enableFindWidget: true,
+        localResourceRoots: [],
+        // The page is cheap to rebuild, but a hidden tab would lose its folds and zoom.
+        retainContextWhenHidden: true,
+      });
+      const created: OpenPanel = { panel, call };
+      open = created;
+      this.panels.set(k, created);
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.handle(created.call, m as ResultAction));
+      panel.onDidDispose(() => {
+        if (this.panels.get(k) === created) this.panels.delete(k);
+      });
+    }
+    open.panel.webview.html = renderResultHtml({ nonce: createNonce(), model: call.rendered, when: new Date(call.startedAt).toLocaleTimeString() });
     for (const i of call.rendered.openDocs) {
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(call.docs[i]), { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
     }
-    if (call.rendered.media.length) this.showMedia(call);
     if (call.rendered.sizeNote) void vscode.window.showInformationMessage(call.rendered.sizeNote);
-    return editor;
+    return open.panel;
   }
 
-  private showMedia(call: StoredCall): void {
-    showMediaPanel('mcpManager.toolResultMedia', `${call.tool} media (${call.server})`, call.rendered.media);
+  /** The open result views (for tests): which call each shows. */
+  describe(): ResultViewInfo[] {
+    return [...this.panels.values()].map(({ panel, call }) => ({
+      server: call.server,
+      tool: call.tool,
+      callId: call.callId,
+      title: panel.title,
+      visible: panel.visible,
+      active: panel.active,
+      blocks: call.rendered.blocks.map((b) => (b.kind === 'text' ? `text:${b.format}` : b.kind)),
+      structured: call.rendered.structured !== undefined,
+      matchesSchema: call.rendered.structuredIssues ? call.rendered.structuredIssues.length === 0 : undefined,
+      argsJson: call.rendered.argsJson,
+    }));
   }
 
-  // ------------------------------------------------------------------ providers
-
-  provideTextDocumentContent(uri: vscode.Uri, token: vscode.CancellationToken): string | Thenable<string> {
-    if (uri.path.startsWith('/resource/')) return this.readResource(uri, token);
-    return this.texts.get(uri.toString()) ?? 'This result is no longer kept in memory. Run the call again, e.g. from "MCP Manager: Tool History...".';
+  /** Runs a page action on the call a tool's view shows (the internal test command). */
+  async act(server: string, tool: string, action: ResultAction): Promise<boolean> {
+    const open = this.panels.get(key(server, tool));
+    if (!open) return false;
+    await this.handle(open.call, action);
+    return true;
   }
 
-  provideDocumentLinks(doc: vscode.TextDocument): vscode.DocumentLink[] {
-    const entry = this.linksByDoc.get(doc.uri.toString());
-    if (!entry) return [];
-    return entry.links.map((l) => {
-      const range = new vscode.Range(doc.positionAt(l.offset), doc.positionAt(l.offset + l.length));
-      const target = l.target.kind === 'doc' ? entry.call.docs[l.target.index] : resourceUri(entry.call.server, l.target.uri, l.target.mimeType);
-      const link = new vscode.DocumentLink(range, target);
-      link.tooltip = l.tooltip;
-      return link;
-    });
-  }
+  // ------------------------------------------------------------------ page actions
 
-  /** Reads a linked resource from its server when its document is opened. */
-  private async readResource(uri: vscode.Uri, token: vscode.CancellationToken): Promise<string> {
-    const q = new URLSearchParams(uri.query);
-    const server = q.get('server') ?? '';
-    const target = q.get('uri') ?? '';
-    const external = /^(https?|file):/i.test(target);
-    const conn = this.registry.get(server);
-    if (!conn) return `The server "${server}" is no longer configured, so ${target} cannot be read.`;
-    const ac = new AbortController();
-    const sub = token.onCancellationRequested(() => ac.abort());
-    try {
-      const r = await conn.readResource(target, { signal: ac.signal });
-      const parts = r.contents.map((c) => {
-        if ('text' in c && typeof c.text === 'string') return c.mimeType?.includes('json') ? (prettyJson(c.text) ?? c.text) : c.text;
-        if ('blob' in c && typeof c.blob === 'string' && isTextMime(c.mimeType)) return decodeBase64Text(c.blob);
-        const size = 'blob' in c && typeof c.blob === 'string' ? Math.floor((c.blob.length * 3) / 4) : 0;
-        return `[binary content of ${c.uri}: ${c.mimeType ?? 'unknown type'}, about ${size} bytes; not shown]`;
-      });
-      return parts.length ? parts.join('\n\n') : `${target}: the server returned no contents.`;
-    } catch (e) {
-      const hint = external ? `\n\nIt is not a server resource; open ${target} directly.` : '';
-      return `Could not read ${target} from ${server}: ${errorMessage(e)}${hint}`;
-    } finally {
-      sub.dispose();
+  private async handle(call: StoredCall, m: ResultAction): Promise<void> {
+    if (typeof m !== 'object' || m === null) return;
+    const r = call.rendered;
+    switch (m.type) {
+      case 'copy': {
+        const text = this.copyText(r, m);
+        if (text === undefined) return;
+        await vscode.env.clipboard.writeText(text);
+        void this.panels.get(key(call.server, call.tool))?.panel.webview.postMessage({ type: 'status', text: 'Copied' });
+        return;
+      }
+      case 'openDoc': {
+        const uri = call.docs[m.doc];
+        if (!uri) return;
+        if (!this.texts.has(uri.toString())) {
+          void vscode.window.showInformationMessage('This result is no longer kept in memory. Run the call again, e.g. from "MCP: Show Tool Call History...".');
+          return;
+        }
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        return;
+      }
+      case 'openResource':
+        if (typeof m.uri !== 'string' || !m.uri) return;
+        if (/^https?:/i.test(m.uri)) return void vscode.env.openExternal(vscode.Uri.parse(m.uri));
+        if (!this.registry.get(call.server)) {
+          void vscode.window.showErrorMessage(`MCP server "${call.server}" is no longer configured, so ${m.uri} cannot be read.`);
+          return;
+        }
+        // The same flow as "MCP: Read Resource...": errors, cancellation and the document are its own.
+        await vscode.commands.executeCommand('mcpManager.readResource', { serverName: call.server, uri: m.uri });
+        return;
+      case 'openExternal':
+        // Only web links; VS Code asks before opening a domain the user has not trusted.
+        if (typeof m.url === 'string' && /^https?:\/\//i.test(m.url)) void vscode.env.openExternal(vscode.Uri.parse(m.url));
+        return;
     }
+  }
+
+  private copyText(r: RenderedResult, m: Extract<ResultAction, { type: 'copy' }>): string | undefined {
+    switch (m.target) {
+      case 'args':
+        return r.argsJson;
+      case 'raw':
+        return r.docs[r.rawDoc]?.text ?? r.raw;
+      case 'structured':
+        return r.structured;
+      case 'schema':
+        return r.outputSchema;
+      case 'block': {
+        const b = r.blocks.find((x) => x.n === m.n);
+        if (!b) return undefined;
+        if (b.kind === 'text') return b.doc !== undefined ? r.docs[b.doc]?.text : b.text;
+        if (b.kind === 'link') return b.uri;
+        if (b.kind === 'resource') return b.doc !== undefined ? r.docs[b.doc]?.text : b.uri;
+        if (b.kind === 'other') return b.json;
+        return undefined;
+      }
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------------ provider
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.texts.get(uri.toString()) ?? 'This result is no longer kept in memory. Run the call again, e.g. from "MCP: Show Tool Call History...".';
   }
 }
 
 /**
  * Images and audio beside the editor, in a webview without scripts, command links or local files
- * (data: URIs only; see renderMediaHtml). Also used for resources and prompts (browse/documents.ts).
+ * (data: URIs only; see renderMediaHtml). Used for resources and prompts (browse/documents.ts).
  */
 export function showMediaPanel(viewType: string, title: string, items: readonly MediaItem[]): vscode.WebviewPanel {
   const panel = vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
@@ -143,13 +238,4 @@ export function showMediaPanel(viewType: string, title: string, items: readonly 
   });
   panel.webview.html = renderMediaHtml({ nonce: createNonce(), title, items });
   return panel;
-}
-
-/** A document URI that reads `target` from `server` when opened (the name picks the language). */
-export function resourceUri(server: string, target: string, mimeType?: string): vscode.Uri {
-  if (/^https?:/i.test(target)) return vscode.Uri.parse(target);
-  const last = target.split(/[?#]/)[0].replace(/\/+$/, '').split('/').pop() || 'resource';
-  const stem = last.replace(/\.[A-Za-z0-9]{1,8}$/, '').replace(/[\\/:*?"<>|]+/g, '_') || 'resource';
-  const name = `${stem}.${extensionFor(mimeType, target)}`;
-  return vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/resource/${name}`, query: new URLSearchParams({ server, uri: target }).toString() });
 }
