@@ -84,7 +84,8 @@ function adHocTarget(adHoc: AdHoc, args: CliArgs, cwd: string): Target {
   if (adHoc.kind === 'stdio') {
     const [command, ...rest] = splitCommandLine(adHoc.commandLine);
     if (!command) throw usageError('--stdio needs a command line.');
-    name = path.basename(command).replace(/\.(exe|cmd|bat)$/i, '') || 'stdio';
+    // Labelled with the whole command line: "node" alone would not say which server failed.
+    name = adHoc.commandLine.trim().replace(/\s+/g, ' ');
     const env: Record<string, string> = {};
     const passEnv: string[] = [];
     for (const item of adHoc.env) {

@@ -61,8 +61,28 @@ const HINTS: Partial<Record<FailureKind, string>> = {
   crash: 'Run the same command with --verbose to see what the server printed.',
 };
 
-/** One line: `mcp-manager: <server>: <what happened>. <next step>` (secrets already masked by the caller). */
-export function formatError(e: unknown): string {
+/**
+ * The core's wording names configuration fields ("headers", "type", startupTimeoutMs) and a log;
+ * an ad-hoc server has neither: the fields are command-line options, and its output is --verbose.
+ */
+function forAdHoc(text: string, kind: 'stdio' | 'url'): string {
+  const t = text
+    .replace(/ in its configuration \(its log has the full output\)/, ' (run with --verbose to see its output)')
+    .replace(/Check the command, args and env\b/, kind === 'stdio' ? 'Check the --stdio command line and its --env values' : '$&')
+    .replace(/,? or raise (startupTimeoutMs|requestTimeoutMs|maxTotalTimeoutMs) \(or pass --timeout MS\)/, ', or pass a larger --timeout MS')
+    .replace(/\bRaise (requestTimeoutMs|maxTotalTimeoutMs)\b/, 'Pass a larger --timeout MS')
+    .replace(/ \((startupTimeoutMs|requestTimeoutMs|maxTotalTimeoutMs)\)/g, ' (--timeout)');
+  if (kind !== 'url') return t;
+  return t
+    .replace(/Check the credentials in its "headers" \(e\.g\. Authorization\)/, 'Pass credentials with --header, e.g. --header "Authorization: Bearer <token>"')
+    .replace(/pass it in "headers" as "Authorization: Bearer <token>"/, 'pass it with --header "Authorization: Bearer <token>"')
+    .replace(/set "type": "sse"/, 'pass --transport sse')
+    .replace(/Check the URL and "type" \((an older server may need) "sse"\)/, 'Check the URL and --transport ($1 --transport sse)')
+    .replace(/Check the URL and "type" \((a newer server may need) "http"\)/, 'Check the URL and --transport ($1 --transport http)');
+}
+
+/** One line: `mcp-manager: <server>: <what happened>. <next step>` (secrets already masked by the caller). `adHoc`: the server came from --stdio or --url. */
+export function formatError(e: unknown, adHoc?: 'stdio' | 'url'): string {
   let text: string;
   if (e instanceof CliError) {
     text = e.subject ? `${e.subject}: ${e.message}` : e.message;
@@ -73,6 +93,7 @@ export function formatError(e: unknown): string {
       .replace(/; the next operation restarts it$/, '')
       .replace(/Check the logs\b/, 'Run with --verbose to see its output')
       .replace(/(raise) (startupTimeoutMs|requestTimeoutMs)\b/i, '$1 $2 (or pass --timeout MS)');
+    if (adHoc) text = forAdHoc(text, adHoc);
     const last = e.stderrTail?.[e.stderrTail.length - 1];
     if (e.kind === 'crash' && last && !text.includes(last)) text = `${text} (last stderr line: ${JSON.stringify(last)})`;
     // Only a process has output to look at (stdio errors carry its stderr tail, maybe empty).

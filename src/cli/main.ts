@@ -56,7 +56,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     });
   } catch (e) {
     code = exitCodeFor(e);
-    let line = formatError(e);
+    let line = formatError(e, args.adHoc?.kind);
     // Secrets the connections know of (env, headers, inputs) never reach the terminal.
     for (const c of connections) line = c.masker.mask(line);
     process.stderr.write(`${line}\n`);

@@ -10,6 +10,8 @@ export { nullLogger, maskingLogger, type Logger, type LogLevel } from './logger'
 export { SecretMasker, isSecretName, maskEnv, MASK } from './secrets';
 export { stateLabel, canStart, isActive, type ConnectionState, type StateKind } from './state';
 export { planStdioLaunch, type LaunchPlan } from './transport/factory';
+export { driverFor } from './transport/drivers';
+export type { DriverContext, ProcessInfo, TransportDriver } from './transport/driver';
 export { inMemoryServer, type MemoryOptions } from './transport/memory';
 export { POSIX_ALLOWED_ENV, WINDOWS_ALLOWED_ENV } from './transport/env';
 export * from './config/files';

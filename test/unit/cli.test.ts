@@ -281,7 +281,7 @@ describe('cli (dist/cli.js)', function () {
         cli(['call', 'fixture', 'echo', '-'], { cwd: ws, input: '{"message":"piped"}' }),
       ]);
       assert.equal(image.code, 0, image.stderr);
-      assert.equal(image.stdout, '[image: image/png, 70 bytes]\na 1x1 PNG\n');
+      assert.equal(image.stdout, '[image: image/png, 70 B]\na 1x1 PNG\n');
       assert.equal(stdin.stdout, 'Echo: piped\n');
     });
 
@@ -299,7 +299,7 @@ describe('cli (dist/cli.js)', function () {
       assert.match(list.stdout, /fixture:\/\/item\/\{id\}\s+Item \(template\)\s+application\/json/);
       assert.equal(text.stdout, 'Fixture server readme.\n');
       assert.match(several.stdout, /^--- fixture:\/\/bundle\/notes.md \(text\/markdown\)\n# Notes\n/);
-      assert.match(several.stdout, /\[blob: image\/png, 70 bytes; use --json for its base64\]/);
+      assert.match(several.stdout, /\[blob: image\/png, 70 B; use --json for its base64\]/);
       assert.deepEqual(JSON.parse(raw.stdout).contents[0].uri, 'fixture://data.json');
       assert.match(prompts.stdout, /^greet\s+name\s+Greets someone by name\.\nreview\s+topic \[tone\]\s+/);
       assert.equal(prompt.stdout, 'user:\nHello, Ada!\n');
@@ -573,13 +573,13 @@ describe('cli parts', () => {
         { type: 'resource', resource: { uri: 'mem://x', mimeType: 'application/json', text: '{"a":1}' } },
       ],
     };
-    assert.equal(formatCallResult(result), 'line 1\nline 2\n[audio: audio/wav, 3 bytes]\n[resource link] file:///a.txt (text/plain, a.txt)\n[resource] mem://x (application/json, 7 bytes)\n{"a":1}\n');
+    assert.equal(formatCallResult(result), 'line 1\nline 2\n[audio: audio/wav, 3 B]\n[resource link] file:///a.txt (text/plain, a.txt)\n[resource] mem://x (application/json, 7 B)\n{"a":1}\n');
     const blob = (mimeType: string, data: string): CallToolResult => ({ content: [{ type: 'resource', resource: { uri: 'mem://b', mimeType, blob: Buffer.from(data).toString('base64') } }] });
-    assert.equal(formatCallResult(blob('text/plain', 'plain words\n')), '[resource] mem://b (text/plain, 12 bytes)\nplain words\n');
-    assert.equal(formatCallResult(blob('application/xml', '<a/>')), '[resource] mem://b (application/xml, 4 bytes)\n<a/>\n');
-    assert.equal(formatCallResult(blob('application/octet-stream', 'xx')), '[resource] mem://b (application/octet-stream, 2 bytes)\n');
+    assert.equal(formatCallResult(blob('text/plain', 'plain words\n')), '[resource] mem://b (text/plain, 12 B)\nplain words\n');
+    assert.equal(formatCallResult(blob('application/xml', '<a/>')), '[resource] mem://b (application/xml, 4 B)\n<a/>\n');
+    assert.equal(formatCallResult(blob('application/octet-stream', 'xx')), '[resource] mem://b (application/octet-stream, 2 B)\n');
     // Binary only: structuredContent is what there is to read.
-    assert.equal(formatCallResult({ ...blob('image/png', 'x'), structuredContent: { ok: true } }), '[resource] mem://b (image/png, 1 bytes)\n{\n  "ok": true\n}\n');
+    assert.equal(formatCallResult({ ...blob('image/png', 'x'), structuredContent: { ok: true } }), '[resource] mem://b (image/png, 1 B)\n{\n  "ok": true\n}\n');
     assert.equal(formatCallResult({ content: [], structuredContent: { sum: 3 } }), '{\n  "sum": 3\n}\n');
     assert.equal(formatCallResult({ content: [{ type: 'text', text: '3' }], structuredContent: { sum: 3 } }), '3\n');
     assert.equal(formatCallResult({ content: [] }), '');

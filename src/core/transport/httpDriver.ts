@@ -6,10 +6,12 @@ import { describeTarget, type HttpDefinition } from '../config/types';
 import { isSecretName } from '../secrets';
 import type { TransportDriver } from './driver';
 import { createHttpTransport } from './factory';
-import { httpFailure, httpStatus, networkFailure, resourceMetadataUrl, wellKnownMetadataUrls, type AuthHints } from './httpErrors';
+import { httpFailure, httpStatus, networkFailure, resourceMetadataUrl, wellKnownMetadataUrls, type AuthHints, type FailedAnswer } from './httpErrors';
 
 /** The WWW-Authenticate header of each transport's latest 401 answer. */
 const challenges = new WeakMap<Transport, string>();
+/** Each transport's latest failed answer. */
+const failed = new WeakMap<Transport, FailedAnswer>();
 const PROBE_TIMEOUT_MS = 3000;
 
 export const httpDriver: TransportDriver<HttpDefinition> = {
@@ -29,6 +31,8 @@ export const httpDriver: TransportDriver<HttpDefinition> = {
   create(def, ctx) {
     ctx.log.info(`connecting to ${def.url} (${def.type === 'sse' ? 'SSE' : 'Streamable HTTP'})`);
     const transport: Transport = createHttpTransport(def, (response) => {
+      if (response.ok) return;
+      failed.set(transport, { contentType: response.headers.get('content-type') ?? undefined });
       if (response.status === 401) challenges.set(transport, response.headers.get('www-authenticate') ?? '');
     }, (reason) => ctx.log.info(reason));
     return Promise.resolve(transport);
@@ -43,7 +47,7 @@ export const httpDriver: TransportDriver<HttpDefinition> = {
 
   async explainStartup(e, def, transport) {
     const auth = httpStatus(e)?.status === 401 ? await authHints(def, challenges.get(transport)) : undefined;
-    return httpFailure(e, def, auth) ?? networkFailure(e, describeTarget(def));
+    return httpFailure(e, def, auth, failed.get(transport)) ?? networkFailure(e, describeTarget(def));
   },
 
   explainRequest: (e, def) => httpFailure(e, def),

@@ -11,6 +11,11 @@ export interface AuthHints {
   readonly metadataUrl?: string;
 }
 
+/** What the transport saw of the failed answer (SSE errors carry no body: the content type tells a web page). */
+export interface FailedAnswer {
+  readonly contentType?: string;
+}
+
 /** Status and body of an SDK HTTP error ("Streamable HTTP error: Error POSTing to endpoint: ..."), if it is one. */
 export function httpStatus(e: unknown): { status: number; body: string; contentType?: string } | undefined {
   if (!(e instanceof Error)) return undefined;
@@ -25,7 +30,7 @@ export function httpStatus(e: unknown): { status: number; body: string; contentT
 }
 
 /** Explains an HTTP-level failure (status, or a body that is not MCP) with the next step; undefined for others. */
-export function httpFailure(e: unknown, def: HttpDefinition, auth: AuthHints = {}): string | undefined {
+export function httpFailure(e: unknown, def: HttpDefinition, auth: AuthHints = {}, answer: FailedAnswer = {}): string | undefined {
   const http = httpStatus(e);
   if (!http) return undefined;
   const { status, contentType } = http;
@@ -33,7 +38,7 @@ export function httpFailure(e: unknown, def: HttpDefinition, auth: AuthHints = {
   if (contentType !== undefined) {
     return `this URL does not serve MCP: ${url} answered with ${contentType || 'no content type'} instead of MCP (application/json or text/event-stream). Check the URL.`;
   }
-  const page = isWebPage(http.body);
+  const page = isWebPage(http.body) || /^\s*text\/html/i.test(answer.contentType ?? '');
   const text = plainText(http.body);
   const body = text ? ` (${text.length > 200 ? `${text.slice(0, 200)}…` : text})` : '';
   const sseHint = /\/sse\/?$/.test(new URL(url).pathname) && def.type === 'http' ? ' A URL ending in /sse is usually an SSE endpoint: set "type": "sse".' : '';
