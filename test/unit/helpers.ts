@@ -40,8 +40,16 @@ export function groupPids(pgid: number): number[] {
   return liveProcesses().filter((p) => p.pgrp === pgid).map((p) => p.pid);
 }
 
+/**
+ * The least time waitFor waits before giving up. A budget is only there to turn a hang into a
+ * clear failure; a small one (2-3 s) raced process startup and exits on a busy machine (two
+ * `npm test` runs on 2 cores), so no budget is smaller than this.
+ */
+export const WAIT_FLOOR_MS = 10_000;
+
+/** Waits for `cond` (polling); fails after max(timeoutMs, WAIT_FLOOR_MS), naming `what`. */
 export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs = 5000, what = 'condition'): Promise<void> {
-  const end = Date.now() + timeoutMs;
+  const end = Date.now() + Math.max(timeoutMs, WAIT_FLOOR_MS);
   while (Date.now() < end) {
     if (await cond()) return;
     await new Promise((r) => setTimeout(r, 20));

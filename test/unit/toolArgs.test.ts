@@ -426,14 +426,14 @@ describe('toolCall: validator', () => {
     // Built as text like test/fixtures/bad/odd-schemas.mjs: too deep for JSON.stringify.
     const levels = 20000;
     const veryDeep = JSON.parse('{"type":"object","properties":{"child":'.repeat(levels) + '{"type":"string"}' + '}}'.repeat(levels)) as object;
-    const t0 = Date.now();
     for (const schema of [wide, veryDeep]) {
       assert.deepEqual(validateValue(schema, { p0: 1 }), []);
       assert.match(schemaProblem(schema) ?? '', /too large to check before sending/);
       assert.equal(planArguments(schema).kind, 'json');
       assert.doesNotThrow(() => renderFormHtml({ nonce: 'n', schema, state: { tool: 't', server: 's', mode: 'json', jsonOnly: true, fields: [], raw: {}, json: '{}' } }));
     }
-    assert.ok(Date.now() - t0 < 1000, `took ${Date.now() - t0} ms`);
+    // No wall-clock budget (the machine may be busy): the "too large" answer above proves the
+    // guard ran instead of a compile, and a stack overflow would have thrown.
   });
 
   it('reports one readable issue per problem, not the subschema wrappers (@cfworker/json-schema)', () => {
@@ -509,10 +509,9 @@ describe('toolCall: call runner', () => {
       { signal: ac.signal },
     );
     setTimeout(() => ac.abort(), 20);
-    const t0 = Date.now();
+    // The server never answers: only the abort can settle the call.
     const outcome = await pending;
     assert.equal(outcome.status, 'cancelled');
-    assert.ok(Date.now() - t0 < 500);
     assert.equal(seen, ac.signal);
   });
 

@@ -31,7 +31,7 @@ export function removeMcpJson(index = 0): void {
 }
 
 /** Waits until the registry satisfies `probe` without forcing a reload (watchers and events only). */
-export async function waitForConfig<T>(what: string, probe: (registry: ServerRegistry) => T | undefined | false, timeoutMs = 5000): Promise<{ value: T; ms: number }> {
+export async function waitForConfig<T>(what: string, probe: (registry: ServerRegistry) => T | undefined | false, timeoutMs = 30_000): Promise<{ value: T; ms: number }> {
   const registry = (await getApi())._test.registry;
   const t0 = performance.now();
   const value = await waitFor(what, () => probe(registry), timeoutMs);

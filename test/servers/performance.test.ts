@@ -10,7 +10,7 @@ import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/t
 import { ServerConnection, ServerError } from '../../src/core';
 import { createValidatorProvider } from '../../src/core/toolOutput';
 import { FIXTURE_SERVER, NODE, REPO_ROOT } from '../fixtures/paths';
-import { definition, fastTiming, recordingLogger, textOf } from './helpers';
+import { definition, fastTiming, recordingLogger, textOf } from '../unit/helpers';
 
 // A low-level SDK Server (McpServer would validate its own output and never send bad content).
 const OUTPUT_SCHEMA_SERVER = `

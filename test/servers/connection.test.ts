@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { ServerConnection, ServerError, type ConnectionState } from '../../src/core';
 import { BAD, EVERYTHING_SERVER, FIXTURE_SERVER, NODE, isProcessAlive, startHttpFixture, startEverythingHttp } from '../fixtures/paths';
-import { assertGone, childPids, definition, fastTiming, recordingLogger, textOf, waitFor } from './helpers';
+import { assertGone, childPids, definition, fastTiming, recordingLogger, textOf, waitFor } from '../unit/helpers';
 
 describe('ServerConnection', function () {
   const open: ServerConnection[] = [];

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { ServerConnection } from '../../src/core';
 import { createKeepAliveFetch, type KeepAliveFetch } from '../../src/core/transport/http';
 import { startHttpFixture, type StartedServer } from '../fixtures/paths';
-import { definition, fastTiming, recordingLogger, textOf } from './helpers';
+import { definition, fastTiming, recordingLogger, textOf } from '../unit/helpers';
 
 interface TestServer {
   url: string;
@@ -162,7 +162,8 @@ describe('keep-alive fetch', function () {
 });
 
 describe('HTTP transports with the keep-alive fetch', function () {
-  this.timeout(60_000);
+  // A hang guard: many calls, on a machine that may be busy.
+  this.timeout(180_000);
   const open: ServerConnection[] = [];
   const started: StartedServer[] = [];
   afterEach(async () => {

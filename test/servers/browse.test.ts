@@ -11,7 +11,7 @@ import { failureText, ServerCatalog, unique, withoutServer } from '../../src/cor
 import { checkPromptValue, promptArguments, promptFieldText, promptFields, renderPrompt } from '../../src/ui/browse/promptFormat';
 import { checkTemplateValue, documentName, documentType, expandTemplate, inlineCode, renderResource, templateFields } from '../../src/ui/browse/resourceFormat';
 import { EVERYTHING_SERVER, FIXTURE_SERVER, NODE } from '../fixtures/paths';
-import { definition, fastTiming, recordingLogger, waitFor } from './helpers';
+import { definition, fastTiming, recordingLogger, waitFor } from '../unit/helpers';
 
 describe('browse: resources and prompts (pure layout, catalog)', function () {
   this.timeout(30_000);

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseServers, ServerRegistry } from '../../src/core';
 import { FIXTURE_SERVER, NODE } from '../fixtures/paths';
-import { assertGone, childPids, fastTiming, textOf } from './helpers';
+import { assertGone, childPids, fastTiming, textOf } from '../unit/helpers';
 
 describe('ServerRegistry', () => {
   let registry: ServerRegistry;
