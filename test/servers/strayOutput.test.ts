@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { ServerConnection, type ConnectionState } from '../../src/core';
 import { BAD, NODE } from '../fixtures/paths';
-import { definition, fastTiming } from './helpers';
+import { definition, fastTiming } from '../unit/helpers';
 
 describe('stray stdout output while starting', () => {
   const conns: ServerConnection[] = [];

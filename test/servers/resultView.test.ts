@@ -10,7 +10,7 @@ import { looksLikeMarkdown, maskSecrets, prettyJson, renderResult } from '../../
 import { jsonTreeHtml, mediaSrc, renderResultHtml } from '../../src/ui/toolCall/resultHtml';
 import { RESULT_SCRIPT } from '../../src/ui/toolCall/resultScript';
 import { FIXTURE_SERVER, NODE } from '../fixtures/paths';
-import { definition, fastTiming, recordingLogger } from './helpers';
+import { definition, fastTiming, recordingLogger } from '../unit/helpers';
 
 const opts = { server: 'fixture', tool: 'echo' };
 const page = (result: CallToolResult, o: Partial<Parameters<typeof renderResult>[1]> = {}) => renderResultHtml({ nonce: 'N0NCE', model: renderResult(result, { ...opts, ...o }) });

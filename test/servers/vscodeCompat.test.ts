@@ -12,7 +12,7 @@ import { parseServer, parseServers, ServerConnection, type StdioDefinition } fro
 import { readMcpJson } from '../../src/core/config/mcpJson';
 import { expandHome, inputIds, substituteVariables } from '../../src/core/config/variables';
 import { startHttpFixture, type StartedServer } from '../fixtures/paths';
-import { definition, fastTiming, recordingLogger, textOf } from './helpers';
+import { definition, fastTiming, recordingLogger, textOf } from '../unit/helpers';
 
 const ctx = { workspaceFolder: '/ws', userHome: '/home/u', env: {} };
 
@@ -24,7 +24,7 @@ describe('VS Code mcp.json compatibility', function () {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpm-compat-'));
       try {
         fs.mkdirSync(path.join(dir, '.vscode'));
-        fs.copyFileSync(path.join(__dirname, 'data', 'config', 'vscode-docs-mcp.json'), path.join(dir, '.vscode', 'mcp.json'));
+        fs.copyFileSync(path.join(__dirname, '..', 'unit', 'data', 'config', 'vscode-docs-mcp.json'), path.join(dir, '.vscode', 'mcp.json'));
         const content = readMcpJson(dir, { kind: 'mcp.json', label: '.vscode/mcp.json' })!;
         assert.deepEqual(content.issues, []);
         assert.deepEqual(content.inputs.map((i) => i.id), ['perplexity-key']);

@@ -27,7 +27,7 @@ import {
   type Collection,
 } from '../../src/core/tests';
 import { FIXTURE_SERVER, NODE } from '../fixtures/paths';
-import { definition, fastTiming } from './helpers';
+import { definition, fastTiming } from '../unit/helpers';
 
 const FILE = '/ws/weather.mcptest.json';
 

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { ServerConnection, ServerError, type ConnectionState } from '../../src/core';
 import { failureText } from '../../src/core/catalog';
 import { BAD, FIXTURE_SERVER, NODE, REPO_ROOT } from '../fixtures/paths';
-import { definition, fastTiming } from './helpers';
+import { definition, fastTiming } from '../unit/helpers';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 /** Generous: the fixture's "hello" must be written before the handshake gives up, even on a busy machine. */
