@@ -1,7 +1,7 @@
 // Command-line parsing: node:util parseArgs (options anywhere on the line, repeatable options),
 // then the command's positionals, checked here so commands get a typed, validated request.
 import { parseArgs } from 'node:util';
-import { splitCommandLine as splitWords } from '../core/text';
+import { splitCommandLine as splitWords } from '../core';
 import { usageError } from './errors';
 
 export const COMMANDS = ['servers', 'tools', 'call', 'resources', 'read', 'prompts', 'prompt', 'ping', 'doctor', 'test', 'search', 'add'] as const;

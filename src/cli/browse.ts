@@ -2,10 +2,8 @@
 // and Prompts folders, Read Resource and Get Prompt, for scripts). Text goes to stdout as is;
 // binary content is a one-line note; --json prints the raw MCP result.
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
-import type { ServerConnection } from '../core/connection';
+import { decodeBase64Text, isTextMime, type ServerConnection, suggest } from '../core';
 import { catalogOf } from './catalog';
-import { decodeBase64Text, isTextMime } from '../core/mime';
-import { suggest } from '../core/text';
 import { parseJsonObject, startConnection, type RunContext } from './context';
 import { resolveTarget } from './config';
 import { EXIT, usageError } from './errors';

@@ -1,8 +1,6 @@
 // The CLI lists through the same catalog as the editor (one way to list tools, resources and
 // prompts, with the same template fallback and de-duplication), over its single connection.
-import { ServerCatalog, connectionSource } from '../core/catalog';
-import type { ServerConnection } from '../core/connection';
-import { nullLogger } from '../core/logger';
+import { connectionSource, nullLogger, ServerCatalog, type ServerConnection } from '../core';
 
 const catalogs = new WeakMap<ServerConnection, ServerCatalog>();
 

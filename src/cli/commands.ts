@@ -1,10 +1,8 @@
 // The CLI's commands. Each returns an exit code or throws (CliError / ServerError); main.ts prints
 // the error line and disposes every connection made through `ctx.open`.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { isConfigNote } from '../core/config/files';
-import { ServerConnection } from '../core/connection';
+import { isConfigNote, ServerConnection, suggest } from '../core';
 import { catalogOf } from './catalog';
-import { suggest } from '../core/text';
 import { loadCliConfig, resolveTarget, type Target } from './config';
 import { parseJsonObject, startConnection, type RunContext } from './context';
 import { EXIT, usageError } from './errors';

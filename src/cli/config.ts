@@ -3,13 +3,8 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigFileError, guessUrlType, isConfigNote, loadConfigFile, type ConfigFileResult, type McpInput } from '../core/config/files';
-import { loadWorkspaceConfig } from '../core/config/pipeline';
-import { parseServer } from '../core/config/schema';
-import type { ConfigIssue, ConfigSource, ServerDefinition } from '../core/config/types';
-import type { VariableContext } from '../core/config/variables';
+import { ConfigFileError, type ConfigFileResult, type ConfigIssue, type ConfigSource, guessUrlType, isConfigNote, loadConfigFile, loadWorkspaceConfig, type McpInput, parseServer, type ServerDefinition, suggest, type VariableContext } from '../core';
 import { splitCommandLine, type AdHoc, type CliArgs } from './args';
-import { suggest } from '../core/text';
 import { usageError } from './errors';
 
 export interface LoadedConfig extends ConfigFileResult {

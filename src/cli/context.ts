@@ -1,8 +1,6 @@
 // What every CLI command gets (RunContext) and the helpers they share, so that commands.ts,
 // browse.ts and doctor.ts import this file instead of each other.
-import type { ServerConnection } from '../core/connection';
-import { abortable } from '../core/deadline';
-import { ServerError } from '../core/errors';
+import { abortable, type ServerConnection, ServerError } from '../core';
 import type { CliArgs } from './args';
 import type { Target } from './config';
 import { usageError } from './errors';

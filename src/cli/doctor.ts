@@ -1,10 +1,6 @@
 // `doctor <server>`: what would be launched (or contacted) and how, with every secret masked,
 // then a real connection test. Meant to answer "why does this server not start?" in one screen.
-import type { HttpDefinition, ServerDefinition, StdioDefinition } from '../core/config/types';
-import { ServerError, errorMessage } from '../core/errors';
-import { MASK, SecretMasker, isSecretName, maskEnv } from '../core/secrets';
-import { buildEnv, LaunchError } from '../core/transport/env';
-import { planStdioLaunch, type LaunchPlan } from '../core/transport/factory';
+import { buildEnv, errorMessage, type HttpDefinition, isSecretName, LaunchError, type LaunchPlan, MASK, maskEnv, planStdioLaunch, SecretMasker, type ServerDefinition, ServerError, type StdioDefinition } from '../core';
 import type { RunContext } from './context';
 import { startConnection } from './context';
 import { catalogOf } from './catalog';

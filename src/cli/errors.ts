@@ -1,6 +1,6 @@
 // Exit codes and the one-line error format of the CLI.
 import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
-import { ServerError, type FailureKind } from '../core/errors';
+import { type FailureKind, ServerError } from '../core';
 
 export const EXIT = {
   ok: 0,

@@ -2,9 +2,7 @@
 // when there is a terminal, else the input's default. There is no secret storage here: nothing is
 // remembered between runs.
 import * as readline from 'node:readline';
-import type { McpInput } from '../core/config/files';
-import type { InputResolver } from '../core/connection';
-import { ServerError } from '../core/errors';
+import { type InputResolver, type McpInput, ServerError } from '../core';
 
 export function inputEnvName(id: string): string {
   return `MCP_INPUT_${id.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;

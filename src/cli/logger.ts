@@ -1,8 +1,7 @@
 // The CLI's Logger: stderr, only when asked for. Without --verbose nothing is logged (the CLI
 // prints one error line itself); -v shows the connection log and the server's own stderr;
 // -vv / --trace adds every JSON-RPC message.
-import type { Logger, LogLevel } from '../core/logger';
-import { nullLogger } from '../core/logger';
+import { type Logger, type LogLevel, nullLogger } from '../core';
 
 const ORDER: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4 };
 

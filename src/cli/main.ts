@@ -2,8 +2,7 @@
 // process: arguments, signals, the one error line, exit codes, and disposing every connection
 // (the core ends whole process groups) before exiting, so no server outlives the CLI.
 import { version } from '../../package.json';
-import type { ServerConnection } from '../core/connection';
-import { ServerError } from '../core/errors';
+import { type ServerConnection, ServerError } from '../core';
 import { CliError, EXIT, exitCodeFor, formatError } from './errors';
 import { parseCli, USAGE, type CliArgs } from './args';
 import { createConnection, run } from './commands';

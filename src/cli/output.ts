@@ -1,10 +1,7 @@
 // Text formatting for the CLI's commands. Pure functions: (data) -> string, no I/O.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { isConfigNote } from '../core/config/files';
-import { decodeBase64Text, isTextMime } from '../core/mime';
-import { describeTarget, type ConfigIssue, type ServerDefinition } from '../core/config/types';
+import { type ConfigIssue, decodeBase64Text, describeTarget, firstLine, formatBytes, isConfigNote, isTextMime, type ServerDefinition } from '../core';
 import { describeIssue, sourceLabel } from './config';
-import { firstLine, formatBytes } from '../core';
 
 /**
  * A tool result as a person reads it: text as is, embedded text resources (and text blobs) after a

@@ -25,7 +25,7 @@ import {
 } from '../core/mcpRegistry';
 import { version as ownVersion } from '../../package.json';
 import type { RegistryArgs } from './args';
-import type { RunContext } from './commands';
+import type { RunContext } from './context';
 import { displayPath } from './config';
 import { CliError, EXIT, usageError } from './errors';
 import { inputEnvName } from './inputs';

@@ -7,7 +7,7 @@ import { findCollections, formatFailure, formatIssue, junitXml, parseCollection,
 import { displayPath, loadCliConfig, resolveTarget } from './config';
 import { CliError, EXIT, usageError } from './errors';
 import { json } from './output';
-import type { RunContext } from './commands';
+import type { RunContext } from './context';
 
 export async function runTests(ctx: RunContext): Promise<number> {
   const { args, cwd } = ctx;

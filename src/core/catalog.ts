@@ -5,7 +5,13 @@
 // every kind). A live session's tools are the connection's own (it needs them to validate
 // structured output), so `peek` reads those first. No `vscode` import.
 import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { Emitter, ServerError, abortable, errorMessage, isServerError, type Event, type Logger, type ServerConnection, type ServerRegistry, type StateKind } from './';
+import { Emitter, type Event } from './events';
+import { ServerError, errorMessage, isServerError } from './errors';
+import { abortable } from './deadline';
+import type { Logger } from './logger';
+import type { ServerConnection } from './connection';
+import type { ServerRegistry } from './registry';
+import type { StateKind } from './state';
 
 export type CatalogKind = 'tools' | 'resources' | 'prompts';
 

@@ -21,3 +21,11 @@ export { assessSchema, schemaText, sanitizeTools, SCHEMA_PROBLEM_KEY, SCHEMA_LIM
 export { splitCommandLine, suggest, summaryLine } from './text';
 export { firstLine, formatBytes, formatDuration, isObject } from './format';
 export { abortable } from './deadline';
+export { ServerCatalog, connectionSource, failureText } from './catalog';
+export type { CatalogKind, Lists } from './catalog';
+export { schemaDraft } from './toolOutput';
+export { decodeBase64Text, isTextMime } from './mime';
+export { isLayerSource } from './config/layers';
+export type { LayerSource } from './config/layers';
+export { MCP_JSON } from './config/mcpJson';
+export type { McpJsonContent } from './config/mcpJson';

@@ -3,8 +3,7 @@
 // and the commands.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
-import { ServerError, type ServerRegistry, type StateKind, type ServerDefinition, type CallOptions } from '../core';
-import type { ServerCatalog } from '../core/catalog';
+import { type CallOptions, type ServerCatalog, type ServerDefinition, ServerError, type ServerRegistry, type StateKind } from '../core';
 
 export interface ServerSummary {
   readonly name: string;

@@ -8,12 +8,9 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { readJsonc, type ConfigSource, type McpInput, type ServerRegistry, type VariableContext, type WorkspaceFolderRef } from '../core';
-import { isLayerSource, type LayerSource } from '../core/config/layers';
-import { MCP_JSON, type McpJsonContent } from '../core/config/mcpJson';
-import { resolveConfig, type FolderRef, type IgnoredSource, type ResolvedConfig, type SettingsSlot } from '../core/config/pipeline';
+import { type ConfigSource, type FolderRef, type IgnoredSource, isLayerSource, type LayerSource, MCP_JSON, type McpInput, type McpJsonContent, readJsonc, resolveConfig, type ResolvedConfig, type ServerRegistry, type SettingsSlot, type VariableContext, type WorkspaceFolderRef } from '../core';
 
-export type { IgnoredSource } from '../core/config/pipeline';
+export type { IgnoredSource } from '../core';
 
 export const SECTION = 'mcpManager';
 export const KEY = 'servers';

@@ -7,8 +7,7 @@
 import * as crypto from 'node:crypto';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
-import type { LaunchRequest, ServerDefinition } from '../core';
-import { isLayerSource } from '../core/config/layers';
+import { isLayerSource, type LaunchRequest, type ServerDefinition } from '../core';
 import { ALLOW, ALLOW_ALWAYS, allowAllLabel, describeLaunch } from '../ui/consent/launchText';
 import { SECTION } from './configSource';
 import type { Prompter } from './prompts';

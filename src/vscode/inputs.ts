@@ -3,8 +3,7 @@
 // The values never reach settings, logs or messages: the core masks them in everything it logs,
 // and the definition the tree shows keeps the `${input:ID}` placeholder.
 import * as vscode from 'vscode';
-import { ServerError, type ConfigSource, type InputResolver, type McpInput } from '../core';
-import { isLayerSource } from '../core/config/layers';
+import { type ConfigSource, type InputResolver, isLayerSource, type McpInput, ServerError } from '../core';
 import type { Prompter } from './prompts';
 
 const KEY_PREFIX = 'mcpManager.input/';

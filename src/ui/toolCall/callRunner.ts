@@ -1,8 +1,7 @@
 // One tool call against a connection, with cancellation that stops waiting at once. Pure (no
 // `vscode`): the command wraps it in withProgress, tests drive it with an AbortSignal.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import type { CallOptions } from '../../core/connection';
-import { ServerError } from '../../core/errors';
+import { type CallOptions, ServerError } from '../../core';
 
 export type CallStatus = 'ok' | 'isError' | 'error' | 'cancelled';
 

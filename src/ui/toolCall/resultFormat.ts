@@ -5,9 +5,8 @@
 // scheme and shows the page. Nothing is lost: a block too large for the page is cut there, with its
 // full text in its own document (opened beside the view), and the caller shows a size note.
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import { decodeBase64Text, isTextMime } from '../../core/mime';
+import { decodeBase64Text, firstLine, formatBytes, isTextMime } from '../../core';
 import { validateValue, type SchemaIssue } from './validator';
-import { firstLine, formatBytes } from '../../core';
 
 export interface ResultDoc {
   /** File name (its extension picks the language): "echo (fixture).json". Unique within a call. */
@@ -110,7 +109,7 @@ type Content = CallToolResult['content'][number];
 
 export { formatBytes };
 
-export { decodeBase64Text, isTextMime } from '../../core/mime';
+export { decodeBase64Text, isTextMime } from '../../core';
 
 export function base64Bytes(data: string): number {
   const len = data.replace(/\s/g, '').length;

@@ -10,9 +10,8 @@
 //   form     nested objects, arrays of objects, $ref/oneOf/anyOf/allOf in a field, or more than
 //            MAX_PROMPT_FIELDS fields: a webview form is easier than a long chain of inputs.
 //   prompts  a few simple fields: one InputBox/QuickPick per field.
-import { SCHEMA_PROBLEM_KEY } from '../../core/toolSchema';
+import { isObject, SCHEMA_PROBLEM_KEY } from '../../core';
 import { issueMessage, validateValue } from './validator';
-import { isObject } from '../../core';
 
 export type JsonSchema = { readonly [key: string]: unknown };
 

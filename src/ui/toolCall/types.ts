@@ -1,5 +1,5 @@
 // Shapes shared by the tool-call files. No `vscode` import.
-import type { Logger } from '../../core/logger';
+import type { Logger } from '../../core';
 
 /**
  * What tool calls need from the per-server logs (src/vscode/serverLogs.ts, class ServerLogs).

@@ -8,7 +8,7 @@
 // $ref, bad regex, unknown type name, duplicate $id) is reported once as a `schema` issue and
 // otherwise not enforced, so the user can still call the tool; the server has the last word anyway.
 import { Validator, dereference, type OutputUnit, type Schema } from '@cfworker/json-schema';
-import { schemaDraft } from '../../core/toolOutput';
+import { schemaDraft } from '../../core';
 
 export interface SchemaIssue {
   /** JSON pointer into the value ("" = the value itself), e.g. "/options/depth". */

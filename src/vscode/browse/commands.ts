@@ -5,16 +5,14 @@
 // and error message goes through the Prompter, so the integration tests can answer them.
 import * as vscode from 'vscode';
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
-import { errorMessage, isServerError, stateLabel, summaryLine, type ServerConnection, type ServerRegistry } from '../../core';
+import { type CatalogKind, errorMessage, failureText, isObject, isServerError, type Lists, type ServerCatalog, type ServerConnection, type ServerRegistry, stateLabel, summaryLine } from '../../core';
 import type { Prompter } from '../prompts';
 import { stateCodicon } from '../tree/present';
 import { formatBytes } from '../../ui/toolCall/resultFormat';
 import type { ServerLogsLike } from '../../ui/toolCall/types';
-import { failureText, type CatalogKind, type Lists, type ServerCatalog } from '../../core/catalog';
 import type { BrowseDocuments } from './documents';
 import { checkPromptValue, promptArguments, promptFieldText, promptFields, promptLabel, renderPrompt } from '../../ui/browse/promptFormat';
 import { checkTemplateValue, describeType, expandTemplate, renderResource, templateFields } from '../../ui/browse/resourceFormat';
-import { isObject } from '../../core';
 
 export interface BrowseDeps {
   readonly registry: ServerRegistry;

@@ -8,10 +8,9 @@
 // A resource document VS Code asks for without a stored text (an editor restored with the window)
 // is read from its server then. Images and audio go to a media panel beside the document.
 import * as vscode from 'vscode';
-import { errorMessage, type ServerRegistry } from '../../core';
+import { errorMessage, failureText, type ServerRegistry } from '../../core';
 import type { MediaItem } from '../../ui/toolCall/resultFormat';
 import { showMediaPanel } from '../toolCall/resultView';
-import { failureText } from '../../core/catalog';
 import { documentName, renderResource, type DocumentType } from '../../ui/browse/resourceFormat';
 
 // Not `mcp-resource:`: VS Code's own MCP support registers a file system for that scheme, and a

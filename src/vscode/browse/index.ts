@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { BrowseCommands, type BrowseDeps } from './commands';
 import { BrowseDocuments } from './documents';
 
-export { ServerCatalog } from '../../core/catalog';
+export { ServerCatalog } from '../../core';
 export { PROMPT_SCHEME, RESOURCE_SCHEME } from './documents';
 
 /**

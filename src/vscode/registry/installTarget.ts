@@ -4,8 +4,7 @@
 // lands (branch h11config), writeInstalledEntry is the only place to switch over.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { McpInput } from '../../core';
-import { MCP_JSON } from '../../core/config/mcpJson';
+import { MCP_JSON, type McpInput } from '../../core';
 import { readServersFile, writeServerEntry } from '../../core/mcpRegistry';
 import { inputForSettings } from '../../ui/config/importPlan';
 import { INPUTS_KEY, KEY, scopeValue, updateScope, writableScopes, type SettingsScope } from '../configSource';

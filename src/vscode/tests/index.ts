@@ -1,6 +1,6 @@
 // Entry point of MCP test collections in the editor, called once by the composition root.
 import * as vscode from 'vscode';
-import type { ServerRegistry } from '../../core/registry';
+import type { ServerRegistry } from '../../core';
 import { RecentResults, SaveCallAsTest, type FinishedCall } from './saveCallAsTest';
 import { McpTestController } from './testController';
 

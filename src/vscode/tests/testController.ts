@@ -4,7 +4,7 @@
 // consent or inputs asks as it does for any call. Failures become TestMessages with
 // expected/actual (a diff in the Testing view, the peek in the file and Test Results).
 import * as vscode from 'vscode';
-import type { ServerRegistry } from '../../core/registry';
+import type { ServerRegistry } from '../../core';
 import { formatFailure, parseCollection, runCollections, stableJson, summaryText, type Collection, type Failure, type TestResult } from '../../core/tests';
 
 export const COLLECTION_GLOB = '**/*.mcptest.json';

@@ -2,10 +2,7 @@
 // cancellable progress notification, record it, show the result or the failure.
 import * as vscode from 'vscode';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ServerCatalog } from '../../core/catalog';
-import type { ServerConnection } from '../../core/connection';
-import type { ServerRegistry } from '../../core/registry';
-import { ServerError, errorMessage } from '../../core/errors';
+import { errorMessage, type ServerCatalog, type ServerConnection, ServerError, type ServerRegistry } from '../../core';
 import { openArgumentForm, type OpenForm } from './argumentForm';
 import { promptArguments } from './argumentPrompts';
 import { runToolCall, type CallOutcome } from '../../ui/toolCall/callRunner';

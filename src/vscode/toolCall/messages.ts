@@ -1,7 +1,7 @@
 // Notifications for failed calls: which server, what happened, and the next step as buttons.
 // Never awaited by the call itself (a notification can stay open for minutes).
 import * as vscode from 'vscode';
-import { ServerError, errorMessage, type FailureKind } from '../../core/errors';
+import { errorMessage, type FailureKind, ServerError } from '../../core';
 import type { ServerLogsLike } from '../../ui/toolCall/types';
 
 const SHOW_LOGS = 'Show Logs';

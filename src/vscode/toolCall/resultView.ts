@@ -7,7 +7,7 @@
 //
 //   mcp-result:/<callId>/<name>     a stored result document
 import * as vscode from 'vscode';
-import type { ServerRegistry } from '../../core/registry';
+import type { ServerRegistry } from '../../core';
 import type { MediaItem, RenderedResult } from '../../ui/toolCall/resultFormat';
 import { renderResultHtml } from '../../ui/toolCall/resultHtml';
 import { createNonce, renderMediaHtml } from '../../ui/toolCall/webviewHtml';

@@ -7,11 +7,7 @@
 // the pick (its input box would replace it), starts the server, then shows the pick again.
 import * as vscode from 'vscode';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { ServerCatalog } from '../../core/catalog';
-import type { ServerConnection } from '../../core/connection';
-import type { ServerRegistry } from '../../core/registry';
-import { errorMessage, isServerError } from '../../core/errors';
-import { summaryLine } from '../../core/text';
+import { errorMessage, isServerError, type ServerCatalog, type ServerConnection, type ServerRegistry, summaryLine } from '../../core';
 import type { ServerLogsLike } from '../../ui/toolCall/types';
 
 /** A tool to call, or a server the user chose to start first (it asks for input values). */

@@ -5,8 +5,7 @@
 // folder is expanded. Every list comes from the shared ServerCatalog; the tree keeps none.
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as vscode from 'vscode';
-import { nullLogger, type ConfigSource, type ServerConnection, type ServerRegistry } from '../../core';
-import { ServerCatalog } from '../../core/catalog';
+import { type ConfigSource, nullLogger, ServerCatalog, type ServerConnection, type ServerRegistry } from '../../core';
 import { scopeOrder } from '../configSource';
 import { folderItem, promptItem, promptTooltip, resourceItem, resourceTooltip, templateItem, templateTooltip } from './browseItems';
 import { NodeCache, type FolderKind, type FolderNode, type IssueNode, type MessageNode, type Notice, type ServerNode, type TreeNode } from '../../ui/tree/nodes';
