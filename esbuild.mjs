@@ -17,7 +17,9 @@ const zodEnglishOnly = {
   name: 'zod-english-only',
   setup(build) {
     build.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'zod-locales', pluginData: path.join(args.resolveDir, path.dirname(args.path)) } : undefined,
+      /[\\/]zod[\\/]/.test(args.importer)
+        ? { path: 'zod-locales', namespace: 'zod-locales', pluginData: path.join(args.resolveDir, path.dirname(args.path)) }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
       contents: `export { default as en } from './en.js';`,
@@ -41,7 +43,9 @@ const noAjv = {
   name: 'no-ajv',
   setup(build) {
     build.onResolve({ filter: /(^|[\\/])ajv-provider(\.js)?$|^@modelcontextprotocol\/sdk\/validation\/ajv$/ }, (args) =>
-      /[\\/]@modelcontextprotocol[\\/]sdk[\\/]/.test(args.importer) || args.path.startsWith('@modelcontextprotocol/sdk/') ? { path: 'ajv-provider', namespace: 'no-ajv' } : undefined,
+      /[\\/]@modelcontextprotocol[\\/]sdk[\\/]/.test(args.importer) || args.path.startsWith('@modelcontextprotocol/sdk/')
+        ? { path: 'ajv-provider', namespace: 'no-ajv' }
+        : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'no-ajv' }, () => ({
       contents: `export class AjvJsonSchemaValidator { constructor() { throw new Error('this bundle has no Ajv: pass a jsonSchemaValidator'); } }`,

@@ -20,7 +20,17 @@ export default tseslint.config(
     // The layering rule: core/, ui/ and cli/ are plain Node and never touch the editor API.
     files: ['src/core/**/*.ts', 'src/cli/**/*.ts', 'src/ui/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core, src/ui and src/cli must not import vscode; put code that calls the editor API in src/vscode.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'vscode',
+              message: 'src/core, src/ui and src/cli must not import vscode; put code that calls the editor API in src/vscode.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

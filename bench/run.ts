@@ -21,10 +21,12 @@ const only = onlyArg >= 0 ? new Set(argv[onlyArg + 1]?.split(',') ?? []) : undef
 const want = (group: string) => !only || only.has(group);
 const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools'];
 {
-  const unknown = argv.filter((a, i) => a.startsWith('-') ? a !== '--quick' && a !== '--only' : argv[i - 1] !== '--only');
+  const unknown = argv.filter((a, i) => (a.startsWith('-') ? a !== '--quick' && a !== '--only' : argv[i - 1] !== '--only'));
   const badGroups = [...(only ?? [])].filter((g) => !GROUPS.includes(g));
   if (unknown.length || badGroups.length || (onlyArg >= 0 && !argv[onlyArg + 1])) {
-    process.stderr.write(`bench: ${unknown.length ? `unknown argument ${unknown.join(' ')}` : `unknown group ${badGroups.join(', ') || '(none given)'}`}. Usage: node --import tsx bench/run.ts [--quick] [--only ${GROUPS.join(',')}]\n`);
+    process.stderr.write(
+      `bench: ${unknown.length ? `unknown argument ${unknown.join(' ')}` : `unknown group ${badGroups.join(', ') || '(none given)'}`}. Usage: node --import tsx bench/run.ts [--quick] [--only ${GROUPS.join(',')}]\n`,
+    );
     process.exit(2);
   }
 }
@@ -137,7 +139,14 @@ async function buildAndSize(): Promise<void> {
     spawnSync(process.execPath, ['esbuild.mjs'], { cwd: REPO_ROOT, encoding: 'utf8' });
   }
   raw.bundle = { extensionBytes: ext, cliBytes: cli };
-  rows.push({ case: 'production bundle dist/extension.js', ours: fmtBytes(ext), sdk: '', floor: '', goal: '< 500 KB', met: ext < 500 * 1024 });
+  rows.push({
+    case: 'production bundle dist/extension.js',
+    ours: fmtBytes(ext),
+    sdk: '',
+    floor: '',
+    goal: '< 500 KB',
+    met: ext < 500 * 1024,
+  });
   goal('Production bundle under 500 KB', ext < 500 * 1024, `dist/extension.js ${fmtBytes(ext)} (cli.js ${fmtBytes(cli)})`);
   try {
     await activation(production);
@@ -154,7 +163,16 @@ async function activation(bundle: string): Promise<void> {
   const label = 'extension activation (own code, production bundle, stubbed vscode API)';
   const goalText = 'Activation under 10 ms, no process spawned';
   const runs = quick ? 5 : 7;
-  type Run = { loadMs: number; activateMs: number; processes: number; spawnCalls: string[]; serversAtReturn: number; servers: string[]; apiCalls: number; commands: number };
+  type Run = {
+    loadMs: number;
+    activateMs: number;
+    processes: number;
+    spawnCalls: string[];
+    serversAtReturn: number;
+    servers: string[];
+    apiCalls: number;
+    commands: number;
+  };
   const results: Run[] = [];
   try {
     for (let i = 0; i < runs; i++) results.push(await runCase<Run>('activation', { bundle }));
@@ -172,7 +190,14 @@ async function activation(bundle: string): Promise<void> {
     const last = results[results.length - 1]!;
     const met = act.median < 10 && processes === 0;
     raw.activation = { runs: results, activate: act, load };
-    rows.push({ case: label, ours: `activate() ${fmtSummary(act)}, code loading ${fmtMs(load.median)}; ${processes} processes`, sdk: '', floor: '', goal: '< 10 ms, 0 processes', met });
+    rows.push({
+      case: label,
+      ours: `activate() ${fmtSummary(act)}, code loading ${fmtMs(load.median)}; ${processes} processes`,
+      sdk: '',
+      floor: '',
+      goal: '< 10 ms, 0 processes',
+      met,
+    });
     goal(
       goalText,
       met,
@@ -189,7 +214,13 @@ async function activation(bundle: string): Promise<void> {
   if (many.length) {
     const act = summarize(many.map((r) => r.activateMs));
     raw.activationManyServers = { runs: many, activate: act };
-    rows.push({ case: `  (${many[0]!.servers.length} servers configured: the demo's and 50 more stdio)`, ours: `activate() ${fmtSummary(act)}; ${Math.max(...many.map((r) => r.processes))} processes`, sdk: '', floor: '', goal: '' });
+    rows.push({
+      case: `  (${many[0]!.servers.length} servers configured: the demo's and 50 more stdio)`,
+      ours: `activate() ${fmtSummary(act)}; ${Math.max(...many.map((r) => r.processes))} processes`,
+      sdk: '',
+      floor: '',
+      goal: '',
+    });
   }
 
   // The figure from a real extension host, when the integration tests wrote it: informational only.
@@ -198,7 +229,13 @@ async function activation(bundle: string): Promise<void> {
     const a = JSON.parse(fs.readFileSync(activationFile, 'utf8')) as { activationMs?: number; vscodeVersion?: string };
     raw.activationInVsCode = a;
     const when = fs.statSync(activationFile).mtime.toISOString().slice(0, 16).replace('T', ' ');
-    rows.push({ case: '  (in VS Code, dev build, from integration tests)', ours: `activate() ${fmtMs(Number(a.activationMs))} (VS Code ${a.vscodeVersion ?? '?'}, ${when})`, sdk: '', floor: '', goal: '' });
+    rows.push({
+      case: '  (in VS Code, dev build, from integration tests)',
+      ours: `activate() ${fmtMs(Number(a.activationMs))} (VS Code ${a.vscodeVersion ?? '?'}, ${when})`,
+      sdk: '',
+      floor: '',
+      goal: '',
+    });
   }
 }
 
@@ -206,12 +243,36 @@ async function idle(): Promise<void> {
   const r = await runCase<{ servers: number; bytesPerServer: number; processes: number; states: string[] }>('idleServers', { n: 50 });
   raw.idleServers = r;
   const met = r.processes === 0 && r.bytesPerServer < 50 * 1024;
-  rows.push({ case: '50 stdio servers configured, unused', ours: `${r.processes} processes, ${fmtBytes(r.bytesPerServer)} each`, sdk: '', floor: '', goal: '0 processes, < 50 KB each', met });
-  goal('Unused servers cost nothing (0 processes, < 50 KB each, 50 configured)', met, `${r.processes} processes, ${fmtBytes(r.bytesPerServer)} heap per server, states ${r.states.join('/')}`);
-  const s = await runCase<{ ok: boolean; stoppedAfterIdle: boolean; restarted: boolean; restartCallMs: number }>('idleShutdown', { idleMs: 300 });
+  rows.push({
+    case: '50 stdio servers configured, unused',
+    ours: `${r.processes} processes, ${fmtBytes(r.bytesPerServer)} each`,
+    sdk: '',
+    floor: '',
+    goal: '0 processes, < 50 KB each',
+    met,
+  });
+  goal(
+    'Unused servers cost nothing (0 processes, < 50 KB each, 50 configured)',
+    met,
+    `${r.processes} processes, ${fmtBytes(r.bytesPerServer)} heap per server, states ${r.states.join('/')}`,
+  );
+  const s = await runCase<{ ok: boolean; stoppedAfterIdle: boolean; restarted: boolean; restartCallMs: number }>('idleShutdown', {
+    idleMs: 300,
+  });
   raw.idleShutdown = s;
-  rows.push({ case: 'idle shutdown (idleTimeout 300 ms), next call', ours: `${s.ok ? 'stopped, restarted' : 'FAILED'}: ${fmtMs(s.restartCallMs)}`, sdk: '', floor: '', goal: 'stops, restarts on use', met: s.ok });
-  goal('idleTimeoutMinutes stops a kept-alive server and restarts it on next use', s.ok, `stopped after idle: ${s.stoppedAfterIdle}; restarted transparently: ${s.restarted} (${fmtMs(s.restartCallMs)})`);
+  rows.push({
+    case: 'idle shutdown (idleTimeout 300 ms), next call',
+    ours: `${s.ok ? 'stopped, restarted' : 'FAILED'}: ${fmtMs(s.restartCallMs)}`,
+    sdk: '',
+    floor: '',
+    goal: 'stops, restarts on use',
+    met: s.ok,
+  });
+  goal(
+    'idleTimeoutMinutes stops a kept-alive server and restarts it on next use',
+    s.ok,
+    `stopped after idle: ${s.stoppedAfterIdle}; restarted transparently: ${s.restarted} (${fmtMs(s.restartCallMs)})`,
+  );
 }
 
 let warmOurs: Summary | undefined;
@@ -227,10 +288,39 @@ async function stdioWarm(): Promise<void> {
   const control = ratio(r.sdkControl.median, r.sdk.median)!;
   const progress = ratio(r.oursProgress.median, r.sdkProgress.median)!;
   const vsFloor = ratio(r.ours.median, r.floor.median)!;
-  rows.push({ case: 'warm stdio tools/call (echo)', ours: fmtSummary(r.ours), sdk: fmtSummary(r.sdk), floor: fmtSummary(r.floor), oursVsSdk: vsSdk, oursVsFloor: vsFloor, goal: '≤ 1.1x SDK (aim 2x floor)', met: vsSdk <= 1.1 });
-  rows.push({ case: '  (control: a second plain SDK client, its own server)', ours: '', sdk: fmtSummary(r.sdkControl), floor: '', oursVsSdk: ratio(r.ours.median, r.sdkControl.median), goal: `noise: ${control.toFixed(2)}x` });
-  rows.push({ case: '  (both asking for progress: a progress token)', ours: fmtSummary(r.oursProgress), sdk: fmtSummary(r.sdkProgress), floor: '', oursVsSdk: progress, goal: '' });
-  rows.push({ case: '  (raw NDJSON client → same fixture server)', ours: '', sdk: '', floor: fmtSummary(r.rawFixture), goal: "server's own share" });
+  rows.push({
+    case: 'warm stdio tools/call (echo)',
+    ours: fmtSummary(r.ours),
+    sdk: fmtSummary(r.sdk),
+    floor: fmtSummary(r.floor),
+    oursVsSdk: vsSdk,
+    oursVsFloor: vsFloor,
+    goal: '≤ 1.1x SDK (aim 2x floor)',
+    met: vsSdk <= 1.1,
+  });
+  rows.push({
+    case: '  (control: a second plain SDK client, its own server)',
+    ours: '',
+    sdk: fmtSummary(r.sdkControl),
+    floor: '',
+    oursVsSdk: ratio(r.ours.median, r.sdkControl.median),
+    goal: `noise: ${control.toFixed(2)}x`,
+  });
+  rows.push({
+    case: '  (both asking for progress: a progress token)',
+    ours: fmtSummary(r.oursProgress),
+    sdk: fmtSummary(r.sdkProgress),
+    floor: '',
+    oursVsSdk: progress,
+    goal: '',
+  });
+  rows.push({
+    case: '  (raw NDJSON client → same fixture server)',
+    ours: '',
+    sdk: '',
+    floor: fmtSummary(r.rawFixture),
+    goal: "server's own share",
+  });
   goal(
     'Warm stdio call within 1.1x the plain SDK (aim: 2x the raw floor)',
     vsSdk <= 1.1,
@@ -243,11 +333,30 @@ async function stdioWarm(): Promise<void> {
 async function coldCall(): Promise<void> {
   const r = await runCase<Record<'floor' | 'sdk' | 'ours', Summary>>('cold', { runs: quick ? 4 : 8 });
   raw.cold = r;
-  rows.push({ case: 'cold call (spawn + initialize + call)', ours: fmtSummary(r.ours), sdk: fmtSummary(r.sdk), floor: fmtSummary(r.floor), oursVsSdk: ratio(r.ours.median, r.sdk.median), oursVsFloor: ratio(r.ours.median, r.floor.median), goal: '' });
+  rows.push({
+    case: 'cold call (spawn + initialize + call)',
+    ours: fmtSummary(r.ours),
+    sdk: fmtSummary(r.sdk),
+    floor: fmtSummary(r.floor),
+    oursVsSdk: ratio(r.ours.median, r.sdk.median),
+    oursVsFloor: ratio(r.ours.median, r.floor.median),
+    goal: '',
+  });
   if (warmOurs) {
     const x = r.ours.median / warmOurs.median;
-    rows.push({ case: 'keep-alive call vs cold call', ours: `${x.toFixed(0)}x cheaper`, sdk: '', floor: '', goal: '≥ 1,000x', met: x >= 1000 });
-    goal('Keep-alive call at least 1,000x cheaper than a cold call', x >= 1000, `cold ${fmtMs(r.ours.median)} / warm ${fmtMs(warmOurs.median)} = ${x.toFixed(0)}x`);
+    rows.push({
+      case: 'keep-alive call vs cold call',
+      ours: `${x.toFixed(0)}x cheaper`,
+      sdk: '',
+      floor: '',
+      goal: '≥ 1,000x',
+      met: x >= 1000,
+    });
+    goal(
+      'Keep-alive call at least 1,000x cheaper than a cold call',
+      x >= 1000,
+      `cold ${fmtMs(r.ours.median)} / warm ${fmtMs(warmOurs.median)} = ${x.toFixed(0)}x`,
+    );
   }
 }
 
@@ -271,7 +380,11 @@ async function big(): Promise<void> {
     const fMs = time.floor.median;
     const peak = Math.max(...ours.map((o) => o.peakDeltaBytes)) / bytes;
     const floorPeak = Math.max(...floor.map((o) => o.peakDeltaBytes)) / bytes;
-    const sdkText = sdk ? (sdk.ok ? `${fmtMs(sdk.ms[0]!)}, peak ${(sdk.peakDeltaBytes / bytes).toFixed(1)}x${mib === 50 ? ' (cap raised to 64 MiB)' : ''}` : `fails: ${sdk.error}`) : 'skipped (--quick)';
+    const sdkText = sdk
+      ? sdk.ok
+        ? `${fmtMs(sdk.ms[0]!)}, peak ${(sdk.peakDeltaBytes / bytes).toFixed(1)}x${mib === 50 ? ' (cap raised to 64 MiB)' : ''}`
+        : `fails: ${sdk.error}`
+      : 'skipped (--quick)';
     const vsFloor = oMs / fMs;
     const met = okAll && vsFloor <= 1.5 && peak <= 4;
     rows.push({
@@ -293,8 +406,19 @@ async function big(): Promise<void> {
   }
   const lim = await runCase<{ ok: boolean; ms: number; error: string; kind: string; serverAlive: boolean }>('sizeLimit');
   raw.sizeLimit = lim;
-  rows.push({ case: 'result over maxResultBytes (10 MiB > 8 MiB limit)', ours: `${lim.ok ? 'fails that call, server alive' : 'WRONG'} (${fmtMs(lim.ms)})`, sdk: '', floor: '', goal: 'clear error, server alive', met: lim.ok });
-  goal('A result over maxResultBytes fails that call with a clear error and keeps the server alive', lim.ok, `${lim.kind}: "${lim.error}"; server alive: ${lim.serverAlive}`);
+  rows.push({
+    case: 'result over maxResultBytes (10 MiB > 8 MiB limit)',
+    ours: `${lim.ok ? 'fails that call, server alive' : 'WRONG'} (${fmtMs(lim.ms)})`,
+    sdk: '',
+    floor: '',
+    goal: 'clear error, server alive',
+    met: lim.ok,
+  });
+  goal(
+    'A result over maxResultBytes fails that call with a clear error and keeps the server alive',
+    lim.ok,
+    `${lim.kind}: "${lim.error}"; server alive: ${lim.serverAlive}`,
+  );
 }
 
 async function httpCases(): Promise<void> {
@@ -303,20 +427,64 @@ async function httpCases(): Promise<void> {
   const fixture = await runCase<Record<'floor' | 'sdk' | 'ours', Summary>>('httpWarm', { server: 'fixture', ...opts });
   raw.httpWarm = { tiny, fixture };
   const vsFloor = tiny.ours.median / tiny.floor.median;
-  rows.push({ case: 'warm Streamable HTTP call (minimal JSON server)', ours: fmtSummary(tiny.ours), sdk: fmtSummary(tiny.sdk), floor: fmtSummary(tiny.floor), oursVsSdk: ratio(tiny.ours.median, tiny.sdk.median), oursVsFloor: vsFloor, goal: '≤ 2x floor', met: vsFloor <= 2 });
-  rows.push({ case: 'warm Streamable HTTP call (SDK fixture server, SSE replies)', ours: fmtSummary(fixture.ours), sdk: fmtSummary(fixture.sdk), floor: fmtSummary(fixture.floor), oursVsSdk: ratio(fixture.ours.median, fixture.sdk.median), oursVsFloor: ratio(fixture.ours.median, fixture.floor.median), goal: '' });
+  rows.push({
+    case: 'warm Streamable HTTP call (minimal JSON server)',
+    ours: fmtSummary(tiny.ours),
+    sdk: fmtSummary(tiny.sdk),
+    floor: fmtSummary(tiny.floor),
+    oursVsSdk: ratio(tiny.ours.median, tiny.sdk.median),
+    oursVsFloor: vsFloor,
+    goal: '≤ 2x floor',
+    met: vsFloor <= 2,
+  });
+  rows.push({
+    case: 'warm Streamable HTTP call (SDK fixture server, SSE replies)',
+    ours: fmtSummary(fixture.ours),
+    sdk: fmtSummary(fixture.sdk),
+    floor: fmtSummary(fixture.floor),
+    oursVsSdk: ratio(fixture.ours.median, fixture.sdk.median),
+    oursVsFloor: ratio(fixture.ours.median, fixture.floor.median),
+    goal: '',
+  });
   const calls = quick ? 3000 : 10_000;
-  type L = { calls: number; listenersBefore: number; listenersAfter: number; listenersPeak: number; maxListenersWarnings: number; tcpConnections: number };
+  type L = {
+    calls: number;
+    listenersBefore: number;
+    listenersAfter: number;
+    listenersPeak: number;
+    maxListenersWarnings: number;
+    tcpConnections: number;
+  };
   const sdkL = await runCase<L>('httpListeners', { who: 'sdk', calls });
   const oursL = await runCase<L>('httpListeners', { who: 'ours', calls });
   raw.httpListeners = { sdk: sdkL, ours: oursL };
-  const fmtL = (l: L) => `${l.listenersBefore} → ${l.listenersAfter} (peak ${l.listenersPeak}), ${l.maxListenersWarnings} warnings, ${l.tcpConnections} TCP conn.`;
-  const noGrowth = oursL.listenersAfter <= oursL.listenersBefore && oursL.listenersPeak <= oursL.listenersBefore + 1 && oursL.maxListenersWarnings === 0;
-  rows.push({ case: `abort listeners on the shared signal, ${calls} calls`, ours: fmtL(oursL), sdk: fmtL(sdkL), floor: '', goal: 'no growth', met: noGrowth });
-  goal('Warm HTTP call within 2x raw http.request keep-alive, no listener growth over 10,000 calls', vsFloor <= 2 && noGrowth, `ours ${fmtMs(tiny.ours.median)} vs raw ${fmtMs(tiny.floor.median)} = ${vsFloor.toFixed(2)}x (plain SDK ${fmtMs(tiny.sdk.median)}); listeners after ${oursL.calls} calls: ours ${fmtL(oursL)}; SDK ${fmtL(sdkL)}`);
+  const fmtL = (l: L) =>
+    `${l.listenersBefore} → ${l.listenersAfter} (peak ${l.listenersPeak}), ${l.maxListenersWarnings} warnings, ${l.tcpConnections} TCP conn.`;
+  const noGrowth =
+    oursL.listenersAfter <= oursL.listenersBefore && oursL.listenersPeak <= oursL.listenersBefore + 1 && oursL.maxListenersWarnings === 0;
+  rows.push({
+    case: `abort listeners on the shared signal, ${calls} calls`,
+    ours: fmtL(oursL),
+    sdk: fmtL(sdkL),
+    floor: '',
+    goal: 'no growth',
+    met: noGrowth,
+  });
+  goal(
+    'Warm HTTP call within 2x raw http.request keep-alive, no listener growth over 10,000 calls',
+    vsFloor <= 2 && noGrowth,
+    `ours ${fmtMs(tiny.ours.median)} vs raw ${fmtMs(tiny.floor.median)} = ${vsFloor.toFixed(2)}x (plain SDK ${fmtMs(tiny.sdk.median)}); listeners after ${oursL.calls} calls: ours ${fmtL(oursL)}; SDK ${fmtL(sdkL)}`,
+  );
 }
 
-type ListResult = { time: Summary; lists: number; relists: number; heapAfterFirstMiB: number; heapAfterLastMiB: number; heapGrowthPerListMiB: number };
+type ListResult = {
+  time: Summary;
+  lists: number;
+  relists: number;
+  heapAfterFirstMiB: number;
+  heapAfterLastMiB: number;
+  heapGrowthPerListMiB: number;
+};
 
 async function toolsCases(): Promise<void> {
   const lists = quick ? 3 : 5;
@@ -324,31 +492,76 @@ async function toolsCases(): Promise<void> {
   const sdk = await runCase<ListResult>('toolsList', { who: 'sdk', tools: 10_000, lists });
   const ours = await runCase<ListResult>('toolsList', { who: 'ours', tools: 10_000, lists });
   raw.tools10k = { floor, sdk, ours };
-  rows.push({ case: '10,000 tools, one page (tools/list)', ours: fmtSummary(ours.time), sdk: fmtSummary(sdk.time), floor: fmtSummary(floor.time), oursVsSdk: ratio(ours.time.median, sdk.time.median), oursVsFloor: ratio(ours.time.median, floor.time.median), goal: '' });
+  rows.push({
+    case: '10,000 tools, one page (tools/list)',
+    ours: fmtSummary(ours.time),
+    sdk: fmtSummary(sdk.time),
+    floor: fmtSummary(floor.time),
+    oursVsSdk: ratio(ours.time.median, sdk.time.median),
+    oursVsFloor: ratio(ours.time.median, floor.time.median),
+    goal: '',
+  });
 
   // The SDK compiles every validator on every list (seconds for 10,000 tools): few lists for it.
   const relists = quick ? 5 : 20;
   const schemaRows: [number, ListResult, ListResult][] = [];
   for (const n of [1000, 10_000]) {
-    const s = await runCase<ListResult>('toolsList', { who: 'sdk', tools: n, outputSchema: true, lists: n === 1000 ? 3 : 1, relists: n === 1000 ? 4 : 1 });
+    const s = await runCase<ListResult>('toolsList', {
+      who: 'sdk',
+      tools: n,
+      outputSchema: true,
+      lists: n === 1000 ? 3 : 1,
+      relists: n === 1000 ? 4 : 1,
+    });
     const o = await runCase<ListResult>('toolsList', { who: 'ours', tools: n, outputSchema: true, lists, relists });
     schemaRows.push([n, o, s]);
-    const grow = (r: ListResult) => `${r.heapGrowthPerListMiB >= 0 ? '+' : ''}${r.heapGrowthPerListMiB.toFixed(2)} MiB/re-list (${r.relists})`;
-    rows.push({ case: `${n.toLocaleString('en')} tools with outputSchema: list; heap per re-list`, ours: `${fmtSummary(o.time)}; ${grow(o)}`, sdk: `${fmtSummary(s.time)}; ${grow(s)}`, floor: '', oursVsSdk: ratio(o.time.median, s.time.median), goal: 'flat memory', met: Math.abs(o.heapAfterLastMiB - o.heapAfterFirstMiB) < 2 });
+    const grow = (r: ListResult) =>
+      `${r.heapGrowthPerListMiB >= 0 ? '+' : ''}${r.heapGrowthPerListMiB.toFixed(2)} MiB/re-list (${r.relists})`;
+    rows.push({
+      case: `${n.toLocaleString('en')} tools with outputSchema: list; heap per re-list`,
+      ours: `${fmtSummary(o.time)}; ${grow(o)}`,
+      sdk: `${fmtSummary(s.time)}; ${grow(s)}`,
+      floor: '',
+      oursVsSdk: ratio(o.time.median, s.time.median),
+      goal: 'flat memory',
+      met: Math.abs(o.heapAfterLastMiB - o.heapAfterFirstMiB) < 2,
+    });
   }
   raw.outputSchema = schemaRows.map(([n, o, s]) => ({ tools: n, ours: o, sdk: s }));
   const lazy = await runCase<{ firstCallMs: number; laterCall: Summary; validatorsCompiled: number }>('lazyValidation', { tools: 1000 });
   raw.lazyValidation = lazy;
-  rows.push({ case: 'tool with outputSchema: first call (compiles) / later calls', ours: `${fmtMs(lazy.firstCallMs)} / ${fmtSummary(lazy.laterCall)}, ${lazy.validatorsCompiled} compile(s)`, sdk: '', floor: '', goal: '1 compile per tool', met: lazy.validatorsCompiled === 1 });
+  rows.push({
+    case: 'tool with outputSchema: first call (compiles) / later calls',
+    ours: `${fmtMs(lazy.firstCallMs)} / ${fmtSummary(lazy.laterCall)}, ${lazy.validatorsCompiled} compile(s)`,
+    sdk: '',
+    floor: '',
+    goal: '1 compile per tool',
+    met: lazy.validatorsCompiled === 1,
+  });
 
-  const tree = await runCase<{ time: Summary; items: number }>('treeFirstPaint', { tools: 10_000, runs: quick ? 2 : 4 }).catch((e: unknown) => ({ error: e instanceof Error ? e.message.split('\n').slice(0, 3).join(' ') : String(e) }));
+  const tree = await runCase<{ time: Summary; items: number }>('treeFirstPaint', { tools: 10_000, runs: quick ? 2 : 4 }).catch(
+    (e: unknown) => ({ error: e instanceof Error ? e.message.split('\n').slice(0, 3).join(' ') : String(e) }),
+  );
   raw.treeFirstPaint = tree;
   const o10k = schemaRows.find(([n]) => n === 10_000)![1];
   const flat = schemaRows.every(([, o]) => Math.abs(o.heapAfterLastMiB - o.heapAfterFirstMiB) < 2);
   if ('time' in tree) {
-    rows.push({ case: 'tree: expand a running server with 10,000 tools, all TreeItems built', ours: fmtSummary(tree.time), sdk: '', floor: '', goal: '< 300 ms', met: tree.time.median < 300 });
+    rows.push({
+      case: 'tree: expand a running server with 10,000 tools, all TreeItems built',
+      ours: fmtSummary(tree.time),
+      sdk: '',
+      floor: '',
+      goal: '< 300 ms',
+      met: tree.time.median < 300,
+    });
   } else {
-    rows.push({ case: 'tree: expand a running server with 10,000 tools, all TreeItems built', ours: `n/a: ${tree.error}`, sdk: '', floor: '', goal: '< 300 ms' });
+    rows.push({
+      case: 'tree: expand a running server with 10,000 tools, all TreeItems built',
+      ours: `n/a: ${tree.error}`,
+      sdk: '',
+      floor: '',
+      goal: '< 300 ms',
+    });
   }
   const treeMet = 'time' in tree && tree.time.median < 300;
   goal(
@@ -364,7 +577,16 @@ async function toolsCases(): Promise<void> {
 
 function printTable(): void {
   const header = ['case', 'ours', 'plain SDK', 'floor', 'ours/SDK', 'ours/floor', 'goal', ''];
-  const body = rows.map((r) => [r.case, r.ours, r.sdk, r.floor, r.oursVsSdk?.toFixed(2) ?? '', r.oursVsFloor?.toFixed(2) ?? '', r.goal, r.met === undefined ? '' : r.met ? 'met' : 'NOT MET']);
+  const body = rows.map((r) => [
+    r.case,
+    r.ours,
+    r.sdk,
+    r.floor,
+    r.oursVsSdk?.toFixed(2) ?? '',
+    r.oursVsFloor?.toFixed(2) ?? '',
+    r.goal,
+    r.met === undefined ? '' : r.met ? 'met' : 'NOT MET',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(line(header));
@@ -390,16 +612,35 @@ async function main(): Promise<void> {
       await step();
     } catch (e) {
       log(`${name} failed: ${e instanceof Error ? e.message : String(e)}`);
-      rows.push({ case: `${name}: failed`, ours: e instanceof Error ? e.message.split('\n')[0]! : String(e), sdk: '', floor: '', goal: '', met: false });
+      rows.push({
+        case: `${name}: failed`,
+        ours: e instanceof Error ? e.message.split('\n')[0]! : String(e),
+        sdk: '',
+        floor: '',
+        goal: '',
+        met: false,
+      });
     }
   }
   printTable();
-  const sdkVersion = (JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'sdk', 'package.json'), 'utf8')) as { version: string }).version;
+  const sdkVersion = (
+    JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'sdk', 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   const result = {
     date: new Date().toISOString(),
     durationS: (Date.now() - started) / 1000,
     quick,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memGiB: os.totalmem() / 2 ** 30, loadavgAtStart: loadAtStart, loadavgAtEnd: os.loadavg(), node: process.version, sdk: sdkVersion },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGiB: os.totalmem() / 2 ** 30,
+      loadavgAtStart: loadAtStart,
+      loadavgAtEnd: os.loadavg(),
+      node: process.version,
+      sdk: sdkVersion,
+    },
     rows,
     goals,
     raw,

@@ -81,7 +81,8 @@ for (const file of files) {
     edges.push(target);
     s.imports++;
     const to = layerOf(target);
-    if (!ALLOWED[layer].has(to)) problems.push(`${where}: ${layer}/ may not import ${to}/ (layers: extension.ts -> vscode/ -> ui/ -> core/; cli/ -> core/)`);
+    if (!ALLOWED[layer].has(to))
+      problems.push(`${where}: ${layer}/ may not import ${to}/ (layers: extension.ts -> vscode/ -> ui/ -> core/; cli/ -> core/)`);
     if (layer !== 'core' && to === 'core' && !isCoreEntry(target)) {
       s.deep++;
       problems.push(`${where}: reach core through src/core/index.ts or an area's index.ts, not ${path.relative(ROOT, target)}`);
@@ -120,12 +121,20 @@ function connect(v) {
   }
 }
 for (const file of files) if (!index.has(file)) connect(file);
-for (const c of cycles) problems.push(`import cycle between ${c.map((f) => path.relative(ROOT, f)).sort().join(', ')}`);
+for (const c of cycles)
+  problems.push(
+    `import cycle between ${c
+      .map((f) => path.relative(ROOT, f))
+      .sort()
+      .join(', ')}`,
+  );
 
 if (process.argv.includes('--stats')) {
   console.log('layer    files  lines  imports  deep-into-core');
   for (const [layer, s] of Object.entries(stats).sort()) {
-    console.log(`${layer.padEnd(8)} ${String(s.files).padStart(5)}  ${String(s.lines).padStart(5)}  ${String(s.imports).padStart(7)}  ${String(s.deep).padStart(14)}`);
+    console.log(
+      `${layer.padEnd(8)} ${String(s.files).padStart(5)}  ${String(s.lines).padStart(5)}  ${String(s.imports).padStart(7)}  ${String(s.deep).padStart(14)}`,
+    );
   }
   console.log(`cycles: ${cycles.length} (${cycles.reduce((n, c) => n + c.length, 0)} files)`);
 }

@@ -75,11 +75,17 @@ export async function startCodeServer(o) {
   fs.mkdirSync(path.join(userDataDir, 'User'), { recursive: true });
   fs.mkdirSync(extensionsDir, { recursive: true });
   const trust = o.workspaceTrust ? TRUST_SETTINGS : {};
-  fs.writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...o.settings }, null, 2));
+  fs.writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify({ ...QUIET_SETTINGS, ...trust, ...o.settings }, null, 2),
+  );
   // Machine-scoped settings (e.g. workbench.welcomePage.walkthroughs.openOnInstall) reach the
   // extension host, which runs on the "remote" side in code-server, only from Machine settings.
   fs.mkdirSync(path.join(userDataDir, 'Machine'), { recursive: true });
-  fs.writeFileSync(path.join(userDataDir, 'Machine', 'settings.json'), JSON.stringify({ 'workbench.welcomePage.walkthroughs.openOnInstall': false }, null, 2));
+  fs.writeFileSync(
+    path.join(userDataDir, 'Machine', 'settings.json'),
+    JSON.stringify({ 'workbench.welcomePage.walkthroughs.openOnInstall': false }, null, 2),
+  );
 
   // TMPDIR too: the extension host and the git extension put their IPC sockets there.
   const env = { ...vs.env, ...xdgEnv(tmp), TMPDIR: tmp, ...o.env };
@@ -94,15 +100,19 @@ export async function startCodeServer(o) {
     const port = o.port ?? (await freePort());
     const args = [
       vs.codeServerBin,
-      '--bind-addr', `127.0.0.1:${port}`,
-      '--auth', 'none',
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-getting-started-override',
       '--disable-proxy',
       '--ignore-last-opened',
-      '--user-data-dir', userDataDir,
-      '--extensions-dir', extensionsDir,
+      '--user-data-dir',
+      userDataDir,
+      '--extensions-dir',
+      extensionsDir,
     ];
     if (!o.workspaceTrust) args.push('--disable-workspace-trust');
     // VS Code >= 1.139 only honours the test `payload` URL parameter with the smoke-test driver.
@@ -150,7 +160,9 @@ export async function startCodeServer(o) {
       }
       await sleep(200);
     }
-    lastError = new Error(`code-server ${vs.codeServerVersion} did not start on ${url} (exit: ${exited}):\n${chunks.join('').slice(-3000)}`);
+    lastError = new Error(
+      `code-server ${vs.codeServerVersion} did not start on ${url} (exit: ${exited}):\n${chunks.join('').slice(-3000)}`,
+    );
     await killTree(child.pid);
     removeCleanup();
     logOpen = false;
@@ -176,10 +188,23 @@ export async function installVsix(version, vsixPath, extensionsDir) {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpm-install-'));
   try {
     await new Promise((resolve, reject) => {
-      const child = spawn(vs.nodeBin, [vs.codeServerBin, '--extensions-dir', extensionsDir, '--user-data-dir', path.join(tmp, 'user-data'), '--force', '--install-extension', vsixPath], {
-        env: { ...vs.env, ...xdgEnv(tmp) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        vs.nodeBin,
+        [
+          vs.codeServerBin,
+          '--extensions-dir',
+          extensionsDir,
+          '--user-data-dir',
+          path.join(tmp, 'user-data'),
+          '--force',
+          '--install-extension',
+          vsixPath,
+        ],
+        {
+          env: { ...vs.env, ...xdgEnv(tmp) },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let output = '';
       child.stdout.on('data', (d) => (output += d));
       child.stderr.on('data', (d) => (output += d));

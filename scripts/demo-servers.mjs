@@ -83,10 +83,16 @@ function listenerOf(port) {
 export async function startDemoHttpServer({ port = DEMO_HTTP_PORT, log = () => {} } = {}) {
   if (await portTaken(port)) {
     const who = listenerOf(port);
-    throw new PortInUseError(`port ${port} on 127.0.0.1 is already in use${who ? ` (${who})` : ''}; the demo's "fixture-http" server (${DEMO_HTTP_URL}) needs it`);
+    throw new PortInUseError(
+      `port ${port} on 127.0.0.1 is already in use${who ? ` (${who})` : ''}; the demo's "fixture-http" server (${DEMO_HTTP_URL}) needs it`,
+    );
   }
   // detached: own process group, so killTree ends it and anything it starts.
-  const child = spawn(process.execPath, [FIXTURE, '--http', '--port', String(port)], { cwd: ROOT, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [FIXTURE, '--http', '--port', String(port)], {
+    cwd: ROOT,
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -114,7 +120,10 @@ export async function startDemoHttpServer({ port = DEMO_HTTP_PORT, log = () => {
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         // Lost a race for the port, most likely (EADDRINUSE).
-        if (/EADDRINUSE/.test(stderr)) reject(new PortInUseError(`port ${port} on 127.0.0.1 is already in use; the demo's "fixture-http" server (${DEMO_HTTP_URL}) needs it`));
+        if (/EADDRINUSE/.test(stderr))
+          reject(
+            new PortInUseError(`port ${port} on 127.0.0.1 is already in use; the demo's "fixture-http" server (${DEMO_HTTP_URL}) needs it`),
+          );
         else reject(new Error(`the HTTP fixture exited (${code ?? signal}) before listening:\n${stderr}`));
       });
     });
@@ -146,4 +155,3 @@ export function processesMatching(re) {
   }
   return out;
 }
-

@@ -77,9 +77,9 @@ export async function killTree(pid, graceMs = 3000) {
     signalAll([...pids, ...pids.flatMap(descendants)], sig);
   };
   signal('SIGTERM');
-  for (const deadline = Date.now() + graceMs; Date.now() < deadline && !gone(); ) await sleep(100);
+  for (const deadline = Date.now() + graceMs; Date.now() < deadline && !gone();) await sleep(100);
   if (!gone()) signal('SIGKILL');
-  for (const deadline = Date.now() + 2000; Date.now() < deadline && !gone(); ) await sleep(50);
+  for (const deadline = Date.now() + 2000; Date.now() < deadline && !gone();) await sleep(50);
 }
 
 // Cleanups run on normal exit paths and on SIGINT/SIGTERM/SIGHUP, so a Ctrl+C or a CI timeout
@@ -111,4 +111,3 @@ export async function runCleanups() {
     }
   }
 }
-

@@ -25,7 +25,10 @@ const ms = (v) => {
   if (v >= 10_000) return `${(v / 1000).toFixed(1)} s`;
   return v < 10 ? `${v.toFixed(1)} ms` : `${Math.round(v).toLocaleString('en-US')} ms`;
 };
-const cell = (s) => String(s ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (s) =>
+  String(s ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 /** Machine-specific parts of messages (ports, temp folders, PATH, the checkout) made stable. */
 const redact = (m) =>
   m
@@ -33,7 +36,8 @@ const redact = (m) =>
     .replace(/http:\/\/127\.0\.0\.1:\d+/g, 'http://127.0.0.1:PORT')
     .replace(/\/tmp\/[\w.-]+/g, '/tmp/…')
     .replace(/pid=\d+/g, 'pid=N')
-    .split(root).join('.');
+    .split(root)
+    .join('.');
 const kind = (c) => (c.errorKind ? `\`${c.errorKind}\`` : '–');
 
 const lines = [];
@@ -51,7 +55,16 @@ lines.push(
   '',
 );
 // In the order of the issue's list; groups not named here follow in the order they ran.
-const ORDER = ['Handshake and startup', 'stdout and stderr', 'Process trees', 'Tool calls', 'HTTP', 'Bad configuration', 'Odd tool schemas', 'Soak'];
+const ORDER = [
+  'Handshake and startup',
+  'stdout and stderr',
+  'Process trees',
+  'Tool calls',
+  'HTTP',
+  'Bad configuration',
+  'Odd tool schemas',
+  'Soak',
+];
 const rank = (g) => (ORDER.includes(g) ? ORDER.indexOf(g) : ORDER.length);
 const groups = [...new Set(cases.map((c) => c.group))].sort((a, b) => rank(a) - rank(b));
 for (const group of groups) {
@@ -60,7 +73,9 @@ for (const group of groups) {
   lines.push('|---|---|---|---|--:|--:|--:|---|');
   for (const c of cases.filter((x) => x.group === group)) {
     const result = c.passed ? 'pass' : `**FAIL**: ${cell(c.failure)}`;
-    lines.push(`| ${cell(c.name)} | ${cell(c.expected)} | ${cell(c.outcome || '–')} | ${kind(c)} | ${ms(c.timeToErrorMs)} | ${ms(c.maxLoopLagMs)} | ${c.healthyCalls} | ${result} |`);
+    lines.push(
+      `| ${cell(c.name)} | ${cell(c.expected)} | ${cell(c.outcome || '–')} | ${kind(c)} | ${ms(c.timeToErrorMs)} | ${ms(c.maxLoopLagMs)} | ${c.healthyCalls} | ${result} |`,
+    );
   }
   lines.push('');
 }

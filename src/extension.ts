@@ -121,7 +121,26 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     onDidChange: api.onDidChange,
   };
   if (context.extensionMode !== vscode.ExtensionMode.Production) {
-    return { ...result, _test: { tree, registry, statusBar, prompter, inputs, consent, config, logDir: context.logUri.fsPath, reloadConfig: () => config.reload(), shutdown, activationMs, tests: tests.controller, walkthrough, registryBrowser: mcpRegistries.browser, registryUpdates: mcpRegistries.updates } };
+    return {
+      ...result,
+      _test: {
+        tree,
+        registry,
+        statusBar,
+        prompter,
+        inputs,
+        consent,
+        config,
+        logDir: context.logUri.fsPath,
+        reloadConfig: () => config.reload(),
+        shutdown,
+        activationMs,
+        tests: tests.controller,
+        walkthrough,
+        registryBrowser: mcpRegistries.browser,
+        registryUpdates: mcpRegistries.updates,
+      },
+    };
   }
   return result;
 }

@@ -23,7 +23,10 @@ interface Extension {
  * through require(): this process runs under tsx, whose require hook would process the bundle first.
  */
 function loadCommonJs(file: string): unknown {
-  const M = Module as unknown as { new (id: string): NodeJS.Module & { _compile(code: string, file: string): void }; _nodeModulePaths(dir: string): string[] };
+  const M = Module as unknown as {
+    new (id: string): NodeJS.Module & { _compile(code: string, file: string): void };
+    _nodeModulePaths(dir: string): string[];
+  };
   const m = new M(file);
   m.filename = file;
   m.paths = M._nodeModulePaths(path.dirname(file));
@@ -49,21 +52,33 @@ function countSpawns(): { readonly calls: string[] } {
 /** One activation of the bundle: code loading and activate() timed separately, processes counted. */
 export async function activation(opts: { bundle?: string; settleMs?: number; extraServers?: number }) {
   const bundle = path.resolve(REPO_ROOT, opts.bundle ?? path.join('dist', 'extension.js'));
-  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: { properties: Record<string, { default?: unknown }> } } };
+  const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
+  };
   const defaults = Object.fromEntries(Object.entries(pkg.contributes.configuration.properties).map(([k, v]) => [k, v.default]));
   const folder = path.join(REPO_ROOT, 'demo');
   const settings = parse(fs.readFileSync(path.join(folder, '.vscode', 'settings.json'), 'utf8')) as Record<string, unknown>;
   // `node esbuild.mjs` (development) links a sourcemap; `--production` minifies and has none.
-  if (fs.readFileSync(bundle, 'utf8').includes('\n//# sourceMappingURL=')) throw new Error(`${bundle} is a development build: build it with node esbuild.mjs --production`);
+  if (fs.readFileSync(bundle, 'utf8').includes('\n//# sourceMappingURL='))
+    throw new Error(`${bundle} is a development build: build it with node esbuild.mjs --production`);
   // extraServers: more stdio servers like the demo's fixture, to see how activation grows with configuration.
   if (opts.extraServers) {
     const servers = { ...((settings['mcpManager.servers'] ?? {}) as Record<string, unknown>) };
-    for (let i = 0; i < opts.extraServers; i++) servers[`extra-${i}`] = { command: 'node', args: ['${workspaceFolder}/../test/fixtures/server.mjs', `--n=${i}`], env: { N: String(i) } };
+    for (let i = 0; i < opts.extraServers; i++)
+      servers[`extra-${i}`] = {
+        command: 'node',
+        args: ['${workspaceFolder}/../test/fixtures/server.mjs', `--n=${i}`],
+        env: { N: String(i) },
+      };
     settings['mcpManager.servers'] = servers;
   }
   const configured = Object.keys((settings['mcpManager.servers'] ?? {}) as object);
   const api = installVscodeStub({ folders: [folder], workspace: settings, defaults, trusted: true });
-  const context = extensionContext({ extensionPath: REPO_ROOT, packageJSON: pkg, logDir: path.join(os.tmpdir(), 'mcp-manager-bench-logs') });
+  const context = extensionContext({
+    extensionPath: REPO_ROOT,
+    packageJSON: pkg,
+    logDir: path.join(os.tmpdir(), 'mcp-manager-bench-logs'),
+  });
   const spawns = countSpawns();
   const childrenBefore = childCount();
 
@@ -83,7 +98,10 @@ export async function activation(opts: { bundle?: string; settleMs?: number; ext
   for (const d of context.subscriptions) d.dispose();
   await ext.deactivate();
 
-  if (servers.length !== configured.length) throw new Error(`activate() registered ${servers.length} servers (${servers.map((s) => s.name).join(', ')}), the workspace configures ${configured.length}`);
+  if (servers.length !== configured.length)
+    throw new Error(
+      `activate() registered ${servers.length} servers (${servers.map((s) => s.name).join(', ')}), the workspace configures ${configured.length}`,
+    );
   return {
     loadMs: t1 - t0,
     activateMs: t2 - t1,

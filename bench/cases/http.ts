@@ -90,7 +90,14 @@ export async function httpListeners(opts: { calls?: number; who: 'sdk' | 'ours' 
     const after = getEventListeners(signal, 'abort').length;
     const connections = await connectionsAccepted(server);
     await close();
-    return { calls, listenersBefore: before, listenersAfter: after, listenersPeak: peak, maxListenersWarnings: warnings, tcpConnections: connections };
+    return {
+      calls,
+      listenersBefore: before,
+      listenersAfter: after,
+      listenersPeak: peak,
+      maxListenersWarnings: warnings,
+      tcpConnections: connections,
+    };
   } finally {
     await server.stop();
   }

@@ -6,7 +6,9 @@ import { gc, now } from '../lib/stats';
 /** `n` stdio servers configured and never used: heap and processes they cost. */
 export async function idleServers(opts: { n?: number }) {
   const n = opts.n ?? 50;
-  const defs = Array.from({ length: n }, (_, i) => definition({ command: NODE, args: [FIXTURE_SERVER], env: { INDEX: String(i) } }, `server-${i}`));
+  const defs = Array.from({ length: n }, (_, i) =>
+    definition({ command: NODE, args: [FIXTURE_SERVER], env: { INDEX: String(i) } }, `server-${i}`),
+  );
   const processesBefore = childCount();
   gc();
   const heapBefore = process.memoryUsage().heapUsed;

@@ -105,7 +105,12 @@ export interface BigOutcome {
  * Big results in a fresh process (run by child.ts): the first call's time and client peak memory,
  * then `repeat` more timed calls.
  */
-export async function bigResult(opts: { who: 'ours' | 'sdk' | 'floor'; bytes: number; maxBufferSize?: number; repeat?: number }): Promise<BigOutcome> {
+export async function bigResult(opts: {
+  who: 'ours' | 'sdk' | 'floor';
+  bytes: number;
+  maxBufferSize?: number;
+  repeat?: number;
+}): Promise<BigOutcome> {
   let call: (bytes: number) => Promise<number>;
   let close: () => Promise<void>;
   if (opts.who === 'floor') {
@@ -118,7 +123,8 @@ export async function bigResult(opts: { who: 'ours' | 'sdk' | 'floor'; bytes: nu
     close = () => raw.close();
   } else if (opts.who === 'sdk') {
     const sdk = await sdkStdio({}, opts.maxBufferSize);
-    call = async (bytes) => textLength((await sdk.callTool({ name: 'big', arguments: { bytes } }, undefined, { timeout: 600_000 })) as CallToolResult);
+    call = async (bytes) =>
+      textLength((await sdk.callTool({ name: 'big', arguments: { bytes } }, undefined, { timeout: 600_000 })) as CallToolResult);
     close = () => sdk.close();
   } else {
     const ours = oursStdio();
@@ -163,7 +169,12 @@ export async function bigTime(opts: { bytes: number; rounds?: number }) {
     if (n !== opts.bytes) throw new Error(`got ${n} bytes, expected ${opts.bytes}`);
   };
   const fns = {
-    floor: async () => check(textLength(((await raw.request('tools/call', { name: 'big', arguments: { bytes: opts.bytes } })) as { result: CallToolResult }).result)),
+    floor: async () =>
+      check(
+        textLength(
+          ((await raw.request('tools/call', { name: 'big', arguments: { bytes: opts.bytes } })) as { result: CallToolResult }).result,
+        ),
+      ),
     ours: async () => check(textLength(await ours.callTool('big', { bytes: opts.bytes }, { timeoutMs: 600_000 }))),
   };
   const samples: Record<keyof typeof fns, number[]> = { floor: [], ours: [] };

@@ -12,7 +12,11 @@ import { installVscodeStub } from '../lib/vscodeStub';
 
 function fixtureEnv(tools: number, outputSchema: boolean): Record<string, string> {
   // One page (the server renders the list once and caches it, so re-lists measure the client).
-  return { FIXTURE_TOOL_COUNT: String(tools), FIXTURE_PAGE_SIZE: String(tools + 100), ...(outputSchema ? { FIXTURE_OUTPUT_SCHEMA: '1' } : {}) };
+  return {
+    FIXTURE_TOOL_COUNT: String(tools),
+    FIXTURE_PAGE_SIZE: String(tools + 100),
+    ...(outputSchema ? { FIXTURE_OUTPUT_SCHEMA: '1' } : {}),
+  };
 }
 
 function heapUsed(): number {
@@ -25,7 +29,13 @@ function heapUsed(): number {
  * after each, recording the retained heap (what every re-list leaks). The last list is retained,
  * as a client would.
  */
-export async function toolsList(opts: { who: 'floor' | 'sdk' | 'ours'; tools: number; outputSchema?: boolean; lists?: number; relists?: number }) {
+export async function toolsList(opts: {
+  who: 'floor' | 'sdk' | 'ours';
+  tools: number;
+  outputSchema?: boolean;
+  lists?: number;
+  relists?: number;
+}) {
   const env = fixtureEnv(opts.tools, !!opts.outputSchema);
   let list: () => Promise<number>;
   let close: () => Promise<void>;
@@ -77,12 +87,16 @@ export async function toolsList(opts: { who: 'floor' | 'sdk' | 'ours'; tools: nu
 export async function lazyValidation(opts: { tools?: number; calls?: number }) {
   const tools = opts.tools ?? 1000;
   let compiled = 0;
-  const ours = oursStdio(fixtureEnv(tools, true), {}, {
-    validatorFactory: () => {
-      const inner = createValidatorProvider();
-      return { getValidator: (schema) => (compiled++, inner.getValidator(schema)) };
+  const ours = oursStdio(
+    fixtureEnv(tools, true),
+    {},
+    {
+      validatorFactory: () => {
+        const inner = createValidatorProvider();
+        return { getValidator: (schema) => (compiled++, inner.getValidator(schema)) };
+      },
     },
-  });
+  );
   try {
     await ours.listTools();
     const t0 = now();
@@ -109,13 +123,17 @@ export async function lazyValidation(opts: { tools?: number; calls?: number }) {
  */
 export async function treeFirstPaint(opts: { tools?: number; runs?: number; cold?: boolean }) {
   installVscodeStub();
-  const { ServerTreeProvider } = (await import('../../src/vscode/tree/serverTree.js')) as typeof import('../../src/vscode/tree/serverTree.js');
+  const { ServerTreeProvider } =
+    (await import('../../src/vscode/tree/serverTree.js')) as typeof import('../../src/vscode/tree/serverTree.js');
   const tools = opts.tools ?? 10_000;
   const samples: number[] = [];
   let items = 0;
   for (let run = -1; run < (opts.runs ?? 5); run++) {
     const registry = new ServerRegistry({ timing: { closeGraceMs: 300, killGraceMs: 300 } });
-    await registry.update({ servers: [definition({ command: NODE, args: [FIXTURE_SERVER], env: fixtureEnv(tools, false) }, 'big')], issues: [] });
+    await registry.update({
+      servers: [definition({ command: NODE, args: [FIXTURE_SERVER], env: fixtureEnv(tools, false) }, 'big')],
+      issues: [],
+    });
     const conn = registry.get('big')!;
     if (!opts.cold) {
       await conn.start();

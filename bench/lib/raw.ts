@@ -114,7 +114,12 @@ export class RawHttpClient {
   }
 
   async initialize(): Promise<void> {
-    await this.post({ jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+    await this.post({
+      jsonrpc: '2.0',
+      id: 0,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+    });
     await this.post({ jsonrpc: '2.0', method: 'notifications/initialized' });
   }
 

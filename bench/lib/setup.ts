@@ -24,7 +24,11 @@ export function definition(entry: Record<string, unknown>, name = 'bench'): Serv
 }
 
 /** Our connection to the fixture over stdio (started on first use). */
-export function oursStdio(env: Record<string, string> = {}, extra: Record<string, unknown> = {}, options: ConnectionOptions = {}): ServerConnection {
+export function oursStdio(
+  env: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
+  options: ConnectionOptions = {},
+): ServerConnection {
   return new ServerConnection(definition({ command: NODE, args: [FIXTURE_SERVER], env, ...extra }), { timing, ...options });
 }
 

@@ -32,13 +32,19 @@ export async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; val
  * Runs `fn` `warmup` times, then `runs` times, timing each run. With several functions, rounds
  * alternate between them so drift (JIT, GC, the other core's load) hits all of them alike.
  */
-export async function alternate(fns: Record<string, () => Promise<unknown>>, opts: { warmup: number; rounds: number; perRound: number }): Promise<Record<string, Summary>> {
+export async function alternate(
+  fns: Record<string, () => Promise<unknown>>,
+  opts: { warmup: number; rounds: number; perRound: number },
+): Promise<Record<string, Summary>> {
   const samples = await alternateSamples(fns, opts);
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)]));
 }
 
 /** alternate(), returning every sample (milliseconds) instead of summaries. */
-export async function alternateSamples(fns: Record<string, () => Promise<unknown>>, opts: { warmup: number; rounds: number; perRound: number }): Promise<Record<string, number[]>> {
+export async function alternateSamples(
+  fns: Record<string, () => Promise<unknown>>,
+  opts: { warmup: number; rounds: number; perRound: number },
+): Promise<Record<string, number[]>> {
   const samples: Record<string, number[]> = {};
   for (const [name, fn] of Object.entries(fns)) {
     samples[name] = [];

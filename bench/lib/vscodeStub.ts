@@ -59,7 +59,13 @@ class Uri {
     return this.path;
   }
   with(c: { scheme?: string; authority?: string; path?: string; query?: string; fragment?: string }): Uri {
-    return new Uri(c.scheme ?? this.scheme, c.authority ?? this.authority, c.path ?? this.path, c.query ?? this.query, c.fragment ?? this.fragment);
+    return new Uri(
+      c.scheme ?? this.scheme,
+      c.authority ?? this.authority,
+      c.path ?? this.path,
+      c.query ?? this.query,
+      c.fragment ?? this.fragment,
+    );
   }
   toString(): string {
     return `${this.scheme}://${this.authority}${this.path}${this.query ? `?${this.query}` : ''}${this.fragment ? `#${this.fragment}` : ''}`;
@@ -303,7 +309,9 @@ const known: Record<string, unknown> = {
  * The `vscode` module. A plain object (the bundle's `import * as vscode` copies its own keys), behind
  * a proxy so that a name we do not know is an inert handle when read directly.
  */
-export const vscodeStub = new Proxy(known, { get: (t, p) => (typeof p === 'symbol' || p in t ? t[p as string] : p === '__esModule' ? undefined : handle(p)) });
+export const vscodeStub = new Proxy(known, {
+  get: (t, p) => (typeof p === 'symbol' || p in t ? t[p as string] : p === '__esModule' ? undefined : handle(p)),
+});
 
 /** A memento (globalState, workspaceState) over a Map. */
 function memento() {
@@ -325,7 +333,14 @@ export function extensionContext(opts: { extensionPath: string; packageJSON: unk
     extensionMode: opts.mode ?? 1,
     extensionUri,
     extensionPath: opts.extensionPath,
-    extension: { id: 'mcp-manager.mcp-manager', extensionUri, extensionPath: opts.extensionPath, packageJSON: opts.packageJSON, isActive: true, extensionKind: 2 },
+    extension: {
+      id: 'mcp-manager.mcp-manager',
+      extensionUri,
+      extensionPath: opts.extensionPath,
+      packageJSON: opts.packageJSON,
+      isActive: true,
+      extensionKind: 2,
+    },
     globalState: memento(),
     workspaceState: memento(),
     secrets: {

@@ -4,7 +4,20 @@ import { parseArgs } from 'node:util';
 import { splitCommandLine as splitWords } from '../core';
 import { usageError } from './errors';
 
-export const COMMANDS = ['servers', 'tools', 'call', 'resources', 'read', 'prompts', 'prompt', 'ping', 'doctor', 'test', 'search', 'add'] as const;
+export const COMMANDS = [
+  'servers',
+  'tools',
+  'call',
+  'resources',
+  'read',
+  'prompts',
+  'prompt',
+  'ping',
+  'doctor',
+  'test',
+  'search',
+  'add',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 export type AdHoc =
@@ -162,21 +175,32 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (v.help || v.version) return base;
 
   const [commandName, ...rest] = positionals;
-  if (!commandName) throw usageError('missing command: use one of servers, tools, call, ping, doctor, test. Run "mcp-manager --help" for usage.');
+  if (!commandName)
+    throw usageError('missing command: use one of servers, tools, call, ping, doctor, test. Run "mcp-manager --help" for usage.');
   if (!(COMMANDS as readonly string[]).includes(commandName)) {
     throw usageError(`unknown command "${commandName}": use one of ${COMMANDS.join(', ')}. Run "mcp-manager --help" for usage.`);
   }
   const command = commandName as Command;
-  if (command === 'search' || command === 'add') return { ...base, command, registryArgs: registryArgs(command, rest, v), workspace: v.workspace, config: v.config };
-  for (const [flag, given] of [['--registry', v.registry?.length], ['--as', v.as], ['--set', v.set?.length], ['--package', v.package]] as const) {
+  if (command === 'search' || command === 'add')
+    return { ...base, command, registryArgs: registryArgs(command, rest, v), workspace: v.workspace, config: v.config };
+  for (const [flag, given] of [
+    ['--registry', v.registry?.length],
+    ['--as', v.as],
+    ['--set', v.set?.length],
+    ['--package', v.package],
+  ] as const) {
     if (given) throw usageError(`${flag} applies to "search" and "add" only. Run "mcp-manager --help" for usage.`);
   }
 
   if (v.stdio !== undefined && v.url !== undefined) throw usageError('--stdio and --url cannot be combined: give one ad-hoc server.');
-  if (v.stdio === undefined && (v.env?.length || v.cwd !== undefined)) throw usageError('--env and --cwd apply to an ad-hoc --stdio server; configure them in the server\'s entry otherwise.');
-  if (v.url === undefined && (v.header?.length || v.transport !== undefined)) throw usageError('--header and --transport apply to an ad-hoc --url server; configure them in the server\'s entry otherwise.');
-  if (v.transport !== undefined && v.transport !== 'http' && v.transport !== 'sse') throw usageError(`--transport must be "http" or "sse", got "${v.transport}".`);
-  if (v.workspace !== undefined && v.config !== undefined) throw usageError('--workspace and --config cannot be combined: give one source of configuration.');
+  if (v.stdio === undefined && (v.env?.length || v.cwd !== undefined))
+    throw usageError("--env and --cwd apply to an ad-hoc --stdio server; configure them in the server's entry otherwise.");
+  if (v.url === undefined && (v.header?.length || v.transport !== undefined))
+    throw usageError("--header and --transport apply to an ad-hoc --url server; configure them in the server's entry otherwise.");
+  if (v.transport !== undefined && v.transport !== 'http' && v.transport !== 'sse')
+    throw usageError(`--transport must be "http" or "sse", got "${v.transport}".`);
+  if (v.workspace !== undefined && v.config !== undefined)
+    throw usageError('--workspace and --config cannot be combined: give one source of configuration.');
 
   let adHoc: AdHoc | undefined;
   if (v.stdio !== undefined) {
@@ -185,27 +209,44 @@ export function parseCli(argv: readonly string[]): CliArgs {
   } else if (v.url !== undefined) {
     adHoc = { kind: 'url', url: v.url, headers: v.header ?? [], transport: v.transport as 'http' | 'sse' | undefined };
   }
-  if (adHoc && v.config !== undefined) throw usageError(`--config cannot be combined with --${adHoc.kind}: the ad-hoc server is not read from the file.`);
+  if (adHoc && v.config !== undefined)
+    throw usageError(`--config cannot be combined with --${adHoc.kind}: the ad-hoc server is not read from the file.`);
   if (adHoc && command === 'servers') throw usageError('"servers" lists configured servers; it takes no --stdio or --url.');
-  if (adHoc && command === 'test') throw usageError('"test" runs the servers its collections name from the configuration; it takes no --stdio or --url.');
-  if (command !== 'test' && (v.junit !== undefined || v['update-snapshots'] || v.filter !== undefined)) throw usageError('--junit, --update-snapshots and --filter apply to "test" only.');
+  if (adHoc && command === 'test')
+    throw usageError('"test" runs the servers its collections name from the configuration; it takes no --stdio or --url.');
+  if (command !== 'test' && (v.junit !== undefined || v['update-snapshots'] || v.filter !== undefined))
+    throw usageError('--junit, --update-snapshots and --filter apply to "test" only.');
 
   let timeoutMs: number | undefined;
   if (v.timeout !== undefined) {
     timeoutMs = Number(v.timeout);
-    if (!/^\d+$/.test(v.timeout.trim()) || timeoutMs < 1) throw usageError(`--timeout must be a whole number of milliseconds, got "${v.timeout}".`);
+    if (!/^\d+$/.test(v.timeout.trim()) || timeoutMs < 1)
+      throw usageError(`--timeout must be a whole number of milliseconds, got "${v.timeout}".`);
   }
 
   if (command === 'test') {
     if (v.junit !== undefined && !v.junit.trim()) throw usageError('--junit needs a file name, e.g. --junit test-results/mcp.xml.');
-    return { ...base, command, paths: rest, junit: v.junit, updateSnapshots: !!v['update-snapshots'], filter: v.filter, workspace: v.workspace, config: v.config, timeoutMs };
+    return {
+      ...base,
+      command,
+      paths: rest,
+      junit: v.junit,
+      updateSnapshots: !!v['update-snapshots'],
+      filter: v.filter,
+      workspace: v.workspace,
+      config: v.config,
+      timeoutMs,
+    };
   }
 
   // Positionals after the command: the server unless ad-hoc, then the command's own.
   const needsServer = command !== 'servers' && !adHoc;
   const args = [...rest];
   const server = needsServer ? args.shift() : undefined;
-  const usage = USAGE_LINES[command].replace('<server>', adHoc ? '' : '<server>').replace(/\s+/g, ' ').trim();
+  const usage = USAGE_LINES[command]
+    .replace('<server>', adHoc ? '' : '<server>')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (needsServer && !server) throw usageError(`missing server name. Usage: mcp-manager ${usage} (or use --stdio / --url).`);
   let tool: string | undefined;
   let json: string | undefined;
@@ -219,7 +260,11 @@ export function parseCli(argv: readonly string[]): CliArgs {
     if (!target) throw usageError(`missing ${command === 'read' ? 'resource URI' : 'prompt name'}. Usage: mcp-manager ${usage}`, server);
     if (command === 'prompt') json = args.shift();
   }
-  if (args.length) throw usageError(`unexpected argument${args.length > 1 ? 's' : ''} ${args.map((a) => JSON.stringify(a)).join(' ')}. Usage: mcp-manager ${usage}`, server);
+  if (args.length)
+    throw usageError(
+      `unexpected argument${args.length > 1 ? 's' : ''} ${args.map((a) => JSON.stringify(a)).join(' ')}. Usage: mcp-manager ${usage}`,
+      server,
+    );
 
   return {
     ...base,
@@ -235,19 +280,42 @@ export function parseCli(argv: readonly string[]): CliArgs {
   };
 }
 
-function registryArgs(command: 'search' | 'add', rest: string[], v: { registry?: string[]; 'pin-version'?: string; as?: string; set?: string[]; package?: string; stdio?: string; url?: string; workspace?: string; config?: string }): RegistryArgs {
+function registryArgs(
+  command: 'search' | 'add',
+  rest: string[],
+  v: {
+    registry?: string[];
+    'pin-version'?: string;
+    as?: string;
+    set?: string[];
+    package?: string;
+    stdio?: string;
+    url?: string;
+    workspace?: string;
+    config?: string;
+  },
+): RegistryArgs {
   if (v.stdio !== undefined || v.url !== undefined) throw usageError(`"${command}" takes no --stdio or --url.`);
-  if (v.workspace !== undefined && v.config !== undefined) throw usageError('--workspace and --config cannot be combined: give one place to write to.');
+  if (v.workspace !== undefined && v.config !== undefined)
+    throw usageError('--workspace and --config cannot be combined: give one place to write to.');
   const registries = v.registry ?? [];
   if (command === 'search') {
-    if (v['pin-version'] !== undefined || v.as !== undefined || v.set?.length || v.package !== undefined) throw usageError('--version, --as, --set and --package apply to "add". Usage: mcp-manager search [TEXT] [--registry URL] [--json]');
+    if (v['pin-version'] !== undefined || v.as !== undefined || v.set?.length || v.package !== undefined)
+      throw usageError('--version, --as, --set and --package apply to "add". Usage: mcp-manager search [TEXT] [--registry URL] [--json]');
     if (rest.length > 1) throw usageError(`search takes one TEXT (quote words: "${rest.join(' ')}").`);
     return { registries, text: rest[0], set: [] };
   }
   const [name, ...extra] = rest;
-  if (!name) throw usageError('missing registry name. Usage: mcp-manager add <registry-name> [--version V] [--as NAME] [--set KEY=VALUE]; "mcp-manager search TEXT" finds names.');
-  if (extra.length) throw usageError(`unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((a) => JSON.stringify(a)).join(' ')}. Usage: mcp-manager add <registry-name> [--version V] [--as NAME] [--set KEY=VALUE]`);
-  for (const item of v.set ?? []) if (!/^[^=]+=/.test(item) && !/^[^=]+$/.test(item)) throw usageError(`--set "${item}": expected KEY=VALUE.`);
+  if (!name)
+    throw usageError(
+      'missing registry name. Usage: mcp-manager add <registry-name> [--version V] [--as NAME] [--set KEY=VALUE]; "mcp-manager search TEXT" finds names.',
+    );
+  if (extra.length)
+    throw usageError(
+      `unexpected argument${extra.length > 1 ? 's' : ''} ${extra.map((a) => JSON.stringify(a)).join(' ')}. Usage: mcp-manager add <registry-name> [--version V] [--as NAME] [--set KEY=VALUE]`,
+    );
+  for (const item of v.set ?? [])
+    if (!/^[^=]+=/.test(item) && !/^[^=]+$/.test(item)) throw usageError(`--set "${item}": expected KEY=VALUE.`);
   if (v.as !== undefined && !v.as.trim()) throw usageError('--as needs a server name.');
   return { registries, text: name, version: v['pin-version'], localName: v.as?.trim(), set: v.set ?? [], option: v.package };
 }
@@ -255,11 +323,11 @@ function registryArgs(command: 'search' | 'add', rest: string[], v: { registry?:
 const USAGE_LINES: Record<Command, string> = {
   servers: 'servers',
   tools: 'tools <server>',
-  call: "call <server> <tool> ['{\"arg\": \"value\"}']",
+  call: 'call <server> <tool> [\'{"arg": "value"}\']',
   resources: 'resources <server>',
   read: 'read <server> <uri>',
   prompts: 'prompts <server>',
-  prompt: "prompt <server> <name> ['{\"arg\": \"value\"}']",
+  prompt: 'prompt <server> <name> [\'{"arg": "value"}\']',
   ping: 'ping <server>',
   doctor: 'doctor <server>',
   test: 'test [FILE|DIR ...]',

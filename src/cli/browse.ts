@@ -13,7 +13,8 @@ import { base64Bytes, formatBytes, json, table } from './output';
 async function openWith(ctx: RunContext, capability: 'resources' | 'prompts'): Promise<ServerConnection> {
   const conn = ctx.open(resolveTarget(ctx.args, ctx.cwd));
   await startConnection(conn, ctx.signal);
-  if (!conn.capabilities?.[capability]) throw usageError(`the server offers no ${capability} (its capabilities do not include "${capability}").`, conn.name);
+  if (!conn.capabilities?.[capability])
+    throw usageError(`the server offers no ${capability} (its capabilities do not include "${capability}").`, conn.name);
   return conn;
 }
 
@@ -47,11 +48,18 @@ export async function prompt(ctx: RunContext): Promise<number> {
   const available = await catalogOf(conn).list(conn, 'prompts', { signal: ctx.signal });
   const found = available.find((p) => p.name === name);
   if (!found) {
-    const hint = suggest(name, available.map((p) => p.name));
-    throw usageError(`no prompt named "${name}".${hint ? ` Did you mean "${hint}"?` : ''} ${available.length ? `It has ${available.length}: ${available.map((p) => p.name).join(', ')}.` : 'It offers none.'}`, conn.name);
+    const hint = suggest(
+      name,
+      available.map((p) => p.name),
+    );
+    throw usageError(
+      `no prompt named "${name}".${hint ? ` Did you mean "${hint}"?` : ''} ${available.length ? `It has ${available.length}: ${available.map((p) => p.name).join(', ')}.` : 'It offers none.'}`,
+      conn.name,
+    );
   }
   const missing = (found.arguments ?? []).filter((a) => a.required && !(a.name in args)).map((a) => `"${a.name}"`);
-  if (missing.length) throw usageError(`missing required argument${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for prompt "${name}".`, conn.name);
+  if (missing.length)
+    throw usageError(`missing required argument${missing.length > 1 ? 's' : ''} ${missing.join(', ')} for prompt "${name}".`, conn.name);
   const result = await conn.getPrompt(name, args, { signal: ctx.signal });
   ctx.out(ctx.args.jsonOutput ? json(result) : formatPromptMessages(result));
   return EXIT.ok;
@@ -59,12 +67,21 @@ export async function prompt(ctx: RunContext): Promise<number> {
 
 /** Prompt arguments are strings (MCP): a JSON object of strings; numbers and booleans are turned into strings. */
 export function parsePromptArguments(text: string | undefined, promptName: string, server: string): Record<string, string> {
-  const value = parseJsonObject(text, { subject: `prompt "${promptName}"`, shape: 'JSON object of strings', example: '{"name": "Ada"}', server });
+  const value = parseJsonObject(text, {
+    subject: `prompt "${promptName}"`,
+    shape: 'JSON object of strings',
+    example: '{"name": "Ada"}',
+    server,
+  });
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(value)) {
     if (typeof v === 'string') out[k] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') out[k] = String(v);
-    else throw usageError(`argument "${k}" of prompt "${promptName}" must be a string (prompt arguments are strings), got ${v === null ? 'null' : typeof v}.`, server);
+    else
+      throw usageError(
+        `argument "${k}" of prompt "${promptName}" must be a string (prompt arguments are strings), got ${v === null ? 'null' : typeof v}.`,
+        server,
+      );
   }
   return out;
 }
@@ -96,7 +113,11 @@ export function formatResourceContents(result: ReadResourceResult): string {
 export function formatPrompts(list: readonly Prompt[]): string {
   if (list.length === 0) return '(no prompts)\n';
   return table(
-    list.map((p) => [p.name, (p.arguments ?? []).map((a) => (a.required ? a.name : `[${a.name}]`)).join(' '), (p.description ?? '').split('\n')[0]!]),
+    list.map((p) => [
+      p.name,
+      (p.arguments ?? []).map((a) => (a.required ? a.name : `[${a.name}]`)).join(' '),
+      (p.description ?? '').split('\n')[0]!,
+    ]),
   );
 }
 

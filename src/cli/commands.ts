@@ -62,7 +62,9 @@ export async function run(ctx: RunContext): Promise<number> {
 
 function servers(ctx: RunContext): number {
   const config = loadCliConfig(ctx.args, ctx.cwd);
-  ctx.out(ctx.args.jsonOutput ? json(serversJson(config.servers, config.issues)) : formatServers(config.servers, config.issues, config.where));
+  ctx.out(
+    ctx.args.jsonOutput ? json(serversJson(config.servers, config.issues)) : formatServers(config.servers, config.issues, config.where),
+  );
   return config.issues.some((i) => !isConfigNote(i)) ? EXIT.usage : EXIT.ok;
 }
 
@@ -85,17 +87,27 @@ async function call(ctx: RunContext): Promise<number> {
   await startConnection(conn, ctx.signal);
   const available: readonly Tool[] = hasTools(conn) ? await catalogOf(conn).list(conn, 'tools', { signal: ctx.signal }) : [];
   if (!available.some((t) => t.name === tool)) {
-    const hint = suggest(tool!, available.map((t) => t.name));
+    const hint = suggest(
+      tool!,
+      available.map((t) => t.name),
+    );
     const list = ctx.args.server ? `"mcp-manager tools ${ctx.args.server}"` : `"tools" with the same --${ctx.args.adHoc?.kind}`;
-    const what = available.length ? `${hint ? `Did you mean "${hint}"? ` : ''}Run ${list} to list its ${available.length} tools.` : 'The server offers no tools.';
+    const what = available.length
+      ? `${hint ? `Did you mean "${hint}"? ` : ''}Run ${list} to list its ${available.length} tools.`
+      : 'The server offers no tools.';
     throw usageError(`no tool named "${tool}". ${what}`, name);
   }
   // The most common mistake, caught here with a clearer message than most servers give.
   const required = available.find((t) => t.name === tool)!.inputSchema.required ?? [];
   const missing = required.filter((k) => !(k in args));
   if (missing.length) {
-    const see = ctx.args.server ? `"mcp-manager tools ${ctx.args.server} --json"` : `"tools --json" with the same --${ctx.args.adHoc?.kind}`;
-    throw usageError(`missing required argument${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')} for "${tool}". Run ${see} for its input schema.`, name);
+    const see = ctx.args.server
+      ? `"mcp-manager tools ${ctx.args.server} --json"`
+      : `"tools --json" with the same --${ctx.args.adHoc?.kind}`;
+    throw usageError(
+      `missing required argument${missing.length > 1 ? 's' : ''} ${missing.map((k) => `"${k}"`).join(', ')} for "${tool}". Run ${see} for its input schema.`,
+      name,
+    );
   }
   // Asking for progress also lets it reset requestTimeoutMs, so a long tool that reports progress is not cut off.
   const result = await conn.callTool(tool!, args, { signal: ctx.signal, onProgress: progressPrinter(ctx, name, tool!) });
@@ -108,7 +120,11 @@ async function call(ctx: RunContext): Promise<number> {
 }
 
 /** Progress notifications as stderr lines, at most one every PROGRESS_EVERY_MS (a server may send thousands). */
-function progressPrinter(ctx: RunContext, server: string, tool: string): (p: { progress: number; total?: number; message?: string }) => void {
+function progressPrinter(
+  ctx: RunContext,
+  server: string,
+  tool: string,
+): (p: { progress: number; total?: number; message?: string }) => void {
   let last = -Infinity;
   return (p) => {
     const now = performance.now();

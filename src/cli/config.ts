@@ -3,7 +3,21 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ConfigFileError, type ConfigFileResult, type ConfigIssue, type ConfigSource, guessUrlType, isConfigNote, loadConfigFile, loadWorkspaceConfig, type McpInput, parseServer, type ServerDefinition, suggest, type VariableContext } from '../core';
+import {
+  ConfigFileError,
+  type ConfigFileResult,
+  type ConfigIssue,
+  type ConfigSource,
+  guessUrlType,
+  isConfigNote,
+  loadConfigFile,
+  loadWorkspaceConfig,
+  type McpInput,
+  parseServer,
+  type ServerDefinition,
+  suggest,
+  type VariableContext,
+} from '../core';
 import { splitCommandLine, type AdHoc, type CliArgs } from './args';
 import { usageError } from './errors';
 
@@ -60,14 +74,22 @@ function configuredTarget(args: CliArgs, cwd: string): Target {
   if (own.length) {
     const first = own[0]!;
     const more = own.length > 1 ? ` (and ${own.length - 1} more problem${own.length > 2 ? 's' : ''})` : '';
-    throw usageError(`invalid configuration in ${sourceLabel(first.source)}: ${describeIssue(first)}${more}. Fix the entry; "mcp-manager servers" lists all problems.`, name);
+    throw usageError(
+      `invalid configuration in ${sourceLabel(first.source)}: ${describeIssue(first)}${more}. Fix the entry; "mcp-manager servers" lists all problems.`,
+      name,
+    );
   }
   const fileProblems = config.issues.filter((i) => i.server === undefined && !isConfigNote(i)).map((i) => i.message);
   const names = config.servers.map((s) => s.name);
   const hint = suggest(name, names);
-  const known = names.length ? `Configured: ${names.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}.` : 'No servers are configured there.';
+  const known = names.length
+    ? `Configured: ${names.join(', ')}${hint ? ` (did you mean "${hint}"?)` : ''}.`
+    : 'No servers are configured there.';
   const problems = fileProblems.length ? ` Also: ${fileProblems.join('; ')}.` : '';
-  const next = args.config === undefined && args.workspace === undefined ? ' Use --workspace DIR or --config FILE to read another configuration, or --stdio / --url for an ad-hoc server.' : '';
+  const next =
+    args.config === undefined && args.workspace === undefined
+      ? ' Use --workspace DIR or --config FILE to read another configuration, or --stdio / --url for an ad-hoc server.'
+      : '';
   throw usageError(`no server named "${name}" in ${config.where}. ${known}${problems}${next}`, name);
 }
 
@@ -91,7 +113,8 @@ function adHocTarget(adHoc: AdHoc, args: CliArgs, cwd: string): Target {
       else env[key] = item.slice(eq + 1);
     }
     entry = { command, args: rest, env, passEnv, ...(adHoc.cwd !== undefined ? { cwd: path.resolve(cwd, adHoc.cwd) } : {}) };
-    if (adHoc.cwd !== undefined && !isDirectory(path.resolve(cwd, adHoc.cwd))) throw usageError(`--cwd ${adHoc.cwd}: not a directory.`, name);
+    if (adHoc.cwd !== undefined && !isDirectory(path.resolve(cwd, adHoc.cwd)))
+      throw usageError(`--cwd ${adHoc.cwd}: not a directory.`, name);
   } else {
     let url: URL;
     try {
@@ -143,4 +166,3 @@ export function displayPath(file: string, cwd = process.cwd()): string {
   const rel = path.relative(cwd, file);
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
 }
-

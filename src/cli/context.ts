@@ -21,16 +21,25 @@ export interface RunContext {
 }
 
 /** One JSON object given on the command line or stdin (absent or blank = {}), or a usage error saying why not. */
-export function parseJsonObject(text: string | undefined, o: { subject: string; shape: string; example: string; server: string }): Record<string, unknown> {
+export function parseJsonObject(
+  text: string | undefined,
+  o: { subject: string; shape: string; example: string; server: string },
+): Record<string, unknown> {
   if (text === undefined || text.trim() === '') return {};
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (e) {
-    throw usageError(`invalid JSON arguments for ${o.subject}: ${(e as Error).message}. Pass one ${o.shape}, e.g. '${o.example}' (quoted for your shell).`, o.server);
+    throw usageError(
+      `invalid JSON arguments for ${o.subject}: ${(e as Error).message}. Pass one ${o.shape}, e.g. '${o.example}' (quoted for your shell).`,
+      o.server,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw usageError(`arguments for ${o.subject} must be a ${o.shape}, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}. E.g. '${o.example}'.`, o.server);
+    throw usageError(
+      `arguments for ${o.subject} must be a ${o.shape}, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}. E.g. '${o.example}'.`,
+      o.server,
+    );
   }
   return value as Record<string, unknown>;
 }

@@ -1,6 +1,20 @@
 // `doctor <server>`: what would be launched (or contacted) and how, with every secret masked,
 // then a real connection test. Meant to answer "why does this server not start?" in one screen.
-import { buildEnv, errorMessage, type HttpDefinition, isSecretName, LaunchError, type LaunchPlan, MASK, maskEnv, planStdioLaunch, SecretMasker, type ServerDefinition, ServerError, type StdioDefinition } from '../core';
+import {
+  buildEnv,
+  errorMessage,
+  type HttpDefinition,
+  isSecretName,
+  LaunchError,
+  type LaunchPlan,
+  MASK,
+  maskEnv,
+  planStdioLaunch,
+  SecretMasker,
+  type ServerDefinition,
+  ServerError,
+  type StdioDefinition,
+} from '../core';
 import type { RunContext } from './context';
 import { startConnection } from './context';
 import { catalogOf } from './catalog';
@@ -37,7 +51,10 @@ export async function runDoctor(ctx: RunContext): Promise<number> {
     const result = await describeStdio(def);
     launchError = result.error;
     masker.addAll(result.secretValues);
-    add('Command', `${def.command}  ->  ${result.plan ? result.plan.command : launchError?.field === 'command' ? 'NOT FOUND' : '(not resolved)'}`);
+    add(
+      'Command',
+      `${def.command}  ->  ${result.plan ? result.plan.command : launchError?.field === 'command' ? 'NOT FOUND' : '(not resolved)'}`,
+    );
     add('Arguments', def.args.length ? def.args.map(quote).join(' ') : '(none)');
     add('Directory', `${def.cwd ?? `${ctx.cwd} (not set: the current directory)`}${launchError?.field === 'cwd' ? '  (MISSING)' : ''}`);
     if (def.envFile) add('Env file', def.envFile);
@@ -45,7 +62,10 @@ export async function runDoctor(ctx: RunContext): Promise<number> {
       const env = maskEnv(result.env, masker);
       const names = Object.keys(env).sort();
       const notPassed = Object.keys(process.env).filter((k) => !(k in result.env!)).length;
-      add('Environment', `${names.length} variables (secret-looking values masked)${notPassed ? `; ${notPassed} other variables of this shell are not passed (use "env", "passEnv" or "inheritEnv")` : ''}`);
+      add(
+        'Environment',
+        `${names.length} variables (secret-looking values masked)${notPassed ? `; ${notPassed} other variables of this shell are not passed (use "env", "passEnv" or "inheritEnv")` : ''}`,
+      );
       for (const k of names) add('', `${k}=${env[k]}`);
     }
   } else if (def.type !== 'memory') {
@@ -66,14 +86,25 @@ export async function runDoctor(ctx: RunContext): Promise<number> {
     const ms = Math.round(performance.now() - t0);
     const server = info?.serverInfo ? `${info.serverInfo.name} ${info.serverInfo.version}` : 'server';
     const pid = info?.pid ? `, pid ${info.pid}` : '';
-    ctx.out(table([['Connect'.padEnd(LABEL_WIDTH), `ok in ${ms} ms: ${server}${pid}, ${tools ? `${tools.length} tool${tools.length === 1 ? '' : 's'}` : 'no tools capability'}`]]));
+    ctx.out(
+      table([
+        [
+          'Connect'.padEnd(LABEL_WIDTH),
+          `ok in ${ms} ms: ${server}${pid}, ${tools ? `${tools.length} tool${tools.length === 1 ? '' : 's'}` : 'no tools capability'}`,
+        ],
+      ]),
+    );
     return EXIT.ok;
   } catch (e) {
     const ms = Math.round(performance.now() - t0);
     const mask = (t: string) => conn.masker.mask(masker.mask(t));
     let text = table([['Connect'.padEnd(LABEL_WIDTH), `FAILED after ${ms} ms: ${mask(errorMessage(e))}`]]);
     const tail = e instanceof ServerError ? e.stderrTail : undefined;
-    if (tail?.length) text += `Last lines the server wrote to stderr:\n${tail.slice(-10).map((l) => `  ${mask(l)}\n`).join('')}`;
+    if (tail?.length)
+      text += `Last lines the server wrote to stderr:\n${tail
+        .slice(-10)
+        .map((l) => `  ${mask(l)}\n`)
+        .join('')}`;
     ctx.out(text);
     throw e;
   }

@@ -69,12 +69,18 @@ function forAdHoc(text: string, kind: 'stdio' | 'url'): string {
   const t = text
     .replace(/ in its configuration \(its log has the full output\)/, ' (run with --verbose to see its output)')
     .replace(/Check the command, args and env\b/, kind === 'stdio' ? 'Check the --stdio command line and its --env values' : '$&')
-    .replace(/,? or raise (startupTimeoutMs|requestTimeoutMs|maxTotalTimeoutMs) \(or pass --timeout MS\)/, ', or pass a larger --timeout MS')
+    .replace(
+      /,? or raise (startupTimeoutMs|requestTimeoutMs|maxTotalTimeoutMs) \(or pass --timeout MS\)/,
+      ', or pass a larger --timeout MS',
+    )
     .replace(/\bRaise (requestTimeoutMs|maxTotalTimeoutMs)\b/, 'Pass a larger --timeout MS')
     .replace(/ \((startupTimeoutMs|requestTimeoutMs|maxTotalTimeoutMs)\)/g, ' (--timeout)');
   if (kind !== 'url') return t;
   return t
-    .replace(/Check the credentials in its "headers" \(e\.g\. Authorization\)/, 'Pass credentials with --header, e.g. --header "Authorization: Bearer <token>"')
+    .replace(
+      /Check the credentials in its "headers" \(e\.g\. Authorization\)/,
+      'Pass credentials with --header, e.g. --header "Authorization: Bearer <token>"',
+    )
     .replace(/pass it in "headers" as "Authorization: Bearer <token>"/, 'pass it with --header "Authorization: Bearer <token>"')
     .replace(/set "type": "sse"/, 'pass --transport sse')
     .replace(/Check the URL and "type" \((an older server may need) "sse"\)/, 'Check the URL and --transport ($1 --transport sse)')

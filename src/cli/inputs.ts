@@ -27,7 +27,11 @@ export function cliInputResolver(inputs: readonly McpInput[], options: InputReso
       else if (input?.default !== undefined) values[id] = input.default;
       else {
         const what = input?.description ? ` (${input.description})` : '';
-        throw new ServerError(server, 'config', `needs a value for input "${id}"${what}: set ${inputEnvName(id)} in the environment, or run in a terminal to be asked`);
+        throw new ServerError(
+          server,
+          'config',
+          `needs a value for input "${id}"${what}: set ${inputEnvName(id)} in the environment, or run in a terminal to be asked`,
+        );
       }
     }
     return values;

@@ -59,7 +59,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     // Secrets the connections know of (env, headers, inputs) never reach the terminal.
     for (const c of connections) line = c.masker.mask(line);
     process.stderr.write(`${line}\n`);
-    if (args.verbosity > 0 && !(e instanceof CliError) && !(e instanceof ServerError) && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    if (args.verbosity > 0 && !(e instanceof CliError) && !(e instanceof ServerError) && e instanceof Error && e.stack)
+      process.stderr.write(`${e.stack}\n`);
   } finally {
     await Promise.all(connections.map((c) => c.dispose().catch(() => undefined)));
   }

@@ -1,6 +1,15 @@
 // Text formatting for the CLI's commands. Pure functions: (data) -> string, no I/O.
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
-import { type ConfigIssue, decodeBase64Text, describeTarget, firstLine, formatBytes, isConfigNote, isTextMime, type ServerDefinition } from '../core';
+import {
+  type ConfigIssue,
+  decodeBase64Text,
+  describeTarget,
+  firstLine,
+  formatBytes,
+  isConfigNote,
+  isTextMime,
+  type ServerDefinition,
+} from '../core';
 import { describeIssue, sourceLabel } from './config';
 
 /**
@@ -25,10 +34,20 @@ export function formatCallResult(result: CallToolResult): string {
         break;
       case 'resource': {
         const r = item.resource;
-        const size = 'text' in r && typeof r.text === 'string' ? Buffer.byteLength(r.text) : 'blob' in r && typeof r.blob === 'string' ? base64Bytes(r.blob) : undefined;
+        const size =
+          'text' in r && typeof r.text === 'string'
+            ? Buffer.byteLength(r.text)
+            : 'blob' in r && typeof r.blob === 'string'
+              ? base64Bytes(r.blob)
+              : undefined;
         lines.push(`[resource] ${r.uri}${details(r.mimeType, size !== undefined ? formatBytes(size) : undefined)}`);
         // Its text follows the header line: embedded text, or a text blob (text/*, JSON, XML) decoded.
-        const body = 'text' in r && typeof r.text === 'string' ? r.text : 'blob' in r && typeof r.blob === 'string' && isTextMime(r.mimeType) ? decodeBase64Text(r.blob) : undefined;
+        const body =
+          'text' in r && typeof r.text === 'string'
+            ? r.text
+            : 'blob' in r && typeof r.blob === 'string' && isTextMime(r.mimeType)
+              ? decodeBase64Text(r.blob)
+              : undefined;
         if (body !== undefined) {
           hasText = true;
           lines.push(body.replace(/\n$/, ''));
@@ -75,7 +94,17 @@ export function formatTools(tools: readonly Tool[], width?: number): string {
 export function table(rows: readonly (readonly string[])[], indent = ''): string {
   if (rows.length === 0) return '';
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => indent + r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ').trimEnd() + '\n').join('');
+  return rows
+    .map(
+      (r) =>
+        indent +
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!)))
+          .join('  ')
+          .trimEnd() +
+        '\n',
+    )
+    .join('');
 }
 
 export function formatServers(servers: readonly ServerDefinition[], issues: readonly ConfigIssue[], where: string): string {
@@ -95,7 +124,10 @@ export function formatServers(servers: readonly ServerDefinition[], issues: read
 }
 
 function formatIssues(issues: readonly ConfigIssue[]): string {
-  return table(issues.map((i) => [i.server ?? '(file)', `${describeIssue(i)}  [${sourceLabel(i.source)}]`]), '  ');
+  return table(
+    issues.map((i) => [i.server ?? '(file)', `${describeIssue(i)}  [${sourceLabel(i.source)}]`]),
+    '  ',
+  );
 }
 
 export function serversJson(servers: readonly ServerDefinition[], issues: readonly ConfigIssue[]): unknown {

@@ -54,7 +54,8 @@ export async function search(ctx: RunContext, deps: RegistryDeps = {}): Promise<
   for (const registry of registries) {
     try {
       const page = await c.searchAll(registry, { search: args.text, limit: 100 }, 500, ctx.signal);
-      if (page.stale) ctx.err(`mcp-manager: ${page.stale.reason} Showing the answer from ${new Date(page.stale.fetchedAt).toISOString()}.\n`);
+      if (page.stale)
+        ctx.err(`mcp-manager: ${page.stale.reason} Showing the answer from ${new Date(page.stale.fetchedAt).toISOString()}.\n`);
       if (page.nextCursor) ctx.err(`mcp-manager: ${registry}: more than ${page.entries.length} results; narrow the search.\n`);
       found.push(...page.entries.filter((e) => e.meta.status !== 'deleted'));
     } catch (e) {
@@ -65,17 +66,27 @@ export async function search(ctx: RunContext, deps: RegistryDeps = {}): Promise<
   }
   if (failures === registries.length) return EXIT.connection;
   if (ctx.args.jsonOutput) {
-    ctx.out(json(found.map((e) => ({ server: e.server, _meta: { 'io.modelcontextprotocol.registry/official': e.meta }, registry: e.registry }))));
+    ctx.out(
+      json(found.map((e) => ({ server: e.server, _meta: { 'io.modelcontextprotocol.registry/official': e.meta }, registry: e.registry }))),
+    );
     return EXIT.ok;
   }
   if (!found.length) {
     ctx.out(`No servers${args.text ? ` matching "${args.text}"` : ''} in ${registries.join(', ')}.\n`);
     return EXIT.ok;
   }
-  const rows = found.map((e) => [e.server.name, e.server.version ?? '', entryKind(e.server), `${e.meta.status === 'deprecated' ? '(deprecated) ' : ''}${oneLine(e.server.description ?? e.server.title ?? '')}`]);
+  const rows = found.map((e) => [
+    e.server.name,
+    e.server.version ?? '',
+    entryKind(e.server),
+    `${e.meta.status === 'deprecated' ? '(deprecated) ' : ''}${oneLine(e.server.description ?? e.server.title ?? '')}`,
+  ]);
   const widths = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   const lines = rows.map((r) => {
-    const line = r.map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell)).join('  ').trimEnd();
+    const line = r
+      .map((cell, i) => (i < 3 ? cell.padEnd(widths[i]!) : cell))
+      .join('  ')
+      .trimEnd();
     return ctx.columns && line.length > ctx.columns ? `${line.slice(0, ctx.columns - 1)}…` : line;
   });
   ctx.out(`${lines.join('\n')}\n`);
@@ -99,7 +110,11 @@ export async function add(ctx: RunContext, deps: RegistryDeps = {}): Promise<num
     }
   }
   if (!entry) throw usageError(`${misses.join(' ')} "mcp-manager search WORD" finds names.`, name);
-  if (!isInstallable(entry)) throw usageError(`${entry.server.name} ${entry.server.version ?? ''} is ${entry.meta.status} in ${entry.registry}; it is not installed.${entry.meta.status === 'deprecated' ? ' Its description may name a replacement.' : ''}`, name);
+  if (!isInstallable(entry))
+    throw usageError(
+      `${entry.server.name} ${entry.server.version ?? ''} is ${entry.meta.status} in ${entry.registry}; it is not installed.${entry.meta.status === 'deprecated' ? ' Its description may name a replacement.' : ''}`,
+      name,
+    );
 
   const options = installOptions(entry.server);
   const supported = options.filter((o) => o.supported);
@@ -113,16 +128,27 @@ export async function add(ctx: RunContext, deps: RegistryDeps = {}): Promise<num
   const { file, serversKey, inputsKey } = target(ctx);
   const existing = readServersFile(file, serversKey, inputsKey);
   if (Object.prototype.hasOwnProperty.call(existing.servers, localName)) {
-    throw usageError(`${displayPath(file, ctx.cwd)} already has a server named "${localName}"; use --as NAME to add it under another name.`, name);
+    throw usageError(
+      `${displayPath(file, ctx.cwd)} already has a server named "${localName}"; use --as NAME to add it under another name.`,
+      name,
+    );
   }
 
   const questions = questionsFor(entry.server, option.key);
   const answers = await answer(questions, args.set, deps.ask, entry.server.name);
   let built;
   try {
-    built = buildEntry(entry.server, option.key, answers, { localName, origin: { url: entry.registry, name: entry.server.name, version: entry.server.version }, takenInputIds: existing.inputIds });
+    built = buildEntry(entry.server, option.key, answers, {
+      localName,
+      origin: { url: entry.registry, name: entry.server.name, version: entry.server.version },
+      takenInputIds: existing.inputIds,
+    });
   } catch (e) {
-    if (e instanceof InstallError) throw usageError(`${e.message.replace(`${entry.server.name} needs`, 'needs')}${e.question ? ` Give it with --set ${e.question.id}=VALUE.` : ''}`, name);
+    if (e instanceof InstallError)
+      throw usageError(
+        `${e.message.replace(`${entry.server.name} needs`, 'needs')}${e.question ? ` Give it with --set ${e.question.id}=VALUE.` : ''}`,
+        name,
+      );
     throw e;
   }
   const written = writeServerEntry(file, localName, built.entry, built.inputs, serversKey, inputsKey);
@@ -131,9 +157,14 @@ export async function add(ctx: RunContext, deps: RegistryDeps = {}): Promise<num
     ctx.out(json({ file: written.file, name: localName, entry: built.entry, inputs: built.inputs }));
     return EXIT.ok;
   }
-  const lines = [`Added "${localName}" (${entry.server.name} ${entry.server.version ?? ''}, ${option.label}) to ${where}${written.created ? ' (new file)' : ''}:`, indent(JSON.stringify({ [localName]: built.entry }, null, 2))];
+  const lines = [
+    `Added "${localName}" (${entry.server.name} ${entry.server.version ?? ''}, ${option.label}) to ${where}${written.created ? ' (new file)' : ''}:`,
+    indent(JSON.stringify({ [localName]: built.entry }, null, 2)),
+  ];
   if (built.inputs.length) {
-    lines.push('Secret values are not written to the file; they are asked for when the server starts (VS Code keeps them in its secret storage):');
+    lines.push(
+      'Secret values are not written to the file; they are asked for when the server starts (VS Code keeps them in its secret storage):',
+    );
     for (const i of built.inputs) lines.push(`  \${input:${i.id}}  ${i.description ?? ''} (CLI: set ${inputEnvName(i.id)})`);
   }
   lines.push(`Try it: mcp-manager tools ${localName}${ctx.args.config ? ` --config ${ctx.args.config}` : ''}`);
@@ -143,8 +174,12 @@ export async function add(ctx: RunContext, deps: RegistryDeps = {}): Promise<num
 
 /** Writes go to --config FILE, else <workspace>/.vscode/mcp.json; settings.json and mcpServers files keep their own keys. */
 function target(ctx: RunContext): { file: string; serversKey: string; inputsKey: string } {
-  const file = ctx.args.config !== undefined ? path.resolve(ctx.cwd, ctx.args.config) : path.join(path.resolve(ctx.cwd, ctx.args.workspace ?? '.'), '.vscode', 'mcp.json');
-  if (ctx.args.workspace !== undefined && !fs.existsSync(path.resolve(ctx.cwd, ctx.args.workspace))) throw usageError(`--workspace ${ctx.args.workspace}: not a directory.`);
+  const file =
+    ctx.args.config !== undefined
+      ? path.resolve(ctx.cwd, ctx.args.config)
+      : path.join(path.resolve(ctx.cwd, ctx.args.workspace ?? '.'), '.vscode', 'mcp.json');
+  if (ctx.args.workspace !== undefined && !fs.existsSync(path.resolve(ctx.cwd, ctx.args.workspace)))
+    throw usageError(`--workspace ${ctx.args.workspace}: not a directory.`);
   if (path.basename(file) === 'settings.json') return { file, serversKey: 'mcpManager.servers', inputsKey: 'mcpManager.inputs' };
   let text = '';
   try {
@@ -159,11 +194,20 @@ function chooseOption(entry: RegistryEntry, wanted: string | undefined) {
   const options = installOptions(entry.server);
   const supported = options.filter((o) => o.supported);
   if (wanted === undefined) return supported[0]!;
-  const byKind = options.filter((o) => o.key === wanted || (wanted === 'remote' ? o.kind === 'remote' : o.kind === 'package' && entry.server.packages![Number(o.key.split(':')[1])]!.registryType === wanted));
+  const byKind = options.filter(
+    (o) =>
+      o.key === wanted ||
+      (wanted === 'remote'
+        ? o.kind === 'remote'
+        : o.kind === 'package' && entry.server.packages![Number(o.key.split(':')[1])]!.registryType === wanted),
+  );
   const ok = byKind.find((o) => o.supported);
   if (ok) return ok;
   const list = options.map((o) => `${o.key} (${o.label}${o.supported ? '' : ', not installable'})`).join(', ');
-  throw usageError(`--package ${wanted}: ${byKind.length ? byKind[0]!.reason : 'no such package'}. ${entry.server.name} offers: ${list}.`, entry.server.name);
+  throw usageError(
+    `--package ${wanted}: ${byKind.length ? byKind[0]!.reason : 'no such package'}. ${entry.server.name} offers: ${list}.`,
+    entry.server.name,
+  );
 }
 
 async function answer(questions: readonly Question[], set: readonly string[], ask: RegistryDeps['ask'], server: string): Promise<Answers> {
@@ -183,7 +227,11 @@ async function answer(questions: readonly Question[], set: readonly string[], as
   for (const q of questions) {
     const values = given.get(q.id);
     if (q.secret) {
-      if (values?.some((v) => v !== '')) throw usageError(`--set ${q.id}: ${q.label} is secret and is never written to a file; give --set ${q.id} (no value) to include it, and its value when the server starts.`, server);
+      if (values?.some((v) => v !== ''))
+        throw usageError(
+          `--set ${q.id}: ${q.label} is secret and is never written to a file; give --set ${q.id} (no value) to include it, and its value when the server starts.`,
+          server,
+        );
       if (values) answers[q.id] = '';
       continue;
     }
@@ -196,7 +244,11 @@ async function answer(questions: readonly Question[], set: readonly string[], as
       const hint = q.placeholder ? ` (e.g. ${q.placeholder})` : '';
       const values: string[] = [];
       for (;;) {
-        const v = (await ask(`${server}: ${q.label}${q.description ? ` - ${q.description}` : ''}${choices}${hint}${values.length ? ' (another one, or Enter to finish)' : ''}: `)).trim();
+        const v = (
+          await ask(
+            `${server}: ${q.label}${q.description ? ` - ${q.description}` : ''}${choices}${hint}${values.length ? ' (another one, or Enter to finish)' : ''}: `,
+          )
+        ).trim();
         if (!v) break;
         values.push(v);
         if (!q.repeated) break;

@@ -3,7 +3,19 @@
 // (`, K skipped` when some were). Exit 0 all passed, 1 any failed, 2 an invalid file or usage.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findCollections, formatFailure, formatIssue, junitXml, parseCollection, runCollections, summaryText, type Collection, type CollectionIssue, type TestConnection, type TestResult } from '../core/tests';
+import {
+  findCollections,
+  formatFailure,
+  formatIssue,
+  junitXml,
+  parseCollection,
+  runCollections,
+  summaryText,
+  type Collection,
+  type CollectionIssue,
+  type TestConnection,
+  type TestResult,
+} from '../core/tests';
 import { displayPath, loadCliConfig, resolveTarget } from './config';
 import { CliError, EXIT, usageError } from './errors';
 import { json } from './output';
@@ -21,7 +33,10 @@ export async function runTests(ctx: RunContext): Promise<number> {
   } catch (e) {
     throw usageError(`${(e as Error).message}. Give collection files (*.mcptest.json) or directories holding them.`);
   }
-  if (!files.length) throw usageError(`no test collections (*.mcptest.json) under ${targets.map((t) => displayPath(path.resolve(cwd, t), cwd)).join(', ')}.`);
+  if (!files.length)
+    throw usageError(
+      `no test collections (*.mcptest.json) under ${targets.map((t) => displayPath(path.resolve(cwd, t), cwd)).join(', ')}.`,
+    );
 
   // Every file is checked before anything runs: an invalid file is exit 2 and runs nothing.
   const collections: Collection[] = [];
@@ -53,7 +68,8 @@ export async function runTests(ctx: RunContext): Promise<number> {
       connections.set(t.server, ctx.open(resolveTarget({ ...args, command: 'test', server: t.server }, cwd)));
     }
   }
-  if (filter && !collections.some((c) => c.tests.some(select))) throw usageError(`--filter "${args.filter}" matches no test in ${files.length} collection${files.length > 1 ? 's' : ''}.`);
+  if (filter && !collections.some((c) => c.tests.some(select)))
+    throw usageError(`--filter "${args.filter}" matches no test in ${files.length} collection${files.length > 1 ? 's' : ''}.`);
 
   const rel = (f: string) => displayPath(f, cwd);
   const summary = await runCollections(collections, {

@@ -73,11 +73,17 @@ export function invalidation(event: CatalogEvent): Invalidation | undefined {
 }
 
 /** What the catalog listens to: a registry, or one connection (connectionSource, for the CLI). */
-export type CatalogSource = Pick<ServerRegistry, 'get' | 'onDidChangeServers' | 'onDidChangeState' | 'onDidChangeList' | 'onDidChangeTools'>;
+export type CatalogSource = Pick<
+  ServerRegistry,
+  'get' | 'onDidChangeServers' | 'onDidChangeState' | 'onDidChangeList' | 'onDidChangeTools'
+>;
 
 /** A CatalogSource of a single connection (the CLI has no registry). */
 export function connectionSource(conn: ServerConnection): CatalogSource {
-  const map = <T, U>(event: Event<T>, f: (value: T) => U): Event<U> => (listener) => event((value) => listener(f(value)));
+  const map =
+    <T, U>(event: Event<T>, f: (value: T) => U): Event<U> =>
+    (listener) =>
+      event((value) => listener(f(value)));
   return {
     get: (name) => (name === conn.name ? conn : undefined),
     onDidChangeServers: () => ({ dispose: () => undefined }),
@@ -155,7 +161,11 @@ export class ServerCatalog {
    * itself goes on for the others sharing it (the tree), as a tree expansion's start does.
    * `refresh` asks the server again even when a list is known.
    */
-  list<K extends CatalogKind>(conn: ServerConnection, kind: K, options: { signal?: AbortSignal; refresh?: boolean } = {}): Promise<Lists[K]> {
+  list<K extends CatalogKind>(
+    conn: ServerConnection,
+    kind: K,
+    options: { signal?: AbortSignal; refresh?: boolean } = {},
+  ): Promise<Lists[K]> {
     const known = options.refresh ? undefined : this.peek(conn, kind);
     if (known?.value) return Promise.resolve(known.value);
     const k = key(conn.name, kind);
@@ -214,7 +224,9 @@ export class ServerCatalog {
       conn.listResources(),
       conn.listResourceTemplates().catch((e: unknown) => {
         if (!(isServerError(e) && e.kind === 'protocol')) throw e;
-        this.loggerFor(conn.name).warn(`resources/templates/list failed, so no resource templates are shown: ${withoutServer(errorMessage(e), conn.name)}`);
+        this.loggerFor(conn.name).warn(
+          `resources/templates/list failed, so no resource templates are shown: ${withoutServer(errorMessage(e), conn.name)}`,
+        );
         return [] as ResourceTemplate[];
       }),
     ]);

@@ -42,7 +42,15 @@ import { DEFAULT_TIMING, type CallOptions, type ConnectionOptions, type SessionI
 import { sanitizeTools } from './toolSchema';
 import { z } from 'zod';
 
-export { DEFAULT_TIMING, type CallOptions, type ConnectionOptions, type InputResolver, type LaunchRequest, type SessionInfo, type Timing } from './connectionTypes';
+export {
+  DEFAULT_TIMING,
+  type CallOptions,
+  type ConnectionOptions,
+  type InputResolver,
+  type LaunchRequest,
+  type SessionInfo,
+  type Timing,
+} from './connectionTypes';
 
 /** tools/list parsed loosely: each tool is checked on its own (toolSchema.ts), so one bad tool cannot hide the rest. */
 const TolerantToolsResultSchema = PaginatedResultSchema.extend({ tools: z.array(z.unknown()) });
@@ -172,7 +180,14 @@ export class ServerConnection {
     return this.use((s) => {
       if (s.tools && !options.refresh) return Promise.resolve(s.tools);
       if (s.toolsLoading) return s.toolsLoading;
-      const loading = paginate<z.output<typeof TolerantToolsResultSchema>, unknown>(s, this.definition, 'tools/list', TolerantToolsResultSchema, (r) => r.tools, options).then(
+      const loading = paginate<z.output<typeof TolerantToolsResultSchema>, unknown>(
+        s,
+        this.definition,
+        'tools/list',
+        TolerantToolsResultSchema,
+        (r) => r.tools,
+        options,
+      ).then(
         (raw) => {
           const { tools, problems } = sanitizeTools(raw);
           for (const p of problems) this.log.warn(`tools/list: ${p.message}`);
@@ -193,12 +208,19 @@ export class ServerConnection {
   callTool(name: string, args: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<CallToolResult> {
     return this.use(
       async (s) => {
-        const result = (await sendRequest(s, this.definition, { method: 'tools/call', params: { name, arguments: args ?? {} } }, CallToolResultSchema, options)) as CallToolResult;
+        const result = (await sendRequest(
+          s,
+          this.definition,
+          { method: 'tools/call', params: { name, arguments: args ?? {} } },
+          CallToolResultSchema,
+          options,
+        )) as CallToolResult;
         try {
           s.validators.check(s.tools, name, result);
         } catch (e) {
           // Our own check of the result against its output schema, not an error from the server.
-          if (e instanceof McpError) throw new ServerError(this.name, 'protocol', `tools/call "${name}" failed: ${serverMessage(e)}`, { cause: e, code: e.code });
+          if (e instanceof McpError)
+            throw new ServerError(this.name, 'protocol', `tools/call "${name}" failed: ${serverMessage(e)}`, { cause: e, code: e.code });
           throw e;
         }
         return result;
@@ -209,23 +231,54 @@ export class ServerConnection {
   }
 
   listResources(options: CallOptions = {}): Promise<Resource[]> {
-    return this.use((s) => paginate<ListResourcesResult, Resource>(s, this.definition, 'resources/list', ListResourcesResultSchema, (r) => r.resources, options), options.signal);
+    return this.use(
+      (s) =>
+        paginate<ListResourcesResult, Resource>(
+          s,
+          this.definition,
+          'resources/list',
+          ListResourcesResultSchema,
+          (r) => r.resources,
+          options,
+        ),
+      options.signal,
+    );
   }
 
   listResourceTemplates(options: CallOptions = {}): Promise<ResourceTemplate[]> {
-    return this.use((s) => paginate<ListResourceTemplatesResult, ResourceTemplate>(s, this.definition, 'resources/templates/list', ListResourceTemplatesResultSchema, (r) => r.resourceTemplates, options), options.signal);
+    return this.use(
+      (s) =>
+        paginate<ListResourceTemplatesResult, ResourceTemplate>(
+          s,
+          this.definition,
+          'resources/templates/list',
+          ListResourceTemplatesResultSchema,
+          (r) => r.resourceTemplates,
+          options,
+        ),
+      options.signal,
+    );
   }
 
   readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
-    return this.use((s) => sendRequest(s, this.definition, { method: 'resources/read', params: { uri } }, ReadResourceResultSchema, options), options.signal);
+    return this.use(
+      (s) => sendRequest(s, this.definition, { method: 'resources/read', params: { uri } }, ReadResourceResultSchema, options),
+      options.signal,
+    );
   }
 
   listPrompts(options: CallOptions = {}): Promise<Prompt[]> {
-    return this.use((s) => paginate<ListPromptsResult, Prompt>(s, this.definition, 'prompts/list', ListPromptsResultSchema, (r) => r.prompts, options), options.signal);
+    return this.use(
+      (s) => paginate<ListPromptsResult, Prompt>(s, this.definition, 'prompts/list', ListPromptsResultSchema, (r) => r.prompts, options),
+      options.signal,
+    );
   }
 
   getPrompt(name: string, args: Record<string, string> = {}, options: CallOptions = {}): Promise<GetPromptResult> {
-    return this.use((s) => sendRequest(s, this.definition, { method: 'prompts/get', params: { name, arguments: args } }, GetPromptResultSchema, options), options.signal);
+    return this.use(
+      (s) => sendRequest(s, this.definition, { method: 'prompts/get', params: { name, arguments: args } }, GetPromptResultSchema, options),
+      options.signal,
+    );
   }
 
   // ---------------------------------------------------------------- internals
@@ -242,7 +295,8 @@ export class ServerConnection {
     try {
       // A running session is used at once (no await in between: the warm path is the hot one).
       const running = this.definition.keepAlive && this.session && !this.session.closed ? this.session : undefined;
-      session = running ?? (await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.startCancelled));
+      session =
+        running ?? (await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.startCancelled));
       try {
         return await fn(session);
       } catch (e) {
@@ -318,12 +372,17 @@ export class ServerConnection {
     }
     if (this.failures >= this.timing.maxFailures) {
       const last = this._state.kind === 'error' ? ` Last error: ${this._state.message.replace(`${this.name}: `, '')}` : '';
-      throw new ServerError(this.name, 'gaveUp', `failed ${this.failures} times in a row and is not being restarted automatically; restart it to try again.${last}`);
+      throw new ServerError(
+        this.name,
+        'gaveUp',
+        `failed ${this.failures} times in a row and is not being restarted automatically; restart it to try again.${last}`,
+      );
     }
     const gen = this.generation;
     const stoppedWhileStarting = () => new ServerError(this.name, 'stopped', 'was stopped while it was starting; start it again to use it');
     if (this.failures > 0) {
-      const wait = Math.min(this.timing.backoffBaseMs * 2 ** (this.failures - 1), this.timing.backoffMaxMs) - (Date.now() - this.lastFailureAt);
+      const wait =
+        Math.min(this.timing.backoffBaseMs * 2 ** (this.failures - 1), this.timing.backoffMaxMs) - (Date.now() - this.lastFailureAt);
       if (wait > 0) {
         this.log.info(`waiting ${wait} ms before restarting (failure ${this.failures})`);
         await new Promise((r) => setTimeout(r, wait));
@@ -357,7 +416,14 @@ export class ServerConnection {
     this.lastFailureAt = Date.now();
     const gaveUp = this.failures >= this.timing.maxFailures;
     this.log.error(err.detail + (gaveUp ? `\nGave up after ${this.failures} consecutive failures; restart the server to try again.` : ''));
-    this.setState({ kind: 'error', message: err.message, stderrTail: err.stderrTail, exitCode: err.exitCode, failures: this.failures, gaveUp });
+    this.setState({
+      kind: 'error',
+      message: err.message,
+      stderrTail: err.stderrTail,
+      exitCode: err.exitCode,
+      failures: this.failures,
+      gaveUp,
+    });
   }
 
   private async resolveInputs(def: ServerDefinition): Promise<ServerDefinition> {
@@ -398,7 +464,10 @@ export class ServerConnection {
       },
     });
     const validators = new ToolOutputValidators(this.options.validatorFactory);
-    const client = new Client(this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' }, { capabilities: {}, jsonSchemaValidator: validators.lazyProvider });
+    const client = new Client(this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' }, {
+      capabilities: {},
+      jsonSchemaValidator: validators.lazyProvider,
+    });
     const session = new Session(client, transport, driver, validators);
     session.listen({
       log: this.log,
@@ -416,7 +485,10 @@ export class ServerConnection {
     let timer: NodeJS.Timeout | undefined;
     try {
       const timedOut = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new ServerError(this.name, 'handshake', driver.explainTimeout(def, timeoutMs, transport, this.masker.mask))), timeoutMs);
+        timer = setTimeout(
+          () => reject(new ServerError(this.name, 'handshake', driver.explainTimeout(def, timeoutMs, transport, this.masker.mask))),
+          timeoutMs,
+        );
       });
       await Promise.race([client.connect(transport, { timeout: timeoutMs }), timedOut]);
     } catch (e) {
@@ -448,7 +520,7 @@ export class ServerConnection {
     if (e instanceof ServerError) return e;
     if (signal?.aborted) return new ServerError(this.name, 'cancelled', `${what} was cancelled`, { cause: e });
     if (s?.closed && !s.closing) return crashFailure(this.name, s.driver.process(s.transport), this.masker.mask, what, e);
-    return requestFailure(this.name, e, what, (s?.driver ?? driverFor(this.definition)), this.definition);
+    return requestFailure(this.name, e, what, s?.driver ?? driverFor(this.definition), this.definition);
   }
 
   private armIdleTimer(): void {
@@ -480,4 +552,3 @@ function describeServer(client: Client): string {
   const v = client.getServerVersion();
   return v ? `${v.name} ${v.version}` : 'server';
 }
-

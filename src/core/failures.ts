@@ -14,18 +14,32 @@ export const MAX_TOTAL_EXCEEDED = 'Maximum total timeout exceeded';
 type Mask = (text: string) => string;
 
 /** A failed handshake, explained (the transport is already closed). */
-export async function startupFailure(server: string, e: unknown, driver: TransportDriver<ServerDefinition>, def: ServerDefinition, transport: Transport, mask: Mask): Promise<ServerError> {
+export async function startupFailure(
+  server: string,
+  e: unknown,
+  driver: TransportDriver<ServerDefinition>,
+  def: ServerDefinition,
+  transport: Transport,
+  mask: Mask,
+): Promise<ServerError> {
   const proc = driver.process(transport);
   // Masked: error messages quote stderr, and a server may print its token there.
   const stderrTail = proc?.stderrTail().map(mask);
-  if (e instanceof ServerError) return new ServerError(server, e.kind, e.message.replace(`${server}: `, ''), { stderrTail, field: e.field });
+  if (e instanceof ServerError)
+    return new ServerError(server, e.kind, e.message.replace(`${server}: `, ''), { stderrTail, field: e.field });
   const msg = errorMessage(e);
   if (/protocol version is not supported/i.test(msg)) {
-    return new ServerError(server, 'handshake', `${msg}. The server needs an update, or this client is too old for it.`, { stderrTail, cause: e });
+    return new ServerError(server, 'handshake', `${msg}. The server needs an update, or this client is too old for it.`, {
+      stderrTail,
+      cause: e,
+    });
   }
   if (e instanceof McpError && e.code === ErrorCode.RequestTimeout && !proc?.exit) {
     // The SDK's own initialize timeout won the race against ours: the same explanation.
-    return new ServerError(server, 'handshake', driver.explainTimeout(def, def.startupTimeoutMs, transport, mask), { stderrTail, cause: e });
+    return new ServerError(server, 'handshake', driver.explainTimeout(def, def.startupTimeoutMs, transport, mask), {
+      stderrTail,
+      cause: e,
+    });
   }
   const explained = await driver.explainStartup(e, def, transport, mask);
   if (explained) return new ServerError(server, 'handshake', explained, { stderrTail, exitCode: proc?.exit?.code, cause: e });
@@ -37,23 +51,44 @@ export function crashFailure(server: string, proc: ProcessInfo | undefined, mask
   const exit = proc?.exit;
   const how = exit ? exitHow(exit) : 'closed the connection';
   const when = during ? `during ${during}` : 'unexpectedly';
-  return new ServerError(server, 'crash', `${how} ${when}; the next operation restarts it`, { stderrTail: proc?.stderrTail().map(mask), exitCode: exit?.code, cause });
+  return new ServerError(server, 'crash', `${how} ${when}; the next operation restarts it`, {
+    stderrTail: proc?.stderrTail().map(mask),
+    exitCode: exit?.code,
+    cause,
+  });
 }
 
 /** A failed request on a live session, explained: what was asked (`what`), what the server or transport said, the next step. */
-export function requestFailure(server: string, e: unknown, what: string, driver: TransportDriver<ServerDefinition>, def: ServerDefinition): ServerError {
+export function requestFailure(
+  server: string,
+  e: unknown,
+  what: string,
+  driver: TransportDriver<ServerDefinition>,
+  def: ServerDefinition,
+): ServerError {
   if (e instanceof McpError) {
     const text = serverMessage(e);
     if (e.code === ErrorCode.RequestTimeout && e.message.includes(MAX_TOTAL_EXCEEDED)) {
       const max = (e.data as { maxTotalTimeout?: number } | undefined)?.maxTotalTimeout;
-      return new ServerError(server, 'timeout', `${what} exceeded the maximum total time${max ? ` of ${max} ms` : ''} (maxTotalTimeoutMs) although the server kept reporting progress; it was cancelled on the server. Raise maxTotalTimeoutMs if it needs longer.`, { cause: e, code: e.code });
+      return new ServerError(
+        server,
+        'timeout',
+        `${what} exceeded the maximum total time${max ? ` of ${max} ms` : ''} (maxTotalTimeoutMs) although the server kept reporting progress; it was cancelled on the server. Raise maxTotalTimeoutMs if it needs longer.`,
+        { cause: e, code: e.code },
+      );
     }
     if (e.code === ErrorCode.RequestTimeout) {
       const after = (e.data as { timeout?: number } | undefined)?.timeout;
-      return new ServerError(server, 'timeout', `${what} timed out${after ? ` after ${after} ms without an answer` : ` (${text})`} (requestTimeoutMs); it was cancelled on the server. Raise requestTimeoutMs if it needs longer.`, { cause: e, code: e.code });
+      return new ServerError(
+        server,
+        'timeout',
+        `${what} timed out${after ? ` after ${after} ms without an answer` : ` (${text})`} (requestTimeoutMs); it was cancelled on the server. Raise requestTimeoutMs if it needs longer.`,
+        { cause: e, code: e.code },
+      );
     }
     if (e.code === TOO_LARGE_ERROR_CODE) return new ServerError(server, 'tooLarge', text, { cause: e, code: e.code });
-    if (e.code === ErrorCode.ConnectionClosed) return new ServerError(server, 'crash', `connection closed during ${what}`, { cause: e, code: e.code });
+    if (e.code === ErrorCode.ConnectionClosed)
+      return new ServerError(server, 'crash', `connection closed during ${what}`, { cause: e, code: e.code });
     // The server's own JSON-RPC error: its message once, and its code.
     return new ServerError(server, 'protocol', `${what} failed: ${text} (MCP error ${e.code})`, { cause: e, code: e.code });
   }

@@ -2,7 +2,16 @@
 export * from './config/types';
 export { parseServers, parseServer, normaliseType, DEFAULTS } from './config/schema';
 export { substituteVariables, type VariableContext, type WorkspaceFolderRef } from './config/variables';
-export { ServerConnection, DEFAULT_TIMING, type CallOptions, type ConnectionOptions, type InputResolver, type LaunchRequest, type SessionInfo, type Timing } from './connection';
+export {
+  ServerConnection,
+  DEFAULT_TIMING,
+  type CallOptions,
+  type ConnectionOptions,
+  type InputResolver,
+  type LaunchRequest,
+  type SessionInfo,
+  type Timing,
+} from './connection';
 export { ServerRegistry, type RegistryChange, type RegistryOptions } from './registry';
 export { ServerError, isServerError, errorMessage, type FailureKind } from './errors';
 export { Emitter, DisposableStore, type Disposable, type Event } from './events';
@@ -15,7 +24,19 @@ export type { DriverContext, ProcessInfo, TransportDriver } from './transport/dr
 export { inMemoryServer, type MemoryOptions } from './transport/memory';
 export { POSIX_ALLOWED_ENV, WINDOWS_ALLOWED_ENV } from './transport/env';
 export * from './config/files';
-export { precedence, resolveConfig, loadWorkspaceConfig, type FolderRef, type IgnoredSource, type PipelineHost, type ResolvedConfig, type ScopeValues, type SettingsSlot, type Slot, type WorkspaceShape } from './config/pipeline';
+export {
+  precedence,
+  resolveConfig,
+  loadWorkspaceConfig,
+  type FolderRef,
+  type IgnoredSource,
+  type PipelineHost,
+  type ResolvedConfig,
+  type ScopeValues,
+  type SettingsSlot,
+  type Slot,
+  type WorkspaceShape,
+} from './config/pipeline';
 export { buildEnv, LaunchError } from './transport/env';
 export { assessSchema, schemaText, sanitizeTools, SCHEMA_PROBLEM_KEY, SCHEMA_LIMITS, type SchemaAssessment } from './toolSchema';
 export { splitCommandLine, suggest, summaryLine } from './text';

@@ -18,7 +18,13 @@ const MAX_PAGES = 10_000;
  * the tool would run on. So the maximum total is also a timer here, aborting the request, which
  * makes the SDK send notifications/cancelled. The caller's signal aborts through the same handle.
  */
-export async function sendRequest<S extends AnySchema>(s: Session, def: ServerDefinition, request: Parameters<Client['request']>[0], schema: S, options: CallOptions): Promise<SchemaOutput<S>> {
+export async function sendRequest<S extends AnySchema>(
+  s: Session,
+  def: ServerDefinition,
+  request: Parameters<Client['request']>[0],
+  schema: S,
+  options: CallOptions,
+): Promise<SchemaOutput<S>> {
   const timeout = options.timeoutMs ?? def.requestTimeoutMs;
   // Without onProgress no progress token is sent, as with the SDK: the server sends no progress,
   // nothing resets the timeout, and the SDK's own timer ends the request and cancels it on the

@@ -1,7 +1,8 @@
 // Secret masking: values that look secret (by variable name, header name, or origin such as an
 // envFile or a prompted input) are replaced by a placeholder wherever text is shown or logged.
 
-const SECRET_NAME = /(^|_|-)(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIALS?|AUTH|AUTHORIZATION|COOKIE|SESSION|PRIVATE|API[_-]?KEY)($|_|-)/i;
+const SECRET_NAME =
+  /(^|_|-)(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIALS?|AUTH|AUTHORIZATION|COOKIE|SESSION|PRIVATE|API[_-]?KEY)($|_|-)/i;
 export const MASK = '••••••';
 
 export function isSecretName(name: string): boolean {

@@ -28,7 +28,12 @@ export interface SessionListener {
   listChanged(kind: 'resources' | 'prompts'): void;
 }
 
-const HANDLED = [ToolListChangedNotificationSchema, ResourceListChangedNotificationSchema, PromptListChangedNotificationSchema, LoggingMessageNotificationSchema] as const;
+const HANDLED = [
+  ToolListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  PromptListChangedNotificationSchema,
+  LoggingMessageNotificationSchema,
+] as const;
 
 export class Session {
   tools?: Tool[];

@@ -13,7 +13,13 @@ export type ConnectionState =
        */
       readonly problem?: string;
     }
-  | { readonly kind: 'running'; readonly since: number; readonly pid?: number; readonly serverName?: string; readonly serverVersion?: string }
+  | {
+      readonly kind: 'running';
+      readonly since: number;
+      readonly pid?: number;
+      readonly serverName?: string;
+      readonly serverVersion?: string;
+    }
   | {
       readonly kind: 'error';
       readonly message: string;

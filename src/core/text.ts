@@ -17,7 +17,8 @@ export function splitCommandLine(line: string, platform: NodeJS.Platform = proce
       else word += c;
     } else if (quote === '"') {
       if (c === '"') quote = undefined;
-      else if (c === '\\' && i + 1 < line.length && (platform === 'win32' ? line[i + 1] === '"' : '"\\$`'.includes(line[i + 1]!))) word += line[++i];
+      else if (c === '\\' && i + 1 < line.length && (platform === 'win32' ? line[i + 1] === '"' : '"\\$`'.includes(line[i + 1]!)))
+        word += line[++i];
       else word += c;
     } else if (c === "'" || c === '"') {
       quote = c;

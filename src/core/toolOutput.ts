@@ -27,7 +27,10 @@ export type SchemaDraft = '4' | '7' | '2019-09' | '2020-12';
  * exclusiveMinimum/exclusiveMaximum.
  */
 export function schemaDraft(schema: unknown): SchemaDraft {
-  const id = typeof schema === 'object' && schema !== null && typeof (schema as { $schema?: unknown }).$schema === 'string' ? (schema as { $schema: string }).$schema : '';
+  const id =
+    typeof schema === 'object' && schema !== null && typeof (schema as { $schema?: unknown }).$schema === 'string'
+      ? (schema as { $schema: string }).$schema
+      : '';
   if (/draft-0?4\b/.test(id)) return '4';
   if (/draft-0?[67]\b/.test(id)) return '7';
   if (/2019-09/.test(id)) return '2019-09';
@@ -92,9 +95,13 @@ export class ToolOutputValidators {
       outcome = this.validatorFor(tool)(result.structuredContent);
     } catch (e) {
       // First line only: cfworker appends every known schema URI to an unresolved-$ref error.
-      throw new McpError(ErrorCode.InvalidParams, `Failed to validate structured content: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+      throw new McpError(
+        ErrorCode.InvalidParams,
+        `Failed to validate structured content: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`,
+      );
     }
-    if (!outcome.valid) throw new McpError(ErrorCode.InvalidParams, `Structured content does not match the tool's output schema: ${outcome.errorMessage}`);
+    if (!outcome.valid)
+      throw new McpError(ErrorCode.InvalidParams, `Structured content does not match the tool's output schema: ${outcome.errorMessage}`);
   }
 
   private lookup(tools: readonly Tool[], name: string): Tool | undefined {

@@ -48,7 +48,6 @@ export const SCHEMA_LIMITS = {
 
 type Json = Record<string, unknown>;
 
-
 function describe(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'an array';
@@ -116,7 +115,13 @@ function repair(entry: Json): { tool: Json; notes: string[] } {
             props[k] = v === false ? { not: {} } : {};
           }
         }
-        if (odd.length) inputProblems.push(`properties ${odd.slice(0, 5).map((k) => `"${k}"`).join(', ')}${odd.length > 5 ? '…' : ''} are not schema objects`);
+        if (odd.length)
+          inputProblems.push(
+            `properties ${odd
+              .slice(0, 5)
+              .map((k) => `"${k}"`)
+              .join(', ')}${odd.length > 5 ? '…' : ''} are not schema objects`,
+          );
         schema.properties = props;
       }
     }
@@ -134,7 +139,9 @@ function repair(entry: Json): { tool: Json; notes: string[] } {
   const output = entry.outputSchema;
   if (output !== undefined && !(isObject(output) && output.type === 'object' && ToolSchema.shape.outputSchema.safeParse(output).success)) {
     delete tool.outputSchema;
-    notes.push(`outputSchema (${isObject(output) ? `type ${JSON.stringify(output.type)}` : describe(output)}) is invalid and ignored; structured results are not validated`);
+    notes.push(
+      `outputSchema (${isObject(output) ? `type ${JSON.stringify(output.type)}` : describe(output)}) is invalid and ignored; structured results are not validated`,
+    );
   }
   // Whatever else is invalid (title, annotations, icons...) is dropped, never the tool.
   const rest = ToolSchema.safeParse(tool);
@@ -156,7 +163,18 @@ function repair(entry: Json): { tool: Json; notes: string[] } {
 const PRIMITIVES = new Set(['string', 'number', 'integer', 'boolean', 'null']);
 const REFS = ['$ref', '$dynamicRef', '$recursiveRef'];
 const COMBINATORS = ['oneOf', 'anyOf', 'allOf'];
-const UNSUPPORTED = ['not', 'if', 'then', 'else', 'dependentSchemas', 'dependentRequired', 'patternProperties', 'propertyNames', 'unevaluatedProperties', 'prefixItems'];
+const UNSUPPORTED = [
+  'not',
+  'if',
+  'then',
+  'else',
+  'dependentSchemas',
+  'dependentRequired',
+  'patternProperties',
+  'propertyNames',
+  'unevaluatedProperties',
+  'prefixItems',
+];
 
 /**
  * How an argument UI should ask for a tool's arguments (`tool.inputSchema`):
@@ -181,7 +199,8 @@ export function assessSchema(schema: unknown): SchemaAssessment {
   const props = schema.properties;
   if (props !== undefined && !isObject(props)) return json('"properties" is not an object');
   const top = props ? Object.entries(props) : [];
-  if (top.length > SCHEMA_LIMITS.formMaxProperties) return json(`the input schema has ${top.length} properties (a form shows at most ${SCHEMA_LIMITS.formMaxProperties})`);
+  if (top.length > SCHEMA_LIMITS.formMaxProperties)
+    return json(`the input schema has ${top.length} properties (a form shows at most ${SCHEMA_LIMITS.formMaxProperties})`);
 
   // Iterative walk over property/item schemas: depth counts nested objects and arrays.
   let nodes = 0;
@@ -191,7 +210,8 @@ export function assessSchema(schema: unknown): SchemaAssessment {
   const stack: { s: unknown; depth: number; path: string }[] = top.map(([k, s]) => ({ s, depth: 1, path: k }));
   while (stack.length) {
     const { s, depth, path } = stack.pop()!;
-    if (++nodes > SCHEMA_LIMITS.maxNodes) return json(`the input schema is too large for a form (more than ${SCHEMA_LIMITS.maxNodes} schema nodes)`);
+    if (++nodes > SCHEMA_LIMITS.maxNodes)
+      return json(`the input schema is too large for a form (more than ${SCHEMA_LIMITS.maxNodes} schema nodes)`);
     if (typeof s === 'boolean') return json(`"${path}" is a boolean schema`);
     if (!isObject(s)) return json(`"${path}" is ${describe(s)}, not a schema`);
     const ref = firstKey(s, REFS);
@@ -206,13 +226,15 @@ export function assessSchema(schema: unknown): SchemaAssessment {
       simple = false;
       notSimple = `"${path}" is ${kind === 'object' ? 'an object' : 'an array'}`;
     }
-    if (depth >= SCHEMA_LIMITS.formMaxDepth) return json(`the input schema is nested more than ${SCHEMA_LIMITS.formMaxDepth} levels deep (at "${path}")`);
+    if (depth >= SCHEMA_LIMITS.formMaxDepth)
+      return json(`the input schema is nested more than ${SCHEMA_LIMITS.formMaxDepth} levels deep (at "${path}")`);
     if (kind === 'object') {
       const p = s.properties;
       if (p !== undefined) {
         if (!isObject(p)) return json(`"${path}.properties" is not an object`);
         for (const [k, v] of Object.entries(p)) {
-          if (++properties + top.length > SCHEMA_LIMITS.formMaxProperties) return json(`the input schema has more than ${SCHEMA_LIMITS.formMaxProperties} properties in all`);
+          if (++properties + top.length > SCHEMA_LIMITS.formMaxProperties)
+            return json(`the input schema has more than ${SCHEMA_LIMITS.formMaxProperties} properties in all`);
           stack.push({ s: v, depth: depth + 1, path: `${path}.${k}` });
         }
       } else if (s.additionalProperties !== undefined && s.additionalProperties !== false) {
@@ -237,7 +259,11 @@ function primitiveKind(s: Json): 'primitive' | 'object' | 'array' | 'complex' {
   if (combined) {
     const branches = s[combined];
     // e.g. pydantic's Optional[str]: anyOf [{type: string}, {type: null}].
-    if (Array.isArray(branches) && branches.every((b) => isObject(b) && !firstKey(b, [...REFS, ...COMBINATORS]) && primitiveKind(b) === 'primitive')) return 'primitive';
+    if (
+      Array.isArray(branches) &&
+      branches.every((b) => isObject(b) && !firstKey(b, [...REFS, ...COMBINATORS]) && primitiveKind(b) === 'primitive')
+    )
+      return 'primitive';
     return 'complex';
   }
   const types = Array.isArray(s.type) ? s.type : [s.type];

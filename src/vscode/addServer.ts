@@ -6,7 +6,15 @@ import * as os from 'node:os';
 import * as vscode from 'vscode';
 import { parseServer, splitCommandLine, type ServerRegistry } from '../core';
 import { inputForSettings } from '../ui/config/importPlan';
-import { entryFor, envToInputs, NPM_PACKAGE, parseEnvPairs, secretEnvKeys, suggestName, type EntryKind as Kind } from '../ui/config/serverEntry';
+import {
+  entryFor,
+  envToInputs,
+  NPM_PACKAGE,
+  parseEnvPairs,
+  secretEnvKeys,
+  suggestName,
+  type EntryKind as Kind,
+} from '../ui/config/serverEntry';
 import { mcpJsonScope, writableScopes } from './configSource';
 import type { ConfigWriter, WriteTarget } from './configWriter';
 import type { InputService } from './inputs';
@@ -18,7 +26,9 @@ export const WRITE_AS_IS = 'Write As Is';
 
 function firstProblem(name: string, entry: Record<string, unknown>): string | undefined {
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const result = parseServer(name, entry, { context: { workspaceFolder: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined, userHome: os.homedir() } });
+  const result = parseServer(name, entry, {
+    context: { workspaceFolder: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined, userHome: os.homedir() },
+  });
   if ('definition' in result) return undefined;
   const issue = result.issues[0];
   return issue ? `${issue.field ? `${issue.field}: ` : ''}${issue.message}` : undefined;
@@ -62,7 +72,9 @@ function optionalPath(field: string, kind: Kind) {
 function destinations(): WriteTarget[] {
   // An untrusted workspace's settings are not loaded: offer only the user scope there.
   if (!vscode.workspace.isTrusted) return writableScopes().slice(0, 1);
-  const mcpJson = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => mcpJsonScope(f, f.uri.fsPath));
+  const mcpJson = (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => mcpJsonScope(f, f.uri.fsPath));
   return [...writableScopes(), ...mcpJson];
 }
 
@@ -71,8 +83,16 @@ export async function addServer(deps: AddServerDeps): Promise<AddedServer | unde
   const { registry, prompter, writer } = deps;
   const kinds: (vscode.QuickPickItem & { how: Kind })[] = [
     { how: 'stdio', label: '$(terminal) Command (stdio)', detail: 'Runs a local program, e.g. node build/index.js or uvx mcp-server-time' },
-    { how: 'npm', label: '$(package) npm package (stdio)', detail: 'Runs a package with npx, e.g. @modelcontextprotocol/server-everything' },
-    { how: 'http', label: '$(globe) HTTP (Streamable HTTP)', detail: 'Connects to a URL, e.g. http://127.0.0.1:3001/mcp (falls back to SSE for older servers)' },
+    {
+      how: 'npm',
+      label: '$(package) npm package (stdio)',
+      detail: 'Runs a package with npx, e.g. @modelcontextprotocol/server-everything',
+    },
+    {
+      how: 'http',
+      label: '$(globe) HTTP (Streamable HTTP)',
+      detail: 'Connects to a URL, e.g. http://127.0.0.1:3001/mcp (falls back to SSE for older servers)',
+    },
     { how: 'sse', label: '$(radio-tower) SSE (legacy HTTP+SSE)', detail: 'Connects to an SSE endpoint, e.g. http://127.0.0.1:3001/sse' },
   ];
   const picked = await prompter.pick(kinds, { title: `${TITLE}: how does it run?`, placeHolder: 'How does the server run?' });
@@ -88,7 +108,12 @@ export async function addServer(deps: AddServerDeps): Promise<AddedServer | unde
     http: { prompt: 'Server URL', placeHolder: 'http://127.0.0.1:3001/mcp' },
     sse: { prompt: 'SSE endpoint URL', placeHolder: 'http://127.0.0.1:3001/sse' },
   };
-  const value = await prompter.input({ title: title(2, stdio ? 'command' : 'URL'), ...prompts[kind], ignoreFocusOut: true, validateInput: (v) => validate(kind, v) });
+  const value = await prompter.input({
+    title: title(2, stdio ? 'command' : 'URL'),
+    ...prompts[kind],
+    ignoreFocusOut: true,
+    validateInput: (v) => validate(kind, v),
+  });
   if (value === undefined) return undefined;
   let extraArgs = '';
   if (kind === 'npm') {
@@ -115,7 +140,8 @@ export async function addServer(deps: AddServerDeps): Promise<AddedServer | unde
   if (stdio) {
     const envText = await prompter.input({
       title: title(3, 'environment'),
-      prompt: 'Environment variables as KEY=VALUE, separated by spaces (optional; Enter to skip). Secret-looking values can go to secret storage.',
+      prompt:
+        'Environment variables as KEY=VALUE, separated by spaces (optional; Enter to skip). Secret-looking values can go to secret storage.',
       placeHolder: 'MEMORY_FILE_PATH=${workspaceFolder}/memory.json API_KEY=...',
       ignoreFocusOut: true,
       validateInput: (v) => {
@@ -160,7 +186,11 @@ export async function addServer(deps: AddServerDeps): Promise<AddedServer | unde
     ignoreFocusOut: true,
     validateInput: (v) => {
       if (!v.trim()) return 'Required';
-      if (registry.get(v.trim())) return { message: `A server named "${v.trim()}" already exists; an entry in a more specific scope replaces it.`, severity: vscode.InputBoxValidationSeverity.Warning };
+      if (registry.get(v.trim()))
+        return {
+          message: `A server named "${v.trim()}" already exists; an entry in a more specific scope replaces it.`,
+          severity: vscode.InputBoxValidationSeverity.Warning,
+        };
       return undefined;
     },
   });
@@ -170,24 +200,43 @@ export async function addServer(deps: AddServerDeps): Promise<AddedServer | unde
   if (problem) throw new Error(`the entry is not valid: ${problem}`);
 
   const scopes = destinations();
-  const details: Record<string, string> = { user: 'Available in every workspace', workspace: 'Only in this workspace (shared with whoever opens it)' };
-  const detailOf = (s: WriteTarget) => details[s.kind] ?? (s.kind.startsWith('mcp.json') ? "VS Code's own MCP file for this folder (VS Code's built-in MCP support reads it too)" : 'Only in this folder');
+  const details: Record<string, string> = {
+    user: 'Available in every workspace',
+    workspace: 'Only in this workspace (shared with whoever opens it)',
+  };
+  const detailOf = (s: WriteTarget) =>
+    details[s.kind] ??
+    (s.kind.startsWith('mcp.json')
+      ? "VS Code's own MCP file for this folder (VS Code's built-in MCP support reads it too)"
+      : 'Only in this folder');
   const scope =
     scopes.length === 1
       ? scopes[0]
-      : (await prompter.pick(
-          // Says which side it writes: our setting (VS Code's built-in MCP support does not read it) or mcp.json (both read it).
-          scopes.map((s) => ({ label: s.label, description: s.kind.startsWith('mcp.json') ? '.vscode/mcp.json' : 'mcpManager.servers', detail: detailOf(s), scope: s })),
-          {
-            title: title(total, 'where to save'),
-            placeHolder: "Where should MCP Manager save it? (mcpManager.servers is read by MCP Manager only; .vscode/mcp.json by VS Code's own MCP support too)",
-          },
-        ))?.scope;
+      : (
+          await prompter.pick(
+            // Says which side it writes: our setting (VS Code's built-in MCP support does not read it) or mcp.json (both read it).
+            scopes.map((s) => ({
+              label: s.label,
+              description: s.kind.startsWith('mcp.json') ? '.vscode/mcp.json' : 'mcpManager.servers',
+              detail: detailOf(s),
+              scope: s,
+            })),
+            {
+              title: title(total, 'where to save'),
+              placeHolder:
+                "Where should MCP Manager save it? (mcpManager.servers is read by MCP Manager only; .vscode/mcp.json by VS Code's own MCP support too)",
+            },
+          )
+        )?.scope;
   if (!scope) return undefined;
 
   const current = await writer.servers(scope);
   if (Object.prototype.hasOwnProperty.call(current, serverName)) {
-    const answer = await prompter.confirm(`"${serverName}" already exists in ${scope.label}. Replace it?`, 'The existing entry is overwritten.', 'Replace');
+    const answer = await prompter.confirm(
+      `"${serverName}" already exists in ${scope.label}. Replace it?`,
+      'The existing entry is overwritten.',
+      'Replace',
+    );
     if (answer !== 'Replace') return undefined;
   }
 
@@ -211,7 +260,10 @@ export async function addServer(deps: AddServerDeps): Promise<AddedServer | unde
       for (const [id, v] of Object.entries(moved.values)) await deps.inputs.store(scope.secretScope, scope.label, id, v);
     }
   }
-  await writer.apply(scope, [...(newInputs.length ? [{ op: 'addInputs' as const, inputs: newInputs }] : []), { op: 'set', name: serverName, entry }]);
+  await writer.apply(scope, [
+    ...(newInputs.length ? [{ op: 'addInputs' as const, inputs: newInputs }] : []),
+    { op: 'set', name: serverName, entry },
+  ]);
   await deps.reload();
   return { name: serverName, scope };
 }

@@ -18,7 +18,12 @@ export interface McpManagerApi {
   listTools(server: string): Promise<Tool[]>;
   /** Calls a tool; starts the server if needed. Aborting the signal cancels the call on the server. */
   /** `onProgress` asks the server for progress, which then also resets the server's requestTimeoutMs. */
-  callTool(server: string, tool: string, args?: Record<string, unknown>, options?: Pick<CallOptions, 'signal' | 'onProgress'>): Promise<CallToolResult>;
+  callTool(
+    server: string,
+    tool: string,
+    args?: Record<string, unknown>,
+    options?: Pick<CallOptions, 'signal' | 'onProgress'>,
+  ): Promise<CallToolResult>;
   /** Servers were added/removed/changed, or a server's state or tools changed. */
   readonly onDidChange: vscode.Event<void>;
 }
@@ -35,7 +40,8 @@ export function createApi(registry: ServerRegistry, catalog: ServerCatalog): Mcp
   return {
     listServers: () => registry.list().map((c) => ({ name: c.name, state: c.state.kind, transport: c.definition.type })),
     listTools: async (server) => [...(await catalog.list(get(server), 'tools'))],
-    callTool: async (server, tool, args, options) => get(server).callTool(tool, args, { signal: options?.signal, onProgress: options?.onProgress }),
+    callTool: async (server, tool, args, options) =>
+      get(server).callTool(tool, args, { signal: options?.signal, onProgress: options?.onProgress }),
     onDidChange: emitter.event,
     dispose: () => {
       for (const s of subscriptions) s.dispose();

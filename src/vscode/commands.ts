@@ -32,7 +32,8 @@ export interface CommandDeps {
 /** The server a command argument names: a tree node (`serverName`) or a plain name. */
 export function serverNameOf(arg: unknown): string | undefined {
   if (typeof arg === 'string') return arg;
-  if (arg && typeof arg === 'object' && typeof (arg as { serverName?: unknown }).serverName === 'string') return (arg as { serverName: string }).serverName;
+  if (arg && typeof arg === 'object' && typeof (arg as { serverName?: unknown }).serverName === 'string')
+    return (arg as { serverName: string }).serverName;
   return undefined;
 }
 
@@ -43,7 +44,12 @@ export class ServerCommands {
 
   constructor(private readonly deps: CommandDeps) {
     this.writer = deps.writer ?? new ConfigWriter();
-    this.actions = new ServerActions({ registry: deps.registry, prompter: deps.prompter, writer: this.writer, reload: () => deps.config.reload() });
+    this.actions = new ServerActions({
+      registry: deps.registry,
+      prompter: deps.prompter,
+      writer: this.writer,
+      reload: () => deps.config.reload(),
+    });
   }
 
   register(): vscode.Disposable {
@@ -77,7 +83,11 @@ export class ServerCommands {
 
   /** Starts a server and lists its tools, under a cancellable progress notification. */
   async start(arg?: unknown): Promise<void> {
-    const conn = await this.resolve(arg, { title: 'Start MCP Server', filter: (c) => canStart(c.state), emptyMessage: 'All MCP servers are already running.' });
+    const conn = await this.resolve(arg, {
+      title: 'Start MCP Server',
+      filter: (c) => canStart(c.state),
+      emptyMessage: 'All MCP servers are already running.',
+    });
     if (!conn) return;
     // An explicit start asks again about a command the user declined earlier.
     this.deps.consent.forgetDenial(conn.name);
@@ -85,7 +95,11 @@ export class ServerCommands {
   }
 
   async stop(arg?: unknown): Promise<void> {
-    const conn = await this.resolve(arg, { title: 'Stop MCP Server', filter: (c) => isActive(c.state), emptyMessage: 'No MCP server is running.' });
+    const conn = await this.resolve(arg, {
+      title: 'Stop MCP Server',
+      filter: (c) => isActive(c.state),
+      emptyMessage: 'No MCP server is running.',
+    });
     if (!conn) return;
     try {
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `Stopping ${conn.name}…` }, () => conn.stop());
@@ -175,10 +189,15 @@ export class ServerCommands {
       return;
     }
     const items = stored.map((s) => ({ label: s.id, description: s.label, detail: s.scope, picked: true, stored: s }));
-    const picked = await this.deps.prompter.pickMany(items, { title: 'Clear Stored MCP Inputs', placeHolder: 'Checked values are forgotten; servers ask again the next time they start' });
+    const picked = await this.deps.prompter.pickMany(items, {
+      title: 'Clear Stored MCP Inputs',
+      placeHolder: 'Checked values are forgotten; servers ask again the next time they start',
+    });
     if (!picked?.length) return;
     const n = await this.deps.inputs.clear(picked.map((p) => p.stored));
-    void this.deps.prompter.notify(`Forgot ${n} stored input value${n === 1 ? '' : 's'}. Servers already running keep theirs until restarted.`);
+    void this.deps.prompter.notify(
+      `Forgot ${n} stored input value${n === 1 ? '' : 's'}. Servers already running keep theirs until restarted.`,
+    );
   }
 
   async resetLaunchPermissions(): Promise<void> {
@@ -199,7 +218,11 @@ export class ServerCommands {
     actions.push({ label: '$(output) Show Logs', run: () => this.showLogs(conn.name) });
     actions.push({ label: '$(gear) Open Settings', run: () => this.openSettings(conn.name) });
     actions.push({ label: '$(edit) Edit', run: () => this.actions.edit(conn.name) });
-    actions.push(conn.definition.disabled ? { label: '$(check) Enable', run: () => this.actions.setDisabled(conn.name, false) } : { label: '$(circle-slash) Disable', run: () => this.actions.setDisabled(conn.name, true) });
+    actions.push(
+      conn.definition.disabled
+        ? { label: '$(check) Enable', run: () => this.actions.setDisabled(conn.name, false) }
+        : { label: '$(circle-slash) Disable', run: () => this.actions.setDisabled(conn.name, true) },
+    );
     actions.push({ label: '$(pencil) Rename...', run: async () => void (await this.actions.rename(conn.name)) });
     actions.push({ label: '$(copy) Duplicate...', run: async () => void (await this.actions.duplicate(conn.name)) });
     actions.push({ label: '$(trash) Remove...', run: async () => void (await this.actions.remove(conn.name)) });
@@ -223,18 +246,21 @@ export class ServerCommands {
   private async run(conn: ServerConnection, action: string, title: string, op: () => Promise<void>): Promise<void> {
     let cancelled = false;
     try {
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (_progress, token) => {
-        const sub = token.onCancellationRequested(() => {
-          cancelled = true;
-          void conn.stop();
-        });
-        try {
-          await op();
-          if (conn.definition.keepAlive) await conn.listTools();
-        } finally {
-          sub.dispose();
-        }
-      });
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        async (_progress, token) => {
+          const sub = token.onCancellationRequested(() => {
+            cancelled = true;
+            void conn.stop();
+          });
+          try {
+            await op();
+            if (conn.definition.keepAlive) await conn.listTools();
+          } finally {
+            sub.dispose();
+          }
+        },
+      );
       this.deps.tree.refreshServer(conn.name);
     } catch (e) {
       if (cancelled) return;

@@ -8,7 +8,23 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { type ConfigSource, type FolderRef, type IgnoredSource, isLayerSource, type LayerSource, MCP_JSON, type McpInput, type McpJsonContent, readJsonc, resolveConfig, type ResolvedConfig, type ServerRegistry, type SettingsSlot, type VariableContext, type WorkspaceFolderRef } from '../core';
+import {
+  type ConfigSource,
+  type FolderRef,
+  type IgnoredSource,
+  isLayerSource,
+  type LayerSource,
+  MCP_JSON,
+  type McpInput,
+  type McpJsonContent,
+  readJsonc,
+  resolveConfig,
+  type ResolvedConfig,
+  type ServerRegistry,
+  type SettingsSlot,
+  type VariableContext,
+  type WorkspaceFolderRef,
+} from '../core';
 
 export type { IgnoredSource } from '../core';
 
@@ -56,7 +72,14 @@ function fsPath(uri: vscode.Uri): string | undefined {
 
 /** The user settings scope. */
 export function userScope(): SettingsScope {
-  return { kind: 'user', label: 'User settings', target: vscode.ConfigurationTarget.Global, order: 0, secretScope: 'user', workspaceDefined: false };
+  return {
+    kind: 'user',
+    label: 'User settings',
+    target: vscode.ConfigurationTarget.Global,
+    order: 0,
+    secretScope: 'user',
+    workspaceDefined: false,
+  };
 }
 
 /** The workspace settings scope (the .code-workspace file, or the single folder's settings.json). */
@@ -151,14 +174,20 @@ export function readConfig(lastGood = new Map<string, McpJsonContent>()): Config
   const refs: FolderRef[] = folders.map((f, index) => ({ name: f.name, index, path: fsPath(f.uri) }));
   const folderRefs: WorkspaceFolderRef[] = refs.flatMap((f) => (f.path === undefined ? [] : [{ name: f.name, path: f.path }]));
   const multiRoot = !!vscode.workspace.workspaceFile;
-  const scopeOf = (slot: SettingsSlot): SettingsScope => (slot.kind === 'user' ? userScope() : slot.kind === 'workspace' ? workspaceScope() : folderScope(folders[slot.folder.index]!));
+  const scopeOf = (slot: SettingsSlot): SettingsScope =>
+    slot.kind === 'user' ? userScope() : slot.kind === 'workspace' ? workspaceScope() : folderScope(folders[slot.folder.index]!);
   return resolveConfig(
     { folders: refs, multiRoot, readMcpJson: vscode.workspace.getConfiguration(SECTION).get<boolean>(READ_MCP_JSON_KEY, true), user: true },
     {
       trusted: vscode.workspace.isTrusted,
       settings: (slot) => {
         const scope = scopeOf(slot);
-        return { source: scope, servers: scopeValue(scope, KEY), inputs: scopeValue(scope, INPUTS_KEY), hidden: () => restrictedValueOnDisk(scope) };
+        return {
+          source: scope,
+          servers: scopeValue(scope, KEY),
+          inputs: scopeValue(scope, INPUTS_KEY),
+          hidden: () => restrictedValueOnDisk(scope),
+        };
       },
       mcpJsonSource: (folder) => mcpJsonScope(folders[folder.index]!, folder.path, multiRoot),
       context: (folder): VariableContext => ({
@@ -239,10 +268,11 @@ export class SettingsConfigSource implements vscode.Disposable {
     if (ignoredChanged) this.ignoredEmitter.fire();
     // When nothing is pending the update starts right away, so the registry lists the servers
     // as soon as activate() returns; otherwise it waits its turn.
-    const apply = () => this.registry.update(config).then(
-      () => undefined,
-      (e: unknown) => this.onError(e),
-    );
+    const apply = () =>
+      this.registry.update(config).then(
+        () => undefined,
+        (e: unknown) => this.onError(e),
+      );
     const run = this.pending === 0 ? apply() : this.queue.then(apply);
     this.pending++;
     const done = run.finally(() => this.pending--);

@@ -6,8 +6,28 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { applyChanges, applyChangesToValues, ConfigEditError, entryOffset, planFileEdit, serversIn, inputsIn, type ConfigChange, type ConfigFileKind } from '../ui/config/configEdits';
-import { INPUTS_KEY, KEY, SECTION, isMcpJsonScope, isSettingsScope, scopeValue, updateScope, type McpJsonScope, type SettingsScope } from './configSource';
+import {
+  applyChanges,
+  applyChangesToValues,
+  ConfigEditError,
+  entryOffset,
+  planFileEdit,
+  serversIn,
+  inputsIn,
+  type ConfigChange,
+  type ConfigFileKind,
+} from '../ui/config/configEdits';
+import {
+  INPUTS_KEY,
+  KEY,
+  SECTION,
+  isMcpJsonScope,
+  isSettingsScope,
+  scopeValue,
+  updateScope,
+  type McpJsonScope,
+  type SettingsScope,
+} from './configSource';
 
 export type WriteTarget = SettingsScope | McpJsonScope;
 

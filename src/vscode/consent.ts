@@ -115,6 +115,16 @@ export class LaunchConsent {
  */
 export function launchKey(def: ServerDefinition): string {
   if (def.type !== 'stdio') return '';
-  const what = { source: def.source?.file ?? def.source?.kind, name: def.name, command: def.command, args: def.args, cwd: def.cwd, env: def.env, envFile: def.envFile, passEnv: def.passEnv, inheritEnv: def.inheritEnv };
+  const what = {
+    source: def.source?.file ?? def.source?.kind,
+    name: def.name,
+    command: def.command,
+    args: def.args,
+    cwd: def.cwd,
+    env: def.env,
+    envFile: def.envFile,
+    passEnv: def.passEnv,
+    inheritEnv: def.inheritEnv,
+  };
   return crypto.createHash('sha256').update(JSON.stringify(what)).digest('hex');
 }

@@ -8,7 +8,15 @@ import { errorMessage, type McpInput, type ServerRegistry } from '../core';
 import { writableScopes, type SettingsScope } from './configSource';
 import type { ConfigChange } from '../ui/config/configEdits';
 import type { ConfigWriter } from './configWriter';
-import { importCandidates, inputForSettings, moveSecrets, planImport, readImportFile, referencedInputs, type ImportItem } from '../ui/config/importPlan';
+import {
+  importCandidates,
+  inputForSettings,
+  moveSecrets,
+  planImport,
+  readImportFile,
+  referencedInputs,
+  type ImportItem,
+} from '../ui/config/importPlan';
 import type { InputService } from './inputs';
 import type { Prompter } from './prompts';
 
@@ -44,23 +52,36 @@ export async function importServers(deps: ImportDeps, file?: string): Promise<Im
   const scope =
     scopes.length === 1
       ? scopes[0]
-      : (await prompter.pick(
-          scopes.map((s) => ({ label: s.label, description: s.file, scope: s })),
-          { title: `${TITLE}: where should they be saved?`, placeHolder: 'User settings apply everywhere; workspace settings are shared with whoever opens the workspace' },
-        ))?.scope;
+      : (
+          await prompter.pick(
+            scopes.map((s) => ({ label: s.label, description: s.file, scope: s })),
+            {
+              title: `${TITLE}: where should they be saved?`,
+              placeHolder: 'User settings apply everywhere; workspace settings are shared with whoever opens the workspace',
+            },
+          )
+        )?.scope;
   if (!scope) return undefined;
 
   const existing = await deps.writer.servers(scope);
   const elsewhere = new Map<string, string>();
-  for (const conn of deps.registry.list()) if (conn.definition.source && conn.definition.source.kind !== scope.kind) elsewhere.set(conn.name, conn.definition.source.label);
+  for (const conn of deps.registry.list())
+    if (conn.definition.source && conn.definition.source.kind !== scope.kind) elsewhere.set(conn.name, conn.definition.source.label);
   const folder = vscode.workspace.workspaceFolders?.[0];
-  const items = planImport(content, { existing, elsewhere, context: { workspaceFolder: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined, userHome: os.homedir() } });
-
-  const picked = await prompter.pickMany(items.map((item) => previewItem(item, scope)), {
-    title: `${TITLE} from ${file} into ${scope.label}`,
-    placeHolder: 'Checked entries are added. ⚠ replaces an entry of the same name; ✕ cannot be imported.',
-    ignoreFocusOut: true,
+  const items = planImport(content, {
+    existing,
+    elsewhere,
+    context: { workspaceFolder: folder?.uri.scheme === 'file' ? folder.uri.fsPath : undefined, userHome: os.homedir() },
   });
+
+  const picked = await prompter.pickMany(
+    items.map((item) => previewItem(item, scope)),
+    {
+      title: `${TITLE} from ${file} into ${scope.label}`,
+      placeHolder: 'Checked entries are added. ⚠ replaces an entry of the same name; ✕ cannot be imported.',
+      ignoreFocusOut: true,
+    },
+  );
   if (!picked) return undefined;
   let chosen = picked.map((p) => p.item).filter((i) => !i.problem && i.conflict !== 'identical');
   const replacing = chosen.filter((i) => i.conflict === 'replaces');
@@ -126,12 +147,22 @@ export async function importServers(deps: ImportDeps, file?: string): Promise<Im
 }
 
 async function chooseFile(prompter: Prompter): Promise<string | undefined> {
-  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => ({ name: f.name, path: f.uri.fsPath }));
-  const candidates = importCandidates({ platform: process.platform, home: os.homedir(), appData: process.env.APPDATA, folders }).filter((c) => fs.existsSync(c.file));
+  const folders = (vscode.workspace.workspaceFolders ?? [])
+    .filter((f) => f.uri.scheme === 'file')
+    .map((f) => ({ name: f.name, path: f.uri.fsPath }));
+  const candidates = importCandidates({ platform: process.platform, home: os.homedir(), appData: process.env.APPDATA, folders }).filter(
+    (c) => fs.existsSync(c.file),
+  );
   type Item = vscode.QuickPickItem & { file?: string };
   const items: Item[] = candidates.map((c) => ({ label: c.label, description: c.file, file: c.file }));
-  items.push({ label: '$(folder-opened) Choose a file…', detail: 'Any file with "mcpServers" (Claude Desktop, Cursor, Cline, Windsurf, .mcp.json) or VS Code\'s "servers"' });
-  const picked = await prompter.pick(items, { title: TITLE, placeHolder: candidates.length ? 'Import from' : 'No known client files found; choose a file' });
+  items.push({
+    label: '$(folder-opened) Choose a file…',
+    detail: 'Any file with "mcpServers" (Claude Desktop, Cursor, Cline, Windsurf, .mcp.json) or VS Code\'s "servers"',
+  });
+  const picked = await prompter.pick(items, {
+    title: TITLE,
+    placeHolder: candidates.length ? 'Import from' : 'No known client files found; choose a file',
+  });
   if (!picked) return undefined;
   if (picked.file) return picked.file;
   const uri = await prompter.openFile({ title: TITLE, openLabel: 'Import', filters: { JSON: ['json', 'jsonc'] } });
@@ -150,7 +181,13 @@ function previewItem(item: ImportItem, scope: SettingsScope): PreviewItem {
   if (item.dropped.length) notes.push(`ignored keys: ${item.dropped.join(', ')}`);
   if ((item.entry as { disabled?: unknown } | undefined)?.disabled === true) notes.push('disabled');
   const icon = item.problem ? '$(error) ' : item.conflict === 'replaces' ? '$(warning) ' : item.conflict === 'identical' ? '$(check) ' : '';
-  return { label: `${icon}${item.name}`, description: item.summary, detail: notes.join(' · ') || undefined, picked: !item.problem && !item.conflict, item };
+  return {
+    label: `${icon}${item.name}`,
+    description: item.summary,
+    detail: notes.join(' · ') || undefined,
+    picked: !item.problem && !item.conflict,
+    item,
+  };
 }
 
 /** The command: runs the flow and reports the outcome. */
@@ -162,8 +199,12 @@ export async function runImport(deps: ImportDeps, file?: string): Promise<Import
     throw new Error(`Could not import servers: ${errorMessage(e)}`);
   }
   if (result) {
-    const moved = result.secretsStored.length ? ` ${result.secretsStored.length} secret value${result.secretsStored.length === 1 ? ' was' : 's were'} stored in secret storage.` : '';
-    void deps.prompter.notify(`Imported ${result.imported.length} MCP server${result.imported.length === 1 ? '' : 's'} into ${result.scope.label}: ${result.imported.join(', ')}.${moved}`);
+    const moved = result.secretsStored.length
+      ? ` ${result.secretsStored.length} secret value${result.secretsStored.length === 1 ? ' was' : 's were'} stored in secret storage.`
+      : '';
+    void deps.prompter.notify(
+      `Imported ${result.imported.length} MCP server${result.imported.length === 1 ? '' : 's'} into ${result.scope.label}: ${result.imported.join(', ')}.${moved}`,
+    );
   }
   return result;
 }

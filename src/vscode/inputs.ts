@@ -43,7 +43,11 @@ async function runCommandVariable(server: string, command: string): Promise<stri
     throw new ServerError(server, 'config', `\${command:${command}} failed: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (typeof result === 'string' || typeof result === 'number' || typeof result === 'boolean') return String(result);
-  throw new ServerError(server, 'config', `\${command:${command}} returned ${result === undefined ? 'nothing' : 'a value that is not text'}; is the command installed, and does it return a string?`);
+  throw new ServerError(
+    server,
+    'config',
+    `\${command:${command}} returned ${result === undefined ? 'nothing' : 'a value that is not text'}; is the command installed, and does it return a string?`,
+  );
 }
 
 export class InputService {
@@ -64,7 +68,15 @@ export class InputService {
     const declared = source ? this.lookup.inputsFor(source.kind) : [];
     const values: Record<string, string> = {};
     for (const id of ids) {
-      values[id] = id.startsWith(COMMAND_KEY) ? await runCommandVariable(server, id.slice(COMMAND_KEY.length)) : await this.value(server, scope, source?.label ?? server, id, declared.find((d) => d.id === id));
+      values[id] = id.startsWith(COMMAND_KEY)
+        ? await runCommandVariable(server, id.slice(COMMAND_KEY.length))
+        : await this.value(
+            server,
+            scope,
+            source?.label ?? server,
+            id,
+            declared.find((d) => d.id === id),
+          );
     }
     return values;
   };
@@ -74,7 +86,8 @@ export class InputService {
     if (ids.length === 0) return [];
     const scope = this.scopeOf(server);
     const missing: string[] = [];
-    for (const id of ids) if (!id.startsWith(COMMAND_KEY) && (await this.secrets.get(storageKey(scope, id))) === undefined) missing.push(id);
+    for (const id of ids)
+      if (!id.startsWith(COMMAND_KEY) && (await this.secrets.get(storageKey(scope, id))) === undefined) missing.push(id);
     return missing;
   }
 
@@ -99,7 +112,10 @@ export class InputService {
   async clear(entries: readonly StoredInput[] = this.stored()): Promise<number> {
     for (const e of entries) await this.secrets.delete(e.key);
     const gone = new Set(entries.map((e) => e.key));
-    await this.state.update(INDEX_KEY, this.stored().filter((e) => !gone.has(e.key)));
+    await this.state.update(
+      INDEX_KEY,
+      this.stored().filter((e) => !gone.has(e.key)),
+    );
     return entries.length;
   }
 
@@ -113,7 +129,14 @@ export class InputService {
     return p;
   }
 
-  private async lookupOrAsk(server: string, scope: string, label: string, key: string, id: string, input: McpInput | undefined): Promise<string> {
+  private async lookupOrAsk(
+    server: string,
+    scope: string,
+    label: string,
+    key: string,
+    id: string,
+    input: McpInput | undefined,
+  ): Promise<string> {
     const stored = await this.secrets.get(key);
     if (stored !== undefined) return stored;
     const value = await this.ask(server, id, input);

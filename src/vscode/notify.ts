@@ -33,7 +33,8 @@ async function showFailure(e: unknown, server: string | undefined, ctx: FailureC
   const actions: string[] = [];
   if (kind === 'config' || kind === 'launch' || kind === 'disabled') actions.push(OPEN_SETTINGS);
   if (server && kind !== 'disabled' && kind !== 'config') actions.push(SHOW_LOGS);
-  if (server && (kind === 'handshake' || kind === 'crash' || kind === 'gaveUp' || kind === 'timeout' || kind === 'launch')) actions.push(RESTART);
+  if (server && (kind === 'handshake' || kind === 'crash' || kind === 'gaveUp' || kind === 'timeout' || kind === 'launch'))
+    actions.push(RESTART);
   if (!server) actions.push(SHOW_LOGS);
   let message = errorMessage(e);
   if (!isServerError(e) && ctx.action) message = `Could not ${ctx.action}${server ? ` ${server}` : ''}: ${message}`;
@@ -43,6 +44,7 @@ async function showFailure(e: unknown, server: string | undefined, ctx: FailureC
     else ctx.logs.showGeneral();
   } else if (picked === RESTART) {
     await vscode.commands.executeCommand('mcpManager.restartServer', server);
-  } else if (picked === OPEN_SETTINGS) {     await vscode.commands.executeCommand('mcpManager.openSettings', server);
+  } else if (picked === OPEN_SETTINGS) {
+    await vscode.commands.executeCommand('mcpManager.openSettings', server);
   }
 }

@@ -119,7 +119,14 @@ export class ServerActions {
 
   /** The server and the file its entry lives in; explains when there is none to change. */
   private async target(arg: unknown, verb: Verb): Promise<{ name: string; target: WriteTarget } | undefined> {
-    const titles: Record<Verb, string> = { edit: 'Edit', remove: 'Remove', disable: 'Disable', enable: 'Enable', rename: 'Rename', duplicate: 'Duplicate' };
+    const titles: Record<Verb, string> = {
+      edit: 'Edit',
+      remove: 'Remove',
+      disable: 'Disable',
+      enable: 'Enable',
+      rename: 'Rename',
+      duplicate: 'Duplicate',
+    };
     const name =
       nameOf(arg) ??
       (await pickServer(this.deps.registry, {
@@ -134,7 +141,10 @@ export class ServerActions {
       return undefined;
     }
     const source = conn.definition.source;
-    if (!isWriteTarget(source)) throw new Error(`"${name}" is not defined in a settings file or mcp.json (it comes from ${source?.label ?? 'code'}), so it cannot be changed here`);
+    if (!isWriteTarget(source))
+      throw new Error(
+        `"${name}" is not defined in a settings file or mcp.json (it comes from ${source?.label ?? 'code'}), so it cannot be changed here`,
+      );
     return { name, target: source };
   }
 }

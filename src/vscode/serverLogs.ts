@@ -28,14 +28,20 @@ export class ServerLogs implements vscode.Disposable {
   loggerFor(name: string): Logger {
     let logger = this.loggers.get(name);
     if (!logger) {
-      logger = this.makeLogger(() => this.channel(name), () => this.channels.get(name));
+      logger = this.makeLogger(
+        () => this.channel(name),
+        () => this.channels.get(name),
+      );
       this.loggers.set(name, logger);
     }
     return logger;
   }
 
   /** The extension's own log (command failures that belong to no server). */
-  readonly general: Logger = this.makeLogger(() => this.generalOutput(), () => this.generalChannel);
+  readonly general: Logger = this.makeLogger(
+    () => this.generalOutput(),
+    () => this.generalChannel,
+  );
 
   /** Reveals the server's channel (creating it if needed). */
   show(name: string, preserveFocus = true): void {

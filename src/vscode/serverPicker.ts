@@ -36,6 +36,10 @@ export async function pickServer(
     }
     return undefined;
   }
-  const picked = await vscode.window.showQuickPick(servers.map(serverPickItem), { title: options.title, placeHolder: 'Server', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick(servers.map(serverPickItem), {
+    title: options.title,
+    placeHolder: 'Server',
+    matchOnDescription: true,
+  });
   return picked?.name;
 }

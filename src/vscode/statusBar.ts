@@ -45,7 +45,8 @@ export class ServerStatusBar implements vscode.Disposable {
     this.item.backgroundColor = failed ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     const md = new vscode.MarkdownString('', true);
     md.appendMarkdown(`**MCP servers** — ${running} running${failed ? `, ${failed} failed` : ''}\n\n`);
-    for (const c of servers) md.appendMarkdown(`$(${stateCodicon(c.state)}) ${c.name.replace(/[\\`*_[\]<>$]/g, '\\$&')} — ${stateLabel(c.state)}  \n`);
+    for (const c of servers)
+      md.appendMarkdown(`$(${stateCodicon(c.state)}) ${c.name.replace(/[\\`*_[\]<>$]/g, '\\$&')} — ${stateLabel(c.state)}  \n`);
     this.item.tooltip = md;
     this.item.accessibilityInformation = { label: `MCP servers: ${running} running${failed ? `, ${failed} failed` : ''}` };
     this.item.show();

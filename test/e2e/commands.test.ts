@@ -25,7 +25,9 @@ describe('e2e: command names and the walkthrough', function () {
     });
     assert.equal(cut, false, 'the title is truncated');
     // Every idle row says how to start it.
-    const labels = await wb.page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    const labels = await wb.page
+      .locator('.part.sidebar .monaco-list-row')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     for (const l of labels) assert.match(l ?? '', /, Idle, \w+ · expand to start$/);
   });
 
@@ -36,7 +38,9 @@ describe('e2e: command names and the walkthrough', function () {
     await input.fill('>MCP');
     const rows = wb.page.locator('.quick-input-list .monaco-list-row');
     await rows.filter({ hasText: 'MCP Manager: Add Server...' }).first().waitFor({ timeout: 15000 });
-    const labels = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).map((l) => l.split(',')[0]!.trim());
+    const labels = (await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).map((l) =>
+      l.split(',')[0]!.trim(),
+    );
     await wb.screenshot('commands-01-palette-mcp');
     const ours = labels.filter((l) => l.startsWith('MCP Manager: '));
     assert.ok(ours.length >= 5, `palette rows: ${labels.join(' | ')}`);
@@ -45,7 +49,10 @@ describe('e2e: command names and the walkthrough', function () {
     await input.fill('>mcp call');
     // The first row is Call Tool; the history and the rerun do not match "call" any more. (VS Code
     // may append unrelated rows under "similar commands": those are not matches.)
-    await wb.page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'MCP Manager: Call Tool...' }).first().waitFor({ timeout: 15000 });
+    await wb.page
+      .locator('.quick-input-list .monaco-list-row.focused', { hasText: 'MCP Manager: Call Tool...' })
+      .first()
+      .waitFor({ timeout: 15000 });
     const callRows = await rows.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
     assert.match(callRows[0] ?? '', /^MCP Manager: Call Tool\.\.\./, `"mcp call" rows: ${callRows.join(' | ')}`);
     assert.ok(!callRows.some((l) => /History|Rerun/.test(l)), `"mcp call" rows: ${callRows.join(' | ')}`);
@@ -65,8 +72,13 @@ describe('e2e: command names and the walkthrough', function () {
     // (Not asserted: "add a server" for the demo's servers. VS Code's walkthrough service ticks an
     // onContext step only when the key changes after the service started, and the demo's
     // mcpManager.hasServers is usually set before. Adding a server, or servers appearing later, tick it.)
-    const done = (id: string) => page.locator(`[data-done-step-id$="${id}"][aria-checked="true"]`).first().waitFor({ state: 'attached', timeout: 15000 });
-    assert.notEqual(await checkbox('readResource').getAttribute('aria-checked'), 'true', '"read a resource" is done before anything was read');
+    const done = (id: string) =>
+      page.locator(`[data-done-step-id$="${id}"][aria-checked="true"]`).first().waitFor({ state: 'attached', timeout: 15000 });
+    assert.notEqual(
+      await checkbox('readResource').getAttribute('aria-checked'),
+      'true',
+      '"read a resource" is done before anything was read',
+    );
     await wb.screenshot('commands-02-walkthrough');
 
     // Running the step's command ticks it (onCommand:mcpManager.readResource); its server pick is dismissed.

@@ -114,8 +114,19 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.openViewContainer('MCP Manager');
     await wb.viewPane('MCP Manager').waitFor({ timeout: 30000 });
     const rows = await wb.treeRows(4);
-    const labels = await wb.page.locator('.part.sidebar .monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-    assert.deepEqual(labels, ['everything, Idle, stdio · expand to start', 'fixture, Idle, stdio · expand to start', 'fixture-http, Idle, http · expand to start', 'fixture-secret, Idle, stdio · expand to start'], `rows: ${rows.join(' | ')}`);
+    const labels = await wb.page
+      .locator('.part.sidebar .monaco-list-row')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    assert.deepEqual(
+      labels,
+      [
+        'everything, Idle, stdio · expand to start',
+        'fixture, Idle, stdio · expand to start',
+        'fixture-http, Idle, http · expand to start',
+        'fixture-secret, Idle, stdio · expand to start',
+      ],
+      `rows: ${rows.join(' | ')}`,
+    );
     await wb.screenshot('01-servers-idle');
   });
 
@@ -135,7 +146,9 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
   it('"MCP Manager: Call Tool..." starts an idle server only when its "Start" row is chosen, and keeps the keyboard', async () => {
     // The keyboard focus is in the Servers tree (the last click was a twistie there) and
     // fixture-http has not started: opening the pick starts nothing (issue 11), it offers a row.
-    await wb.page.waitForFunction(() => document.activeElement?.closest('.part.sidebar .monaco-list') != null, undefined, { timeout: 10000 });
+    await wb.page.waitForFunction(() => document.activeElement?.closest('.part.sidebar .monaco-list') != null, undefined, {
+      timeout: 10000,
+    });
     assert.match((await wb.treeRow('fixture-http, ').getAttribute('aria-label')) ?? '', /^fixture-http, Idle, http/);
     await wb.runQuickInputCommand('MCP Manager: Call Tool...', 'MCP: Call Tool');
     await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
@@ -144,7 +157,9 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.pickQuickItem('fixture-http', /Start fixture-http/, { beforeAccept: () => wb.screenshot('04-call-tool-start-idle-server') });
     // Chosen: fixture-http starts (idle -> starting -> running in the tree), its tools join the pick.
     await wb.treeRow('fixture-http, Running').waitFor({ timeout: 30000 });
-    const picked = await wb.pickQuickItem('', /^echo, fixture-http · /, { beforeAccept: () => wb.screenshot('04-call-tool-started-server') });
+    const picked = await wb.pickQuickItem('', /^echo, fixture-http · /, {
+      beforeAccept: () => wb.screenshot('04-call-tool-started-server'),
+    });
     assert.match(picked, /^echo, fixture-http · Echo/);
     assert.match(await wb.waitForQuickInput(/^echo: message/), /^echo: message \(string, required\)/);
     await wb.waitForQuickInputFocus();
@@ -193,7 +208,7 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.screenshot('08-fail-notification');
   });
 
-  it('README screenshot: the tree with fixture\'s tools and the echo result', async () => {
+  it("README screenshot: the tree with fixture's tools and the echo result", async () => {
     await wb.runCommand('Notifications: Clear All Notifications');
     await wb.page.locator('.notification-toast').first().waitFor({ state: 'hidden', timeout: 10000 });
     await wb.setExpanded('fixture-http, ', false);
@@ -215,7 +230,7 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.screenshot('readme');
   });
 
-  it('fixture\'s Resources and Prompts: a click reads a resource into a read-only editor, and gets a prompt after asking for its argument', async () => {
+  it("fixture's Resources and Prompts: a click reads a resource into a read-only editor, and gets a prompt after asking for its argument", async () => {
     // Only fixture is expanded, so its folders are the only ones shown.
     await wb.setExpanded('Resources', true);
     await wb.treeRow('Readme, ').waitFor({ timeout: 30000 });
@@ -238,7 +253,9 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     await wb.runQuickInputCommand('MCP Manager: Call Tool...', 'MCP: Call Tool');
     await wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]').waitFor({ timeout: 30000 });
     // Not started behind the user's back (its input box would replace the pick): a row to start it.
-    const start = await wb.pickQuickItem('Start fixture-secret', /Start fixture-secret/, { beforeAccept: () => wb.screenshot('11-call-tool-start-row') });
+    const start = await wb.pickQuickItem('Start fixture-secret', /Start fixture-secret/, {
+      beforeAccept: () => wb.screenshot('11-call-tool-start-row'),
+    });
     assert.match(start, /asks for \$\{input:demo-token\} first/);
     // A workspace stdio server: the launch consent comes first (issue 11), before any secret is asked for.
     const dialog = wb.dialog();

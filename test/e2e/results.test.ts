@@ -20,7 +20,16 @@ describe('Tool results and argument lists (e2e)', function () {
     const workspace = process.env.MCPM_E2E_WORKSPACE ?? '';
     mcpJson = path.join(workspace, '.vscode', 'mcp.json');
     assert.ok(!fs.existsSync(mcpJson), `${mcpJson} exists; this test creates and removes it`);
-    fs.writeFileSync(mcpJson, JSON.stringify({ servers: { [SERVER]: { command: 'node', args: ['${workspaceFolder}/../test/fixtures/server.mjs'], env: { FIXTURE_RICH: '1' } } } }, null, 2));
+    fs.writeFileSync(
+      mcpJson,
+      JSON.stringify(
+        {
+          servers: { [SERVER]: { command: 'node', args: ['${workspaceFolder}/../test/fixtures/server.mjs'], env: { FIXTURE_RICH: '1' } } },
+        },
+        null,
+        2,
+      ),
+    );
     wb = await Workbench.open();
   });
 
@@ -76,7 +85,7 @@ describe('Tool results and argument lists (e2e)', function () {
     assert.equal(await view.locator('img').count(), 1);
     assert.equal(await view.locator('audio[controls]').count(), 1);
     assert.equal(await view.locator('button.link', { hasText: 'Readme' }).count(), 1);
-    assert.ok(await view.locator('.j-tree details.j-node').count() >= 2, 'JSON as a foldable tree');
+    assert.ok((await view.locator('.j-tree details.j-node').count()) >= 2, 'JSON as a foldable tree');
     await wb.page.waitForTimeout(800);
     await wb.screenshot('results-01-rich-view');
     // Zoom is reachable from the keyboard.
@@ -99,8 +108,14 @@ describe('Tool results and argument lists (e2e)', function () {
     const form = await webviewFrame(wb.page, '#mcp-form fieldset.list');
     // A required list starts with one item; its observations list too.
     assert.equal(await form.locator('fieldset.list[data-key="/entities"] > .items > .item').count(), 1);
-    await form.getByLabel(/^name\*?$/).first().fill('Ada');
-    await form.getByLabel(/^entityType\*?$/).first().fill('person');
+    await form
+      .getByLabel(/^name\*?$/)
+      .first()
+      .fill('Ada');
+    await form
+      .getByLabel(/^entityType\*?$/)
+      .first()
+      .fill('person');
     await form.getByRole('textbox', { name: 'observations › 1', exact: true }).first().fill('wrote programs');
     await form.locator('button[aria-label="Add an item to observations"]').first().click();
     // The new item's control has the focus: typing goes there.
@@ -113,7 +128,13 @@ describe('Tool results and argument lists (e2e)', function () {
     await wb.screenshot('results-03-entities-form');
     // Move the second entity up, then remove it again (keyboard-reachable buttons).
     await form.locator('button[aria-label="Move entities › 2 up"]').click();
-    assert.equal(await form.getByLabel(/^name\*?$/).nth(1).inputValue(), 'Ada');
+    assert.equal(
+      await form
+        .getByLabel(/^name\*?$/)
+        .nth(1)
+        .inputValue(),
+      'Ada',
+    );
     await form.locator('button[aria-label="Remove entities › 1"]').click();
     assert.equal(await form.locator('fieldset.list[data-key="/entities"] > .items > .item').count(), 1);
     await form.locator('#mcp-submit').click();
@@ -124,8 +145,14 @@ describe('Tool results and argument lists (e2e)', function () {
     // The same tool again: its view is replaced, not joined by a second tab.
     await callFromPalette('create_entities');
     const again = await webviewFrame(wb.page, '#mcp-form fieldset.list');
-    await again.getByLabel(/^name\*?$/).first().fill('Bob');
-    await again.getByLabel(/^entityType\*?$/).first().fill('person');
+    await again
+      .getByLabel(/^name\*?$/)
+      .first()
+      .fill('Bob');
+    await again
+      .getByLabel(/^entityType\*?$/)
+      .first()
+      .fill('person');
     await again.getByRole('textbox', { name: 'observations › 1', exact: true }).first().fill('second call');
     await again.locator('#mcp-submit').click();
     await webviewFrame(wb.page, '#args-body:has-text("second call")');

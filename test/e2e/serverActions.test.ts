@@ -38,11 +38,12 @@ describe('server management actions in the tree (e2e)', function () {
     return (await menu().locator('.action-label').allInnerTexts()).map((t) => t.trim()).filter(Boolean);
   }
 
-  it('shows Edit, Disable, Rename, Duplicate and Remove in a server\'s context menu', async () => {
+  it("shows Edit, Disable, Rename, Duplicate and Remove in a server's context menu", async () => {
     await wb.openViewContainer();
     await wb.treeRows(4);
     const items = await openMenu('fixture');
-    for (const label of ['Edit Server', 'Disable Server', 'Rename Server...', 'Duplicate Server...', 'Remove Server...']) assert.ok(items.includes(label), `${label} in ${items.join(', ')}`);
+    for (const label of ['Edit Server', 'Disable Server', 'Rename Server...', 'Duplicate Server...', 'Remove Server...'])
+      assert.ok(items.includes(label), `${label} in ${items.join(', ')}`);
     assert.ok(!items.includes('Enable Server'));
     await wb.screenshot('server-actions-menu');
     await wb.page.keyboard.press('Escape');

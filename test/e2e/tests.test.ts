@@ -69,7 +69,12 @@ describe('MCP Tests: save a call as a test, run it, break it (e2e)', function ()
     await wb.page.keyboard.press('Enter');
     await wb.page.locator('.part.editor .tabs-container .tab.active', { hasText: 'fixture.mcptest.json' }).waitFor({ timeout: 30000 });
     const saved = JSON.parse(fs.readFileSync(collection, 'utf8')) as { server: string; tests: unknown[] };
-    assert.deepEqual(saved, { server: 'fixture', tests: [{ name: 'echo', tool: 'echo', arguments: { message: ECHO_TEXT }, expect: { isError: false, contains: `Echo: ${ECHO_TEXT}` } }] });
+    assert.deepEqual(saved, {
+      server: 'fixture',
+      tests: [
+        { name: 'echo', tool: 'echo', arguments: { message: ECHO_TEXT }, expect: { isError: false, contains: `Echo: ${ECHO_TEXT}` } },
+      ],
+    });
   });
 
   it('runs from the Testing view and passes', async () => {
@@ -82,7 +87,10 @@ describe('MCP Tests: save a call as a test, run it, break it (e2e)', function ()
   });
 
   it('a broken expectation fails, with the reason inline in the file', async () => {
-    fs.writeFileSync(collection, fs.readFileSync(collection, 'utf8').replace(`"contains": "Echo: ${ECHO_TEXT}"`, '"contains": "Echo: something else"'));
+    fs.writeFileSync(
+      collection,
+      fs.readFileSync(collection, 'utf8').replace(`"contains": "Echo: ${ECHO_TEXT}"`, '"contains": "Echo: something else"'),
+    );
     await wb.page.locator('.part.editor .view-lines', { hasText: 'Echo: something else' }).waitFor({ timeout: 30000 });
     await wb.runCommand('Test: Run All Tests');
     await wb.page.locator('.part.editor .margin .codicon-testing-failed-icon').first().waitFor({ timeout: 60000 });

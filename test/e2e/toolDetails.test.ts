@@ -31,7 +31,10 @@ describe('tool details on selection (e2e)', function () {
   });
 
   /** A tool row under the expanded server, by its label. */
-  const toolRow = (label: string) => wb.page.locator('.part.sidebar .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) }).first();
+  const toolRow = (label: string) =>
+    wb.page
+      .locator('.part.sidebar .monaco-list-row', { has: wb.page.locator('.label-name', { hasText: new RegExp(`^${label}$`) }) })
+      .first();
   /**
    * The visible details view's page: a webview is an iframe (laid over the editor, not inside
    * .part.editor) holding the page's iframe; a hidden view keeps its iframe (retainContextWhenHidden).
@@ -61,7 +64,7 @@ describe('tool details on selection (e2e)', function () {
     assert.match((await wb.treeRow('fixture, ').getAttribute('aria-label')) ?? '', /^fixture, Running/);
   });
 
-  it('Call in Echo\'s details view calls it and opens the result', async () => {
+  it("Call in Echo's details view calls it and opens the result", async () => {
     await toolRow('Echo').click();
     await wb.page.locator('.part.editor .tabs-container .tab.active', { hasText: 'echo (fixture)' }).waitFor({ timeout: 30000 });
     const field = page().locator('#mcp-fields input[type=text]').first();

@@ -8,7 +8,10 @@ export async function webviewFrame(page: Page, selector: string, timeout = 30000
   for (;;) {
     for (const f of page.frames()) {
       if (f === page.mainFrame()) continue;
-      const n = await f.locator(selector).count().catch(() => 0);
+      const n = await f
+        .locator(selector)
+        .count()
+        .catch(() => 0);
       if (n > 0) return f;
     }
     if (Date.now() > deadline) throw new Error(`no webview page with ${selector} within ${timeout} ms`);

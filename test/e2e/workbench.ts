@@ -151,14 +151,21 @@ export class Workbench {
    * In the open QuickPick: types `filter` the way a person does, then moves down with the arrow keys
    * until the focused row's accessible label matches `row`, and accepts it with Enter.
    */
-  async pickQuickItem(filter: string, row: RegExp, opts: { timeout?: number; beforeAccept?: () => Promise<unknown> } = {}): Promise<string> {
+  async pickQuickItem(
+    filter: string,
+    row: RegExp,
+    opts: { timeout?: number; beforeAccept?: () => Promise<unknown> } = {},
+  ): Promise<string> {
     const timeout = opts.timeout ?? 15000;
     // Typed at the keyboard focus, not into the input element: the pick must have taken the focus.
     await this.waitForQuickInputFocus(timeout);
     await this.page.keyboard.type(filter, { delay: 20 });
     // The list has filtered once a matching row is shown.
     await this.page.waitForFunction(
-      ({ source, flags }) => [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) => new RegExp(source, flags).test(r.getAttribute('aria-label') ?? '')),
+      ({ source, flags }) =>
+        [...document.querySelectorAll('.quick-input-list .monaco-list-row')].some((r) =>
+          new RegExp(source, flags).test(r.getAttribute('aria-label') ?? ''),
+        ),
       { source: row.source, flags: row.flags },
       { timeout },
     );
@@ -170,7 +177,11 @@ export class Workbench {
       await this.page.keyboard.press('ArrowDown');
       const before = label;
       await this.page
-        .waitForFunction((prev) => document.querySelector('.quick-input-list .monaco-list-row.focused')?.getAttribute('aria-label') !== prev, before, { timeout: 2000 })
+        .waitForFunction(
+          (prev) => document.querySelector('.quick-input-list .monaco-list-row.focused')?.getAttribute('aria-label') !== prev,
+          before,
+          { timeout: 2000 },
+        )
         .catch(() => {}); // a list of one row: the focus stays
       label = await focusedLabel();
     }
@@ -244,7 +255,11 @@ export class Workbench {
   async screenshot(name: string): Promise<string> {
     // Mouse away from the activity bar/toolbars, so no hover tooltip is in the picture.
     await this.page.mouse.move(800, 650, { steps: 5 });
-    await this.page.locator('.workbench-hover-container').first().waitFor({ state: 'hidden', timeout: 2000 }).catch(() => {});
+    await this.page
+      .locator('.workbench-hover-container')
+      .first()
+      .waitFor({ state: 'hidden', timeout: 2000 })
+      .catch(() => {});
     await this.page.waitForTimeout(800);
     fs.mkdirSync(RESULTS_DIR, { recursive: true });
     const file = path.join(RESULTS_DIR, `${name}.png`);

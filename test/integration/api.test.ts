@@ -44,7 +44,10 @@ describe('extension API', function () {
       const pid1 = resultText(await api.callTool('fx', 'pid', {}));
       const pid2 = resultText(await api.callTool('fx', 'pid'));
       assert.equal(pid1, pid2);
-      assert.deepEqual(childProcesses().map((p) => String(p.pid)), [pid1]);
+      assert.deepEqual(
+        childProcesses().map((p) => String(p.pid)),
+        [pid1],
+      );
       assert.equal(resultText(await api.callTool('fx', 'echo', { message: 'hi' })), 'Echo: hi');
       assert.deepEqual(api.listServers(), [{ name: 'fx', state: 'running', transport: 'stdio' }]);
       assert.ok(changes.length > 0, 'onDidChange did not fire');

@@ -17,7 +17,8 @@ import type { ScriptedPrompter } from './helpers/scriptedPrompter';
 const SERVER = 'rs';
 const iconId = (item: vscode.TreeItem) => (item.iconPath instanceof vscode.ThemeIcon ? item.iconPath.id : undefined);
 const label = (item: vscode.TreeItem) => (typeof item.label === 'string' ? item.label : (item.label?.label ?? ''));
-const tooltip = (tree: ServerTreeProvider, node: TreeNode) => (tree.resolveTreeItem(tree.getTreeItem(node), node).tooltip as vscode.MarkdownString).value;
+const tooltip = (tree: ServerTreeProvider, node: TreeNode) =>
+  (tree.resolveTreeItem(tree.getTreeItem(node), node).tooltip as vscode.MarkdownString).value;
 
 /** The methods the server was asked for, in order, from its log (every line, across tests). */
 async function requests(server = SERVER): Promise<string[]> {
@@ -44,7 +45,9 @@ function editorOf(scheme: string): vscode.TextEditor | undefined {
 }
 
 function webviewTabs(viewType: string): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes(viewType));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes(viewType));
 }
 
 describe('resources and prompts (tree, Read Resource, Get Prompt)', function () {
@@ -102,7 +105,10 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
   it('shows Resources and Prompts folders before the tools of a server that declares them, and lists nothing until expanded', async () => {
     const baseline = (await requests()).length;
     const children = await settled(server());
-    assert.deepEqual(children.slice(0, 2).map((n) => n.id), [`resources:${SERVER}`, `prompts:${SERVER}`]);
+    assert.deepEqual(
+      children.slice(0, 2).map((n) => n.id),
+      [`resources:${SERVER}`, `prompts:${SERVER}`],
+    );
     const tools = children.slice(2);
     assert.equal(tools.length, 13);
     assert.ok(tools.every((n) => n.kind === 'tool'));
@@ -122,7 +128,10 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     // A server declaring only tools looks as before: its tools and nothing else.
     const plain = await settled(server('toolsOnly'));
     assert.equal(plain.length, 13);
-    assert.ok(plain.every((n) => n.kind === 'tool'), plain.map((n) => n.id).join(', '));
+    assert.ok(
+      plain.every((n) => n.kind === 'tool'),
+      plain.map((n) => n.id).join(', '),
+    );
 
     // Starting and showing the server asked for its tools, never for resources or prompts.
     const asked = await requestsSince(baseline);
@@ -140,13 +149,16 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     tree.getChildren(resources); // asked again while listing: still one listing
 
     const items = await settled(resources);
-    assert.deepEqual(items.map((n) => n.id), [
-      `resource:${SERVER}/fixture://readme`,
-      `resource:${SERVER}/fixture://data.json`,
-      `resource:${SERVER}/fixture://bundle`,
-      `resource:${SERVER}/fixture://broken`,
-      `template:${SERVER}/fixture://item/{id}`,
-    ]);
+    assert.deepEqual(
+      items.map((n) => n.id),
+      [
+        `resource:${SERVER}/fixture://readme`,
+        `resource:${SERVER}/fixture://data.json`,
+        `resource:${SERVER}/fixture://bundle`,
+        `resource:${SERVER}/fixture://broken`,
+        `template:${SERVER}/fixture://item/{id}`,
+      ],
+    );
     assert.equal(tree.getTreeItem(resources).description, '4 resources · 1 template');
     const readme = items[0] as ResourceNode;
     const readmeItem = tree.getTreeItem(readme);
@@ -157,7 +169,8 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     assert.equal(readmeItem.command?.command, 'mcpManager.readResource');
     assert.equal(readmeItem.command?.arguments?.[0], readme);
     const readmeTip = tooltip(tree, readme);
-    for (const part of ['**Readme** `readme`', 'A static text resource.', 'URI: `fixture://readme`', 'MIME type: text/plain']) assert.ok(readmeTip.replace(/&nbsp;/g, ' ').includes(part), readmeTip);
+    for (const part of ['**Readme** `readme`', 'A static text resource.', 'URI: `fixture://readme`', 'MIME type: text/plain'])
+      assert.ok(readmeTip.replace(/&nbsp;/g, ' ').includes(part), readmeTip);
     assert.equal(label(tree.getTreeItem(items[1]!)), 'data'); // no title: the name
     assert.equal(iconId(tree.getTreeItem(items[1]!)), 'json');
     assert.match(tooltip(tree, items[1]!), /Size: 40 B/);
@@ -173,7 +186,10 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     const prompts = await folder('prompts');
     assert.equal(label(tree.getTreeItem(tree.getChildren(prompts)[0]!)), 'Loading prompts…');
     const promptNodes = (await settled(prompts)) as PromptNode[];
-    assert.deepEqual(promptNodes.map((n) => n.id), [`prompt:${SERVER}/greet`, `prompt:${SERVER}/review`]);
+    assert.deepEqual(
+      promptNodes.map((n) => n.id),
+      [`prompt:${SERVER}/greet`, `prompt:${SERVER}/review`],
+    );
     assert.equal(tree.getTreeItem(prompts).description, '2 prompts');
     const review = tree.getTreeItem(promptNodes[1]!);
     assert.equal(label(review), 'Review');
@@ -187,7 +203,7 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     // Listed once each; the same node objects on the next ask (expansion survives refreshes).
     assert.deepEqual(await requestsSince(baseline), ['resources/list', 'resources/templates/list', 'prompts/list']);
     assert.equal(tree.getChildren(resources)[0], readme);
-    assert.equal((await folder('resources')), resources);
+    assert.equal(await folder('resources'), resources);
 
     // MCP: Refresh lists expanded folders again.
     const beforeRefresh = (await requests()).length;
@@ -199,7 +215,10 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
   it('a folder whose listing fails shows the error with Show Logs and Restart', async () => {
     await setServers({ [SERVER]: fixtureServer({ env: { FIXTURE_FAIL_LISTS: '1' } }) });
     const rows = (await settled(await folder('resources'))) as MessageNode[];
-    assert.deepEqual(rows.map((r) => r.role), ['error', 'showLogs', 'restart']);
+    assert.deepEqual(
+      rows.map((r) => r.role),
+      ['error', 'showLogs', 'restart'],
+    );
     const error = tree.getTreeItem(rows[0]!);
     assert.match(label(error), /^Could not list resources: .*resources\/list failed on purpose/);
     assert.equal(error.contextValue, 'mcpError;server;');
@@ -223,7 +242,10 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     assert.equal(editor.document.isDirty, false);
 
     await click(items[1]!);
-    const json = await waitFor('the JSON resource', () => editorOf('mcpm-resource')?.document.uri.path.endsWith('.json') && editorOf('mcpm-resource'));
+    const json = await waitFor(
+      'the JSON resource',
+      () => editorOf('mcpm-resource')?.document.uri.path.endsWith('.json') && editorOf('mcpm-resource'),
+    );
     assert.equal(json.document.languageId, 'json');
     assert.equal(json.document.getText(), JSON.stringify({ name: 'fixture', items: [1, 2, 3] }, null, 2));
     assert.equal(json.document.uri.path, `/data (${SERVER}).json`);
@@ -246,7 +268,10 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     assert.equal(editor.document.uri.path, `/Bundle (${SERVER}).md`);
     const text = editor.document.getText();
     assert.match(text, /^# Bundle\n/);
-    assert.match(text, /## 1\. `fixture:\/\/bundle\/notes\.md`\n\ntext\/markdown · 25 B\n\n```markdown\n# Notes\n\nSome \*Markdown\*\.\n```/);
+    assert.match(
+      text,
+      /## 1\. `fixture:\/\/bundle\/notes\.md`\n\ntext\/markdown · 25 B\n\n```markdown\n# Notes\n\nSome \*Markdown\*\.\n```/,
+    );
     assert.match(text, /## 2\. `fixture:\/\/bundle\/pixel\.png`\n\nimage\/png · 70 B · image, shown in the media panel/);
     assert.match(text, /## 3\. `fixture:\/\/bundle\/data\.bin`\n\napplication\/octet-stream · 6 B · binary data, not shown as text/);
     await waitFor('the media panel', () => webviewTabs('mcpManager.browseMedia').length === 1);
@@ -261,7 +286,10 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     assert.equal((result?.contents[0] as { text?: string }).text, 'Fixture server readme.');
     assert.equal(ui.count('pick', /Server/), 0);
     const picked = ui.asked.find((a) => a.kind === 'pick' && /\(rs\)/.test(a.text))!;
-    assert.deepEqual(picked.items?.map((i) => i.label), ['Readme', 'data', 'Bundle', 'Broken', 'Templates: you enter their variables', '$(symbol-parameter) Item']);
+    assert.deepEqual(
+      picked.items?.map((i) => i.label),
+      ['Readme', 'data', 'Bundle', 'Broken', 'Templates: you enter their variables', '$(symbol-parameter) Item'],
+    );
     assert.equal((await waitFor('the editor', () => editorOf('mcpm-resource'))).document.getText(), 'Fixture server readme.');
     assert.deepEqual(ui.unexpected, []);
   });
@@ -280,7 +308,11 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     assert.equal(editor.document.uri.path, `/Item a b_42 (${SERVER}).json`);
 
     // From the palette with the values given: no questions.
-    const again = await vscode.commands.executeCommand<ReadResourceResult>('mcpManager.readResource', { serverName: SERVER, uriTemplate: 'fixture://item/{id}', values: { id: '7' } });
+    const again = await vscode.commands.executeCommand<ReadResourceResult>('mcpManager.readResource', {
+      serverName: SERVER,
+      uriTemplate: 'fixture://item/{id}',
+      values: { id: '7' },
+    });
     assert.equal(again?.contents[0]?.uri, 'fixture://item/7');
     assert.equal(ui.asked.filter((a) => a.kind === 'input').length, 1);
   });
@@ -325,7 +357,10 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     assert.match(text, /> Review of the tree\n/);
     assert.match(text, /## 1\. User\n\nPlease review the tree\.\n/);
     assert.match(text, /## 2\. Assistant\n\nSure\. Here is the readme:\n/);
-    assert.match(text, /## 3\. User\n\n_Embedded resource_ `fixture:\/\/readme` \(text\/plain, 22 B\):\n\n```\nFixture server readme\.\n```/);
+    assert.match(
+      text,
+      /## 3\. User\n\n_Embedded resource_ `fixture:\/\/readme` \(text\/plain, 22 B\):\n\n```\nFixture server readme\.\n```/,
+    );
     assert.match(text, /## 4\. User\n\n_Image \(image\/png, 70 B\), shown in the media panel/);
     const edited = await Promise.resolve(editor.edit((b) => b.insert(new vscode.Position(0, 0), 'x'))).catch(() => false);
     assert.ok(!editor.document.getText().startsWith('x'), `edit() returned ${edited}`);
@@ -348,21 +383,39 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     assert.equal(await click(items.find((n) => n.uri === 'fixture://broken')!), undefined);
     const shown = ui.asked.find((a) => a.kind === 'error');
     assert.ok(shown, JSON.stringify(ui.asked));
-    assert.equal(shown.text, `Could not read resource "fixture://broken" from MCP server "${SERVER}": the disk is on fire (MCP error -32603)`);
+    assert.equal(
+      shown.text,
+      `Could not read resource "fixture://broken" from MCP server "${SERVER}": the disk is on fire (MCP error -32603)`,
+    );
     assert.deepEqual(shown.actions, ['Show Logs']);
     assert.equal(editorOf('mcpm-resource'), undefined);
-    await waitFor('the failure in the log', async () => (await logText(`MCP: ${SERVER}`)).includes('could not read resource "fixture://broken"'));
+    await waitFor('the failure in the log', async () =>
+      (await logText(`MCP: ${SERVER}`)).includes('could not read resource "fixture://broken"'),
+    );
   });
 
   it('registers its commands, and the manifest shows them on the right tree items and in the palette', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const id of ['mcpManager.readResource', 'mcpManager.getPrompt', 'mcpManager.copyResourceUri']) assert.ok(registered.has(id), id);
     const manifest = JSON.parse(fs.readFileSync(path.join(extensionPath(), 'package.json'), 'utf8')) as {
-      contributes: { commands: { command: string; title: string; category?: string; icon?: string }[]; menus: Record<string, { command: string; when?: string; group?: string }[]> };
+      contributes: {
+        commands: { command: string; title: string; category?: string; icon?: string }[];
+        menus: Record<string, { command: string; when?: string; group?: string }[]>;
+      };
     };
     const contributed = new Map(manifest.contributes.commands.map((c) => [c.command, c]));
-    assert.deepEqual(contributed.get('mcpManager.readResource'), { command: 'mcpManager.readResource', title: 'Read Resource...', category: 'MCP', icon: '$(go-to-file)' });
-    assert.deepEqual(contributed.get('mcpManager.getPrompt'), { command: 'mcpManager.getPrompt', title: 'Get Prompt...', category: 'MCP', icon: '$(comment-discussion)' });
+    assert.deepEqual(contributed.get('mcpManager.readResource'), {
+      command: 'mcpManager.readResource',
+      title: 'Read Resource...',
+      category: 'MCP',
+      icon: '$(go-to-file)',
+    });
+    assert.deepEqual(contributed.get('mcpManager.getPrompt'), {
+      command: 'mcpManager.getPrompt',
+      title: 'Get Prompt...',
+      category: 'MCP',
+      icon: '$(comment-discussion)',
+    });
     /** The context values a command's view/item/context entries match (their `viewItem =~ /.../` regexes). */
     const shownOn = (command: string, values: string[], group?: RegExp) =>
       values.filter((v) =>
@@ -371,7 +424,15 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
           return m.command === command && re !== undefined && new RegExp(re).test(v) && (!group || group.test(m.group ?? ''));
         }),
       );
-    const values = ['mcpResource;', 'mcpResourceTemplate;', 'mcpPrompt;', 'mcpFolder;resources;', 'mcpFolder;prompts;', 'mcpTool;readOnly;', 'mcpServer;running;stdio;'];
+    const values = [
+      'mcpResource;',
+      'mcpResourceTemplate;',
+      'mcpPrompt;',
+      'mcpFolder;resources;',
+      'mcpFolder;prompts;',
+      'mcpTool;readOnly;',
+      'mcpServer;running;stdio;',
+    ];
     assert.deepEqual(shownOn('mcpManager.readResource', values, /^inline/), ['mcpResource;', 'mcpResourceTemplate;']);
     assert.deepEqual(shownOn('mcpManager.readResource', values), ['mcpResource;', 'mcpResourceTemplate;', 'mcpFolder;resources;']);
     assert.deepEqual(shownOn('mcpManager.getPrompt', values), ['mcpPrompt;', 'mcpFolder;prompts;']);

@@ -43,7 +43,9 @@ function resultEditor(): vscode.TextEditor | undefined {
 }
 
 function tabs(viewType: string): vscode.Tab[] {
-  return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes(viewType));
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes(viewType));
 }
 
 describe('tool calls (callTool, history, rerun)', function () {
@@ -69,7 +71,10 @@ describe('tool calls (callTool, history, rerun)', function () {
     assert.ok(result);
     assert.equal(resultText(result), 'Echo: hello');
     const [view] = await waitFor('the result view', async () => ((await views()).length ? views() : undefined));
-    assert.deepEqual({ tool: view.tool, server: view.server, title: view.title, blocks: view.blocks }, { tool: 'echo', server: 'fx', title: 'echo (fx)', blocks: ['text:plain'] });
+    assert.deepEqual(
+      { tool: view.tool, server: view.server, title: view.title, blocks: view.blocks },
+      { tool: 'echo', server: 'fx', title: 'echo (fx)', blocks: ['text:plain'] },
+    );
     assert.deepEqual(JSON.parse(view.argsJson), { message: 'hello' });
     assert.equal(view.callId, (await history())[0].id);
     await waitFor('one result view tab', () => tabs(RESULT_VIEW).length === 1);
@@ -127,8 +132,13 @@ describe('tool calls (callTool, history, rerun)', function () {
     assert.equal(rich?.content.length, 7);
     const view = await waitFor('the rich result view', async () => (await views()).find((v) => v.tool === 'rich'));
     assert.deepEqual(view.blocks, ['text:markdown', 'text:json', 'image', 'audio', 'link', 'resource', 'resource']);
-    assert.equal(await vscode.commands.executeCommand(RESULT_ACTION, 'fx', 'rich', { type: 'openResource', uri: 'fixture://readme' }), true);
-    const readme = await waitFor('the resource document', () => (vscode.window.activeTextEditor?.document.getText() === 'Fixture server readme.' ? vscode.window.activeTextEditor : undefined));
+    assert.equal(
+      await vscode.commands.executeCommand(RESULT_ACTION, 'fx', 'rich', { type: 'openResource', uri: 'fixture://readme' }),
+      true,
+    );
+    const readme = await waitFor('the resource document', () =>
+      vscode.window.activeTextEditor?.document.getText() === 'Fixture server readme.' ? vscode.window.activeTextEditor : undefined,
+    );
     assert.notEqual(readme.document.uri.scheme, 'mcp-result', 'read from the server by the Read Resource flow');
     // Embedded text resource (block 6) is docs[0]; opening it shows its text read-only.
     await vscode.commands.executeCommand(RESULT_ACTION, 'fx', 'rich', { type: 'openDoc', doc: 0 });
@@ -141,7 +151,9 @@ describe('tool calls (callTool, history, rerun)', function () {
     const bytes = 3 * 1024 * 1024;
     const result = await call({ serverName: 'fx', toolName: 'big', args: { bytes } });
     assert.equal(resultText(result!).length, bytes);
-    const editor = await waitFor('the full text beside the view', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'mcp-result'));
+    const editor = await waitFor('the full text beside the view', () =>
+      vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'mcp-result'),
+    );
     assert.equal(editor.document.getText().length, bytes);
     // A content-provider document: edits are refused and it never becomes dirty.
     const edited = await Promise.resolve(editor.edit((b) => b.insert(new vscode.Position(0, 0), 'y'))).catch(() => false);
@@ -156,7 +168,11 @@ describe('tool calls (callTool, history, rerun)', function () {
     assert.equal(result?.isError, true);
     assert.equal(resultText(result!), 'nope');
     assert.equal(resultEditor(), undefined);
-    assert.equal((await views()).some((v) => v.tool === 'fail'), false, 'an isError result opens only on "Show Result"');
+    assert.equal(
+      (await views()).some((v) => v.tool === 'fail'),
+      false,
+      'an isError result opens only on "Show Result"',
+    );
     const h = await history();
     assert.equal(h.length, before + 1);
     assert.equal(h[0].status, 'isError');

@@ -16,7 +16,8 @@ const ALLOW_ALWAYS = 'Allow Always for This Workspace';
 const API = 0;
 const WEB = 1;
 const folderUri = (i: number) => vscode.workspace.workspaceFolders![i]!.uri;
-const call = async (server: string, tool: string, args: Record<string, unknown> = {}) => resultText(await (await getApi()).callTool(server, tool, args));
+const call = async (server: string, tool: string, args: Record<string, unknown> = {}) =>
+  resultText(await (await getApi()).callTool(server, tool, args));
 
 describe('configuration in a multi-root workspace', function () {
   let saved: ReturnType<typeof rememberSettings>;
@@ -26,7 +27,10 @@ describe('configuration in a multi-root workspace', function () {
   before(async function () {
     await getApi();
     assert.ok(vscode.workspace.workspaceFile, 'this suite needs the multi-root workspace');
-    assert.deepEqual(vscode.workspace.workspaceFolders!.map((f) => f.name), ['api', 'web']);
+    assert.deepEqual(
+      vscode.workspace.workspaceFolders!.map((f) => f.name),
+      ['api', 'web'],
+    );
     saved = rememberSettings();
   });
 
@@ -48,8 +52,18 @@ describe('configuration in a multi-root workspace', function () {
   });
 
   it('each folder’s servers resolve ${workspaceFolder} to that folder; ${workspaceFolder:Name} reaches the other', async () => {
-    await section(folderUri(API)).update('servers', { apiSrv: fixtureServer({ cwd: '${workspaceFolder}' }) }, vscode.ConfigurationTarget.WorkspaceFolder);
-    await section(folderUri(WEB)).update('servers', { webSrv: fixtureServer({ cwd: '${workspaceFolder}', env: { OTHER: '${workspaceFolder:api}', BASE: '${workspaceFolderBasename}' } }) }, vscode.ConfigurationTarget.WorkspaceFolder);
+    await section(folderUri(API)).update(
+      'servers',
+      { apiSrv: fixtureServer({ cwd: '${workspaceFolder}' }) },
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
+    await section(folderUri(WEB)).update(
+      'servers',
+      {
+        webSrv: fixtureServer({ cwd: '${workspaceFolder}', env: { OTHER: '${workspaceFolder:api}', BASE: '${workspaceFolderBasename}' } }),
+      },
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
     writeMcpJson({ servers: { webMcp: fixtureServer({ cwd: '${workspaceFolder}/sub' }) } }, WEB);
     fs.mkdirSync(path.join(folderPath(WEB), 'sub'), { recursive: true });
     await waitForConfig('the three servers', (r) => r.get('apiSrv') && r.get('webSrv') && r.get('webMcp'));
@@ -69,21 +83,39 @@ describe('configuration in a multi-root workspace', function () {
 
   it('precedence: folder settings > its mcp.json > workspace file > user; the tree shows every source in order', async () => {
     const api = await getApi();
-    await section().update('servers', { shared: fixtureServer({ env: { FROM: 'user' } }), fromUser: fixtureServer() }, vscode.ConfigurationTarget.Global);
-    await section().update('servers', { shared: fixtureServer({ env: { FROM: 'workspace' } }), fromWorkspace: fixtureServer() }, vscode.ConfigurationTarget.Workspace);
+    await section().update(
+      'servers',
+      { shared: fixtureServer({ env: { FROM: 'user' } }), fromUser: fixtureServer() },
+      vscode.ConfigurationTarget.Global,
+    );
+    await section().update(
+      'servers',
+      { shared: fixtureServer({ env: { FROM: 'workspace' } }), fromWorkspace: fixtureServer() },
+      vscode.ConfigurationTarget.Workspace,
+    );
     writeMcpJson({ servers: { shared: fixtureServer({ env: { FROM: 'api mcp.json' } }), fromApiMcp: fixtureServer() } }, API);
     await section(folderUri(WEB)).update('servers', { fromWeb: fixtureServer() }, vscode.ConfigurationTarget.WorkspaceFolder);
     await waitForConfig('every source', (r) => ['fromUser', 'fromWorkspace', 'fromApiMcp', 'fromWeb'].every((n) => r.get(n)));
     assert.equal(JSON.parse(await call('shared', 'env', { name: 'FROM' })), 'api mcp.json');
 
-    await section(folderUri(API)).update('servers', { shared: fixtureServer({ env: { FROM: 'api settings' } }) }, vscode.ConfigurationTarget.WorkspaceFolder);
+    await section(folderUri(API)).update(
+      'servers',
+      { shared: fixtureServer({ env: { FROM: 'api settings' } }) },
+      vscode.ConfigurationTarget.WorkspaceFolder,
+    );
     await waitForConfig('the folder setting to win', (r) => r.get('shared')?.definition.source?.kind === 'folder:api');
     assert.equal(JSON.parse(await call('shared', 'env', { name: 'FROM' })), 'api settings');
 
     const tree = api._test.tree;
     const groups = tree.getChildren().filter((n): n is GroupNode => n.kind === 'group');
     const label = (n: GroupNode) => String(tree.getTreeItem(n).label);
-    assert.deepEqual(groups.map(label), ['User settings', 'Workspace settings', 'Folder settings (api)', '.vscode/mcp.json (api)', 'Folder settings (web)']);
+    assert.deepEqual(groups.map(label), [
+      'User settings',
+      'Workspace settings',
+      'Folder settings (api)',
+      '.vscode/mcp.json (api)',
+      'Folder settings (web)',
+    ]);
     const names = (g: GroupNode) => tree.getChildren(g).map((n) => (n as ServerNode).serverName);
     assert.deepEqual(groups.map(names), [['fromUser'], ['fromWorkspace'], ['shared'], ['fromApiMcp'], ['fromWeb']]);
     const notes = api._test.registry.issues.filter((i) => i.server === 'shared').map((i) => i.message);
@@ -109,11 +141,17 @@ describe('configuration in a multi-root workspace', function () {
     const before = api._test.registry.get('two');
     write({ one: fixtureServer(), two: fixtureServer({ env: { V: '2' } }) });
     const applied = await waitForConfig('the change to apply', (r) => r.get('two') !== before, 10_000);
-    const restarted = await waitForConfig('two to restart', (r) => {
-      const s = r.get('two')?.state;
-      return s?.kind === 'running' && String(s.pid) !== pidTwo;
-    }, 10_000);
-    console.log(`      settings.json edit applied after ${Math.round(applied.ms)} ms; two running again ${Math.round(applied.ms + restarted.ms)} ms after the edit`);
+    const restarted = await waitForConfig(
+      'two to restart',
+      (r) => {
+        const s = r.get('two')?.state;
+        return s?.kind === 'running' && String(s.pid) !== pidTwo;
+      },
+      10_000,
+    );
+    console.log(
+      `      settings.json edit applied after ${Math.round(applied.ms)} ms; two running again ${Math.round(applied.ms + restarted.ms)} ms after the edit`,
+    );
     // VS Code's own settings watcher decides most of this delay (logged, not asserted: no test
     // may depend on the machine being idle).
     assert.equal(JSON.parse(await call('two', 'env', { name: 'V' })), '2');
@@ -122,14 +160,22 @@ describe('configuration in a multi-root workspace', function () {
 
     // An invalid entry in the file: an error node, the other server keeps its process.
     write({ one: fixtureServer(), two: { command: '' } });
-    await waitForConfig('two as an error', (r) => !r.get('two') && r.issues.some((i) => i.server === 'two' && i.source?.kind === 'folder:web'), 10_000);
+    await waitForConfig(
+      'two as an error',
+      (r) => !r.get('two') && r.issues.some((i) => i.server === 'two' && i.source?.kind === 'folder:web'),
+      10_000,
+    );
     assert.equal(await call('one', 'pid'), pidOne);
   });
 
   it('Open Settings on an mcp.json server opens that folder’s mcp.json at the entry', async () => {
     writeMcpJson({ servers: { first: fixtureServer(), target: fixtureServer({ startupTimeoutMs: 5 }) } }, WEB);
     const issue = await waitForConfig('the error', (r) => r.issues.find((i) => i.server === 'target'));
-    await vscode.commands.executeCommand('mcpManager.openSettings', { serverName: 'target', source: issue.value.source, field: 'startupTimeoutMs' });
+    await vscode.commands.executeCommand('mcpManager.openSettings', {
+      serverName: 'target',
+      source: issue.value.source,
+      field: 'startupTimeoutMs',
+    });
     const editor = await waitFor('the mcp.json editor', () => {
       const e = vscode.window.activeTextEditor;
       return e?.document.uri.fsPath === path.join(folderPath(WEB), '.vscode', 'mcp.json') ? e : undefined;

@@ -36,7 +36,9 @@ describe('configuration in an untrusted workspace', function () {
   it('declares limited support and activates; the restricted setting reads as the user value only', () => {
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     assert.ok(ext.isActive);
-    const untrusted = (ext.packageJSON as { capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } } }).capabilities.untrustedWorkspaces;
+    const untrusted = (
+      ext.packageJSON as { capabilities: { untrustedWorkspaces: { supported: string; restrictedConfigurations: string[] } } }
+    ).capabilities.untrustedWorkspaces;
     assert.equal(untrusted.supported, 'limited');
     assert.deepEqual(untrusted.restrictedConfigurations, ['mcpManager.servers', 'mcpManager.inputs']);
     // VS Code itself hides the workspace value of a restricted setting from get().
@@ -49,7 +51,10 @@ describe('configuration in an untrusted workspace', function () {
     assert.deepEqual(api.listServers(), []);
     assert.deepEqual(api._test.registry.issues, []);
     const roots = api._test.tree.getChildren();
-    assert.deepEqual(roots.map((n) => n.kind), ['notice']);
+    assert.deepEqual(
+      roots.map((n) => n.kind),
+      ['notice'],
+    );
     const item = api._test.tree.getTreeItem(roots[0] as NoticeNode);
     assert.equal(item.label, 'Workspace servers not loaded');
     assert.equal(item.description, 'Restricted Mode · 3 ignored');
@@ -82,13 +87,19 @@ describe('configuration in an untrusted workspace', function () {
     const api = await getApi();
     await section().update('servers', { mine: fixtureServer() }, vscode.ConfigurationTarget.Global);
     await api._test.reloadConfig();
-    assert.deepEqual(api.listServers().map((s) => s.name), ['mine']);
+    assert.deepEqual(
+      api.listServers().map((s) => s.name),
+      ['mine'],
+    );
     assert.equal(resultText(await api.callTool('mine', 'echo', { message: 'ok' })), 'Echo: ok');
     assert.equal(childProcesses().length, 1);
     assert.deepEqual(ui.asked, []);
     assert.deepEqual(evidence(), []);
     // The notice stays above the user's servers.
-    assert.deepEqual(api._test.tree.getChildren().map((n) => n.kind), ['notice', 'server']);
+    assert.deepEqual(
+      api._test.tree.getChildren().map((n) => n.kind),
+      ['notice', 'server'],
+    );
   });
 
   it('Add Server offers only user settings here', async () => {

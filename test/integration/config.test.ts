@@ -8,7 +8,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ServerNode } from '../../src/ui/tree/nodes';
-import { folderPath, logText, mcpJsonPath, rememberSettings, removeMcpJson, scriptedUi, section, waitForConfig, writeEchoServer, writeMcpJson } from './helpers/configHelpers';
+import {
+  folderPath,
+  logText,
+  mcpJsonPath,
+  rememberSettings,
+  removeMcpJson,
+  scriptedUi,
+  section,
+  waitForConfig,
+  writeEchoServer,
+  writeMcpJson,
+} from './helpers/configHelpers';
 import { childProcesses, FIXTURE, fixtureServer, getApi, MARKER, NODE, resultText, waitFor } from './helpers/mcpm';
 import type { ScriptedPrompter } from './helpers/scriptedPrompter';
 
@@ -20,7 +31,8 @@ const REPLACE = 'Replace';
 const STORE_SECRETS = 'Store in Secret Storage';
 
 const pidOf = async (server: string) => resultText(await (await getApi()).callTool(server, 'pid', {}));
-const envOf = async (server: string, name: string) => JSON.parse(resultText(await (await getApi()).callTool(server, 'env', { name }))) as string | null;
+const envOf = async (server: string, name: string) =>
+  JSON.parse(resultText(await (await getApi()).callTool(server, 'env', { name }))) as string | null;
 
 describe('configuration: mcp.json, precedence, consent, inputs, reload, import, add', function () {
   let saved: ReturnType<typeof rememberSettings>;
@@ -66,7 +78,10 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     const deleted = await waitForConfig('the servers to go', (r) => !r.get('fromMcp') && !r.get('second'));
     const times = [created.ms, edited.ms, deleted.ms].map((ms) => Math.round(ms));
     console.log(`      mcp.json create/edit/delete reached the registry after ${times.join(' / ')} ms`);
-    assert.deepEqual(api.listServers().filter((s) => s.name === 'fromMcp'), []);
+    assert.deepEqual(
+      api.listServers().filter((s) => s.name === 'fromMcp'),
+      [],
+    );
     assert.deepEqual(childProcesses(), []);
   });
 
@@ -78,7 +93,10 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     const tree = api._test.tree;
     const groups = tree.getChildren().filter((n) => n.kind === 'group');
     const label = (item: vscode.TreeItem) => String(typeof item.label === 'string' ? item.label : item.label?.label);
-    assert.deepEqual(groups.map((g) => label(tree.getTreeItem(g))), ['Workspace settings', '.vscode/mcp.json']);
+    assert.deepEqual(
+      groups.map((g) => label(tree.getTreeItem(g))),
+      ['Workspace settings', '.vscode/mcp.json'],
+    );
     const names = groups.flatMap((g) => tree.getChildren(g).map((n) => (n as ServerNode).serverName));
     assert.deepEqual(names, ['dup', 'mcpOnly']);
     assert.equal(api._test.registry.get('dup')!.definition.source?.kind, 'workspace');
@@ -118,7 +136,13 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     // A changed command line is a new question (the running server restarts with it).
     ui.on('confirm', /"guarded"/, ALLOW);
     writeMcpJson({ servers: { guarded: fixtureServer({ args: [FIXTURE(), MARKER, '--changed'] }) } });
-    await waitForConfig('the restarted server', (r) => r.get('guarded')?.definition.type === 'stdio' && r.get('guarded')!.state.kind === 'running' && (r.get('guarded')!.definition as { args: readonly string[] }).args.includes('--changed'));
+    await waitForConfig(
+      'the restarted server',
+      (r) =>
+        r.get('guarded')?.definition.type === 'stdio' &&
+        r.get('guarded')!.state.kind === 'running' &&
+        (r.get('guarded')!.definition as { args: readonly string[] }).args.includes('--changed'),
+    );
     assert.equal(ui.count('confirm', /"guarded"/), 3);
 
     // Reset: asked again.
@@ -153,7 +177,10 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     const asked = ui.asked.find((a) => a.kind === 'input')!;
     assert.equal(asked.password, true);
     assert.match(asked.text, /Fixture token/);
-    assert.deepEqual(api._test.inputs.stored().map((s) => [s.id, s.scope]), [['tok', `mcp.json:${mcpJsonPath()}`]]);
+    assert.deepEqual(
+      api._test.inputs.stored().map((s) => [s.id, s.scope]),
+      [['tok', `mcp.json:${mcpJsonPath()}`]],
+    );
 
     // Reused after a restart: no second question.
     await vscode.commands.executeCommand('mcpManager.restartServer', 'withInput');
@@ -196,7 +223,11 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
   it('input values never cross scopes; settings servers use mcpManager.inputs of their scope', async () => {
     const api = await getApi();
     const entry = fixtureServer({ env: { SHARED_ID: '${input:token}' } });
-    await section().update('inputs', [{ type: 'pickString', id: 'token', description: 'Pick the token', options: ['alpha', 'beta'], default: 'beta' }], vscode.ConfigurationTarget.Workspace);
+    await section().update(
+      'inputs',
+      [{ type: 'pickString', id: 'token', description: 'Pick the token', options: ['alpha', 'beta'], default: 'beta' }],
+      vscode.ConfigurationTarget.Workspace,
+    );
     await section().update('servers', { wsServer: entry }, vscode.ConfigurationTarget.Workspace);
     await section().update('servers', { userServer: entry }, vscode.ConfigurationTarget.Global);
     await api._test.reloadConfig();
@@ -207,7 +238,13 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     // Undeclared at user scope: a generic, hidden prompt, and not the workspace's value.
     assert.equal(await envOf('userServer', 'SHARED_ID'), 'user-typed-value');
     assert.equal(ui.asked.find((a) => a.kind === 'input')?.password, true);
-    assert.deepEqual(api._test.inputs.stored().map((s) => s.scope).sort(), ['user', `workspace:${path.join(folderPath(), '.vscode', 'settings.json')}`]);
+    assert.deepEqual(
+      api._test.inputs
+        .stored()
+        .map((s) => s.scope)
+        .sort(),
+      ['user', `workspace:${path.join(folderPath(), '.vscode', 'settings.json')}`],
+    );
   });
 
   it('envFile values are secrets: masked in the log and in the error shown in the tree', async () => {
@@ -218,7 +255,11 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     const script = writeEchoServer(folderPath(), FIXTURE(), ['GREETING', 'OTHER']);
     const crashing = writeEchoServer(folderPath(), FIXTURE(), ['GREETING'], 1);
     extraFiles.push(envFile, script, crashing);
-    await section().update('servers', { envUser: { command: NODE, args: [script, MARKER], envFile }, envCrash: { command: NODE, args: [crashing, MARKER], envFile } }, vscode.ConfigurationTarget.Global);
+    await section().update(
+      'servers',
+      { envUser: { command: NODE, args: [script, MARKER], envFile }, envCrash: { command: NODE, args: [crashing, MARKER], envFile } },
+      vscode.ConfigurationTarget.Global,
+    );
     await api._test.reloadConfig();
 
     assert.equal(await envOf('envUser', 'GREETING'), VALUE);
@@ -231,7 +272,10 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     // Every envFile value counts as a secret, whatever its name.
     assert.match(log, /GREETING=•+ OTHER=•+ arg=--mcpm-integration/);
 
-    await assert.rejects(api.listTools('envCrash'), (e: Error) => /exited with code 1 during startup: GREETING=•+/.test(e.message) && !e.message.includes(VALUE));
+    await assert.rejects(
+      api.listTools('envCrash'),
+      (e: Error) => /exited with code 1 during startup: GREETING=•+/.test(e.message) && !e.message.includes(VALUE),
+    );
     const tree = api._test.tree;
     const node = tree.serverNode('envCrash')!;
     const shown = [
@@ -269,7 +313,9 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
 
     // A syntax error while editing keeps the last valid version (nothing is stopped).
     writeMcpJson('{ "servers": { "a": {} "b": {} } }');
-    await waitForConfig('the syntax error node', (r) => r.issues.some((i) => /mcp\.json:1:\d+: comma expected.*last valid version/.test(i.message)));
+    await waitForConfig('the syntax error node', (r) =>
+      r.issues.some((i) => /mcp\.json:1:\d+: comma expected.*last valid version/.test(i.message)),
+    );
     assert.equal(await pidOf('a'), pidA);
     assert.equal(await pidOf('b'), String(restarted.value));
 
@@ -292,14 +338,23 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
       JSON.stringify({
         mcpServers: {
           imp: { command: NODE, args: [FIXTURE(), MARKER], env: { API_KEY: 'import-secret-123', MODE: 'x' }, autoApprove: ['echo'] },
-          remote: { type: 'streamable-http', url: 'http://127.0.0.1:9/mcp', headers: { Authorization: 'Bearer bearer-secret-456' }, timeout: 20 },
+          remote: {
+            type: 'streamable-http',
+            url: 'http://127.0.0.1:9/mcp',
+            headers: { Authorization: 'Bearer bearer-secret-456' },
+            timeout: 20,
+          },
           existing: { command: NODE, args: [FIXTURE(), MARKER, '--new'] },
           same: { command: NODE, args: [FIXTURE(), MARKER] },
           bad: { command: '' },
         },
       }),
     );
-    await section().update('servers', { existing: fixtureServer(), same: { command: NODE, args: [FIXTURE(), MARKER] } }, vscode.ConfigurationTarget.Global);
+    await section().update(
+      'servers',
+      { existing: fixtureServer(), same: { command: NODE, args: [FIXTURE(), MARKER] } },
+      vscode.ConfigurationTarget.Global,
+    );
     await api._test.reloadConfig();
 
     ui.on('pick', /^Import MCP Servers/, '.mcp.json');
@@ -313,24 +368,46 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     ui.on('confirm', /2 values look like secrets/, STORE_SECRETS);
     await vscode.commands.executeCommand('mcpManager.importServers');
 
-    assert.deepEqual(preview.map((p) => [p.label, !!p.picked]), [
-      ['imp', true],
-      ['remote', true],
-      ['$(warning) existing', false],
-      ['$(check) same', false],
-      ['$(error) bad', false],
-    ]);
+    assert.deepEqual(
+      preview.map((p) => [p.label, !!p.picked]),
+      [
+        ['imp', true],
+        ['remote', true],
+        ['$(warning) existing', false],
+        ['$(check) same', false],
+        ['$(error) bad', false],
+      ],
+    );
     assert.match(preview[0]!.detail!, /secret-looking values: env\.API_KEY · ignored keys: autoApprove/);
     assert.match(preview[4]!.detail!, /cannot be imported: command: must not be empty/);
     const written = section().inspect<Record<string, Record<string, unknown>>>('servers')!.globalValue!;
     assert.deepEqual(Object.keys(written).sort(), ['existing', 'imp', 'remote', 'same']);
     assert.deepEqual(written.imp, { command: NODE, args: [FIXTURE(), MARKER], env: { API_KEY: '${input:imp-API_KEY}', MODE: 'x' } });
-    assert.deepEqual(written.remote, { type: 'http', url: 'http://127.0.0.1:9/mcp', headers: { Authorization: 'Bearer ${input:remote-Authorization}' }, requestTimeoutMs: 20000 });
+    assert.deepEqual(written.remote, {
+      type: 'http',
+      url: 'http://127.0.0.1:9/mcp',
+      headers: { Authorization: 'Bearer ${input:remote-Authorization}' },
+      requestTimeoutMs: 20000,
+    });
     assert.deepEqual((written.existing as { args: string[] }).args.at(-1), '--new');
     const settingsText = JSON.stringify([section().inspect('servers'), section().inspect('inputs')]);
     assert.ok(!settingsText.includes('import-secret-123') && !settingsText.includes('bearer-secret-456'), settingsText);
-    assert.deepEqual(section().inspect<{ id: string; password: boolean }[]>('inputs')!.globalValue!.map((i) => [i.id, i.password]), [['imp-API_KEY', true], ['remote-Authorization', true]]);
-    assert.ok(ui.asked.some((a) => a.kind === 'notify' && /Imported 3 MCP servers into User settings: imp, remote, existing\. 2 secret values were stored/.test(a.text)));
+    assert.deepEqual(
+      section()
+        .inspect<{ id: string; password: boolean }[]>('inputs')!
+        .globalValue!.map((i) => [i.id, i.password]),
+      [
+        ['imp-API_KEY', true],
+        ['remote-Authorization', true],
+      ],
+    );
+    assert.ok(
+      ui.asked.some(
+        (a) =>
+          a.kind === 'notify' &&
+          /Imported 3 MCP servers into User settings: imp, remote, existing\. 2 secret values were stored/.test(a.text),
+      ),
+    );
 
     // The stored value is used without a question (user scope: no consent either).
     await api._test.reloadConfig();
@@ -342,7 +419,13 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     const api = await getApi();
     const file = path.join(folderPath(), 'claude_desktop_config.json');
     extraFiles.push(file);
-    fs.writeFileSync(file, JSON.stringify({ globalShortcut: 'x', mcpServers: { keep: { command: 'node', args: ['old.js'] }, fresh: { url: 'https://example.com/sse' } } }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        globalShortcut: 'x',
+        mcpServers: { keep: { command: 'node', args: ['old.js'] }, fresh: { url: 'https://example.com/sse' } },
+      }),
+    );
     await section().update('servers', { keep: { command: 'node', args: ['mine.js'] } }, vscode.ConfigurationTarget.Workspace);
     ui.on('pick', /^Import MCP Servers/, /Choose a file/);
     ui.on('openFile', /Import/, file);
@@ -381,7 +464,9 @@ describe('configuration: mcp.json, precedence, consent, inputs, reload, import, 
     ui.on('input', /Add MCP Server \(6\/7\): name/, 'everything');
     ui.on('pick', /Add MCP Server \(7\/7\)/, 'User settings');
     await vscode.commands.executeCommand('mcpManager.addServer');
-    assert.deepEqual(section().inspect('servers')!.globalValue, { everything: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything', 'stdio'] } });
+    assert.deepEqual(section().inspect('servers')!.globalValue, {
+      everything: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything', 'stdio'] },
+    });
     assert.equal(api._test.registry.get('everything')!.state.kind, 'idle');
   });
 });

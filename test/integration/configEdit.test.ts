@@ -7,7 +7,16 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { folderPath, mcpJsonPath, rememberSettings, removeMcpJson, scriptedUi, section, waitForConfig, writeMcpJson } from './helpers/configHelpers';
+import {
+  folderPath,
+  mcpJsonPath,
+  rememberSettings,
+  removeMcpJson,
+  scriptedUi,
+  section,
+  waitForConfig,
+  writeMcpJson,
+} from './helpers/configHelpers';
 import { childProcesses, FIXTURE, getApi, MARKER, NODE, resultText, waitFor } from './helpers/mcpm';
 import type { ScriptedPrompter } from './helpers/scriptedPrompter';
 
@@ -37,7 +46,7 @@ function commentedSettings(): string {
 
 /** An mcp.json in the shape VS Code's documentation uses (tabs, inputs, a dev key). */
 function vscodeMcpJson(): string {
-	return `{
+  return `{
 	// VS Code's own format.
 	"inputs": [
 		{ "type": "promptString", "id": "unused-key", "description": "Not used", "password": true }
@@ -58,7 +67,10 @@ function vscodeMcpJson(): string {
 async function writeSettingsFile(text: string): Promise<void> {
   fs.mkdirSync(path.dirname(settingsPath()), { recursive: true });
   fs.writeFileSync(settingsPath(), text);
-  await waitFor('VS Code to read the settings file', () => JSON.stringify(section().inspect('servers')?.workspaceValue ?? {}) !== '{}' || !text.includes('"fixture"'));
+  await waitFor(
+    'VS Code to read the settings file',
+    () => JSON.stringify(section().inspect('servers')?.workspaceValue ?? {}) !== '{}' || !text.includes('"fixture"'),
+  );
 }
 
 describe('configuration writes that keep comments, and server management actions', function () {
@@ -130,7 +142,9 @@ describe('configuration writes that keep comments, and server management actions
       env: { MEMORY_FILE_PATH: '${workspaceFolder}/memory.json', API_TOKEN: '${input:server-memory-API_TOKEN}' },
       cwd: '${workspaceFolder}/srv',
     });
-    assert.deepEqual(section().inspect('inputs')!.workspaceValue, [{ type: 'promptString', id: 'server-memory-API_TOKEN', description: 'API_TOKEN for server-memory', password: true }]);
+    assert.deepEqual(section().inspect('inputs')!.workspaceValue, [
+      { type: 'promptString', id: 'server-memory-API_TOKEN', description: 'API_TOKEN for server-memory', password: true },
+    ]);
     // Started with the stored secret and the folder: no question asked for the input.
     assert.equal(api._test.registry.get('server-memory')!.state.kind, 'running');
     const env = async (name: string) => JSON.parse(resultText(await api.callTool('server-memory', 'env', { name }))) as string | null;
@@ -199,10 +213,17 @@ describe('configuration writes that keep comments, and server management actions
     await waitForConfig('the mcp.json server', (r) => r.get('shared'));
     await vscode.commands.executeCommand('mcpManager.disableServer', { serverName: 'shared' });
     await waitForConfig('shared disabled', (r) => r.get('shared')?.state.kind === 'disabled');
-    assert.ok(fs.readFileSync(mcpJsonPath(), 'utf8').includes('"dev": { "watch": "build/**/*.js", "debug": { "type": "node" } },\n\t\t\t"disabled": true\n'));
+    assert.ok(
+      fs
+        .readFileSync(mcpJsonPath(), 'utf8')
+        .includes('"dev": { "watch": "build/**/*.js", "debug": { "type": "node" } },\n\t\t\t"disabled": true\n'),
+    );
     ui.on('input', /Rename MCP Server "shared"/, 'team');
     await vscode.commands.executeCommand('mcpManager.renameServer', { serverName: 'shared' });
-    assert.equal(fs.readFileSync(mcpJsonPath(), 'utf8'), vscodeMcpJson().replace('"shared": {', '"team": {').replace('} }\n\t\t}', '} },\n\t\t\t"disabled": true\n\t\t}'));
+    assert.equal(
+      fs.readFileSync(mcpJsonPath(), 'utf8'),
+      vscodeMcpJson().replace('"shared": {', '"team": {').replace('} }\n\t\t}', '} },\n\t\t\t"disabled": true\n\t\t}'),
+    );
 
     await vscode.commands.executeCommand('mcpManager.editServer', { serverName: 'team' });
     const editor = vscode.window.activeTextEditor!;
@@ -211,10 +232,17 @@ describe('configuration writes that keep comments, and server management actions
     assert.equal(editor.selection.start.line, 7);
 
     // User settings: whether written through the file or the configuration API, only this entry changes.
-    await section().update('servers', { mine: { command: NODE, args: [FIXTURE(), MARKER] }, other: { url: 'http://127.0.0.1:9/mcp', type: 'http' } }, vscode.ConfigurationTarget.Global);
+    await section().update(
+      'servers',
+      { mine: { command: NODE, args: [FIXTURE(), MARKER] }, other: { url: 'http://127.0.0.1:9/mcp', type: 'http' } },
+      vscode.ConfigurationTarget.Global,
+    );
     await waitForConfig('the user server', (r) => r.get('mine'));
     await vscode.commands.executeCommand('mcpManager.disableServer', { serverName: 'mine' });
-    assert.deepEqual(section().inspect('servers')!.globalValue, { mine: { command: NODE, args: [FIXTURE(), MARKER], disabled: true }, other: { url: 'http://127.0.0.1:9/mcp', type: 'http' } });
+    assert.deepEqual(section().inspect('servers')!.globalValue, {
+      mine: { command: NODE, args: [FIXTURE(), MARKER], disabled: true },
+      other: { url: 'http://127.0.0.1:9/mcp', type: 'http' },
+    });
     ui.on('confirm', /Remove the MCP server "other" from User settings/, REMOVE);
     await vscode.commands.executeCommand('mcpManager.removeServer', { serverName: 'other' });
     assert.deepEqual(Object.keys(section().inspect<Record<string, unknown>>('servers')!.globalValue!), ['mine']);

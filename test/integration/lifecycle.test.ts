@@ -6,7 +6,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConnectionState } from '../../src/core';
-import { badServer, childProcesses, extensionPath, fixtureServer, getApi, rememberServers, resultText, setServers, waitFor } from './helpers/mcpm';
+import {
+  badServer,
+  childProcesses,
+  extensionPath,
+  fixtureServer,
+  getApi,
+  rememberServers,
+  resultText,
+  setServers,
+  waitFor,
+} from './helpers/mcpm';
 
 describe('server lifecycle', function () {
   let saved: ReturnType<typeof rememberServers>;
@@ -28,12 +38,23 @@ describe('server lifecycle', function () {
     // the development build. Not asserted: timings are not asserted in tests (see docs/performance.md).
     const outDir = path.join(extensionPath(), 'out');
     fs.mkdirSync(outDir, { recursive: true });
-    fs.writeFileSync(path.join(outDir, 'activation.json'), `${JSON.stringify({ activationMs: api._test.activationMs, vscodeVersion: vscode.version }, null, 2)}\n`);
+    fs.writeFileSync(
+      path.join(outDir, 'activation.json'),
+      `${JSON.stringify({ activationMs: api._test.activationMs, vscodeVersion: vscode.version }, null, 2)}\n`,
+    );
     console.log(`      activate() took ${api._test.activationMs.toFixed(2)} ms`);
-    await setServers({ one: fixtureServer(), two: fixtureServer({ env: { X: '1' } }), web: { type: 'http', url: 'http://127.0.0.1:9/mcp' } });
+    await setServers({
+      one: fixtureServer(),
+      two: fixtureServer({ env: { X: '1' } }),
+      web: { type: 'http', url: 'http://127.0.0.1:9/mcp' },
+    });
     assert.deepEqual(
       api.listServers().map((s) => [s.name, s.state, s.transport]),
-      [['one', 'idle', 'stdio'], ['two', 'idle', 'stdio'], ['web', 'idle', 'http']],
+      [
+        ['one', 'idle', 'stdio'],
+        ['two', 'idle', 'stdio'],
+        ['web', 'idle', 'http'],
+      ],
     );
     // Give a stray eager start time to show up.
     await new Promise((r) => setTimeout(r, 300));
@@ -70,7 +91,10 @@ describe('server lifecycle', function () {
     assert.equal(state().kind, 'running');
     const newPid = pidOf();
     assert.ok(newPid && newPid !== pid, `restart gave pid ${newPid}, before ${pid}`);
-    assert.deepEqual(childProcesses().map((p) => p.pid), [newPid]);
+    assert.deepEqual(
+      childProcesses().map((p) => p.pid),
+      [newPid],
+    );
     // The tool list is known after a start from a command, so the tree can show the count.
     assert.ok(conn.cachedTools && conn.cachedTools.length > 5);
   });
@@ -107,7 +131,13 @@ describe('server lifecycle', function () {
 
     // Removing a server stops it.
     await setServers({ a: fixtureServer() });
-    await waitFor('b to exit after removal', () => childProcesses().map((p) => String(p.pid)).join() === pa);
+    await waitFor(
+      'b to exit after removal',
+      () =>
+        childProcesses()
+          .map((p) => String(p.pid))
+          .join() === pa,
+    );
   });
 
   it('refresh re-reads the settings and re-lists tools, keeping running servers', async () => {
@@ -115,9 +145,14 @@ describe('server lifecycle', function () {
     await setServers({ fx: fixtureServer() });
     const pid = resultText(await api.callTool('fx', 'pid', {}));
     await api.callTool('fx', 'add_tool', {});
-    await vscode.workspace.getConfiguration('mcpManager').update('servers', { fx: fixtureServer(), extra: fixtureServer() }, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('mcpManager')
+      .update('servers', { fx: fixtureServer(), extra: fixtureServer() }, vscode.ConfigurationTarget.Workspace);
     await vscode.commands.executeCommand('mcpManager.refresh');
-    assert.deepEqual(api.listServers().map((s) => s.name), ['fx', 'extra']);
+    assert.deepEqual(
+      api.listServers().map((s) => s.name),
+      ['fx', 'extra'],
+    );
     assert.ok(api._test.registry.get('fx')?.cachedTools?.some((t) => t.name === 'dynamic_0'));
     assert.equal(resultText(await api.callTool('fx', 'pid', {})), pid);
     assert.equal(childProcesses().length, 1);
@@ -125,7 +160,9 @@ describe('server lifecycle', function () {
 
   it('a settings change is picked up without a manual reload (debounced watcher)', async () => {
     const api = await getApi();
-    await vscode.workspace.getConfiguration('mcpManager').update('servers', { watched: fixtureServer() }, vscode.ConfigurationTarget.Workspace);
+    await vscode.workspace
+      .getConfiguration('mcpManager')
+      .update('servers', { watched: fixtureServer() }, vscode.ConfigurationTarget.Workspace);
     await waitFor('the watcher to apply the change', () => api.listServers().some((s) => s.name === 'watched'), 5000);
   });
 });
@@ -136,10 +173,14 @@ describe('server lifecycle', function () {
 after('deactivate: shutdown leaves no server process', async function () {
   this.timeout(30_000);
   const api = await getApi();
-  await vscode.workspace.getConfiguration('mcpManager').update('servers', {
-    up: fixtureServer(),
-    hanging: badServer('no-initialize.mjs', { startupTimeoutMs: 60_000 }),
-  }, vscode.ConfigurationTarget.Workspace);
+  await vscode.workspace.getConfiguration('mcpManager').update(
+    'servers',
+    {
+      up: fixtureServer(),
+      hanging: badServer('no-initialize.mjs', { startupTimeoutMs: 60_000 }),
+    },
+    vscode.ConfigurationTarget.Workspace,
+  );
   await api._test.reloadConfig();
   await api.listTools('up');
   void api.listTools('hanging').catch(() => undefined);

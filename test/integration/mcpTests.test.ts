@@ -53,7 +53,11 @@ describe('MCP Tests (Testing view)', function () {
     });
     const children: vscode.TestItem[] = [];
     item.children.forEach((c) => void children.push(c));
-    assert.deepEqual(children.map((c) => [c.label, c.range?.start.line]).sort(), [['echo', 4], ['no such tool', 6], ['wrong sum', 5]]);
+    assert.deepEqual(children.map((c) => [c.label, c.range?.start.line]).sort(), [
+      ['echo', 4],
+      ['no such tool', 6],
+      ['wrong sum', 5],
+    ]);
     assert.equal(item.label, 'integration.mcptest.json');
   });
 
@@ -71,7 +75,14 @@ describe('MCP Tests (Testing view)', function () {
     assert.equal(by.get('echo')?.status, 'passed');
     const wrong = by.get('wrong sum')!;
     assert.equal(wrong.status, 'failed');
-    assert.deepEqual(wrong.messages, [{ message: 'structuredContent: structuredContent differs at $.sum', expected: '{\n  "sum": 6\n}', actual: '{\n  "sum": 5\n}', line: 5 }]);
+    assert.deepEqual(wrong.messages, [
+      {
+        message: 'structuredContent: structuredContent differs at $.sum',
+        expected: '{\n  "sum": 6\n}',
+        actual: '{\n  "sum": 5\n}',
+        line: 5,
+      },
+    ]);
     const missing = by.get('no such tool')!;
     assert.equal(missing.status, 'errored');
     assert.match(missing.messages[0]!.message, /^tool: server "fx" has no tool named "ecko" \(did you mean "echo"\?\)$/);
@@ -81,21 +92,37 @@ describe('MCP Tests (Testing view)', function () {
 
   it('Save Call as Test appends the last call with its expectations, opens it, and it passes', async () => {
     const { tests } = (await getApi())._test;
-    const result = await vscode.commands.executeCommand('mcpManager.callTool', { serverName: 'fx', toolName: 'add', args: { a: 1, b: 2 }, show: false });
+    const result = await vscode.commands.executeCommand('mcpManager.callTool', {
+      serverName: 'fx',
+      toolName: 'add',
+      args: { a: 1, b: 2 },
+      show: false,
+    });
     assert.ok(result);
-    const saved = await vscode.commands.executeCommand<{ file: vscode.Uri; line: number }>('mcpManager.saveLastCallAsTest', { file: uri, name: 'saved add' });
+    const saved = await vscode.commands.executeCommand<{ file: vscode.Uri; line: number }>('mcpManager.saveLastCallAsTest', {
+      file: uri,
+      name: 'saved add',
+    });
     assert.ok(saved);
     const text = fs.readFileSync(file, 'utf8');
     assert.match(text, /\/\/ written by test\/integration/, 'comments are kept');
-    assert.match(text, /"name": "saved add",\s*"tool": "add",\s*"arguments": \{\s*"a": 1,\s*"b": 2\s*\},\s*"expect": \{\s*"isError": false,\s*"structuredContent": \{\s*"sum": 3\s*\}/);
+    assert.match(
+      text,
+      /"name": "saved add",\s*"tool": "add",\s*"arguments": \{\s*"a": 1,\s*"b": 2\s*\},\s*"expect": \{\s*"isError": false,\s*"structuredContent": \{\s*"sum": 3\s*\}/,
+    );
     const editor = vscode.window.activeTextEditor;
     assert.equal(editor?.document.uri.fsPath, file);
     assert.equal(editor?.selection.active.line, saved.line);
     assert.match(editor!.document.lineAt(saved.line).text, /^\s*\{/);
 
-    const item = await waitFor('the new test item', () => tests.controller.items.get(uri.toString())?.children.get(`${uri.toString()}#saved add`));
+    const item = await waitFor('the new test item', () =>
+      tests.controller.items.get(uri.toString())?.children.get(`${uri.toString()}#saved add`),
+    );
     const cts = new vscode.CancellationTokenSource();
     const outcomes = await tests.run(new vscode.TestRunRequest([item]), cts.token);
-    assert.deepEqual(outcomes.map((o) => o.status), ['passed']);
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['passed'],
+    );
   });
 });

@@ -103,11 +103,17 @@ describe('MCP registry: Browse Registry, install, update', function () {
     const installed = (await vscode.commands.executeCommand('mcpManager.browseRegistry')) as { name: string } | undefined;
     assert.equal(installed?.name, 'remote-secret');
     assert.deepEqual(searches, ['remote-secret']);
-    assert.deepEqual(lastItems.map((i) => [i.label, i.description]), [['com.example/remote-secret', '2.0.0 · remote']]);
+    assert.deepEqual(
+      lastItems.map((i) => [i.label, i.description]),
+      [['com.example/remote-secret', '2.0.0 · remote']],
+    );
     const details = ui.asked.find((a) => a.kind === 'pick' && /remote-secret 2\.0\.0/.test(a.text))!;
     const labels = details.items!.map((i) => i.label);
     assert.ok(labels.includes('$(cloud-download) Install: remote (SSE) https://mcp.example.com/sse'), 'both remotes offered');
-    assert.ok(labels.some((l) => /Values for remote \(Streamable HTTP\)/.test(l)), 'required values shown before installing');
+    assert.ok(
+      labels.some((l) => /Values for remote \(Streamable HTTP\)/.test(l)),
+      'required values shown before installing',
+    );
     assert.equal(ui.asked.find((a) => a.kind === 'input' && /\{token\}/.test(a.text))!.password, true);
 
     const text = fs.readFileSync(mcpJsonPath(), 'utf8');
@@ -119,8 +125,14 @@ describe('MCP registry: Browse Registry, install, update', function () {
       headers: { Authorization: 'Bearer ${input:remote-secret.token}', 'X-Region': 'eu-west-1' },
       registry: { url: registry.url, name: 'com.example/remote-secret', version: '2.0.0' },
     });
-    assert.deepEqual(written.inputs.map((i) => [i.id, i.password]), [['remote-secret.token', true]]);
-    assert.ok(api._test.inputs.stored().some((s) => s.id === 'remote-secret.token'), 'the value is in secret storage');
+    assert.deepEqual(
+      written.inputs.map((i) => [i.id, i.password]),
+      [['remote-secret.token', true]],
+    );
+    assert.ok(
+      api._test.inputs.stored().some((s) => s.id === 'remote-secret.token'),
+      'the value is in secret storage',
+    );
 
     const conn = await waitFor('the server in the registry', () => api._test.registry.get('remote-secret'));
     assert.equal(conn.state.kind, 'idle', 'installing starts nothing');
@@ -134,7 +146,11 @@ describe('MCP registry: Browse Registry, install, update', function () {
     api._test.registryBrowser.livePick = typing('com.example/de', 'com.example/deprecated-server');
     ui.on('pick', /deprecated-server 0\.9\.0/, undefined);
     assert.equal(await vscode.commands.executeCommand('mcpManager.browseRegistry'), undefined);
-    assert.deepEqual(lastItems.map((i) => i.label), ['com.example/deprecated-server'], 'deleted entries are not listed');
+    assert.deepEqual(
+      lastItems.map((i) => i.label),
+      ['com.example/deprecated-server'],
+      'deleted entries are not listed',
+    );
     assert.match(String(lastItems[0]!.detail), /deprecated/);
     const details = ui.asked.at(-1)!;
     assert.match(details.text, /deprecated: not offered for install/);
@@ -147,8 +163,12 @@ describe('MCP registry: Browse Registry, install, update', function () {
       .on('input', /WEATHER_CHOICES/, 'sunny,rainy')
       .on('notify', /Installed "dotnet"/, undefined);
     await vscode.commands.executeCommand('mcpManager.browseRegistry');
-    const servers = section().inspect<Record<string, { command: string; args: string[]; env: Record<string, string> }>>('servers')!.globalValue!;
-    assert.deepEqual([servers.dotnet!.command, servers.dotnet!.args, servers.dotnet!.env], ['dnx', ['Example.DotnetTool@0.5.0', '--yes', '--', 'mcp', 'start'], { WEATHER_CHOICES: 'sunny,rainy' }]);
+    const servers =
+      section().inspect<Record<string, { command: string; args: string[]; env: Record<string, string> }>>('servers')!.globalValue!;
+    assert.deepEqual(
+      [servers.dotnet!.command, servers.dotnet!.args, servers.dotnet!.env],
+      ['dnx', ['Example.DotnetTool@0.5.0', '--yes', '--', 'mcp', 'start'], { WEATHER_CHOICES: 'sunny,rainy' }],
+    );
     await waitFor('dotnet registered', () => api._test.registry.get('dotnet'));
   });
 
@@ -158,13 +178,20 @@ describe('MCP registry: Browse Registry, install, update', function () {
     dead.proc.kill();
     await new Promise((r) => dead.proc.once('exit', r));
     await section().update('registries', [dead.url], vscode.ConfigurationTarget.Global);
-    await assert.rejects(api._test.registryBrowser.search('time'), new RegExp(`Could not reach the MCP registry ${dead.url.replace(/\./g, '\\.')}`));
+    await assert.rejects(
+      api._test.registryBrowser.search('time'),
+      new RegExp(`Could not reach the MCP registry ${dead.url.replace(/\./g, '\\.')}`),
+    );
   });
 
   it('an installed server with a newer version: the tree says so, Update shows what changes and writes it', async () => {
     const api = await getApi();
     treeRef = api._test.tree;
-    const old = { command: 'npx', args: ['-y', '@modelcontextprotocol/server-everything@1.0.0'], registry: { url: registry.url, name: 'io.github.modelcontextprotocol/server-everything', version: '1.0.0' } };
+    const old = {
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-everything@1.0.0'],
+      registry: { url: registry.url, name: 'io.github.modelcontextprotocol/server-everything', version: '1.0.0' },
+    };
     await section().update('servers', { everything: old }, vscode.ConfigurationTarget.Global);
     await api._test.reloadConfig();
     await api._test.registryUpdates.check();
@@ -176,10 +203,16 @@ describe('MCP registry: Browse Registry, install, update', function () {
     ui.on('confirm', /Update "everything" from 1\.0\.0 to 2\.0\.0\?/, 'Update').on('notify', /Updated "everything" to 2\.0\.0/, undefined);
     await vscode.commands.executeCommand('mcpManager.updateServer', { serverName: 'everything' });
     const confirm = ui.asked.find((a) => a.kind === 'confirm')!;
-    assert.match(String(confirm.detail), /args: -y @modelcontextprotocol\/server-everything@1\.0\.0 -> -y @modelcontextprotocol\/server-everything@2\.0\.0 stdio/);
+    assert.match(
+      String(confirm.detail),
+      /args: -y @modelcontextprotocol\/server-everything@1\.0\.0 -> -y @modelcontextprotocol\/server-everything@2\.0\.0 stdio/,
+    );
     const servers = section().inspect<Record<string, { args: string[]; registry: { version: string } }>>('servers')!.globalValue!;
     assert.deepEqual(servers.everything!.args, ['-y', '@modelcontextprotocol/server-everything@2.0.0', 'stdio']);
     assert.equal(servers.everything!.registry.version, '2.0.0');
-    await waitFor('the update note to go', async () => (await api._test.registryUpdates.check(), !api._test.registryUpdates.updateFor('everything')));
+    await waitFor(
+      'the update note to go',
+      async () => (await api._test.registryUpdates.check(), !api._test.registryUpdates.updateFor('everything')),
+    );
   });
 });

@@ -15,7 +15,10 @@ interface Entry {
   args?: Record<string, unknown>;
 }
 const history = async () => (await vscode.commands.executeCommand<Entry[]>('mcpManager.getToolCallHistory')) ?? [];
-const detailTabs = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('mcpManager.toolDetails'));
+const detailTabs = () =>
+  vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('mcpManager.toolDetails'));
 
 describe('tool details on selection, and history reopen vs run again', function () {
   let saved: ReturnType<typeof rememberServers>;
@@ -39,7 +42,9 @@ describe('tool details on selection, and history reopen vs run again', function 
     const tree = (await getApi())._test.tree;
     const server = tree.getChildren().find((n): n is ServerNode => n.kind === 'server' && n.serverName === 'fx');
     assert.ok(server);
-    return waitFor(`the tool ${name} in the tree`, () => tree.getChildren(server).find((n: TreeNode): n is ToolNode => n.kind === 'tool' && n.toolName === name));
+    return waitFor(`the tool ${name} in the tree`, () =>
+      tree.getChildren(server).find((n: TreeNode): n is ToolNode => n.kind === 'tool' && n.toolName === name),
+    );
   }
 
   it('selecting a destructive tool shows its details and calls nothing', async () => {
@@ -61,7 +66,10 @@ describe('tool details on selection, and history reopen vs run again', function 
     const [tab] = await waitFor('the details tab', () => (detailTabs().length ? detailTabs() : undefined));
     assert.equal(tab!.label, 'crash (fx)');
     // Nothing was called: the process that `crash` would have ended is alive, the history unchanged.
-    assert.deepEqual(childProcesses().map((p) => p.pid), [proc!.pid]);
+    assert.deepEqual(
+      childProcesses().map((p) => p.pid),
+      [proc!.pid],
+    );
     assert.equal((await history())[0]?.id, newest);
 
     // Selecting it again reveals the same view instead of opening a second one.
@@ -103,13 +111,21 @@ describe('tool details on selection, and history reopen vs run again', function 
     assert.ok(entry);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 
-    const opened = await vscode.commands.executeCommand<CallToolResult | undefined>('mcpManager.showCallHistory', { entryId: entry.id, action: 'open' });
+    const opened = await vscode.commands.executeCommand<CallToolResult | undefined>('mcpManager.showCallHistory', {
+      entryId: entry.id,
+      action: 'open',
+    });
     assert.equal(opened, undefined);
-    const editor = await waitFor('the reopened result', () => (vscode.window.activeTextEditor?.document.uri.scheme === 'mcp-result' ? vscode.window.activeTextEditor : undefined));
+    const editor = await waitFor('the reopened result', () =>
+      vscode.window.activeTextEditor?.document.uri.scheme === 'mcp-result' ? vscode.window.activeTextEditor : undefined,
+    );
     assert.equal(editor.document.getText(), 'Echo: once');
     assert.equal((await history())[0]?.id, entry.id, 'reopening ran the call');
 
-    const rerun = await vscode.commands.executeCommand<CallToolResult | undefined>('mcpManager.showCallHistory', { entryId: entry.id, action: 'rerun' });
+    const rerun = await vscode.commands.executeCommand<CallToolResult | undefined>('mcpManager.showCallHistory', {
+      entryId: entry.id,
+      action: 'rerun',
+    });
     assert.ok(rerun);
     const [latest] = await history();
     assert.notEqual(latest?.id, entry.id);

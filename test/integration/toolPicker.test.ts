@@ -42,7 +42,10 @@ describe('Call Tool pick: starts only what is picked', function () {
     await setServers({ up: fixtureServer(), idle: fixtureServer(), bad: badServer('exit-now.mjs') });
     const { registry } = (await getApi())._test;
     await registry.get('up')!.listTools();
-    await registry.get('bad')!.start().catch(() => undefined);
+    await registry
+      .get('bad')!
+      .start()
+      .catch(() => undefined);
     const bad = registry.get('bad')!;
     assert.equal(bad.state.kind, 'error');
     const failures = bad.state.kind === 'error' ? bad.state.failures : -1;
@@ -54,13 +57,19 @@ describe('Call Tool pick: starts only what is picked', function () {
       const s = await snapshot();
       return s && !s.busy && rowOf(s, 'up').some((r) => r.tool === 'echo') && rowOf(s, 'idle')[0]?.status === 'idle' ? s : undefined;
     });
-    assert.deepEqual(rowOf(snap, 'idle').map((r) => r.label), ['$(play) Start idle']);
+    assert.deepEqual(
+      rowOf(snap, 'idle').map((r) => r.label),
+      ['$(play) Start idle'],
+    );
     const [badRow] = rowOf(snap, 'bad');
     assert.equal(badRow?.status, 'error');
     assert.match(badRow!.label, /bad failed/);
 
     // Opening the pick started no process and did not restart the failed server.
-    assert.deepEqual(childProcesses().map((p) => p.pid), pids);
+    assert.deepEqual(
+      childProcesses().map((p) => p.pid),
+      pids,
+    );
     assert.equal(registry.get('idle')!.state.kind, 'idle');
     assert.equal(bad.state.kind === 'error' && bad.state.failures, failures);
 
@@ -71,7 +80,10 @@ describe('Call Tool pick: starts only what is picked', function () {
   it('choosing a Start row starts that server in place; Retry restarts a failed one', async () => {
     await setServers({ idle: fixtureServer(), bad: badServer('exit-now.mjs') });
     const { registry } = (await getApi())._test;
-    await registry.get('bad')!.start().catch(() => undefined);
+    await registry
+      .get('bad')!
+      .start()
+      .catch(() => undefined);
     const failedState = registry.get('bad')!.state;
     assert.equal(failedState.kind, 'error');
 
@@ -89,7 +101,10 @@ describe('Call Tool pick: starts only what is picked', function () {
 
     await choose(rowOf(snap, 'bad')[0]!.label);
     // Retried: a new attempt, which fails again (the fixture always exits), and the row says so.
-    await waitFor('the retry to fail again', () => registry.get('bad')!.state !== failedState && registry.get('bad')!.state.kind === 'error');
+    await waitFor(
+      'the retry to fail again',
+      () => registry.get('bad')!.state !== failedState && registry.get('bad')!.state.kind === 'error',
+    );
     await waitFor('the error row again', async () => rowOf(await snapshot(), 'bad')[0]?.status === 'error');
     assert.ok(await snapshot(), 'the pick closed on Retry');
 

@@ -83,10 +83,16 @@ describe('servers tree', function () {
       assert.equal(procs.length, 1, JSON.stringify(procs));
       // Only this server's node was refreshed (expansion and selection elsewhere are untouched).
       assert.ok(events.length > 0);
-      assert.ok(events.every((e) => e === node), `unexpected refresh targets: ${events.map((e) => e?.id ?? 'root').join(', ')}`);
+      assert.ok(
+        events.every((e) => e === node),
+        `unexpected refresh targets: ${events.map((e) => e?.id ?? 'root').join(', ')}`,
+      );
 
       // The fixture declares resources and prompts: their folders come first, then the tools.
-      assert.deepEqual(children.slice(0, 2).map((c) => c.id), ['resources:fx', 'prompts:fx']);
+      assert.deepEqual(
+        children.slice(0, 2).map((c) => c.id),
+        ['resources:fx', 'prompts:fx'],
+      );
       const tools = children.slice(2) as ToolNode[];
       assert.ok(tools.every((t) => t.kind === 'tool'));
       const byName = new Map(tools.map((t) => [t.toolName, t]));
@@ -140,7 +146,10 @@ describe('servers tree', function () {
     const node = server('bad');
     tree.getChildren(node);
     const children = (await settledChildren(node)) as MessageNode[];
-    assert.deepEqual(children.map((c) => c.role), ['error', 'showLogs', 'restart']);
+    assert.deepEqual(
+      children.map((c) => c.role),
+      ['error', 'showLogs', 'restart'],
+    );
     const error = tree.getTreeItem(children[0]!);
     assert.equal(error.contextValue, 'mcpError;server;');
     assert.match(label(error), /exited with code 2.*missing API_KEY/);
@@ -175,7 +184,10 @@ describe('servers tree', function () {
     assert.equal(tree.getTreeItem(node).contextValue, 'mcpServer;disabled;stdio;');
     assert.equal(iconId(tree.getTreeItem(node)), 'circle-slash');
     const children = tree.getChildren(node) as MessageNode[];
-    assert.deepEqual(children.map((c) => c.role), ['disabled']);
+    assert.deepEqual(
+      children.map((c) => c.role),
+      ['disabled'],
+    );
     assert.match(label(tree.getTreeItem(children[0]!)), /disabled/i);
     await new Promise((r) => setTimeout(r, 200));
     assert.deepEqual(childProcesses(), []);
@@ -184,7 +196,10 @@ describe('servers tree', function () {
   it('a configuration error is a node naming the server and field, opening the settings at it', async () => {
     await setServers({ ok: fixtureServer(), broken: fixtureServer({ startupTimeoutMs: 5 }), typo: { command: NODE, arg: ['x'] } });
     const all = roots();
-    assert.deepEqual(all.filter((n) => n.kind === 'server').map((n) => (n as ServerNode).serverName), ['ok']);
+    assert.deepEqual(
+      all.filter((n) => n.kind === 'server').map((n) => (n as ServerNode).serverName),
+      ['ok'],
+    );
     const issues = all.filter((n) => n.kind === 'issue');
     const items = issues.map((n) => tree.getTreeItem(n));
     const broken = items.find((i) => label(i) === 'broken › startupTimeoutMs');
@@ -207,15 +222,28 @@ describe('servers tree', function () {
     const api = await getApi();
     const top = roots();
     const groups = top.filter((n) => n.kind === 'group');
-    assert.deepEqual(groups.map((g) => label(tree.getTreeItem(g))), ['User settings', 'Workspace settings']);
-    const names = (g: TreeNode) => tree.getChildren(g).filter((n) => n.kind === 'server').map((n) => (n as ServerNode).serverName);
+    assert.deepEqual(
+      groups.map((g) => label(tree.getTreeItem(g))),
+      ['User settings', 'Workspace settings'],
+    );
+    const names = (g: TreeNode) =>
+      tree
+        .getChildren(g)
+        .filter((n) => n.kind === 'server')
+        .map((n) => (n as ServerNode).serverName);
     assert.deepEqual(names(groups[0]!), ['userOnly']);
     assert.deepEqual(names(groups[1]!), ['shared']);
     assert.equal(api._test.registry.get('shared')?.definition.source?.kind, 'workspace');
     assert.equal(tree.getParent(tree.getChildren(groups[1]!)[0]!), groups[1]);
     // Configuration notes sit in their source's group (issue 11), not below the groups.
-    assert.deepEqual(top.filter((n) => n.kind === 'issue'), []);
-    const dup = groups.flatMap((g) => tree.getChildren(g)).filter((n) => n.kind === 'issue').map((n) => tree.getTreeItem(n));
+    assert.deepEqual(
+      top.filter((n) => n.kind === 'issue'),
+      [],
+    );
+    const dup = groups
+      .flatMap((g) => tree.getChildren(g))
+      .filter((n) => n.kind === 'issue')
+      .map((n) => tree.getTreeItem(n));
     assert.equal(dup.length, 1);
     assert.match(String(dup[0]!.description), /also defined in User settings; the entry from Workspace settings is used/);
 
@@ -229,6 +257,9 @@ describe('servers tree', function () {
 
     // One source again: no groups.
     await setServers(undefined, vscode.ConfigurationTarget.Global);
-    assert.deepEqual(roots().map((n) => n.kind), ['server']);
+    assert.deepEqual(
+      roots().map((n) => n.kind),
+      ['server'],
+    );
   });
 });

@@ -38,7 +38,10 @@ describe('tree states: crash, non-JSON stdout, config errors in their group', fu
     const description = String(tree.getTreeItem(node).description);
     assert.match(description, /^stdio · error: /);
     assert.doesNotMatch(description, /tools/);
-    assert.deepEqual((tree.getChildren(node) as MessageNode[]).map((c) => c.role), ['error', 'showLogs', 'restart']);
+    assert.deepEqual(
+      (tree.getChildren(node) as MessageNode[]).map((c) => c.role),
+      ['error', 'showLogs', 'restart'],
+    );
   });
 
   it('a server writing text to stdout says so while it is still connecting', async () => {
@@ -48,7 +51,10 @@ describe('tree states: crash, non-JSON stdout, config errors in their group', fu
     tree.getChildren(node);
     const warning = await waitFor('the warning row', () => (tree.getChildren(node) as MessageNode[]).find((c) => c.role === 'warning'));
     assert.equal(api._test.registry.get('talky')!.state.kind, 'starting');
-    assert.deepEqual((tree.getChildren(node) as MessageNode[]).map((c) => c.role), ['connecting', 'warning', 'showLogs']);
+    assert.deepEqual(
+      (tree.getChildren(node) as MessageNode[]).map((c) => c.role),
+      ['connecting', 'warning', 'showLogs'],
+    );
     assert.match(warning.message, /not JSON-RPC to stdout: 'hello'/);
     assert.equal(tree.getTreeItem(warning).command?.command, 'mcpManager.showServerLogs');
     assert.match(String(tree.getTreeItem(node).description), /writes non-JSON-RPC text to stdout/);
@@ -60,7 +66,11 @@ describe('tree states: crash, non-JSON stdout, config errors in their group', fu
     await setServers({ ok: fixtureServer(), broken: fixtureServer({ startupTimeoutMs: 5 }) });
     try {
       const top = tree.getChildren();
-      assert.deepEqual(top.filter((n) => n.kind === 'issue'), [], 'an error row outside its group');
+      assert.deepEqual(
+        top.filter((n) => n.kind === 'issue'),
+        [],
+        'an error row outside its group',
+      );
       const group = top.find((n): n is GroupNode => n.kind === 'group' && n.source.kind === 'workspace');
       assert.ok(group);
       assert.equal(tree.getTreeItem(group).description, '1 server · 1 error');

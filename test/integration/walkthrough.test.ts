@@ -4,7 +4,18 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { scriptedUi, section } from './helpers/configHelpers';
-import { childProcesses, EXTENSION_ID, FIXTURE, fixtureServer, getApi, MARKER, NODE, rememberServers, setServers, waitFor } from './helpers/mcpm';
+import {
+  childProcesses,
+  EXTENSION_ID,
+  FIXTURE,
+  fixtureServer,
+  getApi,
+  MARKER,
+  NODE,
+  rememberServers,
+  setServers,
+  waitFor,
+} from './helpers/mcpm';
 
 interface Step {
   id: string;
@@ -27,9 +38,15 @@ describe('walkthrough', () => {
     await getApi();
     const ext = vscode.extensions.getExtension(EXTENSION_ID)!;
     const walkthroughs = (ext.packageJSON as { contributes: { walkthroughs: { id: string; steps: Step[] }[] } }).contributes.walkthroughs;
-    assert.deepEqual(walkthroughs.map((w) => w.id), ['gettingStarted']);
+    assert.deepEqual(
+      walkthroughs.map((w) => w.id),
+      ['gettingStarted'],
+    );
     const steps = walkthroughs[0]!.steps;
-    assert.deepEqual(steps.map((s) => s.id), ['addServer', 'startServer', 'callTool', 'readResource']);
+    assert.deepEqual(
+      steps.map((s) => s.id),
+      ['addServer', 'startServer', 'callTool', 'readResource'],
+    );
     const registered = new Set(await vscode.commands.getCommands(true));
     for (const step of steps) {
       const buttons = [...step.description.matchAll(/\]\(command:([\w.]+)/g)].map((m) => m[1]!);
@@ -66,7 +83,10 @@ describe('walkthrough', () => {
       const all = vscode.window.tabGroups.all.flatMap((g) => g.tabs);
       return all.length > before && all;
     });
-    assert.ok(tabs.some((t) => /Welcome|Walkthrough|Get Started/i.test(t.label)), `tabs: ${tabs.map((t) => t.label).join(', ')}`);
+    assert.ok(
+      tabs.some((t) => /Welcome|Walkthrough|Get Started/i.test(t.label)),
+      `tabs: ${tabs.map((t) => t.label).join(', ')}`,
+    );
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 

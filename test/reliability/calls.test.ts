@@ -17,19 +17,23 @@ describe('reliability: tool calls', function () {
   const cancelledOnServer = (n: number) => (l: string) => l.includes('[stderr] cancelled') && n-- <= 1;
 
   it('tool never returns: timeout, cancellation sent, server still usable', () =>
-    bench.run('tool never returns', 'timeout error after requestTimeoutMs, notifications/cancelled sent, same process still serves', async (t) => {
-      const c = await t.server('hang', fixture({ requestTimeoutMs: 500 }));
-      const pid = Number(textOf(await c.callTool('pid', {})));
-      await t.expectError('hang', () => c.callTool('sleep', { ms: 60_000 }), {
-        kind: 'timeout',
-        what: /tools\/call "sleep" timed out/,
-        next: /requestTimeoutMs/,
-      });
-      await waitFor(() => t.log('hang').has(/\[stderr\] cancelled/), 3000, 'the server to see notifications/cancelled');
-      assert.equal(textOf(await c.callTool('echo', { message: 'still here' })), 'Echo: still here');
-      assert.equal(Number(textOf(await c.callTool('pid', {}))), pid);
-      return 'timeout error; server received the cancellation and kept serving';
-    }));
+    bench.run(
+      'tool never returns',
+      'timeout error after requestTimeoutMs, notifications/cancelled sent, same process still serves',
+      async (t) => {
+        const c = await t.server('hang', fixture({ requestTimeoutMs: 500 }));
+        const pid = Number(textOf(await c.callTool('pid', {})));
+        await t.expectError('hang', () => c.callTool('sleep', { ms: 60_000 }), {
+          kind: 'timeout',
+          what: /tools\/call "sleep" timed out/,
+          next: /requestTimeoutMs/,
+        });
+        await waitFor(() => t.log('hang').has(/\[stderr\] cancelled/), 3000, 'the server to see notifications/cancelled');
+        assert.equal(textOf(await c.callTool('echo', { message: 'still here' })), 'Echo: still here');
+        assert.equal(Number(textOf(await c.callTool('pid', {}))), pid);
+        return 'timeout error; server received the cancellation and kept serving';
+      },
+    ));
 
   it('progress for a long time: the timeout resets, the maximum total is enforced', () =>
     bench.run('progress for a long time', 'progress resets the timeout; maxTotalTimeoutMs ends it with cancellation', async (t) => {
@@ -57,7 +61,9 @@ describe('reliability: tool calls', function () {
         const c = await t.server(`many${n}`, fixture());
         const t0 = performance.now();
         const results = await Promise.all(
-          Array.from({ length: n }, (_, i) => (i % 4 === 0 ? c.callTool('sleep', { ms: 50 + (i % 7) * 10 }) : c.callTool('echo', { message: `m${i}` }))),
+          Array.from({ length: n }, (_, i) =>
+            i % 4 === 0 ? c.callTool('sleep', { ms: 50 + (i % 7) * 10 }) : c.callTool('echo', { message: `m${i}` }),
+          ),
         );
         const ms = performance.now() - t0;
         results.forEach((r, i) => assert.equal(textOf(r), i % 4 === 0 ? `slept ${50 + (i % 7) * 10}` : `Echo: m${i}`));
@@ -74,7 +80,10 @@ describe('reliability: tool calls', function () {
       await c.ping();
       const ac = new AbortController();
       setTimeout(() => ac.abort(), 200);
-      await t.expectError('cancel', () => c.callTool('sleep', { ms: 30_000 }, { signal: ac.signal }), { kind: 'cancelled', what: /tools\/call "sleep" was cancelled/ });
+      await t.expectError('cancel', () => c.callTool('sleep', { ms: 30_000 }, { signal: ac.signal }), {
+        kind: 'cancelled',
+        what: /tools\/call "sleep" was cancelled/,
+      });
       await waitFor(() => t.log('cancel').has(/\[stderr\] cancelled/), 3000, 'the server to see notifications/cancelled');
       assert.equal(textOf(await c.callTool('echo', { message: 'after cancel' })), 'Echo: after cancel');
       // Cancelling while the server is still starting stops waiting at once; the start goes on.
@@ -82,7 +91,9 @@ describe('reliability: tool calls', function () {
       const ac2 = new AbortController();
       setTimeout(() => ac2.abort(), 100);
       const t0 = performance.now();
-      await assert.rejects(slow.callTool('echo', { message: 'x' }, { signal: ac2.signal }), (e: Error) => /cancelled while waiting for the server to start/.test(e.message));
+      await assert.rejects(slow.callTool('echo', { message: 'x' }, { signal: ac2.signal }), (e: Error) =>
+        /cancelled while waiting for the server to start/.test(e.message),
+      );
       assert.ok(performance.now() - t0 < 700);
       assert.equal(textOf(await slow.callTool('echo', { message: 'y' })), 'Echo: y');
       return 'cancelled error; server saw notifications/cancelled and kept serving';
@@ -93,7 +104,12 @@ describe('reliability: tool calls', function () {
       const c = await t.server('crashmid', fixture());
       const pid1 = Number(textOf(await c.callTool('pid', {})));
       t.track(pid1);
-      const inFlight = Array.from({ length: 5 }, () => c.callTool('sleep', { ms: 20_000 }).then(() => 'ok', (e: Error) => e));
+      const inFlight = Array.from({ length: 5 }, () =>
+        c.callTool('sleep', { ms: 20_000 }).then(
+          () => 'ok',
+          (e: Error) => e,
+        ),
+      );
       const e = await t.expectError('crashmid', () => c.callTool('crash', { code: 7 }), {
         kind: 'crash',
         what: /exited with code 7 during tools\/call "crash"/,

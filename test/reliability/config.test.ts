@@ -57,14 +57,21 @@ describe('reliability: bad configuration', function () {
       assert.match(issue(issues, 'badTimeout', 'startupTimeoutMs').message, /expected number, got the string "30s"/);
       assert.match(issue(issues, 'badKeepAlive', 'keepAlive').message, /expected boolean, got the string "yes"/);
       assert.match(issue(issues, 'badEnv', 'env.A').message, /expected a string, got an object/);
-      assert.match(issue(issues, 'notObject').message, /entry must be an object with "command" \(stdio\) or "url" \(http\/sse\), got an array/);
+      assert.match(
+        issue(issues, 'notObject').message,
+        /entry must be an object with "command" \(stdio\) or "url" \(http\/sse\), got an array/,
+      );
       for (const n of ['badArgs', 'badTimeout', 'badKeepAlive', 'badEnv', 'notObject']) assert.equal(bench.registry.get(n), undefined);
       return '5 precise issues; good server and healthy server unaffected';
     }));
 
   it('unknown keys', () =>
     bench.run('unknown keys', 'issue naming the key, with a did-you-mean', async (t) => {
-      const issues = await apply(t, { cfgok: good, typo: { command: 'node', argz: ['x'] }, typo2: { type: 'http', url: 'http://127.0.0.1:1/mcp', header: {} } });
+      const issues = await apply(t, {
+        cfgok: good,
+        typo: { command: 'node', argz: ['x'] },
+        typo2: { type: 'http', url: 'http://127.0.0.1:1/mcp', header: {} },
+      });
       assert.match(issue(issues, 'typo', 'argz').message, /unknown key "argz" \(did you mean "args"\?\)/);
       assert.match(issue(issues, 'typo2', 'header').message, /unknown key "header" \(did you mean "headers"\?\)/);
       return 'issue per unknown key with a suggestion';
@@ -72,7 +79,12 @@ describe('reliability: bad configuration', function () {
 
   it('empty command', () =>
     bench.run('empty command', 'issue on "command" saying what to put there', async (t) => {
-      const issues = await apply(t, { cfgok: good, empty: { command: '' }, blank: { command: '   ', args: ['x'] }, none: { args: ['server.js'] } });
+      const issues = await apply(t, {
+        cfgok: good,
+        empty: { command: '' },
+        blank: { command: '   ', args: ['x'] },
+        none: { args: ['server.js'] },
+      });
       assert.match(issue(issues, 'empty', 'command').message, /must not be empty: name the program to run/);
       assert.match(issue(issues, 'blank', 'command').message, /must not be empty/);
       assert.match(issue(issues, 'none', 'command').message, /missing "command" \(for a stdio server\), or give "url"/);
@@ -104,17 +116,31 @@ describe('reliability: bad configuration', function () {
     bench.run('duplicate names', 'issue naming both sources; the first entry is used', async (t) => {
       fs.mkdirSync(path.join(dir, 'dup', '.vscode'), { recursive: true });
       fs.writeFileSync(path.join(dir, 'dup', '.vscode', 'settings.json'), JSON.stringify({ 'mcpManager.servers': { twin: good } }));
-      fs.writeFileSync(path.join(dir, 'dup', '.vscode', 'mcp.json'), JSON.stringify({ servers: { twin: { command: 'other' }, cfgok: good } }));
+      fs.writeFileSync(
+        path.join(dir, 'dup', '.vscode', 'mcp.json'),
+        JSON.stringify({ servers: { twin: { command: 'other' }, cfgok: good } }),
+      );
       const t0 = performance.now();
       const loaded = loadWorkspaceConfig(path.join(dir, 'dup'));
       t.mark(performance.now() - t0);
-      assert.match(issue(loaded.issues, 'twin').message, /also defined in \.vscode\/mcp\.json; the entry from Workspace settings \(\.vscode\/settings\.json\) is used/);
+      assert.match(
+        issue(loaded.issues, 'twin').message,
+        /also defined in \.vscode\/mcp\.json; the entry from Workspace settings \(\.vscode\/settings\.json\) is used/,
+      );
       // The same name twice in what reaches the registry (e.g. two folders).
       const parsed = parseServers({ twin: good });
       t.names.push('twin', 'cfgok');
-      await bench.configure({ ...bench.entries }, (r) => ({ servers: [...r.servers, ...loaded.servers, ...parsed.servers], issues: [...r.issues, ...loaded.issues] }));
+      await bench.configure({ ...bench.entries }, (r) => ({
+        servers: [...r.servers, ...loaded.servers, ...parsed.servers],
+        issues: [...r.issues, ...loaded.issues],
+      }));
       assert.match(issue(bench.registry.issues, 'twin', undefined).message, /also defined in|duplicate server name/);
-      assert.ok(bench.registry.issues.some((i) => /(duplicate server name|also defined in another source); the entry from Workspace settings/.test(i.message)), JSON.stringify(bench.registry.issues));
+      assert.ok(
+        bench.registry.issues.some((i) =>
+          /(duplicate server name|also defined in another source); the entry from Workspace settings/.test(i.message),
+        ),
+        JSON.stringify(bench.registry.issues),
+      );
       assert.equal(textOf(await bench.registry.get('twin')!.callTool('echo', { message: 'twin' })), 'Echo: twin');
       assert.equal(textOf(await bench.registry.get('cfgok')!.callTool('echo', { message: 'ok' })), 'Echo: ok');
       return 'issue names both sources; the first entry runs';
@@ -131,9 +157,15 @@ describe('reliability: bad configuration', function () {
       t.mark(performance.now() - t0);
       assert.equal(loaded.issues.length, 1);
       assert.equal(loaded.issues[0]!.message, `${mcpFile}:4:5: comma expected`);
-      assert.deepEqual(loaded.servers.map((s) => s.name), ['cfgok']);
+      assert.deepEqual(
+        loaded.servers.map((s) => s.name),
+        ['cfgok'],
+      );
       t.names.push('cfgok');
-      await bench.configure({ ...bench.entries }, (r) => ({ servers: [...r.servers, ...loaded.servers], issues: [...r.issues, ...loaded.issues] }));
+      await bench.configure({ ...bench.entries }, (r) => ({
+        servers: [...r.servers, ...loaded.servers],
+        issues: [...r.issues, ...loaded.issues],
+      }));
       assert.equal(textOf(await bench.registry.get('cfgok')!.callTool('echo', { message: 'ok' })), 'Echo: ok');
       assert.ok(bench.registry.get(HEALTHY));
       return `issue "${path.basename(mcpFile)}:4:5: comma expected"; settings.json servers still run`;

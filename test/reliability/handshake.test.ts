@@ -29,19 +29,27 @@ describe('reliability: handshake and startup', function () {
     }));
 
   it('stopped (or removed) while its handshake hangs', () =>
-    bench.run('stopped while the handshake hangs', 'waiting callers get "stopped" at once; process killed; state stopped, not error', async (t) => {
-      const c = await t.server('hung', { command: NODE, args: [BAD.noInitialize], startupTimeoutMs: 30_000 });
-      const call = t.expectError('hung', () => c.callTool('echo', {}), { kind: 'stopped', what: /stopped while (it was )?starting/, next: /start it again|restart/i });
-      const pid = await pidFromLog(t.log('hung'), /no-initialize started pid=(\d+)/);
-      t.track(pid);
-      const t0 = performance.now();
-      await c.stop();
-      await call;
-      assert.ok(performance.now() - t0 < 3000, 'stop does not wait for startupTimeoutMs');
-      assert.equal(c.state.kind, 'stopped');
-      assert.ok(!isProcessAlive(pid));
-      return 'callers released with "stopped" at once; process killed; no error state';
-    }));
+    bench.run(
+      'stopped while the handshake hangs',
+      'waiting callers get "stopped" at once; process killed; state stopped, not error',
+      async (t) => {
+        const c = await t.server('hung', { command: NODE, args: [BAD.noInitialize], startupTimeoutMs: 30_000 });
+        const call = t.expectError('hung', () => c.callTool('echo', {}), {
+          kind: 'stopped',
+          what: /stopped while (it was )?starting/,
+          next: /start it again|restart/i,
+        });
+        const pid = await pidFromLog(t.log('hung'), /no-initialize started pid=(\d+)/);
+        t.track(pid);
+        const t0 = performance.now();
+        await c.stop();
+        await call;
+        assert.ok(performance.now() - t0 < 3000, 'stop does not wait for startupTimeoutMs');
+        assert.equal(c.state.kind, 'stopped');
+        assert.ok(!isProcessAlive(pid));
+        return 'callers released with "stopped" at once; process killed; no error state';
+      },
+    ));
 
   it('server answers initialize after the startup timeout', () =>
     bench.run('answers `initialize` very late (after the timeout)', 'handshake error after startupTimeoutMs, process killed', async (t) => {
@@ -58,7 +66,10 @@ describe('reliability: handshake and startup', function () {
       const t0 = performance.now();
       const tools = await c.listTools();
       t.mark(performance.now() - t0);
-      assert.deepEqual(tools.map((x) => x.name), ['echo']);
+      assert.deepEqual(
+        tools.map((x) => x.name),
+        ['echo'],
+      );
       assert.equal(textOf(await c.callTool('echo', { message: 'late' })), 'Echo: late');
       return `connected after ${Math.round(performance.now() - t0)} ms; calls work`;
     }));
@@ -130,7 +141,11 @@ describe('reliability: handshake and startup', function () {
       assert.ok(s.kind === 'error' && s.stderrTail?.includes('boom: cannot start'));
       const spawned = log.lines.filter((l) => /starting: /.test(l)).length;
       const children = childPids().length;
-      await t.expectError('crashy', () => c.ping(), { kind: 'gaveUp', what: /failed 3 times in a row and is not being restarted/, next: /restart it to try again/ });
+      await t.expectError('crashy', () => c.ping(), {
+        kind: 'gaveUp',
+        what: /failed 3 times in a row and is not being restarted/,
+        next: /restart it to try again/,
+      });
       t.timeToErrorMs = performance.now() - t0;
       await sleep(600);
       assert.equal(log.lines.filter((l) => /starting: /.test(l)).length, spawned, 'no restart loop');

@@ -9,14 +9,29 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { parseServers, ServerError, ServerRegistry, type Logger, type ParseResult, type ServerConnection, type Timing } from '../../src/core';
+import {
+  parseServers,
+  ServerError,
+  ServerRegistry,
+  type Logger,
+  type ParseResult,
+  type ServerConnection,
+  type Timing,
+} from '../../src/core';
 import { FIXTURE_SERVER, NODE, REPO_ROOT, isProcessAlive } from '../fixtures/paths';
 import { childPids, textOf, waitFor } from '../unit/helpers';
 
 export { groupPids } from '../unit/helpers';
 
 /** Short grace periods and backoff so lifecycle cases run in milliseconds, not seconds. */
-export const FAST: Partial<Timing> = { closeGraceMs: 300, killGraceMs: 300, backoffBaseMs: 50, backoffMaxMs: 400, maxFailures: 3, healthyAfterMs: 60_000 };
+export const FAST: Partial<Timing> = {
+  closeGraceMs: 300,
+  killGraceMs: 300,
+  backoffBaseMs: 50,
+  backoffMaxMs: 400,
+  maxFailures: 3,
+  healthyAfterMs: 60_000,
+};
 
 export const HEALTHY = 'healthy';
 const HEALTHY_ENTRY = { command: NODE, args: [FIXTURE_SERVER] };
@@ -189,8 +204,16 @@ export class Bench {
    */
   async run(name: string, expected: string, body: (t: CaseContext) => Promise<string>): Promise<void> {
     const record: CaseRecord = {
-      group: this.group, name, expected, outcome: '', passed: false, durationMs: 0, maxLoopLagMs: 0,
-      healthyCalls: 0, healthyMaxLatencyMs: 0, leftoverProcesses: 0,
+      group: this.group,
+      name,
+      expected,
+      outcome: '',
+      passed: false,
+      durationMs: 0,
+      maxLoopLagMs: 0,
+      healthyCalls: 0,
+      healthyMaxLatencyMs: 0,
+      leftoverProcesses: 0,
     };
     records.push(record);
     const t = new CaseContext(this);
@@ -222,7 +245,11 @@ export class Bench {
       for (const fn of t.cleanups.reverse()) await fn();
       let leftover: number[] = [];
       try {
-        await waitFor(() => (leftover = [...childPids().filter((p) => !before.has(p)), ...[...t.pids].filter(isProcessAlive)]).length === 0, 5000, 'processes to end');
+        await waitFor(
+          () => (leftover = [...childPids().filter((p) => !before.has(p)), ...[...t.pids].filter(isProcessAlive)]).length === 0,
+          5000,
+          'processes to end',
+        );
       } catch {
         record.leftoverProcesses = leftover.length;
         for (const p of leftover) killQuietly(p);
@@ -298,13 +325,17 @@ export async function timed<T>(op: () => Promise<T>): Promise<{ value: T; ms: nu
 /** Pid from a stderr line like `... pid=123` or `LAUNCHED 123` in a server's log. */
 export async function pidFromLog(log: LogSink, re: RegExp, timeoutMs = 5000): Promise<number> {
   let pid = 0;
-  await waitFor(() => {
-    for (const l of log.lines) {
-      const m = re.exec(l);
-      if (m) pid = Number(m[1]);
-    }
-    return pid > 0;
-  }, timeoutMs, `a line matching ${re}`);
+  await waitFor(
+    () => {
+      for (const l of log.lines) {
+        const m = re.exec(l);
+        if (m) pid = Number(m[1]);
+      }
+      return pid > 0;
+    },
+    timeoutMs,
+    `a line matching ${re}`,
+  );
   return pid;
 }
 

@@ -28,6 +28,9 @@ async function main() {
   }
   // Give the launcher's grandchild time to start before leaving.
   setTimeout(() => process.exit(process.argv.includes('--throw') ? 1 : 0), 300);
-  if (process.argv.includes('--throw')) setTimeout(() => { throw new Error('host crashed'); }, 200);
+  if (process.argv.includes('--throw'))
+    setTimeout(() => {
+      throw new Error('host crashed');
+    }, 200);
 }
 void main();

@@ -33,7 +33,11 @@ describe('reliability: HTTP', function () {
     bench.run('connection refused', 'handshake error saying nothing listens there', async (t) => {
       const url = `http://127.0.0.1:${await closedPort()}/mcp`;
       const c = await t.server('refused', { type: 'http', url, startupTimeoutMs: 5000 });
-      await t.expectError('refused', () => c.ping(), { kind: 'handshake', what: new RegExp(`cannot connect to ${url}: connection refused`), next: /Is the server running/ });
+      await t.expectError('refused', () => c.ping(), {
+        kind: 'handshake',
+        what: new RegExp(`cannot connect to ${url}: connection refused`),
+        next: /Is the server running/,
+      });
       const s = await t.server('refusedsse', { type: 'sse', url: url.replace('/mcp', '/sse'), startupTimeoutMs: 5000 });
       await assert.rejects(s.ping(), (e: Error) => /connection refused/.test(e.message));
       return 'handshake error within milliseconds (Streamable HTTP and SSE)';
@@ -51,7 +55,11 @@ describe('reliability: HTTP', function () {
     bench.run('HTTP 500 at initialize', 'handshake error with the status and the body', async (t) => {
       const srv = await serve(t, statusServer(500, 'database unavailable'));
       const c = await t.server('broken', { type: 'http', url: srv.url });
-      await t.expectError('broken', () => c.ping(), { kind: 'handshake', what: /HTTP 500.*database unavailable/, next: /server's own logs|try again/i });
+      await t.expectError('broken', () => c.ping(), {
+        kind: 'handshake',
+        what: /HTTP 500.*database unavailable/,
+        next: /server's own logs|try again/i,
+      });
       return 'handshake error quoting HTTP 500 and its body';
     }));
 
@@ -67,23 +75,39 @@ describe('reliability: HTTP', function () {
     bench.run('slow headers (never sent)', 'handshake error after startupTimeoutMs; request aborted', async (t) => {
       const srv = await serve(t, slowHeadersServer());
       const c = await t.server('slow', { type: 'http', url: srv.url, startupTimeoutMs: 800 });
-      await t.expectError('slow', () => c.ping(), { kind: 'handshake', what: /did not answer the MCP handshake within 800 ms/, next: /raise startupTimeoutMs|check/i });
+      await t.expectError('slow', () => c.ping(), {
+        kind: 'handshake',
+        what: /did not answer the MCP handshake within 800 ms/,
+        next: /raise startupTimeoutMs|check/i,
+      });
       return 'handshake timeout; connection closed';
     }));
 
   it('HTTP faults during calls: cut stream, reset, stall, 500, no headers', () =>
-    bench.run('stream stops mid-message (and other faults during calls)', 'the affected call fails promptly with what happened; the session keeps working', async (t) => {
-      const srv = await serve(t, misbehavingMcpServer());
-      const c = await t.server('midstream', { type: 'http', url: srv.url, requestTimeoutMs: 1500 });
-      assert.equal(textOf(await c.callTool('echo', { message: 'before' })), 'Echo: before');
-      await t.expectError('midstream', () => c.callTool('cut', {}), { kind: 'protocol', what: /ended the response stream before the answer arrived/, next: /server|try again/i });
-      await assert.rejects(c.callTool('reset', {}), (e: Error) => /midstream: tools\/call "reset" failed: the connection was lost .* before the answer arrived/.test(e.message));
-      await assert.rejects(c.callTool('stall', {}), (e: Error) => /midstream: tools\/call "stall" timed out/.test(e.message));
-      await assert.rejects(c.callTool('error500', {}), (e: Error) => /midstream: tools\/call "error500" failed: HTTP 500.*upstream crashed/.test(e.message));
-      await assert.rejects(c.callTool('nohead', {}), (e: Error) => /midstream: tools\/call "nohead" timed out/.test(e.message));
-      assert.equal(textOf(await c.callTool('echo', { message: 'after' })), 'Echo: after');
-      return 'cut/reset streams fail the call at once; stall/no headers time out; 500 quoted; session keeps working';
-    }));
+    bench.run(
+      'stream stops mid-message (and other faults during calls)',
+      'the affected call fails promptly with what happened; the session keeps working',
+      async (t) => {
+        const srv = await serve(t, misbehavingMcpServer());
+        const c = await t.server('midstream', { type: 'http', url: srv.url, requestTimeoutMs: 1500 });
+        assert.equal(textOf(await c.callTool('echo', { message: 'before' })), 'Echo: before');
+        await t.expectError('midstream', () => c.callTool('cut', {}), {
+          kind: 'protocol',
+          what: /ended the response stream before the answer arrived/,
+          next: /server|try again/i,
+        });
+        await assert.rejects(c.callTool('reset', {}), (e: Error) =>
+          /midstream: tools\/call "reset" failed: the connection was lost .* before the answer arrived/.test(e.message),
+        );
+        await assert.rejects(c.callTool('stall', {}), (e: Error) => /midstream: tools\/call "stall" timed out/.test(e.message));
+        await assert.rejects(c.callTool('error500', {}), (e: Error) =>
+          /midstream: tools\/call "error500" failed: HTTP 500.*upstream crashed/.test(e.message),
+        );
+        await assert.rejects(c.callTool('nohead', {}), (e: Error) => /midstream: tools\/call "nohead" timed out/.test(e.message));
+        assert.equal(textOf(await c.callTool('echo', { message: 'after' })), 'Echo: after');
+        return 'cut/reset streams fail the call at once; stall/no headers time out; 500 quoted; session keeps working';
+      },
+    ));
 
   it('session expired: 404 on the session id, transparent re-initialisation', () =>
     bench.run('session expired (404 on the session id)', 'reconnects once and retries; the caller sees no error', async (t) => {
@@ -103,7 +127,10 @@ describe('reliability: HTTP', function () {
       // Expiring while several calls are in flight: all of them succeed on one new session.
       proxy.forgetSessions();
       const results = await Promise.all(Array.from({ length: 8 }, (_, i) => c.callTool('echo', { message: `c${i}` })));
-      assert.deepEqual(results.map(textOf), Array.from({ length: 8 }, (_, i) => `Echo: c${i}`));
+      assert.deepEqual(
+        results.map(textOf),
+        Array.from({ length: 8 }, (_, i) => `Echo: c${i}`),
+      );
       const inits = proxy.requests.filter((r) => r.method === 'POST' && !r.session).length;
       assert.equal(inits, 3, 'one initialize per session');
       return 'the call after expiry succeeded after one re-initialisation; 8 concurrent calls shared one new session';

@@ -98,11 +98,17 @@ export function misbehavingMcpServer(): Promise<FaultServer> {
     const result = (r: unknown) => json({ jsonrpc: '2.0', id: msg.id, result: r });
     switch (msg.method) {
       case 'initialize':
-        return result({ protocolVersion: '2025-06-18', capabilities: { tools: {} }, serverInfo: { name: 'misbehaving-http', version: '1.0.0' } });
+        return result({
+          protocolVersion: '2025-06-18',
+          capabilities: { tools: {} },
+          serverInfo: { name: 'misbehaving-http', version: '1.0.0' },
+        });
       case 'ping':
         return result({});
       case 'tools/list':
-        return result({ tools: ['echo', 'cut', 'reset', 'stall', 'error500', 'nohead'].map((name) => ({ name, inputSchema: { type: 'object' } })) });
+        return result({
+          tools: ['echo', 'cut', 'reset', 'stall', 'error500', 'nohead'].map((name) => ({ name, inputSchema: { type: 'object' } })),
+        });
       case 'tools/call':
         break;
       default:

@@ -139,7 +139,11 @@ describe('reliability: process trees', function () {
         }
         await new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r(undefined) : child.once('exit', r)));
         // The watchdog sends SIGTERM, then SIGKILL after WATCHDOG_GRACE_S (the launched server ignores SIGTERM).
-        await waitFor(() => pids.every((p) => !isProcessAlive(p)), 3000 + WATCHDOG_GRACE_S * 1000, 'the trees to end after the host exited');
+        await waitFor(
+          () => pids.every((p) => !isProcessAlive(p)),
+          3000 + WATCHDOG_GRACE_S * 1000,
+          'the trees to end after the host exited',
+        );
         t.mark(performance.now() - t0);
         return `${pids.length} processes of 3 trees ended with the host`;
       }));

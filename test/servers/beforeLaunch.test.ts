@@ -56,16 +56,19 @@ describe('launch hooks (beforeLaunch, declined inputs)', () => {
   it('asks for consent before any input: declining prompts for nothing; allowing then prompts', async () => {
     const order: string[] = [];
     let allow = false;
-    const conn = connect({ command: NODE, args: [FIXTURE_SERVER], env: { TOKEN: '${input:tok}' } }, {
-      inputResolver: async () => {
-        order.push('input');
-        return { tok: 'value-xyz' };
+    const conn = connect(
+      { command: NODE, args: [FIXTURE_SERVER], env: { TOKEN: '${input:tok}' } },
+      {
+        inputResolver: async () => {
+          order.push('input');
+          return { tok: 'value-xyz' };
+        },
+        beforeLaunch: async () => {
+          order.push('consent');
+          return allow;
+        },
       },
-      beforeLaunch: async () => {
-        order.push('consent');
-        return allow;
-      },
-    });
+    );
     await assert.rejects(conn.start(), (e: unknown) => e instanceof ServerError && e.kind === 'cancelled');
     assert.deepEqual(order, ['consent']);
     allow = true;
@@ -75,24 +78,30 @@ describe('launch hooks (beforeLaunch, declined inputs)', () => {
 
   it('the hook gets the configured definition (placeholders, not values)', async () => {
     let seen: unknown;
-    const conn = connect({ command: NODE, args: [FIXTURE_SERVER], env: { TOKEN: '${input:tok}' } }, {
-      inputResolver: async () => ({ tok: 'value-xyz' }),
-      beforeLaunch: async (def) => {
-        seen = def;
-        return true;
+    const conn = connect(
+      { command: NODE, args: [FIXTURE_SERVER], env: { TOKEN: '${input:tok}' } },
+      {
+        inputResolver: async () => ({ tok: 'value-xyz' }),
+        beforeLaunch: async (def) => {
+          seen = def;
+          return true;
+        },
       },
-    });
+    );
     await conn.start();
     assert.ok(JSON.stringify(seen).includes('${input:tok}'));
     assert.ok(!JSON.stringify(seen).includes('value-xyz'));
   });
 
   it('an input prompt that is dismissed leaves the server stopped, not failed', async () => {
-    const conn = connect({ command: NODE, args: [FIXTURE_SERVER, '${input:x}'] }, {
-      inputResolver: async (server) => {
-        throw new ServerError(server, 'cancelled', 'no value was entered');
+    const conn = connect(
+      { command: NODE, args: [FIXTURE_SERVER, '${input:x}'] },
+      {
+        inputResolver: async (server) => {
+          throw new ServerError(server, 'cancelled', 'no value was entered');
+        },
       },
-    });
+    );
     await assert.rejects(conn.start(), (e: unknown) => e instanceof ServerError && e.kind === 'cancelled');
     assert.equal(conn.state.kind, 'stopped');
   });

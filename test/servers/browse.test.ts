@@ -9,7 +9,15 @@ import { ListResourcesRequestSchema, type Prompt } from '@modelcontextprotocol/s
 import { inMemoryServer, ServerConnection, ServerError, ServerRegistry, type ServerDefinition } from '../../src/core';
 import { failureText, ServerCatalog, unique, withoutServer } from '../../src/core/catalog';
 import { checkPromptValue, promptArguments, promptFieldText, promptFields, renderPrompt } from '../../src/ui/browse/promptFormat';
-import { checkTemplateValue, documentName, documentType, expandTemplate, inlineCode, renderResource, templateFields } from '../../src/ui/browse/resourceFormat';
+import {
+  checkTemplateValue,
+  documentName,
+  documentType,
+  expandTemplate,
+  inlineCode,
+  renderResource,
+  templateFields,
+} from '../../src/ui/browse/resourceFormat';
 import { EVERYTHING_SERVER, FIXTURE_SERVER, NODE } from '../fixtures/paths';
 import { definition, fastTiming, recordingLogger, waitFor } from '../unit/helpers';
 
@@ -54,11 +62,20 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
     it('shows one text content as it is, JSON re-indented, in its language', async function () {
       const c = fixture();
       const readme = renderResource(await c.readResource('fixture://readme'), { server: 'fx', uri: 'fixture://readme', label: 'Readme' });
-      assert.deepEqual(readme, { text: 'Fixture server readme.', type: { extension: 'txt', languageId: 'plaintext' }, media: [], bytes: 22 });
+      assert.deepEqual(readme, {
+        text: 'Fixture server readme.',
+        type: { extension: 'txt', languageId: 'plaintext' },
+        media: [],
+        bytes: 22,
+      });
       const data = renderResource(await c.readResource('fixture://data.json'), { server: 'fx', uri: 'fixture://data.json', label: 'data' });
       assert.equal(data.text, JSON.stringify({ name: 'fixture', items: [1, 2, 3] }, null, 2));
       assert.deepEqual(data.type, { extension: 'json', languageId: 'json' });
-      const item = renderResource(await c.readResource(expandTemplate('fixture://item/{id}', { id: '9' })), { server: 'fx', uri: 'fixture://item/9', label: 'Item 9' });
+      const item = renderResource(await c.readResource(expandTemplate('fixture://item/{id}', { id: '9' })), {
+        server: 'fx',
+        uri: 'fixture://item/9',
+        label: 'Item 9',
+      });
       assert.equal(item.text, '{\n  "id": "9"\n}');
     });
 
@@ -102,7 +119,11 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
 
     it('server-everything: its "blob" resource is text/plain, so it is decoded and shown as text; Markdown stays Markdown', async function () {
       const c = connect(definition('everything', { command: NODE, args: [EVERYTHING_SERVER, 'stdio'] }));
-      const blob = renderResource(await c.readResource('demo://resource/dynamic/blob/1'), { server: 'everything', uri: 'demo://resource/dynamic/blob/1', label: 'Dynamic Blob Resource 1' });
+      const blob = renderResource(await c.readResource('demo://resource/dynamic/blob/1'), {
+        server: 'everything',
+        uri: 'demo://resource/dynamic/blob/1',
+        label: 'Dynamic Blob Resource 1',
+      });
       assert.deepEqual(blob.type, { extension: 'txt', languageId: 'plaintext' });
       assert.match(blob.text, /^Resource 1: This is a base64 blob created at /);
       assert.deepEqual(blob.media, []);
@@ -113,15 +134,24 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
     });
 
     it('a lone binary content is a Markdown note with its MIME type and size', function () {
-      const r = renderResource({ contents: [{ uri: 'x://f.bin', mimeType: 'application/zip', blob: Buffer.alloc(2048).toString('base64') }] }, { server: 's', uri: 'x://f.bin', label: 'f.bin' });
+      const r = renderResource(
+        { contents: [{ uri: 'x://f.bin', mimeType: 'application/zip', blob: Buffer.alloc(2048).toString('base64') }] },
+        { server: 's', uri: 'x://f.bin', label: 'f.bin' },
+      );
       assert.deepEqual(r.type, { extension: 'md', languageId: 'markdown' });
-      assert.match(r.text, /^# f\.bin\n\n`x:\/\/f\.bin` · from server `s` · 1 content · 2\.0 KiB\n\n## `x:\/\/f\.bin`\n\napplication\/zip · 2\.0 KiB · binary data, not shown as text\n$/);
+      assert.match(
+        r.text,
+        /^# f\.bin\n\n`x:\/\/f\.bin` · from server `s` · 1 content · 2\.0 KiB\n\n## `x:\/\/f\.bin`\n\napplication\/zip · 2\.0 KiB · binary data, not shown as text\n$/,
+      );
     });
 
     it('says so when there are no contents, and decodes text sent as a blob', function () {
       const empty = renderResource({ contents: [] }, { server: 's', uri: 'x://y', label: 'Y' });
       assert.match(empty.text, /The server returned no contents for this resource\./);
-      const blobText = renderResource({ contents: [{ uri: 'x://a.json', mimeType: 'application/json', blob: Buffer.from('{"a":1}').toString('base64') }] }, { server: 's', uri: 'x://a.json', label: 'a' });
+      const blobText = renderResource(
+        { contents: [{ uri: 'x://a.json', mimeType: 'application/json', blob: Buffer.from('{"a":1}').toString('base64') }] },
+        { server: 's', uri: 'x://a.json', label: 'a' },
+      );
       assert.equal(blobText.text, '{\n  "a": 1\n}');
     });
   });
@@ -155,20 +185,33 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
     });
 
     it('validates a variable against the type the description declares ("{id} must be an integer")', function () {
-      assert.deepEqual(templateFields('x://{id}', 'Item fabricated from the {id} variable, which must be an integer.'), [{ name: 'id', optional: false, type: 'integer' }]);
-      assert.deepEqual(templateFields('x://p{?page}', 'A listing. page (positive integer): the page to show.'), [{ name: 'page', optional: true, type: 'integer', sign: 'positive' }]);
+      assert.deepEqual(templateFields('x://{id}', 'Item fabricated from the {id} variable, which must be an integer.'), [
+        { name: 'id', optional: false, type: 'integer' },
+      ]);
+      assert.deepEqual(templateFields('x://p{?page}', 'A listing. page (positive integer): the page to show.'), [
+        { name: 'page', optional: true, type: 'integer', sign: 'positive' },
+      ]);
       assert.deepEqual(templateFields('x://{lat}', 'Latitude; it should be a number.'), [{ name: 'lat', optional: false, type: 'number' }]);
       // A sentence about another variable says nothing about this one; no claim, no type.
-      assert.deepEqual(templateFields('x://{a}/{b}', '{b} must be an integer.'), [{ name: 'a', optional: false }, { name: 'b', optional: false, type: 'integer' }]);
+      assert.deepEqual(templateFields('x://{a}/{b}', '{b} must be an integer.'), [
+        { name: 'a', optional: false },
+        { name: 'b', optional: false, type: 'integer' },
+      ]);
       assert.deepEqual(templateFields('x://{name}', 'The name of the thing, e.g. a number plate.'), [{ name: 'name', optional: false }]);
       const id = { name: 'id', optional: false, type: 'integer' } as const;
       assert.equal(checkTemplateValue(id, 'abc'), `{id} must be an integer (as the template's description says); "abc" is not a number.`);
-      assert.equal(checkTemplateValue(id, '1.5'), `{id} must be an integer (as the template's description says); 1.5 is not a whole number.`);
+      assert.equal(
+        checkTemplateValue(id, '1.5'),
+        `{id} must be an integer (as the template's description says); 1.5 is not a whole number.`,
+      );
       assert.equal(checkTemplateValue(id, '42'), undefined);
       const page = { name: 'page', optional: true, type: 'integer', sign: 'positive' } as const;
       assert.match(checkTemplateValue(page, '0') ?? '', /^\{page\} must be a positive integer .*0 is not greater than 0\.$/);
       assert.equal(checkTemplateValue(page, ''), undefined, 'optional: empty is fine');
-      assert.match(checkTemplateValue({ name: 'x', optional: false, type: 'number', sign: 'non-negative' }, '-1') ?? '', /must be a non-negative number .*-1 is negative/);
+      assert.match(
+        checkTemplateValue({ name: 'x', optional: false, type: 'number', sign: 'non-negative' }, '-1') ?? '',
+        /must be a non-negative number .*-1 is negative/,
+      );
     });
 
     it("takes the declared type from a real server's template (server-everything: resourceId must be an integer)", async function () {
@@ -202,16 +245,25 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
       assert.deepEqual(promptArguments(fields, { city: 'Paris', state: 'IDF' }), { city: 'Paris', state: 'IDF' });
       const got = await c.getPrompt(prompt.name, promptArguments(fields, { city: 'Paris', state: '' }));
       const r = renderPrompt(got, { server: 'everything', prompt, args: { city: 'Paris' } });
-      assert.match(r.text, /^# Arguments Prompt\n\nPrompt `args-prompt` from server `everything` · 1 message\n\nArguments:\n\n- `city`: `Paris`\n/);
+      assert.match(
+        r.text,
+        /^# Arguments Prompt\n\nPrompt `args-prompt` from server `everything` · 1 message\n\nArguments:\n\n- `city`: `Paris`\n/,
+      );
       assert.match(r.text, /\n## 1\. User\n\nWhat's weather in Paris\?\n$/);
       // Junk argument entries are skipped rather than asked for.
-      assert.deepEqual(promptFields({ arguments: [{ name: '' }, { name: 'ok', required: true }] as Prompt['arguments'] }), [{ name: 'ok', required: true, description: undefined }]);
+      assert.deepEqual(promptFields({ arguments: [{ name: '' }, { name: 'ok', required: true }] as Prompt['arguments'] }), [
+        { name: 'ok', required: true, description: undefined },
+      ]);
     });
 
     it('renders roles, text, embedded resources and images of a prompts/get result', async function () {
       const c = fixture();
       const prompt = (await c.listPrompts()).find((p) => p.name === 'review')!;
-      const r = renderPrompt(await c.getPrompt('review', { topic: 'the tree', tone: 'kind' }), { server: 'fx', prompt, args: { topic: 'the tree', tone: 'kind' } });
+      const r = renderPrompt(await c.getPrompt('review', { topic: 'the tree', tone: 'kind' }), {
+        server: 'fx',
+        prompt,
+        args: { topic: 'the tree', tone: 'kind' },
+      });
       assert.equal(
         r.text,
         [
@@ -248,14 +300,30 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
           '',
         ].join('\n'),
       );
-      assert.deepEqual(r.media.map((m) => [m.kind, m.label]), [['image', '4. User: image (image/png, 70 B)']]);
+      assert.deepEqual(
+        r.media.map((m) => [m.kind, m.label]),
+        [['image', '4. User: image (image/png, 70 B)']],
+      );
     });
 
     it('notes resource links and says when there are no messages', function () {
       const prompt = { name: 'p', description: 'Line one\nLine two' };
-      const r = renderPrompt({ messages: [{ role: 'assistant', content: { type: 'resource_link', uri: 'x://doc', name: 'doc', mimeType: 'text/plain', description: 'A doc' } }] }, { server: 's', prompt, args: {} });
+      const r = renderPrompt(
+        {
+          messages: [
+            {
+              role: 'assistant',
+              content: { type: 'resource_link', uri: 'x://doc', name: 'doc', mimeType: 'text/plain', description: 'A doc' },
+            },
+          ],
+        },
+        { server: 's', prompt, args: {} },
+      );
       assert.match(r.text, /> Line one\n> Line two\n/);
-      assert.match(r.text, /## 1\. Assistant\n\n_Resource link_ `x:\/\/doc` \(doc, text\/plain\): A doc\. Read it with "MCP Manager: Read Resource\.\.\."\.\n/);
+      assert.match(
+        r.text,
+        /## 1\. Assistant\n\n_Resource link_ `x:\/\/doc` \(doc, text\/plain\): A doc\. Read it with "MCP Manager: Read Resource\.\.\."\.\n/,
+      );
       assert.match(renderPrompt({ messages: [] }, { server: 's', prompt, args: {} }).text, /The server returned no messages\./);
     });
   });
@@ -270,7 +338,9 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
     }
 
     it('knows what a kept-alive server declares once it ran; lists once for concurrent callers; forgets on restart', async function () {
-      const { catalog, conn, logger } = await registryWith(definition('fx', { command: NODE, args: [FIXTURE_SERVER], env: { FIXTURE_LOG_REQUESTS: '1' } }));
+      const { catalog, conn, logger } = await registryWith(
+        definition('fx', { command: NODE, args: [FIXTURE_SERVER], env: { FIXTURE_LOG_REQUESTS: '1' } }),
+      );
       assert.equal(catalog.offers(conn, 'resources'), undefined);
       await conn.start();
       assert.equal(catalog.offers(conn, 'resources'), true);
@@ -279,8 +349,14 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
       catalog.onDidChange((e) => changes.push(`${e.server}/${e.kind}`));
       const [a, b] = await Promise.all([catalog.list(conn, 'resources'), catalog.list(conn, 'resources')]);
       assert.equal(a, b);
-      assert.deepEqual(a.resources.map((r) => r.uri), ['fixture://readme', 'fixture://data.json', 'fixture://bundle', 'fixture://broken']);
-      assert.deepEqual(a.templates.map((t) => t.uriTemplate), ['fixture://item/{id}']);
+      assert.deepEqual(
+        a.resources.map((r) => r.uri),
+        ['fixture://readme', 'fixture://data.json', 'fixture://bundle', 'fixture://broken'],
+      );
+      assert.deepEqual(
+        a.templates.map((t) => t.uriTemplate),
+        ['fixture://item/{id}'],
+      );
       assert.equal(catalog.peek(conn, 'resources')?.value, a);
       assert.deepEqual(changes, ['fx/resources']);
       await waitFor(() => logger.lines.filter((l) => l.includes('request resources/list')).length === 1, 3000, 'the request in the log');
@@ -309,7 +385,7 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
       assert.equal((await ephemeral.catalog.list(ephemeral.conn, 'prompts')).length, 2);
     });
 
-    it("forgets a list when the server says it changed (list_changed), and lists it anew", async function () {
+    it('forgets a list when the server says it changed (list_changed), and lists it anew', async function () {
       let server: McpServer | undefined;
       const create = () => {
         server = new McpServer({ name: 'changing', version: '1.0.0' });
@@ -318,24 +394,43 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
         return server;
       };
       const { catalog, conn, logger } = await registryWith(inMemoryServer('mem', create));
-      assert.deepEqual((await catalog.list(conn, 'resources')).resources.map((r) => r.uri), ['mem://first']);
-      assert.deepEqual((await catalog.list(conn, 'prompts')).map((p) => p.name), ['hello']);
+      assert.deepEqual(
+        (await catalog.list(conn, 'resources')).resources.map((r) => r.uri),
+        ['mem://first'],
+      );
+      assert.deepEqual(
+        (await catalog.list(conn, 'prompts')).map((p) => p.name),
+        ['hello'],
+      );
       const changes: string[] = [];
       catalog.onDidChange((e) => changes.push(e.kind));
       server!.registerResource('second', 'mem://second', {}, () => ({ contents: [{ uri: 'mem://second', text: '2' }] }));
       await waitFor(() => changes.includes('resources'), 2000, 'the resource list change');
       assert.equal(catalog.peek(conn, 'resources'), undefined);
       assert.ok(catalog.peek(conn, 'prompts')?.value, 'the other list is kept');
-      assert.deepEqual((await catalog.list(conn, 'resources')).resources.map((r) => r.uri), ['mem://first', 'mem://second']);
+      assert.deepEqual(
+        (await catalog.list(conn, 'resources')).resources.map((r) => r.uri),
+        ['mem://first', 'mem://second'],
+      );
       server!.registerPrompt('bye', {}, () => ({ messages: [] }));
       await waitFor(() => changes.includes('prompts'), 2000, 'the prompt list change');
-      assert.deepEqual((await catalog.list(conn, 'prompts')).map((p) => p.name), ['hello', 'bye']);
-      assert.ok(logger.lines.some((l) => l.includes('resource list changed')) && logger.lines.some((l) => l.includes('prompt list changed')));
+      assert.deepEqual(
+        (await catalog.list(conn, 'prompts')).map((p) => p.name),
+        ['hello', 'bye'],
+      );
+      assert.ok(
+        logger.lines.some((l) => l.includes('resource list changed')) && logger.lines.some((l) => l.includes('prompt list changed')),
+      );
     });
 
     it('keeps a failed listing as a masked error without the server name; a later list tries again', async function () {
-      const { catalog, conn } = await registryWith(definition('bad', { command: NODE, args: [FIXTURE_SERVER], env: { FIXTURE_FAIL_LISTS: '1' } }));
-      await assert.rejects(catalog.list(conn, 'prompts'), (e: Error) => e instanceof ServerError && /prompts\/list failed on purpose/.test(e.message));
+      const { catalog, conn } = await registryWith(
+        definition('bad', { command: NODE, args: [FIXTURE_SERVER], env: { FIXTURE_FAIL_LISTS: '1' } }),
+      );
+      await assert.rejects(
+        catalog.list(conn, 'prompts'),
+        (e: Error) => e instanceof ServerError && /prompts\/list failed on purpose/.test(e.message),
+      );
       assert.equal(catalog.peek(conn, 'prompts')?.error, 'prompts/list failed on purpose (MCP error -32603)');
       await assert.rejects(catalog.list(conn, 'prompts'));
     });
@@ -343,37 +438,70 @@ describe('browse: resources and prompts (pure layout, catalog)', function () {
     it('a server without resources/templates/list still lists its resources (logged, no templates)', async function () {
       const create = () => {
         const server = new Server({ name: 'no-templates', version: '1.0.0' }, { capabilities: { resources: {} } });
-        server.setRequestHandler(ListResourcesRequestSchema, () => ({ resources: [{ uri: 'mem://a', name: 'a' }, { uri: 'mem://a', name: 'again' }] }));
+        server.setRequestHandler(ListResourcesRequestSchema, () => ({
+          resources: [
+            { uri: 'mem://a', name: 'a' },
+            { uri: 'mem://a', name: 'again' },
+          ],
+        }));
         return server;
       };
       const logger = recordingLogger();
       const { catalog, conn } = await registryWith(inMemoryServer('mem', create), logger);
       const list = await catalog.list(conn, 'resources');
-      assert.deepEqual(list.resources.map((r) => r.name), ['a'], 'a repeated URI is shown once');
+      assert.deepEqual(
+        list.resources.map((r) => r.name),
+        ['a'],
+        'a repeated URI is shown once',
+      );
       assert.deepEqual(list.templates, []);
-      assert.ok(logger.lines.some((l) => /^warn resources\/templates\/list failed, so no resource templates are shown: .*Method not found/.test(l)), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.some((l) => /^warn resources\/templates\/list failed, so no resource templates are shown: .*Method not found/.test(l)),
+        logger.lines.join('\n'),
+      );
     });
 
     it('stops waiting when the caller cancels, and the listing goes on for the others', async function () {
-      const { catalog, conn } = await registryWith(inMemoryServer('slow', () => {
-        const server = new McpServer({ name: 'slow', version: '1.0.0' });
-        server.registerPrompt('p', {}, async () => ({ messages: [] }));
-        return server;
-      }));
+      const { catalog, conn } = await registryWith(
+        inMemoryServer('slow', () => {
+          const server = new McpServer({ name: 'slow', version: '1.0.0' });
+          server.registerPrompt('p', {}, async () => ({ messages: [] }));
+          return server;
+        }),
+      );
       const ac = new AbortController();
       const mine = catalog.list(conn, 'prompts', { signal: ac.signal });
       const others = catalog.list(conn, 'prompts');
       ac.abort();
       await assert.rejects(mine, (e: Error) => e instanceof ServerError && e.kind === 'cancelled');
-      assert.deepEqual((await others).map((p) => p.name), ['p']);
+      assert.deepEqual(
+        (await others).map((p) => p.name),
+        ['p'],
+      );
     });
 
     it('helpers: failures for people, server name out of messages, first of each key', function () {
-      assert.equal(failureText('fx: request failed: MCP error -32602: Resource nope://x not found', 'fx'), 'Resource nope://x not found (MCP error -32602)');
+      assert.equal(
+        failureText('fx: request failed: MCP error -32602: Resource nope://x not found', 'fx'),
+        'Resource nope://x not found (MCP error -32602)',
+      );
       assert.equal(failureText('fx: exited with code 3 during startup', 'fx'), 'exited with code 3 during startup');
       assert.equal(withoutServer('fx: request failed: x', 'fx'), 'request failed: x');
       assert.equal(withoutServer('other: x', 'fx'), 'other: x');
-      assert.deepEqual(unique([{ k: 'a', n: 1 }, { k: 'b', n: 2 }, { k: 'a', n: 3 }], (x) => x.k), [{ k: 'a', n: 1 }, { k: 'b', n: 2 }]);
+      assert.deepEqual(
+        unique(
+          [
+            { k: 'a', n: 1 },
+            { k: 'b', n: 2 },
+            { k: 'a', n: 3 },
+          ],
+          (x) => x.k,
+        ),
+        [
+          { k: 'a', n: 1 },
+          { k: 'b', n: 2 },
+        ],
+      );
     });
   });
 });

@@ -15,7 +15,16 @@ import { CliError, exitCodeFor, formatError } from '../../src/cli/errors';
 import { formatCallResult, formatTools } from '../../src/cli/output';
 import { ServerError } from '../../src/core/errors';
 import { MASK } from '../../src/core/secrets';
-import { BAD, EVERYTHING_SERVER, FIXTURE_SERVER, NODE, REPO_ROOT, isProcessAlive, startHttpFixture, type StartedServer } from '../fixtures/paths';
+import {
+  BAD,
+  EVERYTHING_SERVER,
+  FIXTURE_SERVER,
+  NODE,
+  REPO_ROOT,
+  isProcessAlive,
+  startHttpFixture,
+  type StartedServer,
+} from '../fixtures/paths';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 /** Marks every server process this file starts, so the leak check can find survivors. */
@@ -59,7 +68,11 @@ function cli(args: string[], options: RunOptions = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`mcp-manager ${args.join(' ')} did not exit within ${options.timeoutMs ?? 60_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `mcp-manager ${args.join(' ')} did not exit within ${options.timeoutMs ?? 60_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, options.timeoutMs ?? 60_000);
     child.once('error', reject);
     child.once('close', (code, signal) => {
@@ -190,22 +203,38 @@ describe('cli (dist/cli.js)', function () {
     it('shows configuration errors with server and field, notes, and exits 2; --json too', async () => {
       const [text, json] = await Promise.all([cli(['servers'], { cwd: wsBad }), cli(['servers', '--json', '--workspace', wsBad])]);
       assert.equal(text.code, 2);
-      assert.match(text.stdout, /Configuration errors:\n\s+broken\s+args\.0: expected a string, got an object\s+\[\.vscode\/settings\.json\]/);
+      assert.match(
+        text.stdout,
+        /Configuration errors:\n\s+broken\s+args\.0: expected a string, got an object\s+\[\.vscode\/settings\.json\]/,
+      );
       assert.match(text.stdout, /typo\s+argz: unknown key "argz" \(did you mean "args"\?\)\s+\[\.vscode\/mcp\.json\]/);
       assert.match(text.stdout, /Notes:\n\s+fixture\s+also defined in \.vscode\/mcp\.json; the entry from .*settings\.json\) is used/);
       assert.equal(json.code, 2);
-      const parsed = JSON.parse(json.stdout) as { servers: { name: string; type: string }[]; issues: { severity: string; server: string; field?: string }[] };
-      assert.deepEqual(parsed.servers.map((s) => [s.name, s.type]), [['fixture', 'stdio']]);
+      const parsed = JSON.parse(json.stdout) as {
+        servers: { name: string; type: string }[];
+        issues: { severity: string; server: string; field?: string }[];
+      };
+      assert.deepEqual(
+        parsed.servers.map((s) => [s.name, s.type]),
+        [['fixture', 'stdio']],
+      );
       assert.deepEqual(
         parsed.issues.map((i) => [i.severity, i.server, i.field]),
-        [['error', 'broken', 'args.0'], ['warning', 'fixture', undefined], ['error', 'typo', 'argz']],
+        [
+          ['error', 'broken', 'args.0'],
+          ['warning', 'fixture', undefined],
+          ['error', 'typo', 'argz'],
+        ],
       );
     });
 
     it('--config reads an mcpServers file (Claude Desktop dialect)', async () => {
       const file = path.join(tmp, 'claude_desktop_config.json');
       writeJson(file, { globalShortcut: '', mcpServers: { fix: { command: NODE, args: FIXTURE_ARGS, autoApprove: ['echo'] } } });
-      const [list, call] = await Promise.all([cli(['servers', '--config', file]), cli(['--config', file, 'call', 'fix', 'echo', '{"message":"from config"}'])]);
+      const [list, call] = await Promise.all([
+        cli(['servers', '--config', file]),
+        cli(['--config', file, 'call', 'fix', 'echo', '{"message":"from config"}']),
+      ]);
       assert.equal(list.code, 0, list.stderr);
       assert.match(list.stdout, /^fix\s+stdio/m);
       assert.equal(call.code, 0, call.stderr);
@@ -223,7 +252,10 @@ describe('cli (dist/cli.js)', function () {
 
   describe('tools, call, ping', () => {
     it('tools: aligned names and descriptions; --json gives input schemas (options anywhere)', async () => {
-      const [text, json] = await Promise.all([cli(['tools', 'fixture'], { cwd: ws }), cli(['--json', 'tools', '--workspace', ws, 'fixture'])]);
+      const [text, json] = await Promise.all([
+        cli(['tools', 'fixture'], { cwd: ws }),
+        cli(['--json', 'tools', '--workspace', ws, 'fixture']),
+      ]);
       assert.equal(text.code, 0, text.stderr);
       const lines = text.stdout.trimEnd().split('\n');
       assert.equal(lines.length, FIXTURE_TOOLS);
@@ -306,7 +338,13 @@ describe('cli (dist/cli.js)', function () {
         cli(['prompt', 'fixture', 'greet', '-'], { cwd: ws, input: '{"name":"Ada"}' }),
       ]);
       for (const r of [list, text, several, raw, prompts, prompt]) assert.equal(r.code, 0, r.stderr);
-      assert.deepEqual(list.stdout.trimEnd().split('\n').map((l) => l.split(/\s+/)[0]), ['fixture://readme', 'fixture://data.json', 'fixture://bundle', 'fixture://broken', 'fixture://item/{id}']);
+      assert.deepEqual(
+        list.stdout
+          .trimEnd()
+          .split('\n')
+          .map((l) => l.split(/\s+/)[0]),
+        ['fixture://readme', 'fixture://data.json', 'fixture://bundle', 'fixture://broken', 'fixture://item/{id}'],
+      );
       assert.match(list.stdout, /fixture:\/\/item\/\{id\}\s+Item \(template\)\s+application\/json/);
       assert.equal(text.stdout, 'Fixture server readme.\n');
       assert.match(several.stdout, /^--- fixture:\/\/bundle\/notes.md \(text\/markdown\)\n# Notes\n/);
@@ -332,7 +370,10 @@ describe('cli (dist/cli.js)', function () {
     });
 
     it('a tool result with isError exits 1; a JSON-RPC error exits 1', async () => {
-      const [fail, thrown] = await Promise.all([cli(['call', 'fixture', 'fail', '{"message":"nope"}'], { cwd: ws }), cli(['call', 'fixture', 'throw'], { cwd: ws })]);
+      const [fail, thrown] = await Promise.all([
+        cli(['call', 'fixture', 'fail', '{"message":"nope"}'], { cwd: ws }),
+        cli(['call', 'fixture', 'throw'], { cwd: ws }),
+      ]);
       assert.equal(fail.code, 1);
       assert.equal(fail.stdout, 'nope\n');
       assertOneErrorLine(fail, /^mcp-manager: fixture: tool "fail" reported an error \(isError\)\.$/);
@@ -341,7 +382,10 @@ describe('cli (dist/cli.js)', function () {
     });
 
     it('invalid JSON arguments exit 2 before anything is started', async () => {
-      const [bad, array] = await Promise.all([cli(['call', 'fixture', 'echo', '{message: hi}'], { cwd: ws }), cli(['call', 'fixture', 'echo', '[1]'], { cwd: ws })]);
+      const [bad, array] = await Promise.all([
+        cli(['call', 'fixture', 'echo', '{message: hi}'], { cwd: ws }),
+        cli(['call', 'fixture', 'echo', '[1]'], { cwd: ws }),
+      ]);
       assert.equal(bad.code, 2);
       assertOneErrorLine(bad, /^mcp-manager: fixture: invalid JSON arguments for "echo": .*Pass one JSON object/);
       assert.equal(array.code, 2);
@@ -355,9 +399,15 @@ describe('cli (dist/cli.js)', function () {
         cli(['call', 'fixture', 'add', '{"a":1}'], { cwd: ws }),
       ]);
       assert.equal(missing.code, 2);
-      assertOneErrorLine(missing, /^mcp-manager: fixture: missing required argument "b" for "add"\. Run "mcp-manager tools fixture --json"/);
+      assertOneErrorLine(
+        missing,
+        /^mcp-manager: fixture: missing required argument "b" for "add"\. Run "mcp-manager tools fixture --json"/,
+      );
       assert.equal(server.code, 2);
-      assertOneErrorLine(server, /^mcp-manager: fixtur: no server named "fixtur" in .*Configured: fixture, everything, .*\(did you mean "fixture"\?\)/);
+      assertOneErrorLine(
+        server,
+        /^mcp-manager: fixtur: no server named "fixtur" in .*Configured: fixture, everything, .*\(did you mean "fixture"\?\)/,
+      );
       assert.equal(tool.code, 2);
       assertOneErrorLine(tool, /^mcp-manager: fixture: no tool named "ecko"\. Did you mean "echo"\? Run "mcp-manager tools fixture"/);
     });
@@ -462,9 +512,12 @@ describe('cli (dist/cli.js)', function () {
 
   describe('ad-hoc servers', () => {
     it('--stdio: only --env variables and the allow-list reach the server', async () => {
-      const r = await cli(['call', 'env', '--json', '--stdio', `${NODE} ${FIXTURE_SERVER} ${TAG}`, '--env', 'FOO=bar=baz', '--env', 'MCP_CLI_TEST_PASS'], {
-        env: { MCP_CLI_TEST_LEAK: 'leaky', MCP_CLI_TEST_PASS: 'passed' },
-      });
+      const r = await cli(
+        ['call', 'env', '--json', '--stdio', `${NODE} ${FIXTURE_SERVER} ${TAG}`, '--env', 'FOO=bar=baz', '--env', 'MCP_CLI_TEST_PASS'],
+        {
+          env: { MCP_CLI_TEST_LEAK: 'leaky', MCP_CLI_TEST_PASS: 'passed' },
+        },
+      );
       assert.equal(r.code, 0, r.stderr);
       const result = JSON.parse(r.stdout) as CallToolResult;
       const env = JSON.parse((result.content[0] as { text: string }).text) as Record<string, string>;
@@ -510,7 +563,7 @@ describe('cli (dist/cli.js)', function () {
   });
 
   describe('logging and interruption', () => {
-    it('the server\'s stderr reaches the CLI\'s stderr only with --verbose; --trace shows JSON-RPC', async () => {
+    it("the server's stderr reaches the CLI's stderr only with --verbose; --trace shows JSON-RPC", async () => {
       const [quiet, verbose, trace] = await Promise.all([
         cli(['ping', 'fixture'], { cwd: ws }),
         cli(['ping', 'fixture', '-v'], { cwd: ws }),
@@ -561,7 +614,10 @@ describe('cli parts', () => {
     assert.equal(a.verbosity, 2);
     const b = parseCli(['tools', 'srv', '--json', '--workspace', '/w']);
     assert.deepEqual([b.command, b.server, b.jsonOutput, b.workspace, b.verbosity], ['tools', 'srv', true, '/w', 0]);
-    assert.throws(() => parseCli(['call', 'srv']), (e: unknown) => e instanceof CliError && e.exitCode === 2 && /missing tool name/.test(e.message));
+    assert.throws(
+      () => parseCli(['call', 'srv']),
+      (e: unknown) => e instanceof CliError && e.exitCode === 2 && /missing tool name/.test(e.message),
+    );
     assert.throws(() => parseCli(['ping', 'a', 'b']), /unexpected argument "b"/);
     assert.throws(() => parseCli(['servers', '--url', 'http://h']), /takes no --stdio or --url/);
   });
@@ -570,7 +626,11 @@ describe('cli parts', () => {
     assert.deepEqual(splitCommandLine('npx -y  @scope/pkg'), ['npx', '-y', '@scope/pkg']);
     assert.deepEqual(splitCommandLine(`node "my server.js" 'it''s' a\\ b ""`), ['node', 'my server.js', 'its', 'a b', '']);
     assert.deepEqual(splitCommandLine(`sh -c 'echo $HOME "x"' "say \\"hi\\" \\$HOME"`), ['sh', '-c', 'echo $HOME "x"', 'say "hi" $HOME']);
-    assert.deepEqual(splitCommandLine(String.raw`C:\tools\server.exe --dir "C:\My Files"`, 'win32'), [String.raw`C:\tools\server.exe`, '--dir', String.raw`C:\My Files`]);
+    assert.deepEqual(splitCommandLine(String.raw`C:\tools\server.exe --dir "C:\My Files"`, 'win32'), [
+      String.raw`C:\tools\server.exe`,
+      '--dir',
+      String.raw`C:\My Files`,
+    ]);
     assert.throws(() => splitCommandLine('node "unterminated'), /unterminated double quote/);
   });
 
@@ -583,13 +643,21 @@ describe('cli parts', () => {
         { type: 'resource', resource: { uri: 'mem://x', mimeType: 'application/json', text: '{"a":1}' } },
       ],
     };
-    assert.equal(formatCallResult(result), 'line 1\nline 2\n[audio: audio/wav, 3 B]\n[resource link] file:///a.txt (text/plain, a.txt)\n[resource] mem://x (application/json, 7 B)\n{"a":1}\n');
-    const blob = (mimeType: string, data: string): CallToolResult => ({ content: [{ type: 'resource', resource: { uri: 'mem://b', mimeType, blob: Buffer.from(data).toString('base64') } }] });
+    assert.equal(
+      formatCallResult(result),
+      'line 1\nline 2\n[audio: audio/wav, 3 B]\n[resource link] file:///a.txt (text/plain, a.txt)\n[resource] mem://x (application/json, 7 B)\n{"a":1}\n',
+    );
+    const blob = (mimeType: string, data: string): CallToolResult => ({
+      content: [{ type: 'resource', resource: { uri: 'mem://b', mimeType, blob: Buffer.from(data).toString('base64') } }],
+    });
     assert.equal(formatCallResult(blob('text/plain', 'plain words\n')), '[resource] mem://b (text/plain, 12 B)\nplain words\n');
     assert.equal(formatCallResult(blob('application/xml', '<a/>')), '[resource] mem://b (application/xml, 4 B)\n<a/>\n');
     assert.equal(formatCallResult(blob('application/octet-stream', 'xx')), '[resource] mem://b (application/octet-stream, 2 B)\n');
     // Binary only: structuredContent is what there is to read.
-    assert.equal(formatCallResult({ ...blob('image/png', 'x'), structuredContent: { ok: true } }), '[resource] mem://b (image/png, 1 B)\n{\n  "ok": true\n}\n');
+    assert.equal(
+      formatCallResult({ ...blob('image/png', 'x'), structuredContent: { ok: true } }),
+      '[resource] mem://b (image/png, 1 B)\n{\n  "ok": true\n}\n',
+    );
     assert.equal(formatCallResult({ content: [], structuredContent: { sum: 3 } }), '{\n  "sum": 3\n}\n');
     assert.equal(formatCallResult({ content: [{ type: 'text', text: '3' }], structuredContent: { sum: 3 } }), '3\n');
     assert.equal(formatCallResult({ content: [] }), '');
@@ -597,9 +665,18 @@ describe('cli parts', () => {
 
   it('formatResourceContents: text blobs (text/*, JSON, XML) decoded and printed, other blobs as a note', () => {
     const b64 = (s: string) => Buffer.from(s).toString('base64');
-    assert.equal(formatResourceContents({ contents: [{ uri: 'x://a', mimeType: 'text/plain', blob: b64('Resource 1: text') }] }), 'Resource 1: text\n');
-    assert.equal(formatResourceContents({ contents: [{ uri: 'x://a', mimeType: 'application/json', blob: b64('{"a":1}\n') }] }), '{"a":1}\n');
-    assert.equal(formatResourceContents({ contents: [{ uri: 'x://a', mimeType: 'application/octet-stream', blob: b64('xyz') }] }), '[blob: application/octet-stream, 3 bytes; use --json for its base64]\n');
+    assert.equal(
+      formatResourceContents({ contents: [{ uri: 'x://a', mimeType: 'text/plain', blob: b64('Resource 1: text') }] }),
+      'Resource 1: text\n',
+    );
+    assert.equal(
+      formatResourceContents({ contents: [{ uri: 'x://a', mimeType: 'application/json', blob: b64('{"a":1}\n') }] }),
+      '{"a":1}\n',
+    );
+    assert.equal(
+      formatResourceContents({ contents: [{ uri: 'x://a', mimeType: 'application/octet-stream', blob: b64('xyz') }] }),
+      '[blob: application/octet-stream, 3 bytes; use --json for its base64]\n',
+    );
   });
 
   it('formatTools: first line of the description, cut to the terminal width', () => {
@@ -629,6 +706,9 @@ describe('cli parts', () => {
     assert.equal(exitCodeFor(new ServerError('s', 'protocol', 'x', { code: -32602 })), 2);
     assert.equal(exitCodeFor(new ServerError('s', 'protocol', 'x', { code: -32603 })), 1);
     assert.equal(exitCodeFor(new ServerError('s', 'cancelled', 'x')), 130);
-    assert.equal(formatError(new ServerError('s', 'handshake', 'a\nb', { stderrTail: [] })), 'mcp-manager: s: a b. Run the same command with --verbose to see what the server printed.');
+    assert.equal(
+      formatError(new ServerError('s', 'handshake', 'a\nb', { stderrTail: [] })),
+      'mcp-manager: s: a b. Run the same command with --verbose to see what the server printed.',
+    );
   });
 });

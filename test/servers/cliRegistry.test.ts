@@ -55,16 +55,28 @@ describe('CLI: search and add (MCP registries)', () => {
     assert.equal(r.code, 0);
     const lines = r.out.trimEnd().split('\n');
     assert.equal(lines.length, 10);
-    assert.match(lines.find((l) => l.startsWith('io.github.modelcontextprotocol/server-time'))!, /^io\.github\.modelcontextprotocol\/server-time +0\.6\.2 +package +MCP server providing tools for time queries/);
-    assert.match(lines.find((l) => l.startsWith('com.example/remote-secret'))!, / 2\.0\.0 +remote +Hand-made/);
-    assert.match(lines.find((l) => l.startsWith('com.example/deprecated-server'))!, /\(deprecated\) Hand-made/);
+    assert.match(
+      lines.find((l) => l.startsWith('io.github.modelcontextprotocol/server-time'))!,
+      /^io\.github\.modelcontextprotocol\/server-time +0\.6\.2 +package +MCP server providing tools for time queries/,
+    );
+    assert.match(
+      lines.find((l) => l.startsWith('com.example/remote-secret'))!,
+      / 2\.0\.0 +remote +Hand-made/,
+    );
+    assert.match(
+      lines.find((l) => l.startsWith('com.example/deprecated-server'))!,
+      /\(deprecated\) Hand-made/,
+    );
     assert.ok(!r.out.includes('deleted-server'));
   });
 
   it('search TEXT filters server-side; --json gives the entries with their _meta', async () => {
     const r = await cli('search', 'everything', '--registry', registry.url, '--json');
     const list = JSON.parse(r.out) as { server: { name: string; version: string }; _meta: Record<string, { isLatest: boolean }> }[];
-    assert.deepEqual(list.map((e) => [e.server.name, e.server.version, e._meta['io.modelcontextprotocol.registry/official']!.isLatest]), [['io.github.modelcontextprotocol/server-everything', '2.0.0', true]]);
+    assert.deepEqual(
+      list.map((e) => [e.server.name, e.server.version, e._meta['io.modelcontextprotocol.registry/official']!.isLatest]),
+      [['io.github.modelcontextprotocol/server-everything', '2.0.0', true]],
+    );
     assert.match(registry.requests.at(-1)!, /search=everything/);
     const none = await cli('search', 'no-such-thing', '--registry', registry.url);
     assert.match(none.out, /^No servers matching "no-such-thing" in http:\/\/127\.0\.0\.1:\d+\.\n$/);
@@ -85,9 +97,21 @@ describe('CLI: search and add (MCP registries)', () => {
   it('add: writes the entry and its password inputs into .vscode/mcp.json, keeping comments; the CLI then reads it', async () => {
     fs.mkdirSync(path.join(dir, '.vscode'));
     fs.writeFileSync(path.join(dir, '.vscode', 'mcp.json'), '{\n  // keep me\n  "servers": {}\n}\n');
-    const r = await cli('add', 'com.example/remote-secret', '--registry', registry.url, '--set', 'tenant=acme', '--set', 'X-Region=eu-west-1');
+    const r = await cli(
+      'add',
+      'com.example/remote-secret',
+      '--registry',
+      registry.url,
+      '--set',
+      'tenant=acme',
+      '--set',
+      'X-Region=eu-west-1',
+    );
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^Added "remote-secret" \(com\.example\/remote-secret 2\.0\.0, remote \(Streamable HTTP\) https:\/\/\{tenant\}\.mcp\.example\.com\/mcp\) to \.vscode\/mcp\.json:/);
+    assert.match(
+      r.out,
+      /^Added "remote-secret" \(com\.example\/remote-secret 2\.0\.0, remote \(Streamable HTTP\) https:\/\/\{tenant\}\.mcp\.example\.com\/mcp\) to \.vscode\/mcp\.json:/,
+    );
     assert.match(r.out, /\$\{input:remote-secret\.token\} +API token \(remote-secret\) \(CLI: set MCP_INPUT_REMOTE_SECRET_TOKEN\)/);
     const text = fs.readFileSync(path.join(dir, '.vscode', 'mcp.json'), 'utf8');
     assert.match(text, /\/\/ keep me/);
@@ -97,15 +121,40 @@ describe('CLI: search and add (MCP registries)', () => {
     assert.equal(def.url, 'https://acme.mcp.example.com/mcp');
     assert.deepEqual(def.headers, { Authorization: 'Bearer ${input:remote-secret.token}', 'X-Region': 'eu-west-1' });
     assert.deepEqual(def.registry, { url: registry.url, name: 'com.example/remote-secret', version: '2.0.0' });
-    assert.deepEqual(config.inputs.map((i) => [i.id, i.password, i.description]), [['remote-secret.token', true, 'API token (remote-secret)']]);
+    assert.deepEqual(
+      config.inputs.map((i) => [i.id, i.password, i.description]),
+      [['remote-secret.token', true, 'API token (remote-secret)']],
+    );
   });
 
   it('add --version --as --package --config: that version, that name, that package, that file', async () => {
     const file = path.join(dir, 'servers.json');
-    const r = await cli('add', 'com.example/docker-tool', '--registry', registry.url, '--package', 'oci', '--as', 'dock', '--config', file, '--set', 'source_path=/src');
+    const r = await cli(
+      'add',
+      'com.example/docker-tool',
+      '--registry',
+      registry.url,
+      '--package',
+      'oci',
+      '--as',
+      'dock',
+      '--config',
+      file,
+      '--set',
+      'source_path=/src',
+    );
     assert.equal(r.code, 0, r.err);
     const written = JSON.parse(fs.readFileSync(file, 'utf8')) as { servers: Record<string, { args: string[] }> };
-    assert.deepEqual(written.servers.dock!.args, ['run', '-i', '--rm', '--mount', 'type=bind,src=/src,dst=/project', '-e', 'TOOL_TOKEN', 'docker.io/example/docker-tool:1.4.0']);
+    assert.deepEqual(written.servers.dock!.args, [
+      'run',
+      '-i',
+      '--rm',
+      '--mount',
+      'type=bind,src=/src,dst=/project',
+      '-e',
+      'TOOL_TOKEN',
+      'docker.io/example/docker-tool:1.4.0',
+    ]);
     const old = await cli('add', 'io.github.modelcontextprotocol/server-everything', '--version', '1.0.0', '--registry', registry.url);
     assert.equal(old.code, 0, old.err);
     assert.match(old.out, /@modelcontextprotocol\/server-everything@1\.0\.0/);
@@ -118,7 +167,16 @@ describe('CLI: search and add (MCP registries)', () => {
     assert.match(missing.err, /needs a value for argument <workspace_dir> \(Folder to serve\)\. Give it with --set workspace_dir=VALUE\./);
     const unknown = await cli('add', 'com.example/dotnet-tool', '--registry', registry.url, '--set', 'NOPE=1');
     assert.match(unknown.err, /--set NOPE: com\.example\/dotnet-tool asks for no such value\. It takes: WEATHER_CHOICES\./);
-    const secret = await cli('add', 'com.example/docker-tool', '--registry', registry.url, '--set', 'source_path=/s', '--set', 'TOOL_TOKEN=abc');
+    const secret = await cli(
+      'add',
+      'com.example/docker-tool',
+      '--registry',
+      registry.url,
+      '--set',
+      'source_path=/s',
+      '--set',
+      'TOOL_TOKEN=abc',
+    );
     assert.match(secret.err, /TOOL_TOKEN: environment variable TOOL_TOKEN is secret and is never written to a file/);
     const deprecated = await cli('add', 'com.example/deprecated-server', '--registry', registry.url);
     assert.match(deprecated.err, /is deprecated in http:\/\/127\.0\.0\.1:\d+; it is not installed/);
@@ -140,12 +198,21 @@ describe('CLI: search and add (MCP registries)', () => {
     assert.equal(code, 0);
     assert.match(asked[0]!, /^io\.github\.modelcontextprotocol\/server-filesystem: argument <allowed_directory> - An absolute path/);
     assert.match(asked[1]!, /another one, or Enter to finish/);
-    const written = JSON.parse(fs.readFileSync(path.join(dir, '.vscode', 'mcp.json'), 'utf8')) as { servers: Record<string, { args: string[] }> };
+    const written = JSON.parse(fs.readFileSync(path.join(dir, '.vscode', 'mcp.json'), 'utf8')) as {
+      servers: Record<string, { args: string[] }>;
+    };
     assert.deepEqual(written.servers.filesystem!.args, ['-y', '@modelcontextprotocol/server-filesystem@0.6.3', '/one', '/two']);
   });
 
   it('parses the new options; they are refused where they do not apply', () => {
-    assert.deepEqual(parseCli(['add', 'a/b', '--version', '1.2.3', '--as', 'x']).registryArgs, { registries: [], text: 'a/b', version: '1.2.3', localName: 'x', set: [], option: undefined });
+    assert.deepEqual(parseCli(['add', 'a/b', '--version', '1.2.3', '--as', 'x']).registryArgs, {
+      registries: [],
+      text: 'a/b',
+      version: '1.2.3',
+      localName: 'x',
+      set: [],
+      option: undefined,
+    });
     assert.equal(parseCli(['--version']).version, true);
     assert.throws(() => parseCli(['add']), /missing registry name/);
     assert.throws(() => parseCli(['search', '--as', 'x']), /apply to "add"/);

@@ -34,7 +34,10 @@ describe('cli: mcp-manager test', function () {
   beforeEach(() => {
     ws = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpm-cli-test-'));
     fs.mkdirSync(path.join(ws, '.vscode'));
-    fs.writeFileSync(path.join(ws, '.vscode', 'mcp.json'), JSON.stringify({ servers: { fixture: { command: NODE, args: [FIXTURE_SERVER] } } }));
+    fs.writeFileSync(
+      path.join(ws, '.vscode', 'mcp.json'),
+      JSON.stringify({ servers: { fixture: { command: NODE, args: [FIXTURE_SERVER] } } }),
+    );
   });
   afterEach(() => fs.rmSync(ws, { recursive: true, force: true }));
 
@@ -47,7 +50,10 @@ describe('cli: mcp-manager test', function () {
 
   it('parses its options', () => {
     const a = parseCli(['test', 'a.mcptest.json', 'dir', '--junit', 'out.xml', '--update-snapshots', '--filter', 'echo']);
-    assert.deepEqual([a.command, a.paths, a.junit, a.updateSnapshots, a.filter], ['test', ['a.mcptest.json', 'dir'], 'out.xml', true, 'echo']);
+    assert.deepEqual(
+      [a.command, a.paths, a.junit, a.updateSnapshots, a.filter],
+      ['test', ['a.mcptest.json', 'dir'], 'out.xml', true, 'echo'],
+    );
     assert.throws(() => parseCli(['tools', 'x', '--junit', 'o.xml']), /--junit, --update-snapshots and --filter apply to "test" only/);
     assert.throws(() => parseCli(['test', '--stdio', 'node x']), /takes no --stdio or --url/);
   });
@@ -61,7 +67,10 @@ describe('cli: mcp-manager test', function () {
         { name: 'later', tool: 'echo', skip: true },
       ],
     });
-    write('b.mcptest.json', { server: 'fixture', tests: [{ name: 'greet', prompt: 'greet', arguments: { name: 'Ada' }, expect: { contains: 'Ada' } }] });
+    write('b.mcptest.json', {
+      server: 'fixture',
+      tests: [{ name: 'greet', prompt: 'greet', arguments: { name: 'Ada' }, expect: { contains: 'Ada' } }],
+    });
     write('node_modules/x/c.mcptest.json', '{ not even json');
     const r = await cli(['test', '--junit', 'out/junit.xml'], ws);
     assert.equal(r.code, 1, r.stderr);
@@ -69,7 +78,15 @@ describe('cli: mcp-manager test', function () {
     assert.match(lines[0]!, /^PASS b\.mcptest\.json › greet \(\d+ ms\)$/);
     assert.match(lines[1]!, /^PASS tests\/a\.mcptest\.json › echo \(\d+ ms\)$/);
     assert.match(lines[2]!, /^FAIL tests\/a\.mcptest\.json › sum is wrong \(\d+ ms\)$/);
-    assert.deepEqual(lines.slice(3, 10), ['    structuredContent: structuredContent differs at $.sum', '    - expected', '    + actual', '      {', '    -   "sum": 6', '    +   "sum": 5', '      }']);
+    assert.deepEqual(lines.slice(3, 10), [
+      '    structuredContent: structuredContent differs at $.sum',
+      '    - expected',
+      '    + actual',
+      '      {',
+      '    -   "sum": 6',
+      '    +   "sum": 5',
+      '      }',
+    ]);
     assert.equal(lines[10], 'SKIP tests/a.mcptest.json › later (skip: true)');
     assert.equal(lines.at(-1), '2 passed, 1 failed, 1 skipped');
     const xml = fs.readFileSync(path.join(ws, 'out', 'junit.xml'), 'utf8');
@@ -78,12 +95,25 @@ describe('cli: mcp-manager test', function () {
   });
 
   it('--filter, --json, and exit 0 when all pass', async () => {
-    write('a.mcptest.json', { server: 'fixture', tests: [{ name: 'echo', tool: 'echo', arguments: { message: 'hi' } }, { name: 'fails', tool: 'fail' }] });
+    write('a.mcptest.json', {
+      server: 'fixture',
+      tests: [
+        { name: 'echo', tool: 'echo', arguments: { message: 'hi' } },
+        { name: 'fails', tool: 'fail' },
+      ],
+    });
     const r = await cli(['test', '--filter', 'ECHO', '--json'], ws);
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { passed: number; failed: number; tests: { name: string; status: string; tool: string; line: number }[] };
+    const out = JSON.parse(r.stdout) as {
+      passed: number;
+      failed: number;
+      tests: { name: string; status: string; tool: string; line: number }[];
+    };
     assert.deepEqual([out.passed, out.failed], [1, 0]);
-    assert.deepEqual(out.tests.map((t) => [t.name, t.status, t.tool]), [['echo', 'passed', 'echo']]);
+    assert.deepEqual(
+      out.tests.map((t) => [t.name, t.status, t.tool]),
+      [['echo', 'passed', 'echo']],
+    );
     const none = await cli(['test', '--filter', 'zzz'], ws);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /--filter "zzz" matches no test in 1 collection/);
@@ -106,10 +136,16 @@ describe('cli: mcp-manager test', function () {
   });
 
   it('writes missing snapshots, fails on a change with a diff, and --update-snapshots rewrites', async () => {
-    const file = write('s.mcptest.json', { server: 'fixture', tests: [{ name: 'echo', tool: 'echo', arguments: { message: 'one' }, expect: { snapshot: true } }] });
+    const file = write('s.mcptest.json', {
+      server: 'fixture',
+      tests: [{ name: 'echo', tool: 'echo', arguments: { message: 'one' }, expect: { snapshot: true } }],
+    });
     const first = await cli(['test', 's.mcptest.json'], ws);
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, /PASS s\.mcptest\.json › echo \(\d+ ms, snapshot written\)\nsnapshots written: __snapshots__\/s\.mcptest\.snap\.json\n1 passed, 0 failed\n$/);
+    assert.match(
+      first.stdout,
+      /PASS s\.mcptest\.json › echo \(\d+ ms, snapshot written\)\nsnapshots written: __snapshots__\/s\.mcptest\.snap\.json\n1 passed, 0 failed\n$/,
+    );
     fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('"one"', '"two"'));
     const changed = await cli(['test', 's.mcptest.json'], ws);
     assert.equal(changed.code, 1);

@@ -64,7 +64,10 @@ describe('ServerConnection', function () {
   it('serves 16 concurrent calls on one session', async () => {
     const c = fixture();
     const results = await Promise.all(Array.from({ length: 16 }, (_, i) => c.callTool('echo', { message: `m${i}` })));
-    assert.deepEqual(results.map(textOf), Array.from({ length: 16 }, (_, i) => `Echo: m${i}`));
+    assert.deepEqual(
+      results.map(textOf),
+      Array.from({ length: 16 }, (_, i) => `Echo: m${i}`),
+    );
   });
 
   it('isolates the environment: only the allow-list, env, envFile and passEnv reach the server', async () => {
@@ -99,7 +102,10 @@ describe('ServerConnection', function () {
       const c = fixture({ cwd: dir });
       assert.equal(textOf(await c.callTool('cwd', {})), dir);
       const missing = fixture({ cwd: path.join(dir, 'nope') });
-      await assert.rejects(missing.ping(), (e: ServerError) => e.kind === 'launch' && e.field === 'cwd' && /working directory does not exist/.test(e.message));
+      await assert.rejects(
+        missing.ping(),
+        (e: ServerError) => e.kind === 'launch' && e.field === 'cwd' && /working directory does not exist/.test(e.message),
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -107,7 +113,10 @@ describe('ServerConnection', function () {
 
   it('says "command not found" with the PATH searched', async () => {
     const c = conn({ command: 'definitely-not-a-command-xyz' });
-    await assert.rejects(c.ping(), (e: ServerError) => e.kind === 'launch' && /command not found: definitely-not-a-command-xyz \(PATH searched: /.test(e.message));
+    await assert.rejects(
+      c.ping(),
+      (e: ServerError) => e.kind === 'launch' && /command not found: definitely-not-a-command-xyz \(PATH searched: /.test(e.message),
+    );
     assert.equal(c.state.kind, 'error');
   });
 
@@ -121,7 +130,10 @@ describe('ServerConnection', function () {
 
   it('explains a server that exits during startup with its exit code and stderr', async () => {
     const c = conn({ command: NODE, args: [BAD.exitNow] });
-    await assert.rejects(c.ping(), (e: ServerError) => e.kind === 'handshake' && /exited with code 2 during startup: fatal: missing API_KEY/.test(e.message));
+    await assert.rejects(
+      c.ping(),
+      (e: ServerError) => e.kind === 'handshake' && /exited with code 2 during startup: fatal: missing API_KEY/.test(e.message),
+    );
     const s = c.state;
     assert.ok(s.kind === 'error' && s.stderrTail?.includes('fatal: missing API_KEY'));
   });
@@ -173,9 +185,15 @@ describe('ServerConnection', function () {
     const r = await c.callTool('sleep', { ms: 1600, progress: true }, { onProgress: (p) => progress.push(p.progress) });
     assert.equal(textOf(r), 'slept 1600');
     assert.ok(progress.length >= 3);
-    await assert.rejects(c.callTool('sleep', { ms: 8000, progress: true }, { onProgress: () => {} }), (e: ServerError) => e.kind === 'timeout' && /maximum total time of 2500 ms/.test(e.message));
+    await assert.rejects(
+      c.callTool('sleep', { ms: 8000, progress: true }, { onProgress: () => {} }),
+      (e: ServerError) => e.kind === 'timeout' && /maximum total time of 2500 ms/.test(e.message),
+    );
     // Without onProgress no progress token is sent, so the server sends none and the plain timeout applies.
-    await assert.rejects(c.callTool('sleep', { ms: 8000, progress: true }), (e: ServerError) => e.kind === 'timeout' && /timed out after 800 ms/.test(e.message));
+    await assert.rejects(
+      c.callTool('sleep', { ms: 8000, progress: true }),
+      (e: ServerError) => e.kind === 'timeout' && /timed out after 800 ms/.test(e.message),
+    );
     assert.equal(textOf(await c.callTool('echo', { message: 'ok' })), 'Echo: ok');
   });
 
@@ -249,7 +267,10 @@ describe('ServerConnection', function () {
     const ok = await c.callTool('big', { bytes: 3 * 1024 * 1024 });
     assert.equal(textOf(ok).length, 3 * 1024 * 1024);
     const pid = c.info!.pid;
-    await assert.rejects(c.callTool('big', { bytes: 5 * 1024 * 1024 }), (e: ServerError) => e.kind === 'tooLarge' && /exceeds the limit of 4\.0 MiB/.test(e.message));
+    await assert.rejects(
+      c.callTool('big', { bytes: 5 * 1024 * 1024 }),
+      (e: ServerError) => e.kind === 'tooLarge' && /exceeds the limit of 4\.0 MiB/.test(e.message),
+    );
     assert.equal(textOf(await c.callTool('echo', { message: 'alive' })), 'Echo: alive');
     assert.equal(c.info!.pid, pid, 'the server was kept alive');
   });

@@ -30,10 +30,11 @@ function serve(handler: (req: http.IncomingMessage, res: http.ServerResponse, or
     server.listen(0, '127.0.0.1', () => {
       resolve({
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-        close: () => new Promise<void>((r) => {
-          server.closeAllConnections();
-          server.close(() => r());
-        }),
+        close: () =>
+          new Promise<void>((r) => {
+            server.closeAllConnections();
+            server.close(() => r());
+          }),
       });
     });
   });
@@ -45,7 +46,9 @@ function pythonLikeServer(req: http.IncomingMessage, res: http.ServerResponse): 
     `<!DOCTYPE HTML>\n<html lang="en">\n    <head>\n        <meta charset="utf-8">\n        <title>Error response</title>\n    </head>\n    <body>\n        <h1>Error response</h1>\n        <p>Error code: ${code}</p>\n        <p>Message: ${message}.</p>\n    </body>\n</html>\n`;
   res.setHeader('Server', 'SimpleHTTP/0.6 Python/3.11.2');
   if (req.method === 'GET' && req.url === '/') {
-    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' }).end('<!DOCTYPE HTML><html><head><title>Directory listing for /</title></head><body><h1>Directory listing for /</h1></body></html>');
+    res
+      .writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' })
+      .end('<!DOCTYPE HTML><html><head><title>Directory listing for /</title></head><body><h1>Directory listing for /</h1></body></html>');
   } else if (req.method === 'GET') {
     res.writeHead(404, { 'Content-Type': 'text/html;charset=utf-8' }).end(page(404, 'File not found'));
   } else {
@@ -100,7 +103,8 @@ describe('failures say what happened (issue 11 point 4)', function () {
 
   before(function () {
     this.timeout(60_000);
-    if (!fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < Date.now() - 10 * 60_000) execFileSync(NODE, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'pipe', timeout: 50_000 });
+    if (!fs.existsSync(CLI) || fs.statSync(CLI).mtimeMs < Date.now() - 10 * 60_000)
+      execFileSync(NODE, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'pipe', timeout: 50_000 });
   });
   afterEach(async () => {
     await Promise.all(open.splice(0).map((c) => c.dispose()));
@@ -122,10 +126,16 @@ describe('failures say what happened (issue 11 point 4)', function () {
       });
     });
     const started = failure(c.start());
-    assert.equal(await problem, "the server wrote text that is not JSON-RPC to stdout: 'hello'; a stdio server may only write protocol messages there");
+    assert.equal(
+      await problem,
+      "the server wrote text that is not JSON-RPC to stdout: 'hello'; a stdio server may only write protocol messages there",
+    );
     const e = await started;
     assert.equal(e.kind, 'handshake');
-    assert.match(e.message, /^hello: did not complete the MCP handshake within 5000 ms: the server wrote text that is not JSON-RPC to stdout: 'hello'; a stdio server may only write protocol messages there/);
+    assert.match(
+      e.message,
+      /^hello: did not complete the MCP handshake within 5000 ms: the server wrote text that is not JSON-RPC to stdout: 'hello'; a stdio server may only write protocol messages there/,
+    );
     assert.doesNotMatch(e.message, /startupTimeoutMs/);
     assert.equal(c.state.kind, 'error');
 
@@ -154,12 +164,19 @@ describe('failures say what happened (issue 11 point 4)', function () {
   it('HTTP 401: sign-in when the server advertises OAuth metadata; credentials otherwise; --header for --url', async () => {
     // Advertised in the WWW-Authenticate header (RFC 9728 section 5.1).
     const challenged = await web((_req, res, origin) => {
-      res.writeHead(401, { 'WWW-Authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`, 'Content-Type': 'application/json' }).end('{"error":"invalid_token"}');
+      res
+        .writeHead(401, {
+          'WWW-Authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"`,
+          'Content-Type': 'application/json',
+        })
+        .end('{"error":"invalid_token"}');
     });
     // Not in the header, but served at the well-known URL.
     const wellKnown = await web((req, res, origin) => {
       if (req.method === 'GET' && req.url === '/.well-known/oauth-protected-resource') {
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ resource: `${origin}/mcp`, authorization_servers: [`${origin}/auth`] }));
+        res
+          .writeHead(200, { 'Content-Type': 'application/json' })
+          .end(JSON.stringify({ resource: `${origin}/mcp`, authorization_servers: [`${origin}/auth`] }));
       } else res.writeHead(401, { 'WWW-Authenticate': 'Bearer' }).end('Unauthorized');
     });
     const plain = await web((_req, res) => res.writeHead(401, { 'WWW-Authenticate': 'Basic realm="x"' }).end('Unauthorized'));
@@ -169,7 +186,12 @@ describe('failures say what happened (issue 11 point 4)', function () {
       failure(conn('b', { type: 'http', url: `${wellKnown.url}/mcp` }).start()),
       failure(conn('p', { type: 'http', url: `${plain.url}/mcp` }).start()),
     ]);
-    assert.match(a.message, new RegExp(`^a: ${challenged.url}/mcp needs sign-in: HTTP 401 .*advertises OAuth sign-in \\(${challenged.url}/\\.well-known/oauth-protected-resource/mcp\\).*"headers" as "Authorization: Bearer <token>"`));
+    assert.match(
+      a.message,
+      new RegExp(
+        `^a: ${challenged.url}/mcp needs sign-in: HTTP 401 .*advertises OAuth sign-in \\(${challenged.url}/\\.well-known/oauth-protected-resource/mcp\\).*"headers" as "Authorization: Bearer <token>"`,
+      ),
+    );
     assert.match(b.message, new RegExp(`needs sign-in: .*\\(${wellKnown.url}/\\.well-known/oauth-protected-resource\\)`));
     assert.match(p.message, /refused access: HTTP 401 \(Unauthorized\)\. Check the credentials in its "headers"/);
     assert.doesNotMatch(p.message, /sign-in/);
@@ -177,7 +199,10 @@ describe('failures say what happened (issue 11 point 4)', function () {
     const [ca, cp] = await Promise.all([cli(['ping', '--url', `${challenged.url}/mcp`]), cli(['ping', '--url', `${plain.url}/mcp`])]);
     assert.equal(ca.code, 3);
     assert.match(errorLine(ca), /needs sign-in: .* pass it with --header "Authorization: Bearer <token>"\.$/);
-    assert.match(errorLine(cp), /refused access: HTTP 401 \(Unauthorized\)\. Pass credentials with --header, e\.g\. --header "Authorization: Bearer <token>"/);
+    assert.match(
+      errorLine(cp),
+      /refused access: HTTP 401 \(Unauthorized\)\. Pass credentials with --header, e\.g\. --header "Authorization: Bearer <token>"/,
+    );
     for (const r of [ca, cp]) assert.doesNotMatch(r.stderr, /"headers"/);
   });
 
@@ -193,7 +218,10 @@ describe('failures say what happened (issue 11 point 4)', function () {
       assert.match(e.message, /this URL does not serve MCP/, e.message);
       assert.doesNotMatch(e.message, /up but failing/);
     }
-    assert.match(root.message, /answered HTTP 501 with a web page \(Error response Error response Error code: 501 Message: Unsupported method \('POST'\)\.\)/);
+    assert.match(
+      root.message,
+      /answered HTTP 501 with a web page \(Error response Error response Error code: 501 Message: Unsupported method \('POST'\)\.\)/,
+    );
     assert.match(sse.message, /answered HTTP 404 with a web page/);
 
     const r = await cli(['ping', '--url', `${w.url}/mcp`]);
@@ -204,7 +232,10 @@ describe('failures say what happened (issue 11 point 4)', function () {
   it('a 404 on a URL ending in /sse with transport http suggests sse (--transport sse in the CLI)', async () => {
     const w = await web((_req, res) => res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found'));
     const e = await failure(conn('s', { type: 'http', url: `${w.url}/sse` }).start());
-    assert.match(e.message, /HTTP 404 from .*\/sse \(Not Found\): nothing serves MCP there\..* A URL ending in \/sse is usually an SSE endpoint: set "type": "sse"\./);
+    assert.match(
+      e.message,
+      /HTTP 404 from .*\/sse \(Not Found\): nothing serves MCP there\..* A URL ending in \/sse is usually an SSE endpoint: set "type": "sse"\./,
+    );
 
     const r = await cli(['ping', '--url', `${w.url}/sse`, '--transport', 'http']);
     assert.equal(r.code, 3);

@@ -11,7 +11,15 @@ import { ErrorCode, McpError, ToolListChangedNotificationSchema, type CallToolRe
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { WAIT_FLOOR_MS } from '../unit/helpers';
 import {
-  BAD, EVERYTHING_SERVER, FIXTURE_SERVER, NODE, isProcessAlive, startEverythingHttp, startHttpFixture, stopChild, type StartedServer,
+  BAD,
+  EVERYTHING_SERVER,
+  FIXTURE_SERVER,
+  NODE,
+  isProcessAlive,
+  startEverythingHttp,
+  startHttpFixture,
+  stopChild,
+  type StartedServer,
 } from '../fixtures/paths';
 
 const BASE_TOOLS = ['echo', 'add', 'pid', 'env', 'cwd', 'sleep', 'fail', 'throw', 'big', 'crash', 'form', 'image', 'add_tool'];
@@ -37,7 +45,11 @@ async function ensureDead(pid: number): Promise<void> {
   try {
     await waitFor(() => !isAlive(pid), 1000);
   } catch {
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 }
 
@@ -54,7 +66,9 @@ function stdio(params: StdioServerParameters): { transport: StdioClientTransport
   const transport = new StdioClientTransport({ stderr: 'pipe', ...params });
   let err = '';
   // With stderr: 'pipe' the stream exists before start(); it must be drained or the server blocks.
-  transport.stderr?.on('data', (chunk: Buffer) => { err = (err + chunk.toString('utf8')).slice(-200_000); });
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    err = (err + chunk.toString('utf8')).slice(-200_000);
+  });
   return { transport, stderr: () => err };
 }
 
@@ -77,7 +91,10 @@ async function connectStdio(script: string, opts: Partial<StdioServerParameters>
 
 function textOf(result: unknown): string {
   const content = (result as CallToolResult).content;
-  return content.filter((c) => c.type === 'text').map((c) => (c as { text: string }).text).join('');
+  return content
+    .filter((c) => c.type === 'text')
+    .map((c) => (c as { text: string }).text)
+    .join('');
 }
 
 /** Raw child process with stdio pipes and a line-based JSON-RPC helper (no SDK). */
@@ -88,7 +105,9 @@ function rawSpawn(script: string, args: string[] = [], env: NodeJS.ProcessEnv = 
   let stderr = '';
   let pending: string[] = []; // stdout chunks of the current, unfinished line
   const waiters = new Map<number, (msg: { result?: unknown; error?: { code: number; message: string } }) => void>();
-  child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+  child.stderr.setEncoding('utf8').on('data', (c: string) => {
+    stderr += c;
+  });
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
     let nl;
     while ((nl = chunk.indexOf('\n')) >= 0) {
@@ -98,12 +117,15 @@ function rawSpawn(script: string, args: string[] = [], env: NodeJS.ProcessEnv = 
       try {
         const msg = JSON.parse(line);
         waiters.get(msg.id)?.(msg);
-      } catch { /* not JSON */ }
+      } catch {
+        /* not JSON */
+      }
     }
     if (chunk) pending.push(chunk);
   });
   const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })));
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   let nextId = 1;
   const request = (method: string, params: unknown = {}) => {
     const id = nextId++;
@@ -126,7 +148,10 @@ describe('test fixtures', function () {
       const { client, stderr } = await connectStdio(FIXTURE_SERVER);
       const { tools, nextCursor } = await client.listTools();
       assert.equal(nextCursor, undefined);
-      assert.deepEqual(tools.map((t) => t.name), BASE_TOOLS);
+      assert.deepEqual(
+        tools.map((t) => t.name),
+        BASE_TOOLS,
+      );
       const echo = tools.find((t) => t.name === 'echo');
       assert.equal(echo?.title, 'Echo');
       assert.equal(echo?.annotations?.readOnlyHint, true);
@@ -142,18 +167,25 @@ describe('test fixtures', function () {
       assert.equal(fail.isError, true);
       assert.equal(textOf(fail), 'nope');
 
-      await assert.rejects(client.callTool({ name: 'throw', arguments: {} }), (err: unknown) =>
-        err instanceof McpError && err.code === ErrorCode.InternalError && /thrown on purpose/.test(err.message));
+      await assert.rejects(
+        client.callTool({ name: 'throw', arguments: {} }),
+        (err: unknown) => err instanceof McpError && err.code === ErrorCode.InternalError && /thrown on purpose/.test(err.message),
+      );
 
       const image = (await client.callTool({ name: 'image', arguments: {} })) as CallToolResult;
       assert.equal(image.content[0].type, 'image');
       assert.equal((image.content[0] as { mimeType: string }).mimeType, 'image/png');
 
-      const form = JSON.parse(textOf(await client.callTool({ name: 'form', arguments: { name: 'n', mode: 'fast', options: { depth: 2, label: 'l' } } })));
+      const form = JSON.parse(
+        textOf(await client.callTool({ name: 'form', arguments: { name: 'n', mode: 'fast', options: { depth: 2, label: 'l' } } })),
+      );
       assert.deepEqual(form, { name: 'n', count: 3, mode: 'fast', verbose: false, options: { depth: 2, label: 'l' } });
       const bad = await client.callTool({ name: 'form', arguments: { name: '', mode: 'medium' } });
       assert.equal(bad.isError, true, 'invalid form arguments are a tool error');
-      const formSchema = tools.find((t) => t.name === 'form')?.inputSchema as { properties: Record<string, { default?: unknown }>; required: string[] };
+      const formSchema = tools.find((t) => t.name === 'form')?.inputSchema as {
+        properties: Record<string, { default?: unknown }>;
+        required: string[];
+      };
       assert.equal(formSchema.properties.count.default, 3);
       assert.deepEqual(formSchema.required.sort(), ['mode', 'name']);
 
@@ -242,8 +274,10 @@ describe('test fixtures', function () {
 
     it('crash exits mid-call with the given code after writing "crashing"', async () => {
       const { client, stderr } = await connectStdio(FIXTURE_SERVER);
-      await assert.rejects(client.callTool({ name: 'crash', arguments: {} }), (err: unknown) =>
-        err instanceof McpError && err.code === ErrorCode.ConnectionClosed);
+      await assert.rejects(
+        client.callTool({ name: 'crash', arguments: {} }),
+        (err: unknown) => err instanceof McpError && err.code === ErrorCode.ConnectionClosed,
+      );
       await waitFor(() => stderr().includes('crashing'), 2000, 'crashing');
 
       const raw = rawSpawn(FIXTURE_SERVER);
@@ -332,7 +366,10 @@ describe('test fixtures', function () {
       const client = await connect(transport, 5000);
       assert.ok(Date.now() - t0 >= 300);
       await client.ping();
-      assert.deepEqual((await client.listTools()).tools.map((t) => t.name), ['echo']);
+      assert.deepEqual(
+        (await client.listTools()).tools.map((t) => t.name),
+        ['echo'],
+      );
       assert.equal(textOf(await client.callTool({ name: 'echo', arguments: { message: 'late' } })), 'Echo: late');
     });
 
@@ -437,7 +474,8 @@ describe('test fixtures', function () {
         assert.ok(EVERYTHING_SERVER.endsWith('index.js'));
         const server = await startEverythingHttp(mode);
         servers.push(server);
-        const transport = mode === 'sse' ? new SSEClientTransport(new URL(server.url)) : new StreamableHTTPClientTransport(new URL(server.url));
+        const transport =
+          mode === 'sse' ? new SSEClientTransport(new URL(server.url)) : new StreamableHTTPClientTransport(new URL(server.url));
         const client = await connect(transport);
         const { tools } = await client.listTools();
         assert.ok(tools.some((t) => t.name === 'echo'));
@@ -450,7 +488,9 @@ describe('test fixtures', function () {
 /** Calls add_tool and expects a tools/list_changed notification and the new tool in the list. */
 async function checkListChanged(client: Client): Promise<void> {
   let changed = 0;
-  client.setNotificationHandler(ToolListChangedNotificationSchema, () => { changed++; });
+  client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    changed++;
+  });
   assert.equal(textOf(await client.callTool({ name: 'add_tool', arguments: {} })), 'added dynamic_0');
   await waitFor(() => changed > 0, 3000, 'notifications/tools/list_changed');
   const { tools } = await client.listTools();

@@ -62,7 +62,12 @@ const handler: http.RequestListener = (req, res) => {
       setTimeout(() => res.end('event: message\ndata: two\n\n'), 20);
       return;
     }
-    const body = JSON.stringify({ method: req.method, url, body: Buffer.concat(chunks).toString('utf8'), contentType: req.headers['content-type'] ?? null });
+    const body = JSON.stringify({
+      method: req.method,
+      url,
+      body: Buffer.concat(chunks).toString('utf8'),
+      contentType: req.headers['content-type'] ?? null,
+    });
     res.writeHead(200, { 'content-type': 'application/json', 'x-multi': ['a', 'b'] });
     res.end(body);
   });
@@ -84,7 +89,11 @@ describe('keep-alive fetch', function () {
 
   it('reuses one socket for sequential requests', async () => {
     for (let i = 0; i < 50; i++) {
-      const r = await fetcher(`${server.url}/echo`, { method: 'POST', body: JSON.stringify({ i }), headers: { 'content-type': 'application/json' } });
+      const r = await fetcher(`${server.url}/echo`, {
+        method: 'POST',
+        body: JSON.stringify({ i }),
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(((await r.json()) as { body: string }).body, JSON.stringify({ i }));
     }
     assert.equal(server.connections(), 1);
@@ -157,7 +166,10 @@ describe('keep-alive fetch', function () {
   });
 
   it('fails like fetch when nothing listens', async () => {
-    await assert.rejects(fetcher('http://127.0.0.1:9/mcp', { method: 'POST', body: '{}' }), (e: Error) => e instanceof TypeError && /fetch failed: .*ECONNREFUSED/.test(e.message));
+    await assert.rejects(
+      fetcher('http://127.0.0.1:9/mcp', { method: 'POST', body: '{}' }),
+      (e: Error) => e instanceof TypeError && /fetch failed: .*ECONNREFUSED/.test(e.message),
+    );
   });
 });
 
@@ -178,7 +190,8 @@ describe('HTTP transports with the keep-alive fetch', function () {
   };
 
   /** The SDK transport's own AbortSignal, shared by all its requests. */
-  const sharedSignal = (c: ServerConnection) => (c as unknown as { session: { transport: { _abortController: AbortController } } }).session.transport._abortController.signal;
+  const sharedSignal = (c: ServerConnection) =>
+    (c as unknown as { session: { transport: { _abortController: AbortController } } }).session.transport._abortController.signal;
 
   it('keeps the shared signal of a Streamable HTTP session free of listeners over many calls, on few sockets', async () => {
     const fixture = await startHttpFixture(['--http']);
@@ -186,10 +199,13 @@ describe('HTTP transports with the keep-alive fetch', function () {
     // A recording proxy in front of the fixture counts TCP connections and sees every header.
     const upstream = new URL(fixture.url);
     const proxy = await listen((req, res) => {
-      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = http.request(
+        { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       req.pipe(up);
     });
     let warnings = 0;
@@ -210,8 +226,12 @@ describe('HTTP transports with the keep-alive fetch', function () {
       // POSTs reuse their sockets: one or two for requests, one for the standalone GET stream.
       assert.ok(proxy.connections() <= 4, `${proxy.connections()} TCP connections for 2001 calls`);
       assert.ok(proxy.requests.length > 2000);
-      for (const r of proxy.requests) assert.equal(r.headers.authorization, 'Bearer s3cret', `${r.method} ${r.url} lacks the configured header`);
-      assert.ok(proxy.requests.some((r) => r.method === 'GET'), 'the GET stream was opened');
+      for (const r of proxy.requests)
+        assert.equal(r.headers.authorization, 'Bearer s3cret', `${r.method} ${r.url} lacks the configured header`);
+      assert.ok(
+        proxy.requests.some((r) => r.method === 'GET'),
+        'the GET stream was opened',
+      );
     } finally {
       process.off('warning', onWarning);
       await Promise.all(open.splice(0).map((c) => c.dispose()));
@@ -224,10 +244,13 @@ describe('HTTP transports with the keep-alive fetch', function () {
     started.push(fixture);
     const upstream = new URL(fixture.url);
     const proxy = await listen((req, res) => {
-      const up = http.request({ host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
+      const up = http.request(
+        { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
+        (r) => {
+          res.writeHead(r.statusCode ?? 502, r.headers);
+          r.pipe(res);
+        },
+      );
       req.pipe(up);
     });
     try {

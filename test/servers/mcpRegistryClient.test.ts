@@ -15,7 +15,10 @@ describe('MCP registry client (v0.1)', () => {
   it('searches by name with version=latest and reads the envelope and _meta', async () => {
     const client = new RegistryClient();
     const page = await client.search(registry.url, { search: 'everything' });
-    assert.deepEqual(page.entries.map((e) => [e.server.name, e.server.version]), [['io.github.modelcontextprotocol/server-everything', '2.0.0']]);
+    assert.deepEqual(
+      page.entries.map((e) => [e.server.name, e.server.version]),
+      [['io.github.modelcontextprotocol/server-everything', '2.0.0']],
+    );
     const [entry] = page.entries;
     assert.equal(entry!.meta.status, 'active');
     assert.equal(entry!.meta.isLatest, true);
@@ -30,7 +33,10 @@ describe('MCP registry client (v0.1)', () => {
     const all = await client.search(registry.url, { search: 'server-everything', version: '' });
     assert.deepEqual(all.entries.map((e) => e.server.version).sort(), ['1.0.0', '2.0.0']);
     const one = await client.search(registry.url, { search: 'server-everything', version: '1.0.0' });
-    assert.deepEqual(one.entries.map((e) => [e.server.version, e.meta.isLatest]), [['1.0.0', false]]);
+    assert.deepEqual(
+      one.entries.map((e) => [e.server.version, e.meta.isLatest]),
+      [['1.0.0', false]],
+    );
   });
 
   it('follows nextCursor page by page, and searchAll collects every page', async () => {
@@ -40,7 +46,10 @@ describe('MCP registry client (v0.1)', () => {
     assert.ok(first.nextCursor, 'a next cursor');
     const second = await client.search(registry.url, { limit: 4, cursor: first.nextCursor });
     assert.equal(second.entries.length, 4);
-    assert.notDeepEqual(second.entries.map((e) => e.server.name), first.entries.map((e) => e.server.name));
+    assert.notDeepEqual(
+      second.entries.map((e) => e.server.name),
+      first.entries.map((e) => e.server.name),
+    );
     const everything = await client.searchAll(registry.url, { limit: 4 });
     assert.equal(everything.entries.length, 11, 'the latest version of each of the 11 servers');
     assert.equal(everything.nextCursor, undefined);
@@ -52,7 +61,10 @@ describe('MCP registry client (v0.1)', () => {
   it('passes updated_since', async () => {
     const client = new RegistryClient();
     const page = await client.search(registry.url, { updatedSince: '2026-01-01T00:00:00Z' });
-    assert.deepEqual(page.entries.map((e) => e.server.name), ['com.example/every-argument']);
+    assert.deepEqual(
+      page.entries.map((e) => e.server.name),
+      ['com.example/every-argument'],
+    );
     assert.match(registry.requests.at(-1)!, /updated_since=2026-01-01T00%3A00%3A00Z/);
   });
 
@@ -63,7 +75,10 @@ describe('MCP registry client (v0.1)', () => {
     assert.equal(registry.requests.at(-1), '/v0.1/servers/io.github.modelcontextprotocol%2Fserver-everything/versions/latest');
     const old = await client.getEntry(registry.url, 'io.github.modelcontextprotocol/server-everything', '1.0.0');
     assert.equal(old.entry.server.version, '1.0.0');
-    await assert.rejects(client.getEntry(registry.url, 'com.example/nope'), (e: unknown) => e instanceof RegistryError && e.kind === 'not-found' && /has no server "com\.example\/nope"/.test(e.message));
+    await assert.rejects(
+      client.getEntry(registry.url, 'com.example/nope'),
+      (e: unknown) => e instanceof RegistryError && e.kind === 'not-found' && /has no server "com\.example\/nope"/.test(e.message),
+    );
   });
 
   it('marks deprecated and deleted entries as not installable', async () => {
@@ -98,7 +113,10 @@ describe('MCP registry client (v0.1)', () => {
     assert.ok(stale.stale, 'marked stale');
     assert.equal(stale.stale.fetchedAt, 0);
     assert.match(stale.stale.reason, new RegExp(`Could not reach the MCP registry ${own.url.replace(/[.]/g, '\\.')}: ECONNREFUSED`));
-    await assert.rejects(client.search(own.url, { search: 'other' }), (e: unknown) => e instanceof RegistryError && e.kind === 'unreachable' && /mcpManager\.registries/.test(e.message));
+    await assert.rejects(
+      client.search(own.url, { search: 'other' }),
+      (e: unknown) => e instanceof RegistryError && e.kind === 'unreachable' && /mcpManager\.registries/.test(e.message),
+    );
   });
 
   it('a URL that answers something else than a registry gives a format error', async () => {
@@ -106,14 +124,23 @@ describe('MCP registry client (v0.1)', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const { port } = srv.address() as net.AddressInfo;
     try {
-      await assert.rejects(new RegistryClient().search(`http://127.0.0.1:${port}`), (e: unknown) => e instanceof RegistryError && e.kind === 'format' && /did not answer like an MCP registry/.test(e.message));
+      await assert.rejects(
+        new RegistryClient().search(`http://127.0.0.1:${port}`),
+        (e: unknown) => e instanceof RegistryError && e.kind === 'format' && /did not answer like an MCP registry/.test(e.message),
+      );
     } finally {
       await new Promise<void>((r) => srv.close(() => r()));
     }
   });
 
-  it('an HTTP error status is reported with the registry\'s message', async () => {
-    await assert.rejects(new RegistryClient().search(registry.url, { updatedSince: 'yesterday' }), (e: unknown) => e instanceof RegistryError && e.kind === 'http' && /answered 400 Bad Request: updated_since must be an RFC 3339 timestamp/.test(e.message));
+  it("an HTTP error status is reported with the registry's message", async () => {
+    await assert.rejects(
+      new RegistryClient().search(registry.url, { updatedSince: 'yesterday' }),
+      (e: unknown) =>
+        e instanceof RegistryError &&
+        e.kind === 'http' &&
+        /answered 400 Bad Request: updated_since must be an RFC 3339 timestamp/.test(e.message),
+    );
   });
 
   it('normalises registry URLs', () => {

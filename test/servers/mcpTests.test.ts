@@ -54,7 +54,10 @@ describe('test collections: the file', () => {
     const { collection, issues } = parseCollection(text, FILE, { servers: ['weather', 'docs'] });
     assert.deepEqual(issues, []);
     const [a, b] = collection!.tests;
-    assert.deepEqual([a!.name, a!.kind, a!.target, a!.server, a!.line, a!.arguments], ['paris', 'tool', 'get_forecast', 'weather', 4, { city: 'Paris' }]);
+    assert.deepEqual(
+      [a!.name, a!.kind, a!.target, a!.server, a!.line, a!.arguments],
+      ['paris', 'tool', 'get_forecast', 'weather', 4, { city: 'Paris' }],
+    );
     assert.deepEqual([b!.name, b!.kind, b!.target, b!.server, b!.line], ['readme', 'resource', 'file:///readme', 'docs', 5]);
   });
 
@@ -107,10 +110,16 @@ describe('test collections: matching', () => {
   it('isError, contains (string and list), matches', () => {
     assert.deepEqual(checkExpectations('tool', toolResult('Echo: hi'), { contains: ['Echo', 'hi'], matches: '^Echo: \\w+$' }, 1), []);
     const f = checkExpectations('tool', toolResult('boom', { isError: true }), { contains: ['boom', 'bang'] }, 1);
-    assert.deepEqual(f.map((x) => x.expectation), ['isError', 'contains']);
+    assert.deepEqual(
+      f.map((x) => x.expectation),
+      ['isError', 'contains'],
+    );
     assert.equal(f[0]!.message, 'the tool reported an error (isError: true): boom');
     assert.equal(f[1]!.message, 'the text does not contain "bang"');
-    assert.equal(checkExpectations('tool', toolResult('ok'), { isError: true }, 1)[0]!.message, 'expected the tool to report an error (isError: true), but it succeeded');
+    assert.equal(
+      checkExpectations('tool', toolResult('ok'), { isError: true }, 1)[0]!.message,
+      'expected the tool to report an error (isError: true), but it succeeded',
+    );
     assert.equal(checkExpectations('tool', toolResult('12 C'), { matches: '\\d+ °C' }, 1)[0]!.message, 'the text does not match /\\d+ °C/');
   });
 
@@ -120,18 +129,37 @@ describe('test collections: matching', () => {
     assert.equal(subsetMismatch({ a: [1] }, { a: [1, 2] }), '$.a');
     assert.equal(subsetMismatch({ a: { b: 1 } }, { a: { b: 2 } }), '$.a.b');
     assert.equal(subsetMismatch({ 'a-b': 1 }, {}), '$["a-b"]');
-    const [f] = checkExpectations('tool', toolResult('', { structuredContent: { city: 'Lyon', t: 3 } }), { structuredContent: { city: 'Paris' } }, 1);
+    const [f] = checkExpectations(
+      'tool',
+      toolResult('', { structuredContent: { city: 'Lyon', t: 3 } }),
+      { structuredContent: { city: 'Paris' } },
+      1,
+    );
     assert.equal(f!.message, 'structuredContent differs at $.city');
     // The actual side is cut down to the keys asked about, so the diff shows only those.
-    assert.deepEqual(formatFailure(f!), ['structuredContent: structuredContent differs at $.city', '- expected', '+ actual', '  {', '-   "city": "Paris"', '+   "city": "Lyon"', '  }']);
-    assert.equal(checkExpectations('tool', toolResult('x'), { structuredContent: {} }, 1)[0]!.message, 'the result has no structuredContent');
+    assert.deepEqual(formatFailure(f!), [
+      'structuredContent: structuredContent differs at $.city',
+      '- expected',
+      '+ actual',
+      '  {',
+      '-   "city": "Paris"',
+      '+   "city": "Lyon"',
+      '  }',
+    ]);
+    assert.equal(
+      checkExpectations('tool', toolResult('x'), { structuredContent: {} }, 1)[0]!.message,
+      'the result has no structuredContent',
+    );
   });
 
   it('maxMs is the call duration; resources and prompts match on their text', () => {
     assert.equal(checkExpectations('tool', toolResult('x'), { maxMs: 10 }, 11)[0]!.message, 'took 11 ms, more than maxMs 10');
     assert.deepEqual(checkExpectations('tool', toolResult('x'), { maxMs: 10 }, 10), []);
     assert.deepEqual(checkExpectations('resource', { contents: [{ uri: 'u', text: 'readme' }] }, { contains: 'readme' }, 1), []);
-    assert.deepEqual(checkExpectations('prompt', { messages: [{ role: 'user', content: { type: 'text', text: 'Hello, Ada!' } }] }, { matches: 'Ada' }, 1), []);
+    assert.deepEqual(
+      checkExpectations('prompt', { messages: [{ role: 'user', content: { type: 'text', text: 'Hello, Ada!' } }] }, { matches: 'Ada' }, 1),
+      [],
+    );
   });
 });
 
@@ -141,10 +169,26 @@ describe('test collections: masks and snapshots', () => {
   afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
   it('masks keys, indexes, wildcards and any-depth keys, leaving absent paths absent', () => {
-    const v = { id: 1, a: { id: 2, list: [{ ts: 1, k: 'x' }, { ts: 2, k: 'y' }] }, 'odd key': 3 };
+    const v = {
+      id: 1,
+      a: {
+        id: 2,
+        list: [
+          { ts: 1, k: 'x' },
+          { ts: 2, k: 'y' },
+        ],
+      },
+      'odd key': 3,
+    };
     assert.deepEqual(maskPaths(v, ['$..id', '$.a.list[*].ts', "$['odd key']", '$.missing.deep']), {
       id: '<ignored>',
-      a: { id: '<ignored>', list: [{ ts: '<ignored>', k: 'x' }, { ts: '<ignored>', k: 'y' }] },
+      a: {
+        id: '<ignored>',
+        list: [
+          { ts: '<ignored>', k: 'x' },
+          { ts: '<ignored>', k: 'y' },
+        ],
+      },
       'odd key': '<ignored>',
     });
     assert.deepEqual(maskPaths(v, ['$.a.list[1]']), { ...v, a: { ...v.a, list: [v.a.list[0], '<ignored>'] } });
@@ -179,7 +223,10 @@ describe('test collections: masks and snapshots', () => {
     const file = snapshotFile(path.join(tmp, 'w.mcptest.json'));
     fs.mkdirSync(path.dirname(file));
     fs.writeFileSync(file, '{ nope');
-    assert.throws(() => new SnapshotStore(file).check('t', 1, []), /w\.mcptest\.snap\.json: the snapshot file is not valid JSON .*delete it to record the snapshots again/);
+    assert.throws(
+      () => new SnapshotStore(file).check('t', 1, []),
+      /w\.mcptest\.snap\.json: the snapshot file is not valid JSON .*delete it to record the snapshots again/,
+    );
   });
 });
 
@@ -188,29 +235,68 @@ describe('test collections: text out', () => {
     const a = Array.from({ length: 20 }, (_, k) => `line ${k}`);
     const b = [...a];
     b[10] = 'changed';
-    assert.deepEqual(lineDiff(a.join('\n'), b.join('\n')), ['  …', '  line 8', '  line 9', '- line 10', '+ changed', '  line 11', '  line 12', '  …']);
+    assert.deepEqual(lineDiff(a.join('\n'), b.join('\n')), [
+      '  …',
+      '  line 8',
+      '  line 9',
+      '- line 10',
+      '+ changed',
+      '  line 11',
+      '  line 12',
+      '  …',
+    ]);
     assert.deepEqual(lineDiff('same', 'same'), []);
   });
 
   it('summary line and JUnit XML', () => {
     assert.equal(summaryText({ passed: 3, failed: 1, skipped: 0 }), '3 passed, 1 failed');
     assert.equal(summaryText({ passed: 0, failed: 0, skipped: 2 }), '0 passed, 0 failed, 2 skipped');
-    const test = parseCollection('{"server":"s","tests":[{"name":"a <b>","tool":"t"},{"name":"c","tool":"t","skip":true}]}', '/w/x.mcptest.json').collection!.tests;
-    const xml = junitXml([
-      { file: '/w/x.mcptest.json', test: test[0]!, status: 'failed', durationMs: 12, failures: [{ expectation: 'contains', message: 'the text does not contain "&"' }], notes: [] },
-      { file: '/w/x.mcptest.json', test: test[1]!, status: 'skipped', durationMs: 0, failures: [], notes: [] },
-    ], () => 'x.mcptest.json');
+    const test = parseCollection(
+      '{"server":"s","tests":[{"name":"a <b>","tool":"t"},{"name":"c","tool":"t","skip":true}]}',
+      '/w/x.mcptest.json',
+    ).collection!.tests;
+    const xml = junitXml(
+      [
+        {
+          file: '/w/x.mcptest.json',
+          test: test[0]!,
+          status: 'failed',
+          durationMs: 12,
+          failures: [{ expectation: 'contains', message: 'the text does not contain "&"' }],
+          notes: [],
+        },
+        { file: '/w/x.mcptest.json', test: test[1]!, status: 'skipped', durationMs: 0, failures: [], notes: [] },
+      ],
+      () => 'x.mcptest.json',
+    );
     assert.match(xml, /<testsuites name="mcp-manager test" tests="2" failures="1" errors="0" skipped="1" time="0\.012">/);
-    assert.match(xml, /<testcase classname="x\.mcptest\.json" name="a &lt;b&gt;" time="0\.012">\n {6}<failure message="contains: the text does not contain &quot;&amp;&quot;" type="contains">/);
+    assert.match(
+      xml,
+      /<testcase classname="x\.mcptest\.json" name="a &lt;b&gt;" time="0\.012">\n {6}<failure message="contains: the text does not contain &quot;&amp;&quot;" type="contains">/,
+    );
     assert.match(xml, /<skipped\/>/);
   });
 });
 
 describe('test collections: saving a call as a test', () => {
   it('prefills isError, then structuredContent or the first line of the text', () => {
-    assert.deepEqual(expectationsFromResult({ server: 's', tool: 't', arguments: {}, result: toolResult('Echo: hi\nmore') }), { isError: false, contains: 'Echo: hi' });
-    assert.deepEqual(expectationsFromResult({ server: 's', tool: 't', arguments: {}, result: toolResult('5', { structuredContent: { sum: 5 } }) }), { isError: false, structuredContent: { sum: 5 } });
-    assert.deepEqual(expectationsFromResult({ server: 's', tool: 't', arguments: {}, result: toolResult('bad', { isError: true, structuredContent: { e: 1 } }) }), { isError: true, contains: 'bad' });
+    assert.deepEqual(expectationsFromResult({ server: 's', tool: 't', arguments: {}, result: toolResult('Echo: hi\nmore') }), {
+      isError: false,
+      contains: 'Echo: hi',
+    });
+    assert.deepEqual(
+      expectationsFromResult({ server: 's', tool: 't', arguments: {}, result: toolResult('5', { structuredContent: { sum: 5 } }) }),
+      { isError: false, structuredContent: { sum: 5 } },
+    );
+    assert.deepEqual(
+      expectationsFromResult({
+        server: 's',
+        tool: 't',
+        arguments: {},
+        result: toolResult('bad', { isError: true, structuredContent: { e: 1 } }),
+      }),
+      { isError: true, contains: 'bad' },
+    );
     assert.deepEqual(expectationsFromResult({ server: 's', tool: 't', arguments: {}, isError: true }), { isError: true });
     assert.equal(uniqueName('echo', ['echo', 'echo (2)']), 'echo (3)');
   });
@@ -228,7 +314,13 @@ describe('test collections: saving a call as a test', () => {
     assert.match(r.text, /\/\/ mine/);
     assert.match(r.text, /\/\/ keep me/);
     const parsed = parseCollection(r.text, 'f').collection!;
-    assert.deepEqual(parsed.tests.map((t) => [t.name, t.server, t.arguments]), [['old', 'fixture', {}], ['new', 'fixture', { a: 1 }]]);
+    assert.deepEqual(
+      parsed.tests.map((t) => [t.name, t.server, t.arguments]),
+      [
+        ['old', 'fixture', {}],
+        ['new', 'fixture', { a: 1 }],
+      ],
+    );
     assert.equal(r.line, parsed.tests[1]!.line);
     assert.ok(!/"server": "fixture",\s*"tool": "add"/.test(r.text), 'the default server is not repeated');
     const fresh = appendTest(newCollectionText('other'), { name: 'x', server: 'fixture', tool: 'echo', expect: {} });
@@ -267,7 +359,10 @@ describe('test collections: the runner against the fixture server', function () 
       { name: 'skipped', tool: 'echo', skip: true },
     ]);
     const seen: string[] = [];
-    const s = await runCollections([c], { connectionFor: (n) => (n === 'fixture' ? conn : undefined), onDidRun: (r) => seen.push(`${r.test.name}:${r.status}`) });
+    const s = await runCollections([c], {
+      connectionFor: (n) => (n === 'fixture' ? conn : undefined),
+      onDidRun: (r) => seen.push(`${r.test.name}:${r.status}`),
+    });
     assert.deepEqual(seen, ['echo:passed', 'sum:failed', 'pid:passed', 'readme:passed', 'greet:passed', 'nope:errored', 'skipped:skipped']);
     assert.deepEqual([s.passed, s.failed, s.skipped], [4, 2, 1]);
     assert.equal(s.results[1]!.failures[0]!.message, 'structuredContent differs at $.sum');
@@ -277,16 +372,29 @@ describe('test collections: the runner against the fixture server', function () 
     const pidBefore = conn.info?.pid;
     // A second run: the same process (kept alive), the masked pid snapshot matches.
     const again = await runCollections([c], { connectionFor: () => conn, select: (t) => t.name === 'pid' });
-    assert.deepEqual(again.results.map((r) => r.status), ['passed']);
+    assert.deepEqual(
+      again.results.map((r) => r.status),
+      ['passed'],
+    );
     assert.equal(conn.info?.pid, pidBefore);
   });
 
   it('reports an unknown server and stops on cancellation', async () => {
-    const c = collection([{ name: 'slow', tool: 'sleep', arguments: { ms: 60_000 } }, { name: 'after', tool: 'echo', arguments: { message: 'x' } }]);
+    const c = collection([
+      { name: 'slow', tool: 'sleep', arguments: { ms: 60_000 } },
+      { name: 'after', tool: 'echo', arguments: { message: 'x' } },
+    ]);
     const none = await runCollections([c], { connectionFor: () => undefined, serverNames: () => ['fixtur'] });
-    assert.equal(none.results[0]!.failures[0]!.message, 'no server named "fixture" is configured (did you mean "fixtur"?); configured: fixtur');
+    assert.equal(
+      none.results[0]!.failures[0]!.message,
+      'no server named "fixture" is configured (did you mean "fixtur"?); configured: fixtur',
+    );
     const ac = new AbortController();
-    const run = runCollections([c], { connectionFor: () => conn, signal: ac.signal, onWillRun: (t) => t.name === 'slow' && setImmediate(() => ac.abort()) });
+    const run = runCollections([c], {
+      connectionFor: () => conn,
+      signal: ac.signal,
+      onWillRun: (t) => t.name === 'slow' && setImmediate(() => ac.abort()),
+    });
     const s = await run;
     assert.equal(s.cancelled, true);
     assert.deepEqual(s.results, []);

@@ -79,7 +79,15 @@ describe('performance behaviour', function () {
      */
     async function sdkOutcomes(names: string[]): Promise<Record<string, string>> {
       const client = new Client({ name: 'sdk', version: '1.0.0' }, { jsonSchemaValidator: new CfWorkerJsonSchemaValidator() });
-      await client.connect(new StdioClientTransport({ command: NODE, args: SCHEMA_SERVER_ARGS, cwd: REPO_ROOT, env: getDefaultEnvironment(), stderr: 'ignore' }));
+      await client.connect(
+        new StdioClientTransport({
+          command: NODE,
+          args: SCHEMA_SERVER_ARGS,
+          cwd: REPO_ROOT,
+          env: getDefaultEnvironment(),
+          stderr: 'ignore',
+        }),
+      );
       try {
         await client.listTools();
         const out: Record<string, string> = {};
@@ -110,7 +118,10 @@ describe('performance behaviour', function () {
         );
       }
       // @cfworker/json-schema's wording, through the SDK's CfWorkerJsonSchemaValidator (was Ajv's "data/n must be number").
-      assert.equal(ours.bad, `Structured content does not match the tool's output schema: #: Property "n" does not match schema.; #/n: Instance type "string" is invalid. Expected "number".`);
+      assert.equal(
+        ours.bad,
+        `Structured content does not match the tool's output schema: #: Property "n" does not match schema.; #/n: Instance type "string" is invalid. Expected "number".`,
+      );
       assert.equal(ours.missing, 'Tool missing has an output schema but did not return structured content');
       assert.equal(ours.good, 'ok');
       assert.equal(ours.failed, 'ok', 'an error result needs no structured content');
@@ -166,7 +177,10 @@ describe('performance behaviour', function () {
 
     it('fails the one result over maxResultBytes that spans many chunks, and then reads the next', async () => {
       const c = conn({ command: NODE, args: [FIXTURE_SERVER], maxResultBytes: 1 * MiB });
-      await assert.rejects(c.callTool('big', { bytes: 3 * MiB }), (e: ServerError) => e.kind === 'tooLarge' && /3\.0 MiB exceeds the limit of 1\.0 MiB/.test(e.message));
+      await assert.rejects(
+        c.callTool('big', { bytes: 3 * MiB }),
+        (e: ServerError) => e.kind === 'tooLarge' && /3\.0 MiB exceeds the limit of 1\.0 MiB/.test(e.message),
+      );
       assert.equal(textOf(await c.callTool('big', { bytes: 900 * 1024 })).length, 900 * 1024);
     });
   });

@@ -37,8 +37,14 @@ describe('ServerRegistry', () => {
   it('keeps good servers when another entry is bad, and reports duplicates', async () => {
     const r = config({ good: fx(), bad: { command: 42 } });
     await registry.update({ servers: [...r.servers, ...parseServers({ good: fx({ env: { X: '1' } }) }).servers], issues: r.issues });
-    assert.deepEqual(registry.list().map((c) => c.name), ['good']);
-    assert.deepEqual(registry.issues.map((i) => i.server), ['bad', 'good']);
+    assert.deepEqual(
+      registry.list().map((c) => c.name),
+      ['good'],
+    );
+    assert.deepEqual(
+      registry.issues.map((i) => i.server),
+      ['bad', 'good'],
+    );
     assert.match(registry.issues[1]!.message, /also defined in/);
     assert.equal(registry.issues[1]!.severity, 'warning');
     assert.equal(textOf(await registry.get('good')!.callTool('echo', { message: 'x' })), 'Echo: x');
@@ -56,7 +62,10 @@ describe('ServerRegistry', () => {
     const before = childPids().length;
     await registry.update(config({ a: fx(), b: fx(), c: fx({ keepAlive: false }) }));
     const pids = await Promise.all(['a', 'b'].map(async (n) => Number(textOf(await registry.get(n)!.callTool('pid', {})))));
-    const slow = registry.get('c')!.callTool('sleep', { ms: 5000 }).catch(() => undefined);
+    const slow = registry
+      .get('c')!
+      .callTool('sleep', { ms: 5000 })
+      .catch(() => undefined);
     await new Promise((r) => setTimeout(r, 300));
     await registry.dispose();
     await slow;

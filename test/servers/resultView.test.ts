@@ -13,43 +13,71 @@ import { FIXTURE_SERVER, NODE } from '../fixtures/paths';
 import { definition, fastTiming, recordingLogger } from '../unit/helpers';
 
 const opts = { server: 'fixture', tool: 'echo' };
-const page = (result: CallToolResult, o: Partial<Parameters<typeof renderResult>[1]> = {}) => renderResultHtml({ nonce: 'N0NCE', model: renderResult(result, { ...opts, ...o }) });
+const page = (result: CallToolResult, o: Partial<Parameters<typeof renderResult>[1]> = {}) =>
+  renderResultHtml({ nonce: 'N0NCE', model: renderResult(result, { ...opts, ...o }) });
 /** The page without its script and style (their source holds words the assertions look for). */
 const body = (html: string) => html.replace(/<script nonce[\s\S]*?<\/script>/, '').replace(/<style[\s\S]*?<\/style>/, '');
 
 describe('toolCall: result view layout', () => {
   it('shows the arguments sent (secret-looking values masked) and a text block', () => {
-    const r = renderResult({ content: [{ type: 'text', text: 'Echo: hi' }] }, { ...opts, args: { message: 'hi', apiKey: 'sk-123', nested: { password: 'p' } } });
+    const r = renderResult(
+      { content: [{ type: 'text', text: 'Echo: hi' }] },
+      { ...opts, args: { message: 'hi', apiKey: 'sk-123', nested: { password: 'p' } } },
+    );
     assert.equal(r.summary, 'Echo: hi');
     assert.deepEqual(JSON.parse(r.argsJson), { message: 'hi', apiKey: '••••••••', nested: { password: '••••••••' } });
     assert.deepEqual(r.blocks, [{ kind: 'text', n: 1, format: 'plain', text: 'Echo: hi', bytes: 8, cut: false, doc: undefined }]);
     const html = body(renderResultHtml({ nonce: 'n', model: r }));
     assert.match(html, /<h2 id="h-args">Arguments<\/h2>/);
-    assert.match(html, /<span class="j-key">&quot;message&quot;<\/span><span class="j-punct">: <\/span><span class="j-str">&quot;hi&quot;<\/span>/);
+    assert.match(
+      html,
+      /<span class="j-key">&quot;message&quot;<\/span><span class="j-punct">: <\/span><span class="j-str">&quot;hi&quot;<\/span>/,
+    );
     assert.ok(!html.includes('sk-123'), 'the secret is not on the page');
     assert.match(html, /<pre id="b1-src" class="src">Echo: hi<\/pre>/);
-    assert.deepEqual(maskSecrets({ max_tokens: 5, token: 't' }, (k) => k === 'token'), { max_tokens: 5, token: '••••••••' });
+    assert.deepEqual(
+      maskSecrets({ max_tokens: 5, token: 't' }, (k) => k === 'token'),
+      { max_tokens: 5, token: '••••••••' },
+    );
   });
 
   it('renders Markdown (escaped) with its source one click away, and JSON text as a foldable tree', () => {
     const md = '# Title\n\nSome **bold** and `code`.\n\n- a\n- b\n\n<img src=x onerror=alert(1)>';
     assert.ok(looksLikeMarkdown(md));
     assert.ok(!looksLikeMarkdown('Echo: hello world'));
-    const html = body(page({ content: [{ type: 'text', text: md }, { type: 'text', text: '{"a":[1,2],"b":{"c":null}}' }] }));
-    assert.match(html, /<div id="b1-view"><div class="md"><h2 class="md-h">Title<\/h2>\n<p>Some <strong>bold<\/strong> and <code>code<\/code>\.<\/p>\n<ul><li>a<\/li><li>b<\/li><\/ul>\n<p>&lt;img src=x onerror=alert\(1\)&gt;<\/p><\/div><\/div>/);
+    const html = body(
+      page({
+        content: [
+          { type: 'text', text: md },
+          { type: 'text', text: '{"a":[1,2],"b":{"c":null}}' },
+        ],
+      }),
+    );
+    assert.match(
+      html,
+      /<div id="b1-view"><div class="md"><h2 class="md-h">Title<\/h2>\n<p>Some <strong>bold<\/strong> and <code>code<\/code>\.<\/p>\n<ul><li>a<\/li><li>b<\/li><\/ul>\n<p>&lt;img src=x onerror=alert\(1\)&gt;<\/p><\/div><\/div>/,
+    );
     assert.match(html, /<pre id="b1-src" class="src" hidden>/);
     assert.match(html, /data-action="toggleSource" data-id="b1" aria-pressed="false">Show Source</);
     assert.match(html, /<h3 id="b2-title">2\. Text<\/h3><span class="meta">JSON · 26 B<\/span>/);
-    assert.match(html, /<details class="j-node" open><summary><span class="j-punct">\{<\/span><span class="j-count">2 keys<\/span><\/summary>/);
+    assert.match(
+      html,
+      /<details class="j-node" open><summary><span class="j-punct">\{<\/span><span class="j-count">2 keys<\/span><\/summary>/,
+    );
     assert.equal(prettyJson('not json {'), undefined);
   });
 
   it('shows structured content once (a text block repeating it is not shown twice), the schema only on request', () => {
     const outputSchema = { type: 'object', properties: { sum: { type: 'number' } }, required: ['sum'] };
-    const ok = renderResult({ content: [{ type: 'text', text: '{"sum":3}' }], structuredContent: { sum: 3 } }, { ...opts, tool: 'add', outputSchema });
+    const ok = renderResult(
+      { content: [{ type: 'text', text: '{"sum":3}' }], structuredContent: { sum: 3 } },
+      { ...opts, tool: 'add', outputSchema },
+    );
     assert.deepEqual(ok.structuredIssues, []);
     const html = body(renderResultHtml({ nonce: 'n', model: ok }));
-    const shown = html.replace(/<section id="raw"[\s\S]*?<\/section>/, '').replace(/<details class="sub" id="schema">[\s\S]*?<\/details>/, '');
+    const shown = html
+      .replace(/<section id="raw"[\s\S]*?<\/section>/, '')
+      .replace(/<details class="sub" id="schema">[\s\S]*?<\/details>/, '');
     assert.equal((shown.match(/&quot;sum&quot;/g) ?? []).length, 1, 'the value once (the schema is folded, the raw JSON hidden)');
     assert.doesNotMatch(html, /id="b1-view"|id="b1-src"/);
     assert.match(html, /<section id="raw" aria-labelledby="h-raw" hidden>/);
@@ -77,7 +105,11 @@ describe('toolCall: result view layout', () => {
     assert.equal((html.match(/<img /g) ?? []).length, 1);
     assert.match(html, /<img id="b1-img" class="fit" src="data:image\/png;base64,iVBORw0KGgo=" alt="1\. Image \(image\/png, 8 B\)">/);
     assert.match(html, /data-action="zoom" data-id="b1" data-step="1" aria-label="Zoom in on 1\. Image/);
-    assert.equal((html.match(/Not shown: the data is not valid base64 image/g) ?? []).length, 2, 'bad base64 and SVG (scriptable) are not embedded');
+    assert.equal(
+      (html.match(/Not shown: the data is not valid base64 image/g) ?? []).length,
+      2,
+      'bad base64 and SVG (scriptable) are not embedded',
+    );
     assert.match(html, /<audio controls src="data:audio\/wav;base64,AAAA" aria-label="4\. Audio \(audio\/wav, 3 B\)"><\/audio>/);
     assert.ok(!html.includes('<script'));
     assert.equal(mediaSrc('image', 'text/html', 'PGI+'), undefined);
@@ -90,19 +122,31 @@ describe('toolCall: result view layout', () => {
           { type: 'resource_link', uri: 'fixture://readme', name: 'readme', title: 'Readme', mimeType: 'text/plain' },
           { type: 'resource_link', uri: 'https://example.com/x', name: 'web' },
           { type: 'resource', resource: { uri: 'fixture://item/1', mimeType: 'application/json', text: '{"id":"1"}' } },
-          { type: 'resource', resource: { uri: 'demo://blob/2', mimeType: 'text/plain', blob: Buffer.from('text in a blob').toString('base64') } },
+          {
+            type: 'resource',
+            resource: { uri: 'demo://blob/2', mimeType: 'text/plain', blob: Buffer.from('text in a blob').toString('base64') },
+          },
           { type: 'resource', resource: { uri: 'demo://bin', mimeType: 'application/octet-stream', blob: 'AAEC' } },
         ],
       },
       { ...opts, tool: 'links' },
     );
-    assert.deepEqual(r.docs.map((d) => d.name), ['links (fixture) 1.json', 'links (fixture) 2.txt', 'links (fixture) result.json']);
+    assert.deepEqual(
+      r.docs.map((d) => d.name),
+      ['links (fixture) 1.json', 'links (fixture) 2.txt', 'links (fixture) result.json'],
+    );
     assert.equal(r.docs[0].text, '{\n  "id": "1"\n}');
     assert.equal(r.docs[1].text, 'text in a blob');
     const html = body(renderResultHtml({ nonce: 'n', model: r }));
-    assert.match(html, /<button type="button" class="link" data-action="openResource" data-uri="fixture:\/\/readme" [^>]*>Readme<\/button>/);
+    assert.match(
+      html,
+      /<button type="button" class="link" data-action="openResource" data-uri="fixture:\/\/readme" [^>]*>Readme<\/button>/,
+    );
     assert.match(html, /data-action="openExternal" data-uri="https:\/\/example\.com\/x"/);
-    assert.match(html, /3\. Embedded resource<\/h3><span class="meta">application\/json · 10 B<\/span>.*data-action="openDoc" data-doc="0"/);
+    assert.match(
+      html,
+      /3\. Embedded resource<\/h3><span class="meta">application\/json · 10 B<\/span>.*data-action="openDoc" data-doc="0"/,
+    );
     assert.match(html, /<pre id="b4-src" class="src">text in a blob<\/pre>/);
     assert.match(html, /5\. Embedded binary resource<\/h3><span class="meta">application\/octet-stream · 3 B/);
   });
@@ -118,8 +162,19 @@ describe('toolCall: result view layout', () => {
     assert.match(single.sizeNote ?? '', /returned 2\.0 MB; the full text is open in an editor beside the result \(nothing was truncated\)/);
     assert.ok(single.rawCut && single.raw.length < 300 * 1024, 'the raw JSON is cut on the page too');
     assert.equal(JSON.parse(single.docs[single.rawDoc].text).content[0].text.length, big.length);
-    const twice = renderResult({ content: [{ type: 'text', text: big }, { type: 'text', text: big }] }, { ...opts, tool: 'big' });
-    assert.deepEqual(twice.docs.slice(0, 2).map((d) => d.name), ['big (fixture) text.txt', 'big (fixture) text 2.txt']);
+    const twice = renderResult(
+      {
+        content: [
+          { type: 'text', text: big },
+          { type: 'text', text: big },
+        ],
+      },
+      { ...opts, tool: 'big' },
+    );
+    assert.deepEqual(
+      twice.docs.slice(0, 2).map((d) => d.name),
+      ['big (fixture) text.txt', 'big (fixture) text 2.txt'],
+    );
     assert.equal(renderResult({ content: [{ type: 'text', text: 'small' }] }, opts).sizeNote, undefined);
     assert.ok(renderResultHtml({ nonce: 'n', model: single }).length < 1024 * 1024);
   });
@@ -129,11 +184,21 @@ describe('toolCall: result view layout', () => {
     const html = renderResultHtml({
       nonce: 'N0NCE',
       model: renderResult(
-        { content: [{ type: 'text', text: evil }, { type: 'resource_link', uri: evil, name: evil, description: evil }, { type: 'resource', resource: { uri: evil, mimeType: evil, text: evil } }], structuredContent: { [evil]: evil } },
+        {
+          content: [
+            { type: 'text', text: evil },
+            { type: 'resource_link', uri: evil, name: evil, description: evil },
+            { type: 'resource', resource: { uri: evil, mimeType: evil, text: evil } },
+          ],
+          structuredContent: { [evil]: evil },
+        },
         { server: evil, tool: evil, args: { [evil]: evil }, outputSchema: { description: evil } },
       ),
     });
-    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; media-src data:; style-src 'nonce-N0NCE'; script-src 'nonce-N0NCE';">/);
+    assert.match(
+      html,
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src data:; media-src data:; style-src 'nonce-N0NCE'; script-src 'nonce-N0NCE';">/,
+    );
     assert.equal((html.match(/<script/g) ?? []).length, 1, 'only the page script');
     assert.ok(!html.includes('<img'), 'no element from server text');
     assert.doesNotMatch(html, /\b(src|href)=["']?(https?:)?\/\//i);
@@ -146,7 +211,10 @@ describe('toolCall: result view layout', () => {
 
   it('renders a real rich result from the fixture: every content type, in order', async function () {
     this.timeout(30_000);
-    const c = new ServerConnection(definition('fx', { command: NODE, args: [FIXTURE_SERVER], env: { FIXTURE_RICH: '1' } }), { timing: fastTiming, logger: recordingLogger() });
+    const c = new ServerConnection(definition('fx', { command: NODE, args: [FIXTURE_SERVER], env: { FIXTURE_RICH: '1' } }), {
+      timing: fastTiming,
+      logger: recordingLogger(),
+    });
     try {
       const result = await c.callTool('rich', { note: 'n' });
       const model = renderResult(result, { server: 'fx', tool: 'rich', args: { note: 'n' } });
@@ -175,8 +243,14 @@ describe('toolCall: Markdown subset', () => {
   });
 
   it('links open through the extension (web links only); images are not loaded', () => {
-    assert.equal(renderInline('[docs](https://example.com/a?b=1&c=2)'), '<a href="#" class="md-link" data-action="openExternal" data-url="https://example.com/a?b=1&amp;c=2" title="https://example.com/a?b=1&amp;c=2">docs</a>');
-    assert.equal(renderInline('![logo](https://example.com/logo.png)'), '<span class="md-img" title="image not loaded">[image: logo]</span>');
+    assert.equal(
+      renderInline('[docs](https://example.com/a?b=1&c=2)'),
+      '<a href="#" class="md-link" data-action="openExternal" data-url="https://example.com/a?b=1&amp;c=2" title="https://example.com/a?b=1&amp;c=2">docs</a>',
+    );
+    assert.equal(
+      renderInline('![logo](https://example.com/logo.png)'),
+      '<span class="md-img" title="image not loaded">[image: logo]</span>',
+    );
   });
 
   it('fences, headings, lists, quotes, tables and rules', () => {
@@ -184,7 +258,10 @@ describe('toolCall: Markdown subset', () => {
     assert.equal(renderMarkdown('## Two'), '<h3 class="md-h">Two</h3>');
     assert.equal(renderMarkdown('1. one\n2. *two*'), '<ol><li>one</li><li><em>two</em></li></ol>');
     assert.equal(renderMarkdown('> quoted'), '<blockquote><p>quoted</p></blockquote>');
-    assert.equal(renderMarkdown('| a | b |\n|---|---|\n| 1 | 2 |'), '<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>');
+    assert.equal(
+      renderMarkdown('| a | b |\n|---|---|\n| 1 | 2 |'),
+      '<table><thead><tr><th>a</th><th>b</th></tr></thead><tbody><tr><td>1</td><td>2</td></tr></tbody></table>',
+    );
     assert.equal(renderMarkdown('---'), '<hr>');
     assert.equal(renderInline('a `<b>` c'), 'a <code>&lt;b&gt;</code> c');
   });
@@ -193,6 +270,9 @@ describe('toolCall: Markdown subset', () => {
     const html = jsonTreeHtml({ a: { b: { c: [1, 'x', true, null] } } });
     assert.equal((html.match(/<details class="j-node" open>/g) ?? []).length, 2);
     assert.equal((html.match(/<details class="j-node">/g) ?? []).length, 2);
-    assert.match(html, /<span class="j-num">1<\/span>.*<span class="j-str">&quot;x&quot;<\/span>.*<span class="j-bool">true<\/span>.*<span class="j-null">null<\/span>/);
+    assert.match(
+      html,
+      /<span class="j-num">1<\/span>.*<span class="j-str">&quot;x&quot;<\/span>.*<span class="j-bool">true<\/span>.*<span class="j-null">null<\/span>/,
+    );
   });
 });

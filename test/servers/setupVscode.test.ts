@@ -63,7 +63,12 @@ describe('setup-vscode: Node headers and npm configuration', () => {
     const user = fakeNodePrefix('18.20.4');
     const r = nodeHeadersDir({ npm_config_nodedir: user }, process.execPath);
     assert.ok('error' in r);
-    assert.match(r.error, new RegExp(`npm_config_nodedir=${user} has the headers of Node 18\\.20\\.4, but code-server runs on this Node \\(${THIS_NODE.replace(/\./g, '\\.')}\\)`));
+    assert.match(
+      r.error,
+      new RegExp(
+        `npm_config_nodedir=${user} has the headers of Node 18\\.20\\.4, but code-server runs on this Node \\(${THIS_NODE.replace(/\./g, '\\.')}\\)`,
+      ),
+    );
   });
 
   it('says what to do when no headers are there (instead of node-gyp downloading them minutes later)', async () => {
@@ -79,7 +84,13 @@ describe('setup-vscode: Node headers and npm configuration', () => {
 
   it("keeps the user's nodedir and cache in the install's environment, drops what an outer `npm run` sets", async () => {
     const { cleanEnv } = await load();
-    const env = cleanEnv({ npm_config_nodedir: '/opt/node', npm_config_cache: '/c', npm_config_user_agent: 'npm/11 node/v20', npm_lifecycle_event: 'test', PATH: `/a/node_modules/.bin${path.delimiter}/usr/bin` });
+    const env = cleanEnv({
+      npm_config_nodedir: '/opt/node',
+      npm_config_cache: '/c',
+      npm_config_user_agent: 'npm/11 node/v20',
+      npm_lifecycle_event: 'test',
+      PATH: `/a/node_modules/.bin${path.delimiter}/usr/bin`,
+    });
     assert.equal(env.npm_config_nodedir, '/opt/node');
     assert.equal(env.npm_config_cache, '/c');
     assert.equal(env.npm_config_user_agent, undefined);
@@ -99,7 +110,10 @@ describe('setup-vscode: a failed native build is reported once, with its cause',
     this.timeout(300000);
     const { failureCause } = await load();
     const npmRoot = spawnSync('npm', ['root', '-g'], { encoding: 'utf8' }).stdout.trim();
-    const gyp = [path.join(npmRoot, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'), path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')].find((p) => fs.existsSync(p));
+    const gyp = [
+      path.join(npmRoot, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+      path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+    ].find((p) => fs.existsSync(p));
     if (!gyp) this.skip();
     // A port that was free a moment ago: node-gyp's header download is refused at once (offline).
     const port = await new Promise<number>((resolve) => {
@@ -113,7 +127,11 @@ describe('setup-vscode: a failed native build is reported once, with its cause',
     fs.writeFileSync(path.join(dir, 'x.c'), 'int x;\n');
     const env: NodeJS.ProcessEnv = { ...process.env, HOME: dir };
     for (const k of Object.keys(env)) if (/^npm_config_nodedir$/i.test(k)) delete env[k];
-    const res = spawnSync(process.execPath, [gyp!, 'configure', `--dist-url=http://127.0.0.1:${port}`, `--devdir=${path.join(dir, 'devdir')}`], { cwd: dir, env, encoding: 'utf8', timeout: 280000 });
+    const res = spawnSync(
+      process.execPath,
+      [gyp!, 'configure', `--dist-url=http://127.0.0.1:${port}`, `--devdir=${path.join(dir, 'devdir')}`],
+      { cwd: dir, env, encoding: 'utf8', timeout: 280000 },
+    );
     const output = `${res.stdout}${res.stderr}`;
     assert.notEqual(res.status, 0, output);
     const cause = failureCause(output);

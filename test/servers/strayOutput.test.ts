@@ -13,7 +13,9 @@ describe('stray stdout output while starting', () => {
   });
 
   it('notes the first non-JSON-RPC line in the starting state', async () => {
-    const conn = new ServerConnection(definition('talky', { command: NODE, args: [BAD.textStdout], startupTimeoutMs: 60_000 }), { timing: fastTiming });
+    const conn = new ServerConnection(definition('talky', { command: NODE, args: [BAD.textStdout], startupTimeoutMs: 60_000 }), {
+      timing: fastTiming,
+    });
     conns.push(conn);
     const noted = new Promise<ConnectionState>((resolve) => {
       conn.onDidChangeState((s) => {
@@ -23,7 +25,10 @@ describe('stray stdout output while starting', () => {
     const start = conn.start().catch(() => undefined);
     const state = await noted;
     assert.equal(state.kind, 'starting');
-    assert.equal(state.kind === 'starting' && state.problem, "the server wrote text that is not JSON-RPC to stdout: 'hello'; a stdio server may only write protocol messages there");
+    assert.equal(
+      state.kind === 'starting' && state.problem,
+      "the server wrote text that is not JSON-RPC to stdout: 'hello'; a stdio server may only write protocol messages there",
+    );
     assert.equal(conn.state, state);
     await conn.stop();
     await start;

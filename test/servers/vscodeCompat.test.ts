@@ -24,13 +24,22 @@ describe('VS Code mcp.json compatibility', function () {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpm-compat-'));
       try {
         fs.mkdirSync(path.join(dir, '.vscode'));
-        fs.copyFileSync(path.join(__dirname, '..', 'unit', 'data', 'config', 'vscode-docs-mcp.json'), path.join(dir, '.vscode', 'mcp.json'));
+        fs.copyFileSync(
+          path.join(__dirname, '..', 'unit', 'data', 'config', 'vscode-docs-mcp.json'),
+          path.join(dir, '.vscode', 'mcp.json'),
+        );
         const content = readMcpJson(dir, { kind: 'mcp.json', label: '.vscode/mcp.json' })!;
         assert.deepEqual(content.issues, []);
-        assert.deepEqual(content.inputs.map((i) => i.id), ['perplexity-key']);
+        assert.deepEqual(
+          content.inputs.map((i) => i.id),
+          ['perplexity-key'],
+        );
         const parsed = parseServers(content.servers, { context: { ...ctx, workspaceFolder: dir } });
         assert.deepEqual(parsed.issues, []);
-        assert.deepEqual(parsed.servers.map((s) => `${s.name}:${s.type}`), ['Perplexity:stdio', 'fetch:stdio', 'github:http', 'gistpad:stdio']);
+        assert.deepEqual(
+          parsed.servers.map((s) => `${s.name}:${s.type}`),
+          ['Perplexity:stdio', 'fetch:stdio', 'github:http', 'gistpad:stdio'],
+        );
         assert.deepEqual(parsed.servers[0]!.inputs, ['perplexity-key']);
         assert.equal((parsed.servers[3] as StdioDefinition).cwd, dir);
       } finally {
@@ -56,7 +65,8 @@ describe('VS Code mcp.json compatibility', function () {
       assert.equal(substituteVariables('${execPath}', { ...ctx, execPath: '/opt/code/code' }), '/opt/code/code');
       assert.equal(substituteVariables('${cwd}/x', ctx), '/ws/x');
       assert.equal(substituteVariables('${cwd}', { userHome: '/h' }), process.cwd());
-      const config = (key: string): unknown => ({ 'python.defaultInterpreterPath': '/usr/bin/python3', 'editor.fontSize': 14, 'files.exclude': { a: true } })[key];
+      const config = (key: string): unknown =>
+        ({ 'python.defaultInterpreterPath': '/usr/bin/python3', 'editor.fontSize': 14, 'files.exclude': { a: true } })[key];
       assert.equal(substituteVariables('${config:python.defaultInterpreterPath}', { ...ctx, config }), '/usr/bin/python3');
       assert.equal(substituteVariables('${config:editor.fontSize}', { ...ctx, config }), '14');
       assert.throws(() => substituteVariables('${config:files.exclude}', { ...ctx, config }), /"files\.exclude" is a structured value/);
@@ -71,7 +81,11 @@ describe('VS Code mcp.json compatibility', function () {
     });
 
     it('defers ${command:…} to connect time in the editor, next to ${input:…}', () => {
-      const r = parseServer('t', { command: 'node', args: ['${command:ext.token}'], env: { K: '${input:key}' } }, { context: { ...ctx, commands: true } });
+      const r = parseServer(
+        't',
+        { command: 'node', args: ['${command:ext.token}'], env: { K: '${input:key}' } },
+        { context: { ...ctx, commands: true } },
+      );
       assert.ok('definition' in r);
       assert.deepEqual([...r.definition.inputs].sort(), ['command:ext.token', 'key']);
       assert.deepEqual((r.definition as StdioDefinition).args, ['${command:ext.token}']);
@@ -80,7 +94,15 @@ describe('VS Code mcp.json compatibility', function () {
 
     it('passes the resolved ${command:…} value to the server', async () => {
       // As the editor parses it (`commands`): the value comes from the resolver at connect time.
-      const r = parseServer('cmd', { command: process.execPath, args: [path.join(__dirname, '..', 'fixtures', 'server.mjs')], env: { FROM_COMMAND: '${command:ext.token}' } }, { context: { ...ctx, workspaceFolder: __dirname, commands: true } });
+      const r = parseServer(
+        'cmd',
+        {
+          command: process.execPath,
+          args: [path.join(__dirname, '..', 'fixtures', 'server.mjs')],
+          env: { FROM_COMMAND: '${command:ext.token}' },
+        },
+        { context: { ...ctx, workspaceFolder: __dirname, commands: true } },
+      );
       assert.ok('definition' in r);
       const asked: string[][] = [];
       const c = new ServerConnection(r.definition, {
@@ -121,7 +143,10 @@ describe('VS Code mcp.json compatibility', function () {
       const { c, logger } = conn({ type: 'http', url: fixture.url });
       assert.equal(textOf(await c.callTool('echo', { message: 'over sse' })), 'Echo: over sse');
       assert.equal(textOf(await c.callTool('echo', { message: 'again' })), 'Echo: again');
-      assert.ok(logger.lines.some((l) => /Streamable HTTP was refused \(HTTP 404\); trying the legacy HTTP\+SSE transport/.test(l)), logger.lines.join('\n'));
+      assert.ok(
+        logger.lines.some((l) => /Streamable HTTP was refused \(HTTP 404\); trying the legacy HTTP\+SSE transport/.test(l)),
+        logger.lines.join('\n'),
+      );
     });
 
     it('does not fall back on a 401 (credentials), nor for a Streamable HTTP server', async () => {

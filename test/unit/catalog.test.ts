@@ -36,7 +36,8 @@ describe('catalog: one list of tools, resources and prompts per server', functio
     });
 
     it('idle, running, error and disabled keep what is known (keepAlive: false servers go idle after every call)', function () {
-      for (const state of ['idle', 'running', 'error', 'disabled'] as const) assert.equal(invalidation({ kind: 'state', state }), undefined, state);
+      for (const state of ['idle', 'running', 'error', 'disabled'] as const)
+        assert.equal(invalidation({ kind: 'state', state }), undefined, state);
     });
   });
 
@@ -75,7 +76,10 @@ describe('catalog: one list of tools, resources and prompts per server', functio
       assert.equal(catalog.offers(conn, 'tools'), undefined, 'unknown before the first handshake');
       const [a, b] = await Promise.all([catalog.list(conn, 'tools'), catalog.list(conn, 'tools')]);
       assert.equal(a, b);
-      assert.deepEqual(a.map((t) => t.name), ['first']);
+      assert.deepEqual(
+        a.map((t) => t.name),
+        ['first'],
+      );
       assert.equal(catalog.peek(conn, 'tools')?.value, a);
       assert.equal(conn.cachedTools, a, 'one copy: the catalog hands out the session’s list');
       assert.equal(catalog.offers(conn, 'tools'), true);
@@ -89,7 +93,10 @@ describe('catalog: one list of tools, resources and prompts per server', functio
       server!.registerTool('second', {}, () => ({ content: [] }));
       assert.deepEqual(await changed, { server: 'mem', kind: 'tools' });
       assert.equal(catalog.peek(conn, 'tools'), undefined);
-      assert.deepEqual((await catalog.list(conn, 'tools')).map((t) => t.name), ['first', 'second']);
+      assert.deepEqual(
+        (await catalog.list(conn, 'tools')).map((t) => t.name),
+        ['first', 'second'],
+      );
     });
 
     it('keeps the tools of a keepAlive: false server across idle; a stop forgets them', async function () {
@@ -127,11 +134,17 @@ describe('catalog: one list of tools, resources and prompts per server', functio
       const catalog = new ServerCatalog(connectionSource(conn), () => recordingLogger());
       disposables.push(catalog);
       const tools = await catalog.list(conn, 'tools');
-      assert.deepEqual(tools.map((t) => t.name), ['first']);
+      assert.deepEqual(
+        tools.map((t) => t.name),
+        ['first'],
+      );
       const changed = next(catalog.onDidChange, (e) => e.kind === 'tools');
       server!.registerTool('second', {}, () => ({ content: [] }));
       await changed;
-      assert.deepEqual((await catalog.list(conn, 'tools')).map((t) => t.name), ['first', 'second']);
+      assert.deepEqual(
+        (await catalog.list(conn, 'tools')).map((t) => t.name),
+        ['first', 'second'],
+      );
       await conn.stop();
       assert.equal(catalog.peek(conn, 'tools'), undefined, 'the same policy: a stop forgets');
     });

@@ -30,8 +30,15 @@ const hiddenInPalette = new Set((pkg.contributes.menus.commandPalette ?? []).fil
  * (VS Code also matches contiguous substrings, which only finds more, never fewer).
  */
 function paletteMatches(query: string, text: string): boolean {
-  const words = text.toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  return query.toLowerCase().split(/\s+/).filter(Boolean).every((q) => words.some((w) => w.startsWith(q)));
+  const words = text
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((q) => words.some((w) => w.startsWith(q)));
 }
 
 describe('command names', () => {
@@ -52,12 +59,16 @@ describe('command names', () => {
   it("no palette label of ours equals one of VS Code's built-in MCP commands (1.100 and 1.139)", () => {
     const builtIn = new Map<string, string[]>();
     for (const [version, titles] of Object.entries(vscodeData.titles)) {
-      for (const t of titles) builtIn.set(`${vscodeData.category}: ${t}`, [...(builtIn.get(`${vscodeData.category}: ${t}`) ?? []), version]);
+      for (const t of titles)
+        builtIn.set(`${vscodeData.category}: ${t}`, [...(builtIn.get(`${vscodeData.category}: ${t}`) ?? []), version]);
     }
-    const collisions = commands.filter((c) => builtIn.has(label(c))).map((c) => `${c.command}: "${label(c)}" is VS Code ${builtIn.get(label(c))!.join(', ')}'s own command`);
+    const collisions = commands
+      .filter((c) => builtIn.has(label(c)))
+      .map((c) => `${c.command}: "${label(c)}" is VS Code ${builtIn.get(label(c))!.join(', ')}'s own command`);
     assert.deepEqual(collisions, []);
     // Nor under their category with a bare title (e.g. a command without a category of its own).
-    for (const c of commands) assert.notEqual(c.category, vscodeData.category, `${c.command} uses VS Code's own category "${vscodeData.category}"`);
+    for (const c of commands)
+      assert.notEqual(c.category, vscodeData.category, `${c.command} uses VS Code's own category "${vscodeData.category}"`);
   });
 
   it('no two of our commands share a palette label', () => {
@@ -78,14 +89,33 @@ describe('command names', () => {
 
   it('short titles (menus, toolbar) are short, and titles only say the category once', () => {
     for (const c of commands) {
-      if (c.shortTitle) assert.ok(c.shortTitle.length < c.title.length && c.shortTitle.length <= 20, `${c.command}: shortTitle "${c.shortTitle}"`);
+      if (c.shortTitle)
+        assert.ok(c.shortTitle.length < c.title.length && c.shortTitle.length <= 20, `${c.command}: shortTitle "${c.shortTitle}"`);
       assert.ok(c.title.length <= 40, `${c.command}: title "${c.title}" is too long for a menu`);
     }
   });
 
   it('the ids users may have bound keys to are unchanged', () => {
     const ids = new Set(commands.map((c) => c.command));
-    for (const id of ['callTool', 'rerunLastToolCall', 'showCallHistory', 'startServer', 'stopServer', 'restartServer', 'showServerLogs', 'showServers', 'refresh', 'openSettings', 'addServer', 'readResource', 'getPrompt', 'importServers', 'clearStoredInputs', 'resetLaunchPermissions', 'manageWorkspaceTrust']) {
+    for (const id of [
+      'callTool',
+      'rerunLastToolCall',
+      'showCallHistory',
+      'startServer',
+      'stopServer',
+      'restartServer',
+      'showServerLogs',
+      'showServers',
+      'refresh',
+      'openSettings',
+      'addServer',
+      'readResource',
+      'getPrompt',
+      'importServers',
+      'clearStoredInputs',
+      'resetLaunchPermissions',
+      'manageWorkspaceTrust',
+    ]) {
       assert.ok(ids.has(`mcpManager.${id}`), `mcpManager.${id} is gone`);
     }
   });

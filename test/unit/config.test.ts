@@ -34,7 +34,10 @@ describe('config: parsing server entries', () => {
       badTransport: { type: 'ws', url: 'ws://x' },
       notObject: 'node server.js',
     });
-    assert.deepEqual(r.servers.map((s) => s.name), ['good']);
+    assert.deepEqual(
+      r.servers.map((s) => s.name),
+      ['good'],
+    );
     const find = (server: string, field?: string) => r.issues.find((i) => i.server === server && i.field === field);
     assert.match(find('typo', 'comand')!.message, /unknown key "comand" \(did you mean "command"\?\)/);
     assert.match(find('empty', 'command')!.message, /must not be empty/);
@@ -53,13 +56,21 @@ describe('config: parsing server entries', () => {
   it('substitutes variables, and an unknown variable is an error for that server only', () => {
     const ctx = {
       workspaceFolder: '/ws/app',
-      workspaceFolders: [{ name: 'app', path: '/ws/app' }, { name: 'lib', path: '/ws/lib' }],
+      workspaceFolders: [
+        { name: 'app', path: '/ws/app' },
+        { name: 'lib', path: '/ws/lib' },
+      ],
       userHome: '/home/u',
       env: { TOKEN: 't0k3n' },
     };
     const r = parseServers(
       {
-        ok: { command: '${userHome}/bin/srv', args: ['${workspaceFolder:lib}', '${workspaceFolderBasename}', 'a${pathSeparator}b', '${/}'], env: { T: '${env:TOKEN}', U: '${env:UNSET_X}' }, cwd: 'sub' },
+        ok: {
+          command: '${userHome}/bin/srv',
+          args: ['${workspaceFolder:lib}', '${workspaceFolderBasename}', 'a${pathSeparator}b', '${/}'],
+          env: { T: '${env:TOKEN}', U: '${env:UNSET_X}' },
+          cwd: 'sub',
+        },
         bad: { command: 'node', args: ['${nope}'] },
         badFolder: { command: 'node', args: ['${workspaceFolder:missing}'] },
         input: { type: 'http', url: 'http://127.0.0.1/mcp', headers: { Authorization: 'Bearer ${input:token}' } },
@@ -73,10 +84,13 @@ describe('config: parsing server entries', () => {
     assert.equal(ok.env.T, 't0k3n');
     assert.equal(ok.env.U, '');
     assert.equal(ok.cwd, path.resolve('/ws/app', 'sub'));
-    assert.deepEqual(r.issues.map((i) => [i.server, i.field]), [
-      ['bad', 'args.0'],
-      ['badFolder', 'args.0'],
-    ]);
+    assert.deepEqual(
+      r.issues.map((i) => [i.server, i.field]),
+      [
+        ['bad', 'args.0'],
+        ['badFolder', 'args.0'],
+      ],
+    );
     assert.match(r.issues[0]!.message, /unknown variable \$\{nope\}/);
     const input = r.servers.find((s) => s.name === 'input')!;
     assert.deepEqual(input.inputs, ['token']);

@@ -5,7 +5,20 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
-import { applyChanges, applyChangesToValues, ConfigEditError, copyName, detectFormatting, entryOffset, minimalEdit, nameProblem, planFileEdit, serversIn, type ConfigChange, type ConfigFileKind } from '../../src/ui/config/configEdits';
+import {
+  applyChanges,
+  applyChangesToValues,
+  ConfigEditError,
+  copyName,
+  detectFormatting,
+  entryOffset,
+  minimalEdit,
+  nameProblem,
+  planFileEdit,
+  serversIn,
+  type ConfigChange,
+  type ConfigFileKind,
+} from '../../src/ui/config/configEdits';
 
 const data = (f: string) => fs.readFileSync(path.join(__dirname, 'data', 'config', f), 'utf8');
 const SETTINGS = data('commented-settings.json');
@@ -24,7 +37,9 @@ describe('configuration edits', () => {
     const kind: ConfigFileKind = 'settings';
 
     it('adds a server: every comment and every other entry stay exactly as written', () => {
-      const out = applyChanges(SETTINGS, kind, [{ op: 'set', name: 'memory', entry: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] } }]);
+      const out = applyChanges(SETTINGS, kind, [
+        { op: 'set', name: 'memory', entry: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'] } },
+      ]);
       assert.deepEqual(comments(out), comments(SETTINGS));
       const { head, tail } = outside(SETTINGS, out);
       assert.ok(out.startsWith(head) && out.endsWith(tail));
@@ -41,12 +56,18 @@ describe('configuration edits', () => {
       const out = applyChanges(SETTINGS, kind, [{ op: 'set', name: 'fixture', entry: { command: 'node', args: ['other.mjs'] } }]);
       assert.deepEqual(comments(out), comments(SETTINGS));
       assert.deepEqual(Object.keys(serversIn(out, kind)!), ['everything', 'fixture', 'fixture-http', 'fixture-secret']);
-      assert.match(out, /\/\/ This repository's test server \(stdio\): echo, add, fail, sleep, \.\.\.\n {4}"fixture": \{\n {6}"command": "node",\n {6}"args": \[\n {8}"other\.mjs"\n {6}\]\n {4}\},\n {4}\/\/ The same test server/);
+      assert.match(
+        out,
+        /\/\/ This repository's test server \(stdio\): echo, add, fail, sleep, \.\.\.\n {4}"fixture": \{\n {6}"command": "node",\n {6}"args": \[\n {8}"other\.mjs"\n {6}\]\n {4}\},\n {4}\/\/ The same test server/,
+      );
     });
 
     it('removes only the entry with the comment lines right above it; every other line stays', () => {
       const out = applyChanges(SETTINGS, kind, [{ op: 'remove', name: 'fixture-http' }]);
-      const gone = SETTINGS.slice(SETTINGS.indexOf('    // The same test server over Streamable HTTP'), SETTINGS.indexOf('    // A secret from an input'));
+      const gone = SETTINGS.slice(
+        SETTINGS.indexOf('    // The same test server over Streamable HTTP'),
+        SETTINGS.indexOf('    // A secret from an input'),
+      );
       assert.equal(out, SETTINGS.replace(gone, ''));
       // The last entry: the comma before it goes too, the file stays valid.
       const last = applyChanges(SETTINGS, kind, [{ op: 'remove', name: 'fixture-secret' }]);
@@ -74,39 +95,99 @@ describe('configuration edits', () => {
     it('renames in place: only the key changes', () => {
       const out = applyChanges(SETTINGS, kind, [{ op: 'rename', name: 'fixture', to: 'test-server' }]);
       assert.equal(out, SETTINGS.replace('"fixture": {', '"test-server": {'));
-      assert.throws(() => applyChanges(SETTINGS, kind, [{ op: 'rename', name: 'fixture', to: 'everything' }]), /a server named "everything" already exists in the file/);
-      assert.throws(() => applyChanges(SETTINGS, kind, [{ op: 'rename', name: 'nope', to: 'x' }], 'settings.json'), (e: Error) => e instanceof ConfigEditError && /there is no server "nope" in settings\.json/.test(e.message));
+      assert.throws(
+        () => applyChanges(SETTINGS, kind, [{ op: 'rename', name: 'fixture', to: 'everything' }]),
+        /a server named "everything" already exists in the file/,
+      );
+      assert.throws(
+        () => applyChanges(SETTINGS, kind, [{ op: 'rename', name: 'nope', to: 'x' }], 'settings.json'),
+        (e: Error) => e instanceof ConfigEditError && /there is no server "nope" in settings\.json/.test(e.message),
+      );
     });
 
     it('appends input declarations, keeping those already declared as written', () => {
-      const out = applyChanges(SETTINGS, kind, [{ op: 'addInputs', inputs: [{ type: 'promptString', id: 'demo-token' }, { type: 'promptString', id: 'memory-KEY', password: true }] }]);
-      assert.ok(out.includes('{ "id": "demo-token", "type": "promptString", "description": "Any text: the demo passes it to fixture-secret as DEMO_TOKEN", "password": true }'));
+      const out = applyChanges(SETTINGS, kind, [
+        {
+          op: 'addInputs',
+          inputs: [
+            { type: 'promptString', id: 'demo-token' },
+            { type: 'promptString', id: 'memory-KEY', password: true },
+          ],
+        },
+      ]);
+      assert.ok(
+        out.includes(
+          '{ "id": "demo-token", "type": "promptString", "description": "Any text: the demo passes it to fixture-secret as DEMO_TOKEN", "password": true }',
+        ),
+      );
       const inputs = (parse(out) as Record<string, { id: string }[]>)['mcpManager.inputs']!;
-      assert.deepEqual(inputs.map((i) => i.id), ['demo-token', 'memory-KEY']);
+      assert.deepEqual(
+        inputs.map((i) => i.id),
+        ['demo-token', 'memory-KEY'],
+      );
     });
 
     it('refuses a file with a syntax error, naming it', () => {
-      assert.throws(() => applyChanges('{ "mcpManager.servers": { "a": } }', kind, [{ op: 'remove', name: 'a' }], '/ws/.vscode/settings.json'), /\/ws\/\.vscode\/settings\.json has a syntax error \(ValueExpected on line 1\)/);
+      assert.throws(
+        () => applyChanges('{ "mcpManager.servers": { "a": } }', kind, [{ op: 'remove', name: 'a' }], '/ws/.vscode/settings.json'),
+        /\/ws\/\.vscode\/settings\.json has a syntax error \(ValueExpected on line 1\)/,
+      );
     });
 
     it('creates the setting in an empty or missing file', () => {
       const out = applyChanges('', kind, [{ op: 'set', name: 'a', entry: { command: 'x' } }]);
       assert.deepEqual(parse(out), { 'mcpManager.servers': { a: { command: 'x' } } });
       assert.ok(out.endsWith('\n'));
-      const other = applyChanges('{\n    // mine\n    "editor.fontSize": 14\n}\n', kind, [{ op: 'set', name: 'a', entry: { command: 'x' } }]);
+      const other = applyChanges('{\n    // mine\n    "editor.fontSize": 14\n}\n', kind, [
+        { op: 'set', name: 'a', entry: { command: 'x' } },
+      ]);
       assert.match(other, /\/\/ mine\n {4}"editor\.fontSize": 14,\n {4}"mcpManager\.servers": \{\n {8}"a": \{/);
     });
   });
 
-  describe('mcp.json in VS Code\'s documented shape (tabs, inputs, dev)', () => {
+  describe("mcp.json in VS Code's documented shape (tabs, inputs, dev)", () => {
     const kind: ConfigFileKind = 'mcpJson';
     const cases: [string, ConfigChange[], (out: string) => void][] = [
-      ['set', [{ op: 'set', name: 'memory', entry: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory'], env: { MEMORY_FILE_PATH: '${workspaceFolder}/memory.json' } } }], (out) => assert.match(out, /\n\t\t"memory": \{\n\t\t\t"command": "npx",/)],
+      [
+        'set',
+        [
+          {
+            op: 'set',
+            name: 'memory',
+            entry: {
+              command: 'npx',
+              args: ['-y', '@modelcontextprotocol/server-memory'],
+              env: { MEMORY_FILE_PATH: '${workspaceFolder}/memory.json' },
+            },
+          },
+        ],
+        (out) => assert.match(out, /\n\t\t"memory": \{\n\t\t\t"command": "npx",/),
+      ],
       ['remove', [{ op: 'remove', name: 'fetch' }], (out) => assert.ok(!out.includes('"fetch"'))],
-      ['disable', [{ op: 'setDisabled', name: 'github', disabled: true }], (out) => assert.match(out, /"url": "https:\/\/api\.githubcopilot\.com\/mcp\/",\n\t\t\t"disabled": true/)],
-      ['rename', [{ op: 'rename', name: 'Perplexity', to: 'perplexity' }], (out) => assert.ok(out.includes('// https://github.com/ppl-ai/modelcontextprotocol/\n\t\t"perplexity": {'))],
-      ['duplicate', [{ op: 'set', name: 'gistpad-copy', entry: serversIn(MCP_JSON, kind)!.gistpad }], (out) => assert.deepEqual((serversIn(out, kind)!['gistpad-copy'] as { dev: unknown }).dev, { watch: 'build/**/*.js', debug: { type: 'node' } })],
-      ['add inputs', [{ op: 'addInputs', inputs: [{ type: 'promptString', id: 'memory-token', password: true }] }], (out) => assert.match(out, /"password": true\n\t\t\},\n\t\t\{\n\t\t\t"type": "promptString",\n\t\t\t"id": "memory-token",/)],
+      [
+        'disable',
+        [{ op: 'setDisabled', name: 'github', disabled: true }],
+        (out) => assert.match(out, /"url": "https:\/\/api\.githubcopilot\.com\/mcp\/",\n\t\t\t"disabled": true/),
+      ],
+      [
+        'rename',
+        [{ op: 'rename', name: 'Perplexity', to: 'perplexity' }],
+        (out) => assert.ok(out.includes('// https://github.com/ppl-ai/modelcontextprotocol/\n\t\t"perplexity": {')),
+      ],
+      [
+        'duplicate',
+        [{ op: 'set', name: 'gistpad-copy', entry: serversIn(MCP_JSON, kind)!.gistpad }],
+        (out) =>
+          assert.deepEqual((serversIn(out, kind)!['gistpad-copy'] as { dev: unknown }).dev, {
+            watch: 'build/**/*.js',
+            debug: { type: 'node' },
+          }),
+      ],
+      [
+        'add inputs',
+        [{ op: 'addInputs', inputs: [{ type: 'promptString', id: 'memory-token', password: true }] }],
+        (out) => assert.match(out, /"password": true\n\t\t\},\n\t\t\{\n\t\t\t"type": "promptString",\n\t\t\t"id": "memory-token",/),
+      ],
     ];
     for (const [verb, changes, check] of cases) {
       it(`${verb}: the comments, the inputs and the other servers are untouched`, () => {
@@ -122,7 +203,7 @@ describe('configuration edits', () => {
       });
     }
 
-    it('detects the file\'s indentation and line ends', () => {
+    it("detects the file's indentation and line ends", () => {
       assert.deepEqual(detectFormatting(MCP_JSON), { insertSpaces: false, tabSize: 4, eol: '\n' });
       assert.deepEqual(detectFormatting(SETTINGS), { insertSpaces: true, tabSize: 2, eol: '\n' });
       assert.deepEqual(detectFormatting('{\r\n    "a": 1\r\n}'), { insertSpaces: true, tabSize: 4, eol: '\r\n' });
@@ -131,7 +212,9 @@ describe('configuration edits', () => {
     });
 
     it('creates "servers" in a new mcp.json', () => {
-      assert.deepEqual(parse(applyChanges('', kind, [{ op: 'set', name: 'a', entry: { url: 'http://127.0.0.1:1/mcp', type: 'http' } }])), { servers: { a: { url: 'http://127.0.0.1:1/mcp', type: 'http' } } });
+      assert.deepEqual(parse(applyChanges('', kind, [{ op: 'set', name: 'a', entry: { url: 'http://127.0.0.1:1/mcp', type: 'http' } }])), {
+        servers: { a: { url: 'http://127.0.0.1:1/mcp', type: 'http' } },
+      });
     });
   });
 
@@ -143,7 +226,10 @@ describe('configuration edits', () => {
       ]);
       assert.deepEqual(comments(out), comments(WORKSPACE));
       assert.ok(out.includes('"editor.tabSize": 2,'));
-      assert.deepEqual(serversIn(out, 'workspaceFile'), { time: { command: 'uvx', args: ['mcp-server-time'], disabled: true }, fetch: { command: 'uvx', args: ['mcp-server-fetch'] } });
+      assert.deepEqual(serversIn(out, 'workspaceFile'), {
+        time: { command: 'uvx', args: ['mcp-server-time'], disabled: true },
+        fetch: { command: 'uvx', args: ['mcp-server-fetch'] },
+      });
       assert.equal(entryOffset(out, 'workspaceFile', 'fetch') !== undefined, true);
       assert.equal(entryOffset(out, 'settings', 'fetch'), undefined);
     });
@@ -152,30 +238,55 @@ describe('configuration edits', () => {
   describe('values (no file: the configuration API writes the setting)', () => {
     it('applies each verb and keeps the order', () => {
       const servers = { a: { command: 'x' }, b: { command: 'y', disabled: true }, c: { url: 'http://h/mcp' } };
-      const r = applyChangesToValues(servers, [], [
-        { op: 'rename', name: 'b', to: 'bee' },
-        { op: 'setDisabled', name: 'bee', disabled: false },
-        { op: 'setDisabled', name: 'a', disabled: true },
-        { op: 'remove', name: 'c' },
-        { op: 'set', name: 'd', entry: { command: 'z' } },
-        { op: 'addInputs', inputs: [{ id: 'k', type: 'promptString' }] },
-      ]);
+      const r = applyChangesToValues(
+        servers,
+        [],
+        [
+          { op: 'rename', name: 'b', to: 'bee' },
+          { op: 'setDisabled', name: 'bee', disabled: false },
+          { op: 'setDisabled', name: 'a', disabled: true },
+          { op: 'remove', name: 'c' },
+          { op: 'set', name: 'd', entry: { command: 'z' } },
+          { op: 'addInputs', inputs: [{ id: 'k', type: 'promptString' }] },
+        ],
+      );
       assert.deepEqual(Object.keys(r.servers), ['a', 'bee', 'd']);
       assert.deepEqual(r.servers, { a: { command: 'x', disabled: true }, bee: { command: 'y' }, d: { command: 'z' } });
       assert.deepEqual(r.inputs, [{ id: 'k', type: 'promptString' }]);
-      assert.throws(() => applyChangesToValues(servers, [], [{ op: 'remove', name: 'zz' }], 'User settings'), /there is no server "zz" in User settings/);
+      assert.throws(
+        () => applyChangesToValues(servers, [], [{ op: 'remove', name: 'zz' }], 'User settings'),
+        /there is no server "zz" in User settings/,
+      );
     });
   });
 
   describe('names', () => {
     it('proposes a free copy name and validates new names', () => {
       const taken = new Set(['a', 'a-copy']);
-      assert.equal(copyName('a', (n) => taken.has(n)), 'a-copy-2');
-      assert.equal(copyName('b', (n) => taken.has(n)), 'b-copy');
-      assert.equal(nameProblem(' ', (n) => taken.has(n)), 'The name must not be empty');
-      assert.equal(nameProblem('a', (n) => taken.has(n)), 'A server named "a" already exists');
-      assert.equal(nameProblem('a', (n) => taken.has(n), 'a'), undefined);
-      assert.equal(nameProblem('new', (n) => taken.has(n)), undefined);
+      assert.equal(
+        copyName('a', (n) => taken.has(n)),
+        'a-copy-2',
+      );
+      assert.equal(
+        copyName('b', (n) => taken.has(n)),
+        'b-copy',
+      );
+      assert.equal(
+        nameProblem(' ', (n) => taken.has(n)),
+        'The name must not be empty',
+      );
+      assert.equal(
+        nameProblem('a', (n) => taken.has(n)),
+        'A server named "a" already exists',
+      );
+      assert.equal(
+        nameProblem('a', (n) => taken.has(n), 'a'),
+        undefined,
+      );
+      assert.equal(
+        nameProblem('new', (n) => taken.has(n)),
+        undefined,
+      );
     });
   });
 });

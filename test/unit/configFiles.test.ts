@@ -46,12 +46,21 @@ describe('config files', () => {
   describe('duplicate names in one file', () => {
     it('warns about a server defined twice (JSON keeps the last silently) and names the line', () => {
       const file = path.join(tmp, 'dup.json');
-      fs.writeFileSync(file, '{\n  "mcpServers": {\n    "a": { "command": "node" },\n    // again\n    "a": { "command": "python3" },\n    "b": { "command": "x", "env": { "K": "1", "K": "2" } }\n  }\n}\n');
+      fs.writeFileSync(
+        file,
+        '{\n  "mcpServers": {\n    "a": { "command": "node" },\n    // again\n    "a": { "command": "python3" },\n    "b": { "command": "x", "env": { "K": "1", "K": "2" } }\n  }\n}\n',
+      );
       const r = loadConfigFile(file);
       const notes = r.issues.filter((i) => i.severity === 'warning');
-      assert.deepEqual(notes.map((i) => [i.server, i.message]), [['a', 'defined twice in dup.json (again at line 5); the last definition is used']]);
+      assert.deepEqual(
+        notes.map((i) => [i.server, i.message]),
+        [['a', 'defined twice in dup.json (again at line 5); the last definition is used']],
+      );
       assert.equal((r.servers.find((d) => d.name === 'a') as StdioDefinition).command, 'python3');
-      assert.deepEqual(duplicateKeys('{"x":{"k":1,"k":2}}').map((d) => [d.path, d.key]), [[['x'], 'k']]);
+      assert.deepEqual(
+        duplicateKeys('{"x":{"k":1,"k":2}}').map((d) => [d.path, d.key]),
+        [[['x'], 'k']],
+      );
     });
   });
 
@@ -63,14 +72,17 @@ describe('config files', () => {
 
     it('reports a syntax error as file:line:col: message', () => {
       const file = data('syntax-error.json');
-      assert.throws(() => readJsonc(file), (e: unknown) => {
-        assert.ok(e instanceof ConfigFileError);
-        // Line 4 starts with 4 spaces and the unexpected "b" property: a comma was expected before it.
-        assert.equal(e.message, `${file}:4:5: comma expected`);
-        assert.equal(e.line, 4);
-        assert.equal(e.column, 5);
-        return true;
-      });
+      assert.throws(
+        () => readJsonc(file),
+        (e: unknown) => {
+          assert.ok(e instanceof ConfigFileError);
+          // Line 4 starts with 4 spaces and the unexpected "b" property: a comma was expected before it.
+          assert.equal(e.message, `${file}:4:5: comma expected`);
+          assert.equal(e.line, 4);
+          assert.equal(e.column, 5);
+          return true;
+        },
+      );
     });
 
     it('says how many more errors there are', () => {
@@ -100,9 +112,19 @@ describe('config files', () => {
     it('reads .vscode/settings.json and .vscode/mcp.json, with sources', () => {
       const r = result();
       assert.deepEqual(r.servers.map((s) => s.name).sort(), ['mcp-only', 'own', 'shared']);
-      assert.deepEqual(server(r, 'own').source, { kind: 'workspace', label: 'Workspace settings (.vscode/settings.json)', file: path.join(dir, '.vscode', 'settings.json') });
-      assert.deepEqual(server(r, 'mcp-only').source, { kind: 'mcp.json', label: '.vscode/mcp.json', file: path.join(dir, '.vscode', 'mcp.json') });
-      assert.deepEqual(r.inputs, [{ type: 'promptString', id: 'token', description: undefined, password: true, default: undefined, options: undefined }]);
+      assert.deepEqual(server(r, 'own').source, {
+        kind: 'workspace',
+        label: 'Workspace settings (.vscode/settings.json)',
+        file: path.join(dir, '.vscode', 'settings.json'),
+      });
+      assert.deepEqual(server(r, 'mcp-only').source, {
+        kind: 'mcp.json',
+        label: '.vscode/mcp.json',
+        file: path.join(dir, '.vscode', 'mcp.json'),
+      });
+      assert.deepEqual(r.inputs, [
+        { type: 'promptString', id: 'token', description: undefined, password: true, default: undefined, options: undefined },
+      ]);
     });
 
     it('settings win over mcp.json for the same name, with a note naming both', () => {
@@ -110,16 +132,25 @@ describe('config files', () => {
       assert.deepEqual(stdio(r, 'shared').args, ['from-settings.js']);
       const note = r.issues.find((i) => i.server === 'shared');
       assert.ok(note && isConfigNote(note), JSON.stringify(r.issues));
-      assert.match(note.message, /also defined in \.vscode\/mcp\.json; the entry from Workspace settings \(\.vscode\/settings\.json\) is used/);
+      assert.match(
+        note.message,
+        /also defined in \.vscode\/mcp\.json; the entry from Workspace settings \(\.vscode\/settings\.json\) is used/,
+      );
       assert.equal(note.source?.kind, 'mcp.json');
     });
 
-    it('an invalid settings entry still claims its name (mcp.json\'s is not used silently)', () => {
+    it("an invalid settings entry still claims its name (mcp.json's is not used silently)", () => {
       const r = result();
-      assert.equal(r.servers.find((s) => s.name === 'broken'), undefined);
+      assert.equal(
+        r.servers.find((s) => s.name === 'broken'),
+        undefined,
+      );
       const errors = r.issues.filter((i) => i.server === 'broken' && !isConfigNote(i));
       // args.0 is a number, which is accepted (and made a string); args.1 is an object.
-      assert.deepEqual(errors.map((i) => i.field), ['args.1']);
+      assert.deepEqual(
+        errors.map((i) => i.field),
+        ['args.1'],
+      );
       assert.equal(errors[0]!.source?.kind, 'workspace');
       assert.ok(r.issues.some((i) => i.server === 'broken' && isConfigNote(i)));
     });
@@ -136,7 +167,10 @@ describe('config files', () => {
     it('a file with a syntax error becomes an issue; the other file still loads', () => {
       const broken = data('workspace-broken');
       const r = loadWorkspaceConfig(broken, ctx);
-      assert.deepEqual(r.servers.map((s) => s.name), ['ok']);
+      assert.deepEqual(
+        r.servers.map((s) => s.name),
+        ['ok'],
+      );
       assert.equal(r.issues.length, 1);
       assert.equal(r.issues[0]!.server, undefined);
       assert.match(r.issues[0]!.message, /settings\.json:3:33: property name expected/);
@@ -173,10 +207,13 @@ describe('config files', () => {
       assert.deepEqual([...files.inputs].sort(), ['api-token', 'region']);
       assert.equal(http(r, 'remote').type, 'http');
       assert.equal(http(r, 'legacy').type, 'sse');
-      assert.deepEqual(r.inputs.map((i) => [i.id, i.type, i.password, i.default, i.options]), [
-        ['api-token', 'promptString', true, undefined, undefined],
-        ['region', 'pickString', false, 'eu', ['eu', 'us']],
-      ]);
+      assert.deepEqual(
+        r.inputs.map((i) => [i.id, i.type, i.password, i.default, i.options]),
+        [
+          ['api-token', 'promptString', true, undefined, undefined],
+          ['region', 'pickString', false, 'eu', ['eu', 'us']],
+        ],
+      );
       assert.deepEqual(files.source, { kind: 'file', label: data('vscode-mcp.json'), file: data('vscode-mcp.json') });
     });
 
@@ -190,7 +227,10 @@ describe('config files', () => {
     it('Claude Desktop: mcpServers, unrelated top-level keys ignored', () => {
       const r = loadConfigFile(data('claude_desktop_config.json'), ctx);
       assert.deepEqual(r.issues, []);
-      assert.deepEqual(r.servers.map((s) => s.name), ['filesystem', 'github']);
+      assert.deepEqual(
+        r.servers.map((s) => s.name),
+        ['filesystem', 'github'],
+      );
       assert.equal(stdio(r, 'github').env.GITHUB_PERSONAL_ACCESS_TOKEN, 'ghp_example');
       // No workspace folder: no default cwd (the Claude Desktop file has no cwd concept).
       assert.equal(stdio(r, 'filesystem').cwd, undefined);
@@ -234,12 +274,15 @@ describe('config files', () => {
 
     it('a file with none of the keys: a clear error listing what it has', () => {
       const file = data('no-servers.json');
-      assert.throws(() => loadConfigFile(file, ctx), (e: unknown) => {
-        assert.ok(e instanceof ConfigFileError);
-        assert.match(e.message, /no MCP servers found: expected "mcpManager\.servers".*"servers".*"mcpServers"/);
-        assert.match(e.message, /the file has "editor\.fontSize", "files\.exclude"$/);
-        return true;
-      });
+      assert.throws(
+        () => loadConfigFile(file, ctx),
+        (e: unknown) => {
+          assert.ok(e instanceof ConfigFileError);
+          assert.match(e.message, /no MCP servers found: expected "mcpManager\.servers".*"servers".*"mcpServers"/);
+          assert.match(e.message, /the file has "editor\.fontSize", "files\.exclude"$/);
+          return true;
+        },
+      );
     });
 
     it('syntax errors and non-objects throw with the file name', () => {
@@ -251,18 +294,42 @@ describe('config files', () => {
 
     it('older VS Code settings with "mcp": { "servers" } are read too; duplicates across keys noted', () => {
       const file = path.join(tmp, 'legacy-settings.json');
-      fs.writeFileSync(file, JSON.stringify({ 'mcpManager.servers': { a: { command: 'node' } }, mcp: { servers: { a: { command: 'python' }, b: { command: 'uvx' } } } }));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({
+          'mcpManager.servers': { a: { command: 'node' } },
+          mcp: { servers: { a: { command: 'python' }, b: { command: 'uvx' } } },
+        }),
+      );
       const r = loadConfigFile(file, ctx);
-      assert.deepEqual(r.servers.map((s) => [s.name, (s as StdioDefinition).command]), [['a', 'node'], ['b', 'uvx']]);
+      assert.deepEqual(
+        r.servers.map((s) => [s.name, (s as StdioDefinition).command]),
+        [
+          ['a', 'node'],
+          ['b', 'uvx'],
+        ],
+      );
       assert.ok(r.issues.length === 1 && isConfigNote(r.issues[0]!) && /twice in/.test(r.issues[0]!.message));
     });
 
     it('one bad mcpServers entry does not hide the others', () => {
       const file = path.join(tmp, 'mixed.json');
-      fs.writeFileSync(file, JSON.stringify({ mcpServers: { good: { command: 'node' }, bad: { type: 'websocket', url: 'ws://x' }, worse: 'node' } }));
+      fs.writeFileSync(
+        file,
+        JSON.stringify({ mcpServers: { good: { command: 'node' }, bad: { type: 'websocket', url: 'ws://x' }, worse: 'node' } }),
+      );
       const r = loadConfigFile(file, ctx);
-      assert.deepEqual(r.servers.map((s) => s.name), ['good']);
-      assert.deepEqual(r.issues.map((i) => [i.server, i.field]), [['bad', 'type'], ['worse', undefined]]);
+      assert.deepEqual(
+        r.servers.map((s) => s.name),
+        ['good'],
+      );
+      assert.deepEqual(
+        r.issues.map((i) => [i.server, i.field]),
+        [
+          ['bad', 'type'],
+          ['worse', undefined],
+        ],
+      );
     });
   });
 

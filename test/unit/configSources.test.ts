@@ -19,7 +19,11 @@ const folderA = source('folder:a', 'Folder settings (a)');
 const mcpA = source('mcp.json:a', '.vscode/mcp.json (a)');
 const workspace = source('workspace', 'Workspace settings');
 const user = source('user', 'User settings', false);
-const layer = (src: LayerSource, servers: unknown, workspaceFolder = '/ws/a'): Layer => ({ source: src, servers, context: { workspaceFolder, userHome: '/home/u', env: {} } });
+const layer = (src: LayerSource, servers: unknown, workspaceFolder = '/ws/a'): Layer => ({
+  source: src,
+  servers,
+  context: { workspaceFolder, userHome: '/home/u', env: {} },
+});
 
 describe('configuration sources', () => {
   describe('mergeLayers (precedence)', () => {
@@ -30,7 +34,10 @@ describe('configuration sources', () => {
         layer(workspace, { shared: { command: 'from-ws' } }),
         layer(user, { shared: { command: 'from-user' }, userOnly: { command: 'u' } }),
       ]);
-      assert.deepEqual(result.servers.map((s) => s.name), ['shared', 'mcpOnly', 'userOnly']);
+      assert.deepEqual(
+        result.servers.map((s) => s.name),
+        ['shared', 'mcpOnly', 'userOnly'],
+      );
       const shared = result.servers[0] as StdioDefinition;
       assert.equal(shared.command, 'from-folder');
       assert.equal(shared.source, folderA);
@@ -45,7 +52,10 @@ describe('configuration sources', () => {
     });
 
     it('an invalid entry still owns its name: the less specific one does not silently take over', () => {
-      const result = mergeLayers([layer(workspace, { s: { command: 'x', startupTimeoutMs: 'soon' } }), layer(user, { s: { command: 'y' } })]);
+      const result = mergeLayers([
+        layer(workspace, { s: { command: 'x', startupTimeoutMs: 'soon' } }),
+        layer(user, { s: { command: 'y' } }),
+      ]);
       assert.deepEqual(result.servers, []);
       assert.equal(result.issues.length, 2);
       assert.equal(result.issues[0]!.field, 'startupTimeoutMs');
@@ -55,19 +65,30 @@ describe('configuration sources', () => {
 
     it('one bad entry never hides the others; a non-object servers value is one issue', () => {
       const result = mergeLayers([layer(workspace, { ok: { command: 'a' }, bad: { comand: 'b' } }), layer(mcpA, ['not', 'an', 'object'])]);
-      assert.deepEqual(result.servers.map((s) => s.name), ['ok']);
+      assert.deepEqual(
+        result.servers.map((s) => s.name),
+        ['ok'],
+      );
       assert.match(result.issues.find((i) => i.server === 'bad')!.message, /missing "command"/);
       assert.match(result.issues.find((i) => i.source === mcpA)!.message, /got an array/);
     });
 
     it('each layer resolves ${workspaceFolder} to its own folder (multi-root)', () => {
       const folderB = source('folder:b', 'Folder settings (b)');
-      const result = mergeLayers([layer(folderA, { a: { command: 'node', cwd: '${workspaceFolder}' } }, '/ws/a'), layer(folderB, { b: { command: 'node', cwd: '${workspaceFolder}/sub' } }, '/ws/b')]);
-      assert.deepEqual(result.servers.map((s) => (s as StdioDefinition).cwd), ['/ws/a', '/ws/b/sub']);
+      const result = mergeLayers([
+        layer(folderA, { a: { command: 'node', cwd: '${workspaceFolder}' } }, '/ws/a'),
+        layer(folderB, { b: { command: 'node', cwd: '${workspaceFolder}/sub' } }, '/ws/b'),
+      ]);
+      assert.deepEqual(
+        result.servers.map((s) => (s as StdioDefinition).cwd),
+        ['/ws/a', '/ws/b/sub'],
+      );
     });
 
     it('leaves ${input:ID} for connect time and records the ids', () => {
-      const result = mergeLayers([layer(user, { h: { type: 'http', url: 'https://x.example/mcp', headers: { Authorization: 'Bearer ${input:tok}' } } })]);
+      const result = mergeLayers([
+        layer(user, { h: { type: 'http', url: 'https://x.example/mcp', headers: { Authorization: 'Bearer ${input:tok}' } } }),
+      ]);
       const h = result.servers[0] as HttpDefinition;
       assert.equal(h.headers.Authorization, 'Bearer ${input:tok}');
       assert.deepEqual(h.inputs, ['tok']);
@@ -88,16 +109,22 @@ describe('configuration sources', () => {
       fs.copyFileSync(path.join(DATA, 'vscode-mcp-with-inputs.json'), path.join(tmp, '.vscode', 'mcp.json'));
       const content = readMcpJson(tmp, src)!;
       assert.deepEqual(Object.keys(content.servers as object), ['github', 'local', 'typo']);
-      assert.deepEqual(content.inputs.map((i) => [i.type, i.id, i.password]), [
-        ['promptString', 'gh-token', true],
-        ['pickString', 'tier', false],
-      ]);
+      assert.deepEqual(
+        content.inputs.map((i) => [i.type, i.id, i.password]),
+        [
+          ['promptString', 'gh-token', true],
+          ['pickString', 'tier', false],
+        ],
+      );
       assert.deepEqual(content.inputs[1]!.options, ['free', 'pro']);
       assert.equal(content.issues.length, 1);
       assert.equal(content.issues[0]!.field, 'inputs.2');
       // Parsed with the other layers, the typo is an error node and the rest loads.
       const merged = mergeLayers([{ source: src, servers: content.servers, context: { workspaceFolder: tmp } }]);
-      assert.deepEqual(merged.servers.map((s) => s.name), ['github', 'local']);
+      assert.deepEqual(
+        merged.servers.map((s) => s.name),
+        ['github', 'local'],
+      );
       assert.deepEqual((merged.servers[1] as StdioDefinition).args, [path.join(tmp, 'server.js'), '--tier', '${input:tier}']);
       assert.equal(merged.issues[0]!.server, 'typo');
     });

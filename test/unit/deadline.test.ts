@@ -17,28 +17,33 @@ describe('request cancellation (RequestAbort through the SDK)', function () {
   const connect = (options: { requestTimeoutMs?: number; maxTotalTimeoutMs?: number } = {}) => {
     const create = () => {
       const server = new McpServer({ name: 'abortable', version: '1.0.0' });
-      server.registerTool('wait', { inputSchema: { ms: z.number(), progressEveryMs: z.number().optional() } }, async ({ ms, progressEveryMs }, extra) => {
-        started++;
-        const token = extra._meta?.progressToken;
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            clearInterval(ticker);
-            resolve();
-          };
-          const timer = setTimeout(done, ms);
-          const ticker = progressEveryMs
-            ? setInterval(() => {
-                if (token !== undefined) void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: 1 } });
-              }, progressEveryMs)
-            : undefined;
-          extra.signal.addEventListener('abort', () => {
-            serverSawAbort.push(String(extra.signal.reason));
-            done();
+      server.registerTool(
+        'wait',
+        { inputSchema: { ms: z.number(), progressEveryMs: z.number().optional() } },
+        async ({ ms, progressEveryMs }, extra) => {
+          started++;
+          const token = extra._meta?.progressToken;
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              clearTimeout(timer);
+              clearInterval(ticker);
+              resolve();
+            };
+            const timer = setTimeout(done, ms);
+            const ticker = progressEveryMs
+              ? setInterval(() => {
+                  if (token !== undefined)
+                    void extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: 1 } });
+                }, progressEveryMs)
+              : undefined;
+            extra.signal.addEventListener('abort', () => {
+              serverSawAbort.push(String(extra.signal.reason));
+              done();
+            });
           });
-        });
-        return { content: [{ type: 'text', text: `waited ${ms}` }] };
-      });
+          return { content: [{ type: 'text', text: `waited ${ms}` }] };
+        },
+      );
       return server;
     };
     const c = new ServerConnection(inMemoryServer('ab', create, options), { timing: fastTiming, logger: recordingLogger() });
@@ -68,7 +73,10 @@ describe('request cancellation (RequestAbort through the SDK)', function () {
   it('an already aborted signal fails at once and never reaches the server', async () => {
     const c = connect();
     await c.ping();
-    await assert.rejects(c.callTool('wait', { ms: 10 }, { signal: AbortSignal.abort() }), (e: unknown) => e instanceof ServerError && e.kind === 'cancelled');
+    await assert.rejects(
+      c.callTool('wait', { ms: 10 }, { signal: AbortSignal.abort() }),
+      (e: unknown) => e instanceof ServerError && e.kind === 'cancelled',
+    );
     assert.equal(started, 0);
   });
 
@@ -78,7 +86,10 @@ describe('request cancellation (RequestAbort through the SDK)', function () {
     const ok = await c.callTool('wait', { ms: 400, progressEveryMs: 30 }, { onProgress: () => progress++ });
     assert.equal(textOf(ok), 'waited 400', 'progress reset the 150 ms timeout');
     assert.ok(progress > 3);
-    await assert.rejects(c.callTool('wait', { ms: 10_000, progressEveryMs: 30 }, { onProgress: () => {} }), (e: unknown) => e instanceof ServerError && e.kind === 'timeout' && /maximum total time of 600 ms/.test(e.message));
+    await assert.rejects(
+      c.callTool('wait', { ms: 10_000, progressEveryMs: 30 }, { onProgress: () => {} }),
+      (e: unknown) => e instanceof ServerError && e.kind === 'timeout' && /maximum total time of 600 ms/.test(e.message),
+    );
     await waitFor(() => serverSawAbort.length === 1, 2000, 'the server to see the cancellation');
   });
 
@@ -99,6 +110,9 @@ describe('request cancellation (RequestAbort through the SDK)', function () {
     a.abort('second');
     assert.deepEqual(reasons, ['first']);
     assert.equal(a.aborted, true);
-    assert.throws(() => a.throwIfAborted(), (e: unknown) => e === 'first');
+    assert.throws(
+      () => a.throwIfAborted(),
+      (e: unknown) => e === 'first',
+    );
   });
 });

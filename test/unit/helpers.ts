@@ -5,7 +5,14 @@ import { parseServer, type ServerDefinition, type Logger } from '../../src/core'
 import { isProcessAlive } from '../fixtures/paths';
 
 /** Short grace periods and backoff so lifecycle tests run in milliseconds. */
-export const fastTiming = { closeGraceMs: 300, killGraceMs: 300, backoffBaseMs: 20, backoffMaxMs: 100, maxFailures: 3, healthyAfterMs: 60_000 };
+export const fastTiming = {
+  closeGraceMs: 300,
+  killGraceMs: 300,
+  backoffBaseMs: 20,
+  backoffMaxMs: 100,
+  maxFailures: 3,
+  healthyAfterMs: 60_000,
+};
 
 export function definition(name: string, entry: Record<string, unknown>): ServerDefinition {
   const r = parseServer(name, entry);
@@ -32,12 +39,16 @@ function liveProcesses(): { pid: number; ppid: number; pgrp: number }[] {
 
 /** Direct children of this test process that are alive. */
 export function childPids(): number[] {
-  return liveProcesses().filter((p) => p.ppid === process.pid).map((p) => p.pid);
+  return liveProcesses()
+    .filter((p) => p.ppid === process.pid)
+    .map((p) => p.pid);
 }
 
 /** Live members of a process group: a server's whole tree. */
 export function groupPids(pgid: number): number[] {
-  return liveProcesses().filter((p) => p.pgrp === pgid).map((p) => p.pid);
+  return liveProcesses()
+    .filter((p) => p.pgrp === pgid)
+    .map((p) => p.pid);
 }
 
 /**
@@ -65,10 +76,21 @@ export async function assertGone(pid: number, timeoutMs = 3000): Promise<void> {
 export function recordingLogger(): Logger & { lines: string[] } {
   const lines: string[] = [];
   const push = (level: string) => (m: string | Error) => lines.push(`${level} ${typeof m === 'string' ? m : m.message}`);
-  return { lines, trace: push('trace'), debug: push('debug'), info: push('info'), warn: push('warn'), error: push('error'), traceEnabled: false };
+  return {
+    lines,
+    trace: push('trace'),
+    debug: push('debug'),
+    info: push('info'),
+    warn: push('warn'),
+    error: push('error'),
+    traceEnabled: false,
+  };
 }
 
 export function textOf(result: { content?: unknown }): string {
   const content = (result.content ?? []) as { type: string; text?: string }[];
-  return content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
+  return content
+    .filter((c) => c.type === 'text')
+    .map((c) => c.text)
+    .join('\n');
 }

@@ -4,11 +4,20 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { ConfigFileError, parseServer, type HttpDefinition, type StdioDefinition } from '../../src/core';
-import { importCandidates, inputForSettings, moveSecrets, planImport, readImportFile, referencedInputs, secretFields } from '../../src/ui/config/importPlan';
+import {
+  importCandidates,
+  inputForSettings,
+  moveSecrets,
+  planImport,
+  readImportFile,
+  referencedInputs,
+  secretFields,
+} from '../../src/ui/config/importPlan';
 
 const data = (f: string) => path.join(__dirname, 'data', 'config', f);
 const ctx = { workspaceFolder: '/ws', userHome: '/home/u', env: { MCP_TEST_VALUE: 'v' } };
-const plan = (file: string, existing: Record<string, unknown> = {}, elsewhere = new Map<string, string>()) => planImport(readImportFile(data(file)), { existing, elsewhere, context: ctx });
+const plan = (file: string, existing: Record<string, unknown> = {}, elsewhere = new Map<string, string>()) =>
+  planImport(readImportFile(data(file)), { existing, elsewhere, context: ctx });
 const parse = (name: string, entry: unknown) => {
   const r = parseServer(name, entry, { context: ctx });
   assert.ok('definition' in r, JSON.stringify(r));
@@ -20,9 +29,18 @@ describe('import servers', () => {
     it('knows where Claude Desktop and Cursor keep their files on each platform', () => {
       const folders = [{ name: 'app', path: '/ws/app' }];
       const linux = importCandidates({ platform: 'linux', home: '/home/u', folders });
-      assert.deepEqual(linux.map((c) => c.file), ['/home/u/.config/Claude/claude_desktop_config.json', '/home/u/.cursor/mcp.json', '/ws/app/.cursor/mcp.json', '/ws/app/.mcp.json']);
-      assert.equal(importCandidates({ platform: 'darwin', home: '/Users/u', folders: [] })[0]!.file, '/Users/u/Library/Application Support/Claude/claude_desktop_config.json');
-      assert.equal(importCandidates({ platform: 'win32', home: 'C:\\Users\\u', appData: 'C:\\Users\\u\\AppData\\Roaming', folders: [] })[0]!.file, 'C:\\Users\\u\\AppData\\Roaming\\Claude\\claude_desktop_config.json');
+      assert.deepEqual(
+        linux.map((c) => c.file),
+        ['/home/u/.config/Claude/claude_desktop_config.json', '/home/u/.cursor/mcp.json', '/ws/app/.cursor/mcp.json', '/ws/app/.mcp.json'],
+      );
+      assert.equal(
+        importCandidates({ platform: 'darwin', home: '/Users/u', folders: [] })[0]!.file,
+        '/Users/u/Library/Application Support/Claude/claude_desktop_config.json',
+      );
+      assert.equal(
+        importCandidates({ platform: 'win32', home: 'C:\\Users\\u', appData: 'C:\\Users\\u\\AppData\\Roaming', folders: [] })[0]!.file,
+        'C:\\Users\\u\\AppData\\Roaming\\Claude\\claude_desktop_config.json',
+      );
       const two = importCandidates({ platform: 'linux', home: '/h', folders: [...folders, { name: 'api', path: '/ws/api' }] });
       assert.ok(two.some((c) => c.label === '.mcp.json (api)'));
     });
@@ -31,7 +49,10 @@ describe('import servers', () => {
   describe('readImportFile and planImport, per dialect', () => {
     it('Claude Desktop: stdio entries; a literal token is flagged as a secret', () => {
       const items = plan('claude_desktop_config.json');
-      assert.deepEqual(items.map((i) => i.name), ['filesystem', 'github']);
+      assert.deepEqual(
+        items.map((i) => i.name),
+        ['filesystem', 'github'],
+      );
       assert.ok(items.every((i) => !i.problem && !i.conflict));
       assert.deepEqual(items[1]!.secrets, ['env.GITHUB_PERSONAL_ACCESS_TOKEN']);
       assert.equal(items[0]!.summary, 'npx -y @modelcontextprotocol/server-filesystem /Users/me/Desktop');
@@ -40,7 +61,10 @@ describe('import servers', () => {
     it('Cline: timeout in seconds, disabled, streamableHttp, a bare SSE url, client-only keys dropped', () => {
       const items = plan('cline_mcp_settings.json');
       const by = new Map(items.map((i) => [i.name, i]));
-      assert.ok(items.every((i) => !i.problem), JSON.stringify(items.filter((i) => i.problem)));
+      assert.ok(
+        items.every((i) => !i.problem),
+        JSON.stringify(items.filter((i) => i.problem)),
+      );
       const weather = parse('weather', by.get('weather')!.entry) as StdioDefinition;
       assert.equal(weather.requestTimeoutMs, 30_000);
       assert.deepEqual(by.get('weather')!.dropped, ['autoApprove']);
@@ -81,16 +105,31 @@ describe('import servers', () => {
     it('VS Code mcp.json: servers kept as they are, with their inputs', () => {
       const file = readImportFile(data('vscode-mcp-with-inputs.json'));
       assert.deepEqual(Object.keys(file.servers), ['github', 'local', 'typo']);
-      assert.deepEqual(file.inputs.map((i) => i.id), ['gh-token', 'tier']);
+      assert.deepEqual(
+        file.inputs.map((i) => i.id),
+        ['gh-token', 'tier'],
+      );
       assert.deepEqual(referencedInputs(file.servers.github), ['gh-token']);
       // ${input:...} is not a literal secret.
       assert.deepEqual(secretFields(file.servers.github), []);
-      assert.deepEqual(inputForSettings(file.inputs[1]!), { type: 'pickString', id: 'tier', description: 'Tier', default: 'free', options: ['free', 'pro'] });
+      assert.deepEqual(inputForSettings(file.inputs[1]!), {
+        type: 'pickString',
+        id: 'tier',
+        description: 'Tier',
+        default: 'free',
+        options: ['free', 'pro'],
+      });
     });
 
     it('a file with no servers, or broken JSON, is a ConfigFileError naming the file', () => {
-      assert.throws(() => readImportFile(data('no-servers.json')), (e: unknown) => e instanceof ConfigFileError && /no MCP servers found/.test(e.message));
-      assert.throws(() => readImportFile(data('syntax-error.json')), (e: unknown) => e instanceof ConfigFileError && /syntax-error\.json:4:\d+/.test(e.message));
+      assert.throws(
+        () => readImportFile(data('no-servers.json')),
+        (e: unknown) => e instanceof ConfigFileError && /no MCP servers found/.test(e.message),
+      );
+      assert.throws(
+        () => readImportFile(data('syntax-error.json')),
+        (e: unknown) => e instanceof ConfigFileError && /syntax-error\.json:4:\d+/.test(e.message),
+      );
     });
   });
 

@@ -12,12 +12,15 @@ function serverFactory() {
   const create = () => {
     const server = new McpServer({ name: 'memory-fixture', version: '2.0.0' });
     const entry = { server, closed: false };
-    server.registerTool('echo', { inputSchema: { message: z.string() } }, ({ message }) => ({ content: [{ type: 'text', text: `Echo: ${message}` }] }));
+    server.registerTool('echo', { inputSchema: { message: z.string() } }, ({ message }) => ({
+      content: [{ type: 'text', text: `Echo: ${message}` }],
+    }));
     server.registerTool('instance', {}, () => ({ content: [{ type: 'text', text: String(made.indexOf(entry)) }] }));
     server.registerTool('progress', { inputSchema: { steps: z.number() } }, async ({ steps }, extra) => {
       const token = extra._meta?.progressToken;
       for (let i = 1; i <= steps; i++) {
-        if (token !== undefined) await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: steps } });
+        if (token !== undefined)
+          await extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress: i, total: steps } });
       }
       return { content: [{ type: 'text', text: 'done' }] };
     });
@@ -101,7 +104,10 @@ describe('in-memory servers', function () {
       throw new Error('database not reachable');
     });
     const good = connect(serverFactory().create);
-    await assert.rejects(bad.ping(), (e: unknown) => e instanceof ServerError && e.kind === 'handshake' && /^mem: .*database not reachable/.test(e.message));
+    await assert.rejects(
+      bad.ping(),
+      (e: unknown) => e instanceof ServerError && e.kind === 'handshake' && /^mem: .*database not reachable/.test(e.message),
+    );
     assert.equal(bad.state.kind, 'error');
     assert.equal(textOf(await good.callTool('echo', { message: 'still here' })), 'Echo: still here');
   });

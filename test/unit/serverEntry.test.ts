@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import { entryFor, envToInputs, looksLikeToken, parseEnvPairs, secretEnvKeys, suggestName } from '../../src/ui/config/serverEntry';
 
 describe('Add Server entries', () => {
-  it('names a server after its package, its script, or the script\'s folder', () => {
+  it("names a server after its package, its script, or the script's folder", () => {
     const cases: [string, string][] = [
       ['node /home/u/node_modules/@modelcontextprotocol/server-memory/dist/index.js', 'server-memory'],
       ['node ./build/index.js', 'build'],
-      ['node \'C:\\work\\weather-server\\build\\main.js\'', 'weather-server'],
+      ["node 'C:\\work\\weather-server\\build\\main.js'", 'weather-server'],
       ['node /srv/tools/github.mjs --stdio', 'github'],
       ['npx -y @modelcontextprotocol/server-everything@2025.1.1 stdio', 'server-everything'],
       ['npx -y @playwright/mcp@latest', 'playwright'],
@@ -25,20 +25,35 @@ describe('Add Server entries', () => {
   });
 
   it('builds entries for each kind', () => {
-    assert.deepEqual(entryFor('npm', '@modelcontextprotocol/server-memory', '--x "a b"'), { command: 'npx', args: ['-y', '@modelcontextprotocol/server-memory', '--x', 'a b'] });
+    assert.deepEqual(entryFor('npm', '@modelcontextprotocol/server-memory', '--x "a b"'), {
+      command: 'npx',
+      args: ['-y', '@modelcontextprotocol/server-memory', '--x', 'a b'],
+    });
     assert.deepEqual(entryFor('stdio', 'uvx mcp-server-time'), { command: 'uvx', args: ['mcp-server-time'] });
     assert.deepEqual(entryFor('http', ' http://127.0.0.1:1/mcp '), { type: 'http', url: 'http://127.0.0.1:1/mcp' });
   });
 
   it('reads KEY=VALUE pairs, quoted values with spaces, and says which pair is wrong', () => {
     assert.deepEqual(parseEnvPairs(''), {});
-    assert.deepEqual(parseEnvPairs('MEMORY_FILE_PATH=${workspaceFolder}/m.json NAME="a b" EMPTY='), { MEMORY_FILE_PATH: '${workspaceFolder}/m.json', NAME: 'a b', EMPTY: '' });
+    assert.deepEqual(parseEnvPairs('MEMORY_FILE_PATH=${workspaceFolder}/m.json NAME="a b" EMPTY='), {
+      MEMORY_FILE_PATH: '${workspaceFolder}/m.json',
+      NAME: 'a b',
+      EMPTY: '',
+    });
     assert.throws(() => parseEnvPairs('A=1 oops'), /"oops" is not KEY=VALUE/);
     assert.throws(() => parseEnvPairs('1A=x'), /"1A" is not a valid variable name/);
   });
 
   it('offers secret-looking values (by name or by shape) as inputs', () => {
-    const env = { GITHUB_TOKEN: 'abc', API_KEY: 'x', LOG: 'debug', PATHY: '/a/b/c', OTHER: 'ghp_1234567890abcdefghij', REF: '${input:x}', PASSWORD: '' };
+    const env = {
+      GITHUB_TOKEN: 'abc',
+      API_KEY: 'x',
+      LOG: 'debug',
+      PATHY: '/a/b/c',
+      OTHER: 'ghp_1234567890abcdefghij',
+      REF: '${input:x}',
+      PASSWORD: '',
+    };
     assert.deepEqual(secretEnvKeys(env), ['GITHUB_TOKEN', 'API_KEY', 'OTHER']);
     assert.equal(looksLikeToken('3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c'), true);
     assert.equal(looksLikeToken('hello-world'), false);

@@ -31,7 +31,12 @@ import { FORM_SCRIPT, renderFormHtml, renderMediaHtml, scriptJson, toWebFields, 
 
 // Input schemas exactly as test/fixtures/server.mjs lists them (zod -> JSON Schema draft-07).
 const DRAFT7 = 'http://json-schema.org/draft-07/schema#';
-const ECHO = { type: 'object', properties: { message: { type: 'string', description: 'Text to echo' } }, required: ['message'], $schema: DRAFT7 };
+const ECHO = {
+  type: 'object',
+  properties: { message: { type: 'string', description: 'Text to echo' } },
+  required: ['message'],
+  $schema: DRAFT7,
+};
 const SLEEP = {
   type: 'object',
   properties: { ms: { type: 'integer', minimum: 0, maximum: 9007199254740991 }, progress: { type: 'boolean' } },
@@ -69,7 +74,11 @@ function field(plan: ArgumentPlan, name: string): FieldSpec {
 
 describe('toolCall: argument plan (schema -> prompts / form / JSON)', () => {
   it('uses a JSON editor for a schema the core had to repair', () => {
-    const plan = planArguments({ type: 'object', properties: { a: { type: 'string' } }, 'x-mcp-manager-problem': 'inputSchema has no "type"' });
+    const plan = planArguments({
+      type: 'object',
+      properties: { a: { type: 'string' } },
+      'x-mcp-manager-problem': 'inputSchema has no "type"',
+    });
     assert.equal(plan.kind, 'json');
     assert.match((plan as { reason: string }).reason, /invalid \(inputSchema has no "type"\)/);
   });
@@ -117,11 +126,18 @@ describe('toolCall: argument plan (schema -> prompts / form / JSON)', () => {
     assert.equal(field(form, 'verbose').control, 'checkbox'); // has a default
     assert.deepEqual(field(form, 'count').constraints, ['1 to 10']);
 
-    const arrayOfObjects = planArguments({ type: 'object', properties: { items: { type: 'array', items: { type: 'object', properties: { a: { type: 'string' } } } } } });
+    const arrayOfObjects = planArguments({
+      type: 'object',
+      properties: { items: { type: 'array', items: { type: 'object', properties: { a: { type: 'string' } } } } },
+    });
     assert.equal(arrayOfObjects.kind, 'form');
     assert.ok(arrayOfObjects.kind === 'form' && arrayOfObjects.reasons.includes('array of objects'));
 
-    const withRef = planArguments({ type: 'object', properties: { p: { $ref: '#/$defs/P' } }, $defs: { P: { type: 'string', enum: ['a', 'b'] } } });
+    const withRef = planArguments({
+      type: 'object',
+      properties: { p: { $ref: '#/$defs/P' } },
+      $defs: { P: { type: 'string', enum: ['a', 'b'] } },
+    });
     assert.equal(withRef.kind, 'form');
     assert.deepEqual(field(withRef, 'p').enumValues, ['a', 'b']); // resolved, so still a real control
 
@@ -139,7 +155,13 @@ describe('toolCall: argument plan (schema -> prompts / form / JSON)', () => {
   });
 
   it('keeps arrays of primitives and free-form maps in the prompt chain as JSON inputs', () => {
-    const plan = planArguments({ type: 'object', properties: { tags: { type: 'array', items: { type: 'string' } }, meta: { type: 'object', additionalProperties: { type: 'string' } } } });
+    const plan = planArguments({
+      type: 'object',
+      properties: {
+        tags: { type: 'array', items: { type: 'string' } },
+        meta: { type: 'object', additionalProperties: { type: 'string' } },
+      },
+    });
     assert.equal(plan.kind, 'prompts');
     assert.equal(field(plan, 'tags').typeLabel, 'JSON array');
     assert.equal(field(plan, 'meta').typeLabel, 'JSON object');
@@ -147,7 +169,10 @@ describe('toolCall: argument plan (schema -> prompts / form / JSON)', () => {
   });
 
   it("treats pydantic's Optional[X] (anyOf with null) as X", () => {
-    const plan = planArguments({ type: 'object', properties: { q: { anyOf: [{ type: 'string' }, { type: 'null' }], default: null, title: 'Query' } } });
+    const plan = planArguments({
+      type: 'object',
+      properties: { q: { anyOf: [{ type: 'string' }, { type: 'null' }], default: null, title: 'Query' } },
+    });
     assert.equal(plan.kind, 'prompts');
     assert.equal(field(plan, 'q').kind, 'string');
     assert.equal(field(plan, 'q').label, 'Query');
@@ -188,16 +213,38 @@ describe('toolCall: argument plan (schema -> prompts / form / JSON)', () => {
   it('copes with junk in field schemas (missing type, true, cycles through $ref)', () => {
     const plan = planArguments({
       type: 'object',
-      properties: { any: {}, yes: true, num: 5, loop: { $ref: '#/properties/loop' }, mystery: { description: 'no type' }, multi: { type: ['string', 'number'] } },
+      properties: {
+        any: {},
+        yes: true,
+        num: 5,
+        loop: { $ref: '#/properties/loop' },
+        mystery: { description: 'no type' },
+        multi: { type: ['string', 'number'] },
+      },
     });
     assert.equal(plan.kind, 'form'); // loop is a $ref (unresolvable cycle) -> form with JSON fields
     for (const n of ['any', 'yes', 'num', 'loop', 'mystery', 'multi']) assert.equal(field(plan, n).control, 'json', n);
-    const random = [null, 0, [], { properties: { a: null } }, { type: 'object', properties: { a: { type: 'object', properties: null } } }, { type: 'object', properties: { a: { enum: [] } } }];
+    const random = [
+      null,
+      0,
+      [],
+      { properties: { a: null } },
+      { type: 'object', properties: { a: { type: 'object', properties: null } } },
+      { type: 'object', properties: { a: { enum: [] } } },
+    ];
     for (const s of random) assert.doesNotThrow(() => planArguments(s));
   });
 
   it('nested objects beyond the group depth become JSON fields inside the form', () => {
-    const plan = planArguments({ type: 'object', properties: { a: { type: 'object', properties: { b: { type: 'object', properties: { c: { type: 'object', properties: { d: { type: 'string' } } } } } } } } });
+    const plan = planArguments({
+      type: 'object',
+      properties: {
+        a: {
+          type: 'object',
+          properties: { b: { type: 'object', properties: { c: { type: 'object', properties: { d: { type: 'string' } } } } } },
+        },
+      },
+    });
     assert.equal(plan.kind, 'form');
     const b = field(plan, 'a').children?.[0];
     assert.equal(b?.control, 'group');
@@ -229,7 +276,12 @@ describe('toolCall: typed input (validated as you type)', () => {
     assert.equal(validateFieldText(name, ' '), undefined, 'whitespace is a value');
     const plan = planArguments({
       type: 'object',
-      properties: { code: { type: 'string', pattern: '^[A-Z]{3}$' }, url: { type: 'string', format: 'uri' }, mail: { type: 'string', format: 'email' }, short: { type: 'string', maxLength: 3 } },
+      properties: {
+        code: { type: 'string', pattern: '^[A-Z]{3}$' },
+        url: { type: 'string', format: 'uri' },
+        mail: { type: 'string', format: 'email' },
+        short: { type: 'string', maxLength: 3 },
+      },
     });
     assert.match(validateFieldText(field(plan, 'code'), 'abc') ?? '', /pattern/);
     assert.equal(validateFieldText(field(plan, 'code'), 'ABC'), undefined);
@@ -271,10 +323,17 @@ describe('toolCall: typed input (validated as you type)', () => {
   });
 
   it('hides typing for secret-looking fields only', () => {
-    for (const n of ['password', 'apiKey', 'api_key', 'access_token', 'clientSecret', 'PRIVATE_KEY']) assert.equal(isSecretField(n), true, n);
+    for (const n of ['password', 'apiKey', 'api_key', 'access_token', 'clientSecret', 'PRIVATE_KEY'])
+      assert.equal(isSecretField(n), true, n);
     for (const n of ['max_tokens', 'key', 'tokenizer', 'secretary', 'message']) assert.equal(isSecretField(n), false, n);
-    const plan = planArguments({ type: 'object', properties: { pin: { type: 'string', format: 'password' }, token: { type: 'string' }, q: { type: 'string' } } });
-    assert.deepEqual(fieldsOf(plan).map((f) => f.secret), [true, true, false]);
+    const plan = planArguments({
+      type: 'object',
+      properties: { pin: { type: 'string', format: 'password' }, token: { type: 'string' }, q: { type: 'string' } },
+    });
+    assert.deepEqual(
+      fieldsOf(plan).map((f) => f.secret),
+      [true, true, false],
+    );
   });
 
   it('prefills defaults, or the previous value when editing a past call', () => {
@@ -291,14 +350,30 @@ describe('toolCall: form values <-> arguments', () => {
   const fields = fieldsOf(plan);
 
   it('builds arguments from form values, omitting unset optional fields and empty optional groups', () => {
-    const { args, errors } = formToArgs(fields, { '/name': 'n', '/count': '5', '/mode': '1', '/verbose': true, '/tags': '', '/options/depth': '', '/options/label': '' });
+    const { args, errors } = formToArgs(fields, {
+      '/name': 'n',
+      '/count': '5',
+      '/mode': '1',
+      '/verbose': true,
+      '/tags': '',
+      '/options/depth': '',
+      '/options/label': '',
+    });
     assert.deepEqual(errors, {});
     assert.deepEqual(args, { name: 'n', count: 5, mode: 'slow', verbose: true });
     assert.deepEqual(validateValue(FORM, args), []);
   });
 
   it('reports parse errors per field and schema errors on the field they concern', () => {
-    const { args, errors } = formToArgs(fields, { '/name': '', '/count': 'x', '/mode': '', '/verbose': false, '/tags': '0', '/options/depth': '2', '/options/label': '' });
+    const { args, errors } = formToArgs(fields, {
+      '/name': '',
+      '/count': 'x',
+      '/mode': '',
+      '/verbose': false,
+      '/tags': '0',
+      '/options/depth': '2',
+      '/options/label': '',
+    });
     assert.match(errors['/count'], /Not a number/);
     const byField = issuesByField(fields, validateValue(FORM, args));
     assert.equal(byField['/name'], 'A value is required.');
@@ -321,7 +396,12 @@ describe('toolCall: form values <-> arguments', () => {
     assert.equal(raw['/tags'], '1');
     assert.equal(raw['/tags/0'], 'a');
     assert.deepEqual(formToArgs(fields, raw).args, args);
-    assert.deepEqual(argsToForm(fields, { name: 5, mode: 'other', extra: true, tags: 'x' }).unrepresented.sort(), ['/extra', '/mode', '/name', '/tags']);
+    assert.deepEqual(argsToForm(fields, { name: 5, mode: 'other', extra: true, tags: 'x' }).unrepresented.sort(), [
+      '/extra',
+      '/mode',
+      '/name',
+      '/tags',
+    ]);
     assert.deepEqual(argsToForm(fields, []).unrepresented, ['/']);
   });
 
@@ -356,7 +436,14 @@ describe('toolCall: form values <-> arguments', () => {
     const entities = field(plan, 'entities');
     assert.equal(entities.control, 'list');
     assert.equal(entities.items?.control, 'group');
-    assert.deepEqual(entities.items?.children?.map((c) => [c.name, c.control]), [['name', 'text'], ['entityType', 'select'], ['observations', 'list']]);
+    assert.deepEqual(
+      entities.items?.children?.map((c) => [c.name, c.control]),
+      [
+        ['name', 'text'],
+        ['entityType', 'select'],
+        ['observations', 'list'],
+      ],
+    );
     assert.equal(entities.items?.children?.[2].items?.control, 'text');
     const web = toWebFields(fieldsOf(plan));
     assert.equal(web[0].meta, 'list of objects');
@@ -380,7 +467,12 @@ describe('toolCall: form values <-> arguments', () => {
     };
     const { args, errors } = formToArgs(fs2, raw);
     assert.deepEqual(errors, {});
-    const expected = { entities: [{ name: 'Ada', entityType: 'person', observations: ['wrote programs', 'liked maths'] }, { name: 'London', entityType: 'place', observations: ['rainy'] }] };
+    const expected = {
+      entities: [
+        { name: 'Ada', entityType: 'person', observations: ['wrote programs', 'liked maths'] },
+        { name: 'London', entityType: 'place', observations: ['rainy'] },
+      ],
+    };
     assert.deepEqual(args, expected);
     assert.deepEqual(validateValue(ENTITIES, args), []);
     const back = argsToForm(fs2, expected);
@@ -391,13 +483,25 @@ describe('toolCall: form values <-> arguments', () => {
 
   it('names errors by field, items counted from 1: "entities › 2 › observations"', () => {
     const fs2 = fieldsOf(planArguments(ENTITIES));
-    const { args } = formToArgs(fs2, { '/entities': '2', '/entities/0/name': 'Ada', '/entities/0/entityType': '0', '/entities/0/observations': '1', '/entities/0/observations/0': 'x', '/entities/1/name': '', '/entities/1/entityType': '', '/entities/1/observations': '0' });
+    const { args } = formToArgs(fs2, {
+      '/entities': '2',
+      '/entities/0/name': 'Ada',
+      '/entities/0/entityType': '0',
+      '/entities/0/observations': '1',
+      '/entities/0/observations/0': 'x',
+      '/entities/1/name': '',
+      '/entities/1/entityType': '',
+      '/entities/1/observations': '0',
+    });
     const issues = validateValue(ENTITIES, args);
     const byField = issuesByField(fs2, issues);
     assert.equal(byField['/entities/1/name'], 'A value is required.');
     assert.equal(byField['/entities/1/entityType'], 'A value is required.');
     assert.equal(byField['/entities/1/observations'], 'Must NOT have fewer than 1 item');
-    assert.equal(namedIssues(fs2, issues), 'entities › 2 › name: Is required\nentities › 2 › entityType: Is required\nentities › 2 › observations: Must NOT have fewer than 1 item');
+    assert.equal(
+      namedIssues(fs2, issues),
+      'entities › 2 › name: Is required\nentities › 2 › entityType: Is required\nentities › 2 › observations: Must NOT have fewer than 1 item',
+    );
     assert.equal(fieldPathLabel(fs2, '/entities/0/observations/3'), 'entities › 1 › observations › 4');
     assert.deepEqual(fieldAt(fs2, '/entities/0/observations/3').key, '/entities/0/observations/3');
   });
@@ -405,7 +509,12 @@ describe('toolCall: form values <-> arguments', () => {
 
 describe('toolCall: validator', () => {
   it('accepts 2020-12 schemas and reports readable issues', () => {
-    const schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', properties: { a: { type: 'integer' } }, required: ['a'] };
+    const schema = {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      properties: { a: { type: 'integer' } },
+      required: ['a'],
+    };
     assert.deepEqual(validateValue(schema, { a: 1 }), []);
     const issues = validateValue(schema, {});
     assert.deepEqual(issues, [{ path: '/a', message: 'is required', keyword: 'required' }]);
@@ -425,12 +534,20 @@ describe('toolCall: validator', () => {
     const wide = { type: 'object', properties: props };
     // Built as text like test/fixtures/bad/odd-schemas.mjs: too deep for JSON.stringify.
     const levels = 20000;
-    const veryDeep = JSON.parse('{"type":"object","properties":{"child":'.repeat(levels) + '{"type":"string"}' + '}}'.repeat(levels)) as object;
+    const veryDeep = JSON.parse(
+      '{"type":"object","properties":{"child":'.repeat(levels) + '{"type":"string"}' + '}}'.repeat(levels),
+    ) as object;
     for (const schema of [wide, veryDeep]) {
       assert.deepEqual(validateValue(schema, { p0: 1 }), []);
       assert.match(schemaProblem(schema) ?? '', /too large to check before sending/);
       assert.equal(planArguments(schema).kind, 'json');
-      assert.doesNotThrow(() => renderFormHtml({ nonce: 'n', schema, state: { tool: 't', server: 's', mode: 'json', jsonOnly: true, fields: [], raw: {}, json: '{}' } }));
+      assert.doesNotThrow(() =>
+        renderFormHtml({
+          nonce: 'n',
+          schema,
+          state: { tool: 't', server: 's', mode: 'json', jsonOnly: true, fields: [], raw: {}, json: '{}' },
+        }),
+      );
     }
     // No wall-clock budget (the machine may be busy): the "too large" answer above proves the
     // guard ran instead of a compile, and a stack overflow would have thrown.
@@ -438,20 +555,36 @@ describe('toolCall: validator', () => {
 
   it('reports one readable issue per problem, not the subschema wrappers (@cfworker/json-schema)', () => {
     const check = (schema: object, value: unknown) => formatIssues(validateValue(schema, value)).split('\n');
-    assert.deepEqual(check({ type: 'object', properties: { o: { $ref: '#/$defs/O' } }, $defs: { O: { type: 'object', properties: { 'a/b': { type: 'integer', minimum: 1 } }, required: ['c'] } } }, { o: { 'a/b': 0 } }), [
-      '/o/c: is required',
-      '/o/a~1b: must be >= 1',
+    assert.deepEqual(
+      check(
+        {
+          type: 'object',
+          properties: { o: { $ref: '#/$defs/O' } },
+          $defs: { O: { type: 'object', properties: { 'a/b': { type: 'integer', minimum: 1 } }, required: ['c'] } },
+        },
+        { o: { 'a/b': 0 } },
+      ),
+      ['/o/c: is required', '/o/a~1b: must be >= 1'],
+    );
+    assert.deepEqual(check({ type: 'array', prefixItems: [{ type: 'string' }], items: false, uniqueItems: true }, ['a', 'a']), [
+      'must NOT have more than 1 item',
+      'must NOT have duplicate items (items 0 and 1 are identical)',
     ]);
-    assert.deepEqual(check({ type: 'array', prefixItems: [{ type: 'string' }], items: false, uniqueItems: true }, ['a', 'a']), ['must NOT have more than 1 item', 'must NOT have duplicate items (items 0 and 1 are identical)']);
     assert.deepEqual(check({ type: 'array', contains: { type: 'number' } }, ['x', 'y']), ['must contain at least 1 valid item']);
-    assert.deepEqual(check({ type: 'object', propertyNames: { pattern: '^[a-z]+$' } }, { ok: 1, BAD: 2 }), ['property name "BAD" is invalid']);
-    assert.deepEqual(check({ type: 'object', properties: { e: { enum: ['a', 1] }, c: { const: 'k' }, u: { type: ['string', 'null'] } } }, { e: 'z', c: 'q', u: 1 }), [
-      '/e: must be one of "a", 1',
-      '/c: must be equal to "k"',
-      '/u: must be string or null',
+    assert.deepEqual(check({ type: 'object', propertyNames: { pattern: '^[a-z]+$' } }, { ok: 1, BAD: 2 }), [
+      'property name "BAD" is invalid',
     ]);
+    assert.deepEqual(
+      check(
+        { type: 'object', properties: { e: { enum: ['a', 1] }, c: { const: 'k' }, u: { type: ['string', 'null'] } } },
+        { e: 'z', c: 'q', u: 1 },
+      ),
+      ['/e: must be one of "a", 1', '/c: must be equal to "k"', '/u: must be string or null'],
+    );
     // The draft comes from $schema: draft-04's boolean exclusiveMinimum.
-    assert.deepEqual(check({ $schema: 'http://json-schema.org/draft-04/schema#', type: 'number', minimum: 1, exclusiveMinimum: true }, 1), ['must be > 1']);
+    assert.deepEqual(check({ $schema: 'http://json-schema.org/draft-04/schema#', type: 'number', minimum: 1, exclusiveMinimum: true }, 1), [
+      'must be > 1',
+    ]);
     for (const [schema, problem] of [
       [{ type: 'string', pattern: '(' }, /invalid pattern/],
       [{ type: 'object', properties: { a: { type: 'strin' } } }, /unknown type "strin"/],
@@ -467,7 +600,7 @@ describe('toolCall: validator', () => {
     const before = JSON.stringify(schema);
     assert.equal(validateValue(schema, { a: 1 }).length, 1);
     assert.equal(JSON.stringify(schema), before);
-    assert.deepEqual(Object.getOwnPropertyNames(schema.properties.a), ['$ref'], 'no cfworker annotations on the caller\'s objects');
+    assert.deepEqual(Object.getOwnPropertyNames(schema.properties.a), ['$ref'], "no cfworker annotations on the caller's objects");
   });
 
   it('compiles schemas sharing an $id independently', () => {
@@ -483,8 +616,26 @@ describe('toolCall: call runner', () => {
   const caller = (impl: ToolCaller['callTool']): ToolCaller => ({ name: 'srv', callTool: impl });
 
   it('classifies ok, isError and failures', async () => {
-    assert.equal((await runToolCall(caller(async () => text('hi')), 't', {})).status, 'ok');
-    assert.equal((await runToolCall(caller(async () => ({ ...text('bad'), isError: true })), 't', {})).status, 'isError');
+    assert.equal(
+      (
+        await runToolCall(
+          caller(async () => text('hi')),
+          't',
+          {},
+        )
+      ).status,
+      'ok',
+    );
+    assert.equal(
+      (
+        await runToolCall(
+          caller(async () => ({ ...text('bad'), isError: true })),
+          't',
+          {},
+        )
+      ).status,
+      'isError',
+    );
     const failed = await runToolCall(
       caller(async () => {
         throw new ServerError('srv', 'crash', 'exited');
@@ -556,7 +707,15 @@ describe('toolCall: history', () => {
     };
     return m;
   };
-  const entry = (i: number, args: Record<string, unknown> = { i }) => ({ id: `id${i}`, server: 's', tool: 't', args, startedAt: i, durationMs: 5, status: 'ok' as const });
+  const entry = (i: number, args: Record<string, unknown> = { i }) => ({
+    id: `id${i}`,
+    server: 's',
+    tool: 't',
+    args,
+    startedAt: i,
+    durationMs: 5,
+    status: 'ok' as const,
+  });
 
   it('keeps the newest calls first, at most HISTORY_MAX, persisted', async () => {
     const m = memento();
@@ -613,7 +772,10 @@ describe('toolCall: webview HTML', () => {
 
   it('has a strict CSP with a nonce, and no external resources', () => {
     const html = renderFormHtml({ nonce: 'N0NCE', state, schema: FORM });
-    assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-N0NCE'; script-src 'nonce-N0NCE';">/);
+    assert.match(
+      html,
+      /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'nonce-N0NCE'; script-src 'nonce-N0NCE';">/,
+    );
     assert.doesNotMatch(html, /\b(src|href)=["']?(https?:)?\/\//i);
     assert.equal((html.match(/<script nonce="N0NCE">/g) ?? []).length, 1);
     assert.match(html, /var\(--vscode-input-background\)/);
@@ -621,7 +783,12 @@ describe('toolCall: webview HTML', () => {
 
   it('cannot be broken out of by server-provided text', () => {
     const evil = '</script><script>alert(1)</script><img src=x onerror=alert(1)>';
-    const html = renderFormHtml({ nonce: 'n', state: { ...state, tool: evil, server: evil }, schema: { description: evil }, description: evil });
+    const html = renderFormHtml({
+      nonce: 'n',
+      state: { ...state, tool: evil, server: evil },
+      schema: { description: evil },
+      description: evil,
+    });
     assert.equal((html.match(/<script/g) ?? []).length, 2, 'only the state block and the nonce script');
     assert.ok(!html.includes('<img'));
     assert.equal(scriptJson('</script>'), '"\\u003c/script>"');
@@ -651,7 +818,20 @@ describe('toolCall: webview HTML', () => {
 describe('toolCall: layering', () => {
   it('keeps the pure modules free of the vscode API (so this file runs under plain mocha)', () => {
     const dir = path.join(__dirname, '..', '..', 'src', 'ui', 'toolCall');
-    for (const f of ['toolArgs.ts', 'formValues.ts', 'validator.ts', 'callRunner.ts', 'history.ts', 'resultFormat.ts', 'resultHtml.ts', 'resultScript.ts', 'markdown.ts', 'webviewHtml.ts', 'formScript.ts', 'types.ts']) {
+    for (const f of [
+      'toolArgs.ts',
+      'formValues.ts',
+      'validator.ts',
+      'callRunner.ts',
+      'history.ts',
+      'resultFormat.ts',
+      'resultHtml.ts',
+      'resultScript.ts',
+      'markdown.ts',
+      'webviewHtml.ts',
+      'formScript.ts',
+      'types.ts',
+    ]) {
       const src = fs.readFileSync(path.join(dir, f), 'utf8');
       assert.doesNotMatch(src, /from ['"]vscode['"]|require\(['"]vscode['"]\)/, f);
     }

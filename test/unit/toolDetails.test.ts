@@ -9,17 +9,35 @@ import { definition } from './helpers';
 describe('tool details header', () => {
   it('names only the hints the server set, and warns for destructive tools', () => {
     assert.deepEqual(toolDetailsHeader({ name: 'x' }), { title: undefined, badges: [], warning: undefined });
-    const h = toolDetailsHeader({ name: 'rm', title: 'Remove', annotations: { destructiveHint: true, idempotentHint: false, openWorldHint: true } });
+    const h = toolDetailsHeader({
+      name: 'rm',
+      title: 'Remove',
+      annotations: { destructiveHint: true, idempotentHint: false, openWorldHint: true },
+    });
     assert.equal(h.title, 'Remove');
     assert.deepEqual(h.badges, ['destructive', 'not idempotent', 'open world']);
     assert.match(h.warning ?? '', /may delete or overwrite data.*Nothing runs until you press Call/);
-    assert.deepEqual(toolDetailsHeader({ name: 'ls', annotations: { title: 'ls', readOnlyHint: true, destructiveHint: true } }), { title: undefined, badges: ['read-only', 'destructive'], warning: undefined });
+    assert.deepEqual(toolDetailsHeader({ name: 'ls', annotations: { title: 'ls', readOnlyHint: true, destructiveHint: true } }), {
+      title: undefined,
+      badges: ['read-only', 'destructive'],
+      warning: undefined,
+    });
     // Junk from a server is ignored, not shown.
     assert.deepEqual(toolDetailsHeader({ name: 'j', annotations: 'nope' }).badges, []);
   });
 
   it('renders the details page: tool heading, escaped badges, Call/Close, and no JSON editor for no arguments', () => {
-    const state: FormState = { tool: 'crash', server: 'fx', mode: 'json', jsonOnly: true, fields: [], raw: {}, json: '{}', noArgs: true, details: { badges: ['<b>destructive</b>'], warning: 'careful' } };
+    const state: FormState = {
+      tool: 'crash',
+      server: 'fx',
+      mode: 'json',
+      jsonOnly: true,
+      fields: [],
+      raw: {},
+      json: '{}',
+      noArgs: true,
+      details: { badges: ['<b>destructive</b>'], warning: 'careful' },
+    };
     const html = renderFormHtml({ nonce: 'N', state, schema: {}, description: 'Exits.' });
     assert.match(html, /<h1><span class="mono">crash<\/span><\/h1>/);
     assert.match(html, /tool of fx/);
@@ -51,7 +69,11 @@ describe('launch consent text', () => {
   it('says how long each answer lasts, names the inputs asked afterwards and the other servers "Allow All" covers', () => {
     const home = process.env.HOME ?? '/root';
     const def = definition('web', { command: `${home}/bin/./node`, args: [`${home}/srv/../srv/index.js`, '${input:tok}'] });
-    const text = describeLaunch(def, { command: `${home}/bin/./node`, args: [`${home}/srv/../srv/index.js`, '${input:tok}'], cwd: home }, { home, others: ['db', 'git'] });
+    const text = describeLaunch(
+      def,
+      { command: `${home}/bin/./node`, args: [`${home}/srv/../srv/index.js`, '${input:tok}'], cwd: home },
+      { home, others: ['db', 'git'] },
+    );
     assert.match(text, /Command line:\n~\/bin\/node ~\/srv\/index\.js '\$\{input:tok\}'/);
     assert.match(text, /Working directory: ~\n/);
     assert.match(text, /Asks for \$\{input:tok\} after you allow it/);

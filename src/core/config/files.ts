@@ -67,7 +67,8 @@ export function readJsonc(file: string): unknown {
     text = fs.readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read (${code ?? String(e)})`;
+    const why =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot read (${code ?? String(e)})`;
     throw new ConfigFileError(`${file}: ${why}`, file);
   }
   return parseJsoncText(text, file);
@@ -100,16 +101,20 @@ export interface DuplicateKey {
 export function duplicateKeys(text: string): DuplicateKey[] {
   const found: DuplicateKey[] = [];
   const stack: Set<string>[] = [];
-  visit(text, {
-    onObjectBegin: () => void stack.push(new Set()),
-    onObjectEnd: () => void stack.pop(),
-    onObjectProperty: (key, _offset, _length, line, character, pathSupplier) => {
-      const keys = stack[stack.length - 1];
-      if (!keys) return;
-      if (keys.has(key)) found.push({ path: pathSupplier(), key, line: line + 1, column: character + 1 });
-      keys.add(key);
+  visit(
+    text,
+    {
+      onObjectBegin: () => void stack.push(new Set()),
+      onObjectEnd: () => void stack.pop(),
+      onObjectProperty: (key, _offset, _length, line, character, pathSupplier) => {
+        const keys = stack[stack.length - 1];
+        if (!keys) return;
+        if (keys.has(key)) found.push({ path: pathSupplier(), key, line: line + 1, column: character + 1 });
+        keys.add(key);
+      },
     },
-  }, { allowTrailingComma: true, disallowComments: false });
+    { allowTrailingComma: true, disallowComments: false },
+  );
   return found;
 }
 
@@ -164,7 +169,11 @@ export function loadConfigFile(file: string, ctx: Partial<VariableContext> = {})
   const context: VariableContext = { userHome: os.homedir(), env: process.env, ...ctx };
   const raw = readJsonc(file);
   const source: ConfigSource = { kind: 'file', label: file, file: path.resolve(file) };
-  if (!isObject(raw)) throw new ConfigFileError(`${file}: expected a JSON object with MCP servers, got ${raw === undefined ? 'an empty file' : kindOf(raw)}`, file);
+  if (!isObject(raw))
+    throw new ConfigFileError(
+      `${file}: expected a JSON object with MCP servers, got ${raw === undefined ? 'an empty file' : kindOf(raw)}`,
+      file,
+    );
   const layers: Layer[] = [];
   const issues: ConfigIssue[] = duplicateServerIssues(file, source);
   const inputs: McpInput[] = [];
@@ -204,7 +213,8 @@ export function parseInputs(raw: unknown, source: ConfigSource, issues: ConfigIs
     const bad = (message: string): void => void issues.push({ field: `inputs.${i}`, message, source });
     if (!isObject(item)) return bad(`expected an object with "type" and "id", got ${kindOf(item)}`);
     if (typeof item.id !== 'string' || !item.id) return bad('missing "id"');
-    if (item.type !== 'promptString' && item.type !== 'pickString') return bad(`unsupported type ${JSON.stringify(item.type)}: use "promptString" or "pickString"`);
+    if (item.type !== 'promptString' && item.type !== 'pickString')
+      return bad(`unsupported type ${JSON.stringify(item.type)}: use "promptString" or "pickString"`);
     const options = Array.isArray(item.options)
       ? item.options.map((o: unknown) => (isObject(o) && typeof o.value === 'string' ? o.value : String(o)))
       : undefined;
@@ -284,7 +294,8 @@ export function convertMcpServersEntry(raw: unknown): ConvertedEntry {
   }
   // Cline's `timeout` is in seconds and bounds each request.
   if (entry.timeout !== undefined) {
-    if (entry.requestTimeoutMs === undefined) entry.requestTimeoutMs = typeof entry.timeout === 'number' ? Math.round(entry.timeout * 1000) : entry.timeout;
+    if (entry.requestTimeoutMs === undefined)
+      entry.requestTimeoutMs = typeof entry.timeout === 'number' ? Math.round(entry.timeout * 1000) : entry.timeout;
     delete entry.timeout;
   }
   return { entry, dropped };
@@ -310,5 +321,3 @@ function normaliseTypeSpelling(type: unknown): unknown {
 }
 
 // ------------------------------------------------------------------------------------ helpers
-
-

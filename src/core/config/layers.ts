@@ -52,7 +52,9 @@ export function mergeLayers(layers: readonly Layer[]): ParseResult {
       const first = owner.get(name);
       if (first) {
         const where = first.source === source ? `twice in ${source.label}` : `also defined in ${source.label}`;
-        const which = first.valid ? `the entry from ${first.source.label} is used` : `the entry from ${first.source.label} takes precedence (and has errors)`;
+        const which = first.valid
+          ? `the entry from ${first.source.label} is used`
+          : `the entry from ${first.source.label} takes precedence (and has errors)`;
         issues.push({ server: name, severity: 'warning', message: `${where}; ${which}`, source });
         continue;
       }

@@ -33,7 +33,11 @@ export function readMcpJson(folder: string, source: ConfigSource): McpJsonConten
   }
   if (raw === undefined) return { servers: undefined, inputs: [], issues };
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    return { servers: undefined, inputs: [], issues: [{ message: `${file}: expected a JSON object with "servers", got ${kindOf(raw)}`, source }] };
+    return {
+      servers: undefined,
+      inputs: [],
+      issues: [{ message: `${file}: expected a JSON object with "servers", got ${kindOf(raw)}`, source }],
+    };
   }
   const obj = raw as Record<string, unknown>;
   issues.push(...duplicateServerIssues(file, source));

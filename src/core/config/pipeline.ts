@@ -8,7 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { kindOf } from '../text';
 import { isObject } from '../format';
-import { ConfigFileError, SETTINGS_KEY, duplicateServerIssues, parseInputs, readJsonc, type ConfigFileResult, type McpInput } from './files';
+import {
+  ConfigFileError,
+  SETTINGS_KEY,
+  duplicateServerIssues,
+  parseInputs,
+  readJsonc,
+  type ConfigFileResult,
+  type McpInput,
+} from './files';
 import { countEntries, isLayerSource, mergeLayers, type Layer } from './layers';
 import { readMcpJson, type McpJsonContent } from './mcpJson';
 import type { ConfigIssue, ConfigSource, ParseResult } from './types';
@@ -121,7 +129,8 @@ export function resolveConfig(shape: WorkspaceShape, host: PipelineHost, lastGoo
         continue;
       }
       inputs.set(source.kind, scope.inputs === undefined ? [] : parseInputs(scope.inputs, source, issues));
-      if (scope.servers !== undefined) layers.push({ source, servers: scope.servers, context: host.context(slot.kind === 'folder' ? slot.folder : first) });
+      if (scope.servers !== undefined)
+        layers.push({ source, servers: scope.servers, context: host.context(slot.kind === 'folder' ? slot.folder : first) });
       continue;
     }
     const source = host.mcpJsonSource(slot.folder);
@@ -130,7 +139,10 @@ export function resolveConfig(shape: WorkspaceShape, host: PipelineHost, lastGoo
     let content = readMcpJson(slot.folder.path, source);
     const previous = lastGood.get(file);
     if (content?.broken && previous) {
-      content = { ...previous, issues: content.issues.map((i) => ({ ...i, message: `${i.message} (the last valid version is still in use)` })) };
+      content = {
+        ...previous,
+        issues: content.issues.map((i) => ({ ...i, message: `${i.message} (the last valid version is still in use)` })),
+      };
     } else if (!content) lastGood.delete(file);
     else if (!content.broken) lastGood.set(file, content);
     if (!content) continue;

@@ -73,7 +73,8 @@ export function substituteVariables(value: string, ctx: VariableContext): string
         return whole;
       case 'command':
         if (!arg) throw new VariableError(`${whole} needs a command id, e.g. \${command:myExtension.getToken}`);
-        if (!ctx.commands) throw new VariableError(`${whole} runs a VS Code command, which only the editor can do; use \${input:…} or \${env:…} here`);
+        if (!ctx.commands)
+          throw new VariableError(`${whole} runs a VS Code command, which only the editor can do; use \${input:…} or \${env:…} here`);
         return whole;
       case 'execPath':
         return ctx.execPath ?? process.execPath;

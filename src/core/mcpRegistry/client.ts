@@ -91,10 +91,20 @@ export class RegistryClient {
     if (query.updatedSince) params.set('updated_since', query.updatedSince);
     const qs = params.toString();
     const { body, stale } = await this.get(base, `/v0.1/servers${qs ? `?${qs}` : ''}`, signal);
-    if (!isObject(body) || !Array.isArray(body.servers)) throw new RegistryError(base, 'format', `${base} did not answer like an MCP registry (v0.1): expected {"servers": [...]}. Check the URL in mcpManager.registries.`);
+    if (!isObject(body) || !Array.isArray(body.servers))
+      throw new RegistryError(
+        base,
+        'format',
+        `${base} did not answer like an MCP registry (v0.1): expected {"servers": [...]}. Check the URL in mcpManager.registries.`,
+      );
     const entries = body.servers.map((item) => toEntry(base, item)).filter((e): e is RegistryEntry => !!e);
     const metadata = isObject(body.metadata) ? body.metadata : {};
-    const nextCursor = typeof metadata.nextCursor === 'string' && metadata.nextCursor ? metadata.nextCursor : typeof metadata.next_cursor === 'string' && metadata.next_cursor ? metadata.next_cursor : undefined;
+    const nextCursor =
+      typeof metadata.nextCursor === 'string' && metadata.nextCursor
+        ? metadata.nextCursor
+        : typeof metadata.next_cursor === 'string' && metadata.next_cursor
+          ? metadata.next_cursor
+          : undefined;
     return { entries, nextCursor, stale };
   }
 
@@ -119,7 +129,12 @@ export class RegistryClient {
   /** `GET /v0.1/servers/{name}/versions/{version}` (`latest` by default). */
   async getEntry(registry: string, name: string, version = 'latest', signal?: AbortSignal): Promise<EntryResult> {
     const base = normaliseRegistryUrl(registry);
-    const { body, stale } = await this.get(base, `/v0.1/servers/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`, signal, `"${name}"${version === 'latest' ? '' : ` version ${version}`}`);
+    const { body, stale } = await this.get(
+      base,
+      `/v0.1/servers/${encodeURIComponent(name)}/versions/${encodeURIComponent(version)}`,
+      signal,
+      `"${name}"${version === 'latest' ? '' : ` version ${version}`}`,
+    );
     const entry = toEntry(base, body);
     if (!entry) throw new RegistryError(base, 'format', `${base} answered for "${name}" without a server entry.`);
     return { entry, stale };
@@ -140,7 +155,8 @@ export class RegistryClient {
       return { body };
     } catch (e) {
       // Only an unreachable registry falls back: a 404 or a malformed answer is news, not noise.
-      if (cached && e instanceof RegistryError && (e.kind === 'unreachable' || e.kind === 'http')) return { body: cached.body, stale: { reason: e.message, fetchedAt: cached.at } };
+      if (cached && e instanceof RegistryError && (e.kind === 'unreachable' || e.kind === 'http'))
+        return { body: cached.body, stale: { reason: e.message, fetchedAt: cached.at } };
       throw e;
     }
   }
@@ -150,16 +166,27 @@ export class RegistryClient {
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let response: Response;
     try {
-      response = await this.fetchFn(url, { headers: { accept: 'application/json', ...(this.options.userAgent ? { 'user-agent': this.options.userAgent } : {}) }, signal: combined });
+      response = await this.fetchFn(url, {
+        headers: { accept: 'application/json', ...(this.options.userAgent ? { 'user-agent': this.options.userAgent } : {}) },
+        signal: combined,
+      });
     } catch (e) {
       if (signal?.aborted) throw e;
       const reason = timeout.aborted ? `no answer within ${Math.round(this.timeoutMs / 1000)} s` : causeOf(e);
-      throw new RegistryError(base, 'unreachable', `Could not reach the MCP registry ${base}: ${reason}. Check the network, or the URL in mcpManager.registries (CLI: --registry).`);
+      throw new RegistryError(
+        base,
+        'unreachable',
+        `Could not reach the MCP registry ${base}: ${reason}. Check the network, or the URL in mcpManager.registries (CLI: --registry).`,
+      );
     }
     if (response.status === 404 && what) throw new RegistryError(base, 'not-found', `${base} has no server ${what}.`);
     if (!response.ok) {
       const detail = await errorDetail(response);
-      throw new RegistryError(base, 'http', `The MCP registry ${base} answered ${response.status} ${response.statusText}${detail ? `: ${detail}` : ''}.`);
+      throw new RegistryError(
+        base,
+        'http',
+        `The MCP registry ${base} answered ${response.status} ${response.statusText}${detail ? `: ${detail}` : ''}.`,
+      );
     }
     try {
       return await response.json();
@@ -178,7 +205,10 @@ export function normaliseRegistryUrl(raw: string): string {
     throw new RegistryError(raw, 'format', `"${raw}" is not a registry URL; expected e.g. https://registry.modelcontextprotocol.io`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new RegistryError(raw, 'format', `"${raw}" is not an http(s) URL.`);
-  return url.toString().replace(/\/+$/, '').replace(/\/v0(\.1)?$/, '');
+  return url
+    .toString()
+    .replace(/\/+$/, '')
+    .replace(/\/v0(\.1)?$/, '');
 }
 
 /** The envelope `{server, _meta}`; older registries put the server fields at the top. */

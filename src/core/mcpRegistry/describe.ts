@@ -14,7 +14,8 @@ export function describeEntry(entry: RegistryEntry): EntryDescription {
   const { server, meta } = entry;
   const kind = entryKind(server).replace('+', ' + ');
   const lines: string[] = [];
-  if (server.repository?.url) lines.push(`Repository: ${server.repository.url}${server.repository.subfolder ? ` (${server.repository.subfolder})` : ''}`);
+  if (server.repository?.url)
+    lines.push(`Repository: ${server.repository.url}${server.repository.subfolder ? ` (${server.repository.subfolder})` : ''}`);
   if (server.websiteUrl) lines.push(`Website: ${server.websiteUrl}`);
   for (const option of installOptions(server)) {
     if (!option.supported) {
@@ -29,7 +30,10 @@ export function describeEntry(entry: RegistryEntry): EntryDescription {
     if (optional.length) lines.push(`  Optional: ${optional.join(', ')}`);
   }
   if (!isInstallable(entry)) lines.push(`Status: ${meta.status} (not offered for install)`);
-  if (meta.publishedAt) lines.push(`Published: ${meta.publishedAt.slice(0, 10)}${meta.updatedAt && meta.updatedAt !== meta.publishedAt ? `, updated ${meta.updatedAt.slice(0, 10)}` : ''}`);
+  if (meta.publishedAt)
+    lines.push(
+      `Published: ${meta.publishedAt.slice(0, 10)}${meta.updatedAt && meta.updatedAt !== meta.publishedAt ? `, updated ${meta.updatedAt.slice(0, 10)}` : ''}`,
+    );
   return { kind, lines };
 }
 

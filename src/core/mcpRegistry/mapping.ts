@@ -93,11 +93,27 @@ export function installOptions(server: ServerJson): InstallOption[] {
         /* shown without the command line */
       }
     }
-    out.push({ key: `package:${i}`, kind: 'package', label: `${pkg.registryType} ${spec}${transportNote(pkg)}`, detail, supported: !reason, reason });
+    out.push({
+      key: `package:${i}`,
+      kind: 'package',
+      label: `${pkg.registryType} ${spec}${transportNote(pkg)}`,
+      detail,
+      supported: !reason,
+      reason,
+    });
   });
   (server.remotes ?? []).forEach((remote, i) => {
-    const reason = remoteType(remote.type) ? undefined : `remote transport "${remote.type}" is not supported (use "streamable-http" or "sse")`;
-    out.push({ key: `remote:${i}`, kind: 'remote', label: `remote (${remote.type === 'sse' ? 'SSE' : 'Streamable HTTP'}) ${remote.url}`, detail: remote.url, supported: !reason, reason });
+    const reason = remoteType(remote.type)
+      ? undefined
+      : `remote transport "${remote.type}" is not supported (use "streamable-http" or "sse")`;
+    out.push({
+      key: `remote:${i}`,
+      kind: 'remote',
+      label: `remote (${remote.type === 'sse' ? 'SSE' : 'Streamable HTTP'}) ${remote.url}`,
+      detail: remote.url,
+      supported: !reason,
+      reason,
+    });
   });
   return out;
 }
@@ -125,13 +141,20 @@ export function buildEntry(server: ServerJson, optionKey: string, answers: Answe
       if (given === undefined && !q.required) return undefined;
       const id = uniqueId(inputIdFor(options.localName, q.id), taken);
       taken.add(id);
-      inputs.push({ type: 'promptString', id, description: q.description ? `${q.description} (${options.localName})` : `${q.label} for ${options.localName}`, password: true });
+      inputs.push({
+        type: 'promptString',
+        id,
+        description: q.description ? `${q.description} (${options.localName})` : `${q.label} for ${options.localName}`,
+        password: true,
+      });
       const value = values?.[0];
       if (value) secretValues[id] = value;
       return [`\${input:${id}}`];
     }
     if (values?.length) {
-      if (q.choices?.length) for (const v of values) if (!q.choices.includes(v)) throw new InstallError(`${q.label}: "${v}" is not one of ${q.choices.join(', ')}.`, q);
+      if (q.choices?.length)
+        for (const v of values)
+          if (!q.choices.includes(v)) throw new InstallError(`${q.label}: "${v}" is not one of ${q.choices.join(', ')}.`, q);
       return q.repeated ? values : [values[0]!];
     }
     if (q.required) {
@@ -142,13 +165,20 @@ export function buildEntry(server: ServerJson, optionKey: string, answers: Answe
   };
   const built = render(server, parseKey(server, optionKey), resolver);
   const version = options.origin.version ?? server.version;
-  return { entry: { ...built.entry, registry: { url: options.origin.url, name: options.origin.name, ...(version ? { version } : {}) } }, inputs, secretValues };
+  return {
+    entry: { ...built.entry, registry: { url: options.origin.url, name: options.origin.name, ...(version ? { version } : {}) } },
+    inputs,
+    secretValues,
+  };
 }
 
 /** A short local name: the part after the namespace, without "mcp-server-"/"server-"/"-mcp". */
 export function suggestLocalName(server: ServerJson): string {
   const last = server.name.split('/').pop() ?? server.name;
-  const short = last.replace(/^(mcp-server-|server-|mcp-)/i, '').replace(/[-_.]mcp(-server)?$/i, '').replace(/[^\w.-]+/g, '-');
+  const short = last
+    .replace(/^(mcp-server-|server-|mcp-)/i, '')
+    .replace(/[-_.]mcp(-server)?$/i, '')
+    .replace(/[^\w.-]+/g, '-');
   return short || last || 'server';
 }
 
@@ -202,7 +232,12 @@ function render(server: ServerJson, choice: Choice, resolve: Resolver): { entry:
   return { entry: { command, args, ...(Object.keys(env).length ? { env } : {}) } };
 }
 
-function launch(pkg: RegistryPackage, runtimeArgs: string[], packageArgs: string[], envNames: string[]): { command: string; args: string[] } {
+function launch(
+  pkg: RegistryPackage,
+  runtimeArgs: string[],
+  packageArgs: string[],
+  envNames: string[],
+): { command: string; args: string[] } {
   const hint = pkg.runtimeHint?.trim();
   const spec = packageSpec(pkg);
   switch (pkg.registryType) {
@@ -232,7 +267,9 @@ function argumentsOf(list: readonly RegistryArgument[], what: string, ask: (q: Q
   const out: string[] = [];
   list.forEach((arg, i) => {
     const named = arg.type === 'named';
-    const key = named ? arg.name.replace(/^-+|=$/g, '') || `arg${i + 1}` : arg.valueHint || `${what === 'argument' ? 'arg' : 'runtime-arg'}${i + 1}`;
+    const key = named
+      ? arg.name.replace(/^-+|=$/g, '') || `arg${i + 1}`
+      : arg.valueHint || `${what === 'argument' ? 'arg' : 'runtime-arg'}${i + 1}`;
     const label = named ? `${what} ${arg.name}` : `${what} <${arg.valueHint ?? i + 1}>`;
     const repeated = !!arg.isRepeated;
     const values = valueOf(arg, key, label, repeated, ask);
@@ -259,7 +296,13 @@ function keyValues(list: readonly KeyValueInput[], what: string, ask: (q: Questi
 }
 
 /** A fixed value (with its `{variables}` filled in) or the user's answer; undefined = leave out. */
-function valueOf(input: RegistryInput, key: string, label: string, repeated: boolean, ask: (q: Question) => string[] | undefined): string[] | undefined {
+function valueOf(
+  input: RegistryInput,
+  key: string,
+  label: string,
+  repeated: boolean,
+  ask: (q: Question) => string[] | undefined,
+): string[] | undefined {
   if (input.value !== undefined) {
     const v = substitute(input.value, input.variables ?? {}, `${label}: variable`, ask);
     return v === undefined ? undefined : [v];
@@ -284,7 +327,12 @@ function question(input: RegistryInput, id: string, label: string, repeated: boo
 }
 
 /** Replaces `{name}` with the variables' values; an unknown `{name}` stays as it is (per the spec). */
-function substitute(template: string, variables: Readonly<Record<string, RegistryInput>>, what: string, ask: (q: Question) => string[] | undefined): string | undefined {
+function substitute(
+  template: string,
+  variables: Readonly<Record<string, RegistryInput>>,
+  what: string,
+  ask: (q: Question) => string[] | undefined,
+): string | undefined {
   let missing = false;
   const out = template.replace(/\{([^{}]+)\}/g, (whole, name: string) => {
     const variable = variables[name];
@@ -320,10 +368,12 @@ function packageSpec(pkg: RegistryPackage): string {
 }
 
 function unsupportedPackage(pkg: RegistryPackage): string | undefined {
-  if (pkg.registryType === 'mcpb') return `MCPB bundles are not supported yet: download ${pkg.identifier} (SHA-256 ${pkg.fileSha256 ?? 'not given'}) and install it with an MCPB-capable client`;
+  if (pkg.registryType === 'mcpb')
+    return `MCPB bundles are not supported yet: download ${pkg.identifier} (SHA-256 ${pkg.fileSha256 ?? 'not given'}) and install it with an MCPB-capable client`;
   if (!['npm', 'pypi', 'oci', 'nuget'].includes(pkg.registryType)) return `package type "${pkg.registryType}" is not supported`;
   const t = pkg.transport?.type ?? 'stdio';
-  if (t !== 'stdio') return `this package serves ${t === 'sse' ? 'SSE' : 'Streamable HTTP'} itself${pkg.transport?.url ? ` at ${pkg.transport.url}` : ''}: start it yourself and add its URL as an HTTP server`;
+  if (t !== 'stdio')
+    return `this package serves ${t === 'sse' ? 'SSE' : 'Streamable HTTP'} itself${pkg.transport?.url ? ` at ${pkg.transport.url}` : ''}: start it yourself and add its URL as an HTTP server`;
   return undefined;
 }
 
@@ -349,4 +399,5 @@ function uniqueId(base: string, taken: ReadonlySet<string>): string {
 }
 
 /** For option details: a plausible command line without asking anything. */
-const sampleResolver: Resolver = (q) => (q.secret ? ['***'] : q.default !== undefined ? [q.default] : q.required ? [`<${q.id}>`] : undefined);
+const sampleResolver: Resolver = (q) =>
+  q.secret ? ['***'] : q.default !== undefined ? [q.default] : q.required ? [`<${q.id}>`] : undefined;

@@ -14,7 +14,11 @@ export interface WriteResult {
 }
 
 /** The `servers` and `inputs` of the file, if it exists (for conflict checks and input ids). */
-export function readServersFile(file: string, serversKey = 'servers', inputsKey = 'inputs'): { servers: Record<string, unknown>; inputIds: Set<string> } {
+export function readServersFile(
+  file: string,
+  serversKey = 'servers',
+  inputsKey = 'inputs',
+): { servers: Record<string, unknown>; inputIds: Set<string> } {
   if (!fs.existsSync(file)) return { servers: {}, inputIds: new Set() };
   const doc = parseDocument(file, fs.readFileSync(file, 'utf8'));
   const servers = isObject(doc[serversKey]) ? (doc[serversKey] as Record<string, unknown>) : {};
@@ -27,19 +31,37 @@ export function readServersFile(file: string, serversKey = 'servers', inputsKey 
  * file (and its folder) when missing. `serversKey` is "servers" for mcp.json; "mcpServers" for
  * Claude-style files.
  */
-export function writeServerEntry(file: string, name: string, entry: Record<string, unknown>, inputs: readonly McpInput[] = [], serversKey = 'servers', inputsKey = 'inputs'): WriteResult {
+export function writeServerEntry(
+  file: string,
+  name: string,
+  entry: Record<string, unknown>,
+  inputs: readonly McpInput[] = [],
+  serversKey = 'servers',
+  inputsKey = 'inputs',
+): WriteResult {
   const created = !fs.existsSync(file);
   let text = created ? '{\n}\n' : fs.readFileSync(file, 'utf8');
   const doc = parseDocument(file, text);
   const indent = detectIndent(text);
-  const formattingOptions = { insertSpaces: !indent.startsWith('\t'), tabSize: indent.startsWith('\t') ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' };
+  const formattingOptions = {
+    insertSpaces: !indent.startsWith('\t'),
+    tabSize: indent.startsWith('\t') ? 1 : indent.length,
+    eol: text.includes('\r\n') ? '\r\n' : '\n',
+  };
   const replaced = isObject(doc[serversKey]) && Object.prototype.hasOwnProperty.call(doc[serversKey], name);
   const list = Array.isArray(doc[inputsKey]) ? (doc[inputsKey] as unknown[]) : undefined;
   const declared = new Set((list ?? []).filter(isObject).map((i) => String(i.id)));
   const fresh = inputs.filter((i) => !declared.has(i.id));
   if (fresh.length) {
     if (!list) text = applyEdits(text, modify(text, [inputsKey], fresh.map(plainInput), { formattingOptions }));
-    else fresh.forEach((input, i) => (text = applyEdits(text, modify(text, [inputsKey, list.length + i], plainInput(input), { formattingOptions, isArrayInsertion: true }))));
+    else
+      fresh.forEach(
+        (input, i) =>
+          (text = applyEdits(
+            text,
+            modify(text, [inputsKey, list.length + i], plainInput(input), { formattingOptions, isArrayInsertion: true }),
+          )),
+      );
   }
   text = applyEdits(text, modify(text, [serversKey, name], entry, { formattingOptions }));
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -54,7 +76,10 @@ function plainInput(input: McpInput): Record<string, unknown> {
 function parseDocument(file: string, text: string): Record<string, unknown> {
   const errors: ParseError[] = [];
   const doc = parse(text, errors, { allowTrailingComma: true, disallowComments: false }) as unknown;
-  if (errors.length) throw new Error(`${file} is not valid JSON (${printParseErrorCode(errors[0]!.error)} at offset ${errors[0]!.offset}); fix it before adding a server.`);
+  if (errors.length)
+    throw new Error(
+      `${file} is not valid JSON (${printParseErrorCode(errors[0]!.error)} at offset ${errors[0]!.offset}); fix it before adding a server.`,
+    );
   if (doc !== undefined && !isObject(doc)) throw new Error(`${file}: expected a JSON object at the top.`);
   return (doc ?? {}) as Record<string, unknown>;
 }

@@ -22,7 +22,8 @@ export function newCollectionText(server: string): string {
  */
 export function appendTest(text: string, test: NewTest): { text: string; line: number } {
   const tree = parseTree(text, [], { allowTrailingComma: true });
-  if (!tree || tree.type !== 'object') throw new Error('the file does not hold a JSON object; expected { "server": "<name>", "tests": [ ... ] }');
+  if (!tree || tree.type !== 'object')
+    throw new Error('the file does not hold a JSON object; expected { "server": "<name>", "tests": [ ... ] }');
   const defaultServer = findNodeAtLocation(tree, ['server'])?.value as unknown;
   const entry: Record<string, unknown> = { name: test.name };
   if (test.server !== undefined && test.server !== defaultServer) entry.server = test.server;
@@ -34,7 +35,11 @@ export function appendTest(text: string, test: NewTest): { text: string; line: n
   const index = tests?.children?.length ?? 0;
   const indent = detectIndent(text);
   const edits = modify(text, tests ? ['tests', index] : ['tests'], tests ? entry : [entry], {
-    formattingOptions: { insertSpaces: indent !== '\t', tabSize: indent === '\t' ? 1 : indent.length, eol: text.includes('\r\n') ? '\r\n' : '\n' },
+    formattingOptions: {
+      insertSpaces: indent !== '\t',
+      tabSize: indent === '\t' ? 1 : indent.length,
+      eol: text.includes('\r\n') ? '\r\n' : '\n',
+    },
     isArrayInsertion: !!tests,
   });
   const next = applyEdits(text, edits);

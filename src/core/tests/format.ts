@@ -105,14 +105,27 @@ export interface ParseOptions {
 }
 
 /** Parses a collection's text; `file` is used in messages. Never throws: problems are in `issues`. */
-export function parseCollection(text: string, file: string, options: ParseOptions = {}): { collection?: Collection; issues: CollectionIssue[] } {
+export function parseCollection(
+  text: string,
+  file: string,
+  options: ParseOptions = {},
+): { collection?: Collection; issues: CollectionIssue[] } {
   const issues: CollectionIssue[] = [];
   let raw: unknown;
   try {
     raw = parseJsoncText(text, file);
   } catch (e) {
     const line = e instanceof ConfigFileError && e.line !== undefined ? e.line - 1 : undefined;
-    return { issues: [{ file, message: e instanceof ConfigFileError ? e.message.replace(/^.*?:\d+:\d+: /, `syntax error at line ${(line ?? 0) + 1}: `) : String(e), line }] };
+    return {
+      issues: [
+        {
+          file,
+          message:
+            e instanceof ConfigFileError ? e.message.replace(/^.*?:\d+:\d+: /, `syntax error at line ${(line ?? 0) + 1}: `) : String(e),
+          line,
+        },
+      ],
+    };
   }
   if (raw === undefined) return { issues: [{ file, message: 'the file is empty; expected { "server": "<name>", "tests": [ ... ] }' }] };
   const root = parseTree(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, [], { allowTrailingComma: true });
@@ -124,7 +137,13 @@ export function parseCollection(text: string, file: string, options: ParseOption
 
   const top = fileSchema.safeParse(raw);
   if (!top.success) {
-    for (const i of top.error.issues) issues.push({ file, field: fieldOf(i, Object.keys(fileSchema.shape)), message: messageOf(i, Object.keys(fileSchema.shape)), line: at(i.path as (string | number)[]) });
+    for (const i of top.error.issues)
+      issues.push({
+        file,
+        field: fieldOf(i, Object.keys(fileSchema.shape)),
+        message: messageOf(i, Object.keys(fileSchema.shape)),
+        line: at(i.path as (string | number)[]),
+      });
     return { issues };
   }
   const known = options.servers;
@@ -132,7 +151,13 @@ export function parseCollection(text: string, file: string, options: ParseOption
     if (!known || known.includes(server)) return;
     const hint = suggest(server, [...known]);
     const list = known.length ? `configured: ${known.join(', ')}` : 'no servers are configured';
-    issues.push({ file, test, field, message: `unknown server "${server}"${hint ? ` (did you mean "${hint}"?)` : ''}; ${list}`, line: at(p) });
+    issues.push({
+      file,
+      test,
+      field,
+      message: `unknown server "${server}"${hint ? ` (did you mean "${hint}"?)` : ''}; ${list}`,
+      line: at(p),
+    });
   };
   if (top.data.server) checkServer(top.data.server, undefined, 'server', ['server']);
   const fileIgnore = top.data.ignore ?? [];
@@ -149,17 +174,28 @@ export function parseCollection(text: string, file: string, options: ParseOption
       issues.push({ file, test: label, field, message, line: at([...p, ...sub]) ?? pos.line });
     const parsed = testSchema.safeParse(item);
     if (!parsed.success) {
-      for (const i of parsed.error.issues) problem(fieldOf(i, Object.keys(testSchema.shape)), messageOf(i, Object.keys(testSchema.shape), expectKeysFor(i)), i.path as (string | number)[]);
+      for (const i of parsed.error.issues)
+        problem(
+          fieldOf(i, Object.keys(testSchema.shape)),
+          messageOf(i, Object.keys(testSchema.shape), expectKeysFor(i)),
+          i.path as (string | number)[],
+        );
       return;
     }
     const t = parsed.data;
     const kinds = (['tool', 'resource', 'prompt'] as const).filter((k) => t[k] !== undefined);
     if (kinds.length !== 1) {
-      problem(undefined, kinds.length ? `gives ${kinds.map((k) => `"${k}"`).join(' and ')}; a test makes exactly one call` : 'says nothing to call: give "tool": "<name>", "resource": "<uri>" or "prompt": "<name>"');
+      problem(
+        undefined,
+        kinds.length
+          ? `gives ${kinds.map((k) => `"${k}"`).join(' and ')}; a test makes exactly one call`
+          : 'says nothing to call: give "tool": "<name>", "resource": "<uri>" or "prompt": "<name>"',
+      );
       return;
     }
     const kind = kinds[0]!;
-    if (seen.has(t.name)) problem('name', 'is used by an earlier test; names must be unique in a file (snapshots are stored by name)', ['name']);
+    if (seen.has(t.name))
+      problem('name', 'is used by an earlier test; names must be unique in a file (snapshots are stored by name)', ['name']);
     seen.add(t.name);
     const server = t.server ?? top.data.server;
     if (!server) {
@@ -172,15 +208,21 @@ export function parseCollection(text: string, file: string, options: ParseOption
       try {
         new RegExp(ex.matches);
       } catch (e) {
-        problem('expect.matches', `is not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`, ['expect', 'matches']);
+        problem(
+          'expect.matches',
+          `is not a valid regular expression: ${(e as Error).message.replace(/^Invalid regular expression: /, '')}`,
+          ['expect', 'matches'],
+        );
       }
     }
     if (kind === 'prompt' && t.arguments) {
-      for (const [k, v] of Object.entries(t.arguments)) if (typeof v !== 'string') problem(`arguments.${k}`, 'prompt arguments must be strings', ['arguments', k]);
+      for (const [k, v] of Object.entries(t.arguments))
+        if (typeof v !== 'string') problem(`arguments.${k}`, 'prompt arguments must be strings', ['arguments', k]);
     }
     if (kind === 'resource' && t.arguments) problem('arguments', 'a resource read takes no arguments', ['arguments']);
     if (kind !== 'tool' && ex.isError !== undefined) problem('expect.isError', 'applies to tool calls only', ['expect', 'isError']);
-    if (kind !== 'tool' && ex.structuredContent !== undefined) problem('expect.structuredContent', 'applies to tool calls only', ['expect', 'structuredContent']);
+    if (kind !== 'tool' && ex.structuredContent !== undefined)
+      problem('expect.structuredContent', 'applies to tool calls only', ['expect', 'structuredContent']);
     (ex.ignore ?? []).forEach((q, k) => checkPath(q, (m) => problem(`expect.ignore[${k}]`, m, ['expect', 'ignore', k])));
     if (ex.ignore && !ex.snapshot) problem('expect.ignore', 'masks snapshot fields; it needs "snapshot": true', ['expect', 'ignore']);
     tests.push({

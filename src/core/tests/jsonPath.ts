@@ -38,8 +38,9 @@ export function parseJsonPath(path: string): Segment[] {
       let m: RegExpExecArray | null;
       if ((m = /^\[\s*\*\s*\]/.exec(rest))) out.push({ kind: 'wildcard' });
       else if ((m = /^\[\s*(\d+)\s*\]/.exec(rest))) out.push({ kind: 'index', index: Number(m[1]) });
-      else if ((m = /^\[\s*'((?:[^'\\]|\\.)*)'\s*\]/.exec(rest)) || (m = /^\[\s*"((?:[^"\\]|\\.)*)"\s*\]/.exec(rest))) out.push({ kind: 'key', key: m[1]!.replace(/\\(.)/g, '$1') });
-      else bad('expected [n], [*] or [\'key\']');
+      else if ((m = /^\[\s*'((?:[^'\\]|\\.)*)'\s*\]/.exec(rest)) || (m = /^\[\s*"((?:[^"\\]|\\.)*)"\s*\]/.exec(rest)))
+        out.push({ kind: 'key', key: m[1]!.replace(/\\(.)/g, '$1') });
+      else bad("expected [n], [*] or ['key']");
       k += m![0].length;
     } else {
       bad(`unexpected "${c}"`);

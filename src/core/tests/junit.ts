@@ -13,11 +13,15 @@ export function junitXml(results: readonly TestResult[], displayPath: (file: str
   const lines = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const total = (f: (r: TestResult) => boolean) => results.filter(f).length;
   const all = results.reduce((s, r) => s + r.durationMs, 0);
-  lines.push(`<testsuites name="mcp-manager test" tests="${results.length}" failures="${total((r) => r.status === 'failed')}" errors="${total((r) => r.status === 'errored')}" skipped="${total((r) => r.status === 'skipped')}" time="${secs(all)}">`);
+  lines.push(
+    `<testsuites name="mcp-manager test" tests="${results.length}" failures="${total((r) => r.status === 'failed')}" errors="${total((r) => r.status === 'errored')}" skipped="${total((r) => r.status === 'skipped')}" time="${secs(all)}">`,
+  );
   for (const [file, list] of byFile) {
     const name = esc(displayPath(file));
     const time = list.reduce((s, r) => s + r.durationMs, 0);
-    lines.push(`  <testsuite name="${name}" tests="${list.length}" failures="${list.filter((r) => r.status === 'failed').length}" errors="${list.filter((r) => r.status === 'errored').length}" skipped="${list.filter((r) => r.status === 'skipped').length}" time="${secs(time)}">`);
+    lines.push(
+      `  <testsuite name="${name}" tests="${list.length}" failures="${list.filter((r) => r.status === 'failed').length}" errors="${list.filter((r) => r.status === 'errored').length}" skipped="${list.filter((r) => r.status === 'skipped').length}" time="${secs(time)}">`,
+    );
     for (const r of list) {
       const open = `    <testcase classname="${name}" name="${esc(r.test.name)}" time="${secs(r.durationMs)}"`;
       if (r.status === 'passed') {
@@ -30,7 +34,9 @@ export function junitXml(results: readonly TestResult[], displayPath: (file: str
         const tag = r.status === 'errored' ? 'error' : 'failure';
         const first = r.failures[0];
         const body = r.failures.map((f) => formatFailure(f).join('\n')).join('\n');
-        lines.push(`      <${tag} message="${esc(first ? `${first.expectation}: ${first.message}` : 'failed')}" type="${esc(first?.expectation ?? 'failure')}">${esc(body)}</${tag}>`);
+        lines.push(
+          `      <${tag} message="${esc(first ? `${first.expectation}: ${first.message}` : 'failed')}" type="${esc(first?.expectation ?? 'failure')}">${esc(body)}</${tag}>`,
+        );
       }
       lines.push('    </testcase>');
     }
@@ -42,5 +48,7 @@ export function junitXml(results: readonly TestResult[], displayPath: (file: str
 
 function esc(s: string): string {
   // XML 1.0 forbids most control characters even as references.
-  return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '').replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
+  return s
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '')
+    .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!);
 }

@@ -45,7 +45,9 @@ export function checkExpectations(kind: TestKind, result: AnyResult, expect: Exp
       const text = resultText(kind, result);
       failures.push({
         expectation: 'isError',
-        message: wanted ? 'expected the tool to report an error (isError: true), but it succeeded' : `the tool reported an error (isError: true)${text ? `: ${firstLine(text)}` : ''}`,
+        message: wanted
+          ? 'expected the tool to report an error (isError: true), but it succeeded'
+          : `the tool reported an error (isError: true)${text ? `: ${firstLine(text)}` : ''}`,
         expected: wanted,
         actual: isError,
       });
@@ -65,7 +67,12 @@ export function checkExpectations(kind: TestKind, result: AnyResult, expect: Exp
     }
   }
   if (expect.matches !== undefined && !new RegExp(expect.matches).test(text)) {
-    failures.push({ expectation: 'matches', message: `the text does not match /${expect.matches}/`, expected: `/${expect.matches}/`, actual: text });
+    failures.push({
+      expectation: 'matches',
+      message: `the text does not match /${expect.matches}/`,
+      expected: `/${expect.matches}/`,
+      actual: text,
+    });
   }
   if (kind === 'tool' && expect.structuredContent !== undefined) {
     const actual = (result as CallToolResult).structuredContent;
@@ -102,7 +109,11 @@ export function subsetMismatch(expected: unknown, actual: unknown, path = '$'): 
   if (typeof expected === 'object' && expected !== null) {
     if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return path;
     for (const [k, v] of Object.entries(expected)) {
-      const w = subsetMismatch(v, (actual as Record<string, unknown>)[k], /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`);
+      const w = subsetMismatch(
+        v,
+        (actual as Record<string, unknown>)[k],
+        /^[A-Za-z_$][\w$]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`,
+      );
       if (w) return w;
     }
     return undefined;
@@ -113,9 +124,17 @@ export function subsetMismatch(expected: unknown, actual: unknown, path = '$'): 
 /** `actual` cut down to the keys `expected` names, so a subset diff shows only what was asked about. */
 function pickLike(expected: unknown, actual: unknown): unknown {
   if (Array.isArray(expected) && Array.isArray(actual)) return actual.map((v, k) => (k < expected.length ? pickLike(expected[k], v) : v));
-  if (typeof expected === 'object' && expected !== null && !Array.isArray(expected) && typeof actual === 'object' && actual !== null && !Array.isArray(actual)) {
+  if (
+    typeof expected === 'object' &&
+    expected !== null &&
+    !Array.isArray(expected) &&
+    typeof actual === 'object' &&
+    actual !== null &&
+    !Array.isArray(actual)
+  ) {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(expected)) if (k in actual) out[k] = pickLike((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k]);
+    for (const k of Object.keys(expected))
+      if (k in actual) out[k] = pickLike((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k]);
     return out;
   }
   return actual;

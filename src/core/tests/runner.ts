@@ -103,15 +103,30 @@ export async function runCollections(collections: readonly Collection[], options
   };
 }
 
-async function runTest(collection: Collection, test: TestCase, snapshots: SnapshotStore, toolLists: Map<string, Promise<Tool[] | undefined>>, options: RunOptions): Promise<TestResult> {
+async function runTest(
+  collection: Collection,
+  test: TestCase,
+  snapshots: SnapshotStore,
+  toolLists: Map<string, Promise<Tool[] | undefined>>,
+  options: RunOptions,
+): Promise<TestResult> {
   const base = { file: collection.file, test };
   if (test.skip) return { ...base, status: 'skipped', durationMs: 0, failures: [], notes: ['skip: true'] };
-  const errored = (message: string, expectation = 'call', durationMs = 0): TestResult => ({ ...base, status: 'errored', durationMs, failures: [{ expectation, message }], notes: [] });
+  const errored = (message: string, expectation = 'call', durationMs = 0): TestResult => ({
+    ...base,
+    status: 'errored',
+    durationMs,
+    failures: [{ expectation, message }],
+    notes: [],
+  });
   const conn = options.connectionFor(test.server);
   if (!conn) {
     const names = options.serverNames?.() ?? [];
     const hint = suggest(test.server, [...names]);
-    return errored(`no server named "${test.server}" is configured${hint ? ` (did you mean "${hint}"?)` : ''}${names.length ? `; configured: ${names.join(', ')}` : ''}`, 'server');
+    return errored(
+      `no server named "${test.server}" is configured${hint ? ` (did you mean "${hint}"?)` : ''}${names.length ? `; configured: ${names.join(', ')}` : ''}`,
+      'server',
+    );
   }
   const mask = (s: string) => conn.masker?.mask(s) ?? s;
   const signal = options.signal;
@@ -130,7 +145,10 @@ async function runTest(collection: Collection, test: TestCase, snapshots: Snapsh
       tools = await list;
       if (!tools) return errored(`server "${conn.name}" offers no tools`, 'tool');
       if (!tools.some((t) => t.name === test.target)) {
-        const hint = suggest(test.target, tools.map((t) => t.name));
+        const hint = suggest(
+          test.target,
+          tools.map((t) => t.name),
+        );
         return errored(`server "${conn.name}" has no tool named "${test.target}"${hint ? ` (did you mean "${hint}"?)` : ''}`, 'tool');
       }
     }
@@ -177,7 +195,10 @@ async function runTest(collection: Collection, test: TestCase, snapshots: Snapsh
 
 /** What a snapshot holds: the result without protocol metadata. */
 export function snapshotValue(test: Pick<TestCase, 'kind'>, result: AnyResult): unknown {
-  const pick = (keys: string[]) => Object.fromEntries(keys.filter((k) => (result as Record<string, unknown>)[k] !== undefined).map((k) => [k, (result as Record<string, unknown>)[k]]));
+  const pick = (keys: string[]) =>
+    Object.fromEntries(
+      keys.filter((k) => (result as Record<string, unknown>)[k] !== undefined).map((k) => [k, (result as Record<string, unknown>)[k]]),
+    );
   if (test.kind === 'tool') return pick(['content', 'structuredContent', 'isError']);
   if (test.kind === 'resource') return pick(['contents']);
   return pick(['description', 'messages']);

@@ -11,7 +11,11 @@ export function snapshotFile(collectionFile: string): string {
   return path.join(path.dirname(collectionFile), '__snapshots__', `${path.basename(collectionFile).replace(/\.json$/, '')}.snap.json`);
 }
 
-export type SnapshotOutcome = { readonly kind: 'matched' } | { readonly kind: 'written' } | { readonly kind: 'updated' } | { readonly kind: 'failed'; readonly failure: Failure };
+export type SnapshotOutcome =
+  | { readonly kind: 'matched' }
+  | { readonly kind: 'written' }
+  | { readonly kind: 'updated' }
+  | { readonly kind: 'failed'; readonly failure: Failure };
 
 /** The snapshots of one collection file, read on first use and written by save(). */
 export class SnapshotStore {
@@ -67,16 +71,20 @@ export class SnapshotStore {
     try {
       text = fs.readFileSync(this.file, 'utf8');
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`${this.file}: cannot read the snapshots (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT')
+        throw new Error(`${this.file}: cannot read the snapshots (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
     }
     if (text === undefined) return (this.entries = {});
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      throw new Error(`${this.file}: the snapshot file is not valid JSON (${(e as Error).message}); fix it or delete it to record the snapshots again`);
+      throw new Error(
+        `${this.file}: the snapshot file is not valid JSON (${(e as Error).message}); fix it or delete it to record the snapshots again`,
+      );
     }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${this.file}: the snapshot file must hold one JSON object; delete it to record the snapshots again`);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new Error(`${this.file}: the snapshot file must hold one JSON object; delete it to record the snapshots again`);
     return (this.entries = parsed as Record<string, unknown>);
   }
 }

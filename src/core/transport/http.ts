@@ -43,7 +43,13 @@ export function createKeepAliveFetch(options: KeepAliveFetchOptions = {}): KeepA
     return send(new URL(input as string | URL), init, body.data, headerRecord(init.headers, body.contentType), 0);
   }) as KeepAliveFetch;
 
-  function send(url: URL, init: RequestInit, data: Buffer | string | null, headers: Record<string, string>, redirects: number): Promise<Response> {
+  function send(
+    url: URL,
+    init: RequestInit,
+    data: Buffer | string | null,
+    headers: Record<string, string>,
+    redirects: number,
+  ): Promise<Response> {
     const signal = init.signal ?? undefined;
     if (signal?.aborted) return Promise.reject(abortReason(signal));
     const method = (init.method ?? 'GET').toUpperCase();

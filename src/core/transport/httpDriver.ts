@@ -6,7 +6,15 @@ import { describeTarget, type HttpDefinition } from '../config/types';
 import { isSecretName } from '../secrets';
 import type { TransportDriver } from './driver';
 import { createHttpTransport } from './factory';
-import { httpFailure, httpStatus, networkFailure, resourceMetadataUrl, wellKnownMetadataUrls, type AuthHints, type FailedAnswer } from './httpErrors';
+import {
+  httpFailure,
+  httpStatus,
+  networkFailure,
+  resourceMetadataUrl,
+  wellKnownMetadataUrls,
+  type AuthHints,
+  type FailedAnswer,
+} from './httpErrors';
 
 /** The WWW-Authenticate header of each transport's latest 401 answer. */
 const challenges = new WeakMap<Transport, string>();
@@ -19,7 +27,9 @@ export const httpDriver: TransportDriver<HttpDefinition> = {
 
   secrets(def) {
     // Unresolved ${input:...} placeholders are not secrets; their values are added once resolved.
-    return Object.entries(def.headers).flatMap(([k, v]) => (isSecretName(k) && !v.includes('${input:') ? [v.replace(/^Bearer\s+/i, '')] : []));
+    return Object.entries(def.headers).flatMap(([k, v]) =>
+      isSecretName(k) && !v.includes('${input:') ? [v.replace(/^Bearer\s+/i, '')] : [],
+    );
   },
 
   substitute(def, sub) {
@@ -30,11 +40,15 @@ export const httpDriver: TransportDriver<HttpDefinition> = {
 
   create(def, ctx) {
     ctx.log.info(`connecting to ${def.url} (${def.type === 'sse' ? 'SSE' : 'Streamable HTTP'})`);
-    const transport: Transport = createHttpTransport(def, (response) => {
-      if (response.ok) return;
-      failed.set(transport, { contentType: response.headers.get('content-type') ?? undefined });
-      if (response.status === 401) challenges.set(transport, response.headers.get('www-authenticate') ?? '');
-    }, (reason) => ctx.log.info(reason));
+    const transport: Transport = createHttpTransport(
+      def,
+      (response) => {
+        if (response.ok) return;
+        failed.set(transport, { contentType: response.headers.get('content-type') ?? undefined });
+        if (response.status === 401) challenges.set(transport, response.headers.get('www-authenticate') ?? '');
+      },
+      (reason) => ctx.log.info(reason),
+    );
     return Promise.resolve(transport);
   },
 
@@ -54,7 +68,8 @@ export const httpDriver: TransportDriver<HttpDefinition> = {
 
   expiredSession(e, transport) {
     // A Streamable HTTP server answered 404 to a request carrying our session id: it forgot the session.
-    if (e instanceof StreamableHTTPError && e.code === 404 && transport instanceof StreamableHTTPClientTransport) return transport.sessionId;
+    if (e instanceof StreamableHTTPError && e.code === 404 && transport instanceof StreamableHTTPClientTransport)
+      return transport.sessionId;
     return undefined;
   },
 };
@@ -68,7 +83,11 @@ export async function authHints(def: HttpDefinition, challenge: string | undefin
   if (advertised) return { challenge, metadataUrl: advertised };
   for (const url of wellKnownMetadataUrls(def.url)) {
     try {
-      const r = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(PROBE_TIMEOUT_MS), redirect: 'follow' });
+      const r = await fetch(url, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
+        redirect: 'follow',
+      });
       if (!r.ok) continue;
       const meta = (await r.json()) as { authorization_servers?: unknown; resource?: unknown };
       if (Array.isArray(meta.authorization_servers) || typeof meta.resource === 'string') return { challenge, metadataUrl: url };

@@ -25,7 +25,10 @@ export function httpStatus(e: unknown): { status: number; body: string; contentT
   if (code === -1 && contentType !== undefined) return { status: 200, body: '', contentType };
   const status = code > 0 ? code : Number(/\((?:HTTP )?(\d{3})\)/.exec(e.message)?.[1] ?? 0);
   if (!status) return undefined;
-  const body = e.message.replace(/^(Streamable HTTP|SSE) error: (Error POSTing to endpoint|Failed to open SSE stream|Non-200 status code)( \(HTTP \d+\)| \(\d+\))?:? ?/, '');
+  const body = e.message.replace(
+    /^(Streamable HTTP|SSE) error: (Error POSTing to endpoint|Failed to open SSE stream|Non-200 status code)( \(HTTP \d+\)| \(\d+\))?:? ?/,
+    '',
+  );
   return { status, body };
 }
 
@@ -41,16 +44,22 @@ export function httpFailure(e: unknown, def: HttpDefinition, auth: AuthHints = {
   const page = isWebPage(http.body) || /^\s*text\/html/i.test(answer.contentType ?? '');
   const text = plainText(http.body);
   const body = text ? ` (${text.length > 200 ? `${text.slice(0, 200)}…` : text})` : '';
-  const sseHint = /\/sse\/?$/.test(new URL(url).pathname) && def.type === 'http' ? ' A URL ending in /sse is usually an SSE endpoint: set "type": "sse".' : '';
+  const sseHint =
+    /\/sse\/?$/.test(new URL(url).pathname) && def.type === 'http'
+      ? ' A URL ending in /sse is usually an SSE endpoint: set "type": "sse".'
+      : '';
   if (status === 401 && auth.metadataUrl) {
     return `${url} needs sign-in: HTTP 401${body}, and the server advertises OAuth sign-in (${auth.metadataUrl}). MCP Manager cannot sign in to it yet: get an access token from the service and pass it in "headers" as "Authorization: Bearer <token>".`;
   }
-  if (status === 401 || status === 403) return `${url} refused access: HTTP ${status}${body}. Check the credentials in its "headers" (e.g. Authorization).`;
+  if (status === 401 || status === 403)
+    return `${url} refused access: HTTP ${status}${body}. Check the credentials in its "headers" (e.g. Authorization).`;
   if (page && (status === 404 || status === 405 || status === 501)) {
     return `this URL does not serve MCP: ${url} answered HTTP ${status} with a web page${body}, so it is a web server but not an MCP endpoint. Check the URL (Streamable HTTP endpoints are often /mcp, SSE ones /sse).${sseHint}`;
   }
-  if (status === 404) return `HTTP 404 from ${url}${body}: nothing serves MCP there. Check the URL (Streamable HTTP endpoints are often /mcp, SSE ones /sse).${sseHint}`;
-  if (status === 405) return `HTTP 405 from ${url}${body}: the server does not take this request there. Check the URL and "type" (${def.type === 'http' ? 'an older server may need "sse"' : 'a newer server may need "http"'}).${sseHint}`;
+  if (status === 404)
+    return `HTTP 404 from ${url}${body}: nothing serves MCP there. Check the URL (Streamable HTTP endpoints are often /mcp, SSE ones /sse).${sseHint}`;
+  if (status === 405)
+    return `HTTP 405 from ${url}${body}: the server does not take this request there. Check the URL and "type" (${def.type === 'http' ? 'an older server may need "sse"' : 'a newer server may need "http"'}).${sseHint}`;
   if (status >= 500) return `HTTP ${status} from ${url}${body}: the server is up but failing. Check the server's own logs, then try again.`;
   return `HTTP ${status} from ${url}${body}. Check the URL and the server.`;
 }
@@ -70,7 +79,9 @@ function networkCode(e: unknown): string | undefined {
   for (let x: unknown = e, i = 0; x && i < 5; x = (x as { cause?: unknown }).cause, i++) {
     const code = (x as { code?: unknown }).code;
     if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
-    const m = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNABORTED|EPIPE)\b/.exec(errorMessage(x));
+    const m = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNABORTED|EPIPE)\b/.exec(
+      errorMessage(x),
+    );
     if (m) return m[1];
   }
   return undefined;
@@ -82,7 +93,11 @@ function isWebPage(body: string): boolean {
 
 /** A body as one line of text: tags, scripts and styles removed. */
 function plainText(body: string): string {
-  return body.replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ').trim();
+  return body
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** resource_metadata="..." in a WWW-Authenticate header (RFC 9728 section 5.1). */

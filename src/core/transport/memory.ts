@@ -12,7 +12,11 @@ export type MemoryOptions = Partial<Omit<MemoryDefinition, 'type' | 'name' | 'cr
  * `new ServerConnection(inMemoryServer('demo', () => buildMcpServer()))`. `createServer` runs once
  * per session (an SDK server serves a single transport), so a restart gets a fresh server.
  */
-export function inMemoryServer(name: string, createServer: () => InMemoryServer | Promise<InMemoryServer>, options: MemoryOptions = {}): MemoryDefinition {
+export function inMemoryServer(
+  name: string,
+  createServer: () => InMemoryServer | Promise<InMemoryServer>,
+  options: MemoryOptions = {},
+): MemoryDefinition {
   return { ...DEFAULTS, disabled: false, ...options, type: 'memory', name, createServer, inputs: [] };
 }
 

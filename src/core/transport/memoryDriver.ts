@@ -14,7 +14,8 @@ export const memoryDriver: TransportDriver<MemoryDefinition> = {
   },
   describe: () => 'in-memory server',
   process: () => undefined,
-  explainTimeout: (_def, timeoutMs) => `did not complete the MCP handshake within ${timeoutMs} ms (startupTimeoutMs). Check the server's code, or raise startupTimeoutMs if it is just slow.`,
+  explainTimeout: (_def, timeoutMs) =>
+    `did not complete the MCP handshake within ${timeoutMs} ms (startupTimeoutMs). Check the server's code, or raise startupTimeoutMs if it is just slow.`,
   explainStartup: () => Promise.resolve(undefined),
   explainRequest: () => undefined,
   expiredSession: () => undefined,

@@ -4,7 +4,11 @@
 // endpoint it names). A subclass of the Streamable HTTP transport, so the connection treats it as
 // one (session expiry, session id) until it has fallen back.
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError, type StreamableHTTPClientTransportOptions } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+  type StreamableHTTPClientTransportOptions,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
@@ -48,7 +52,9 @@ export class HttpWithSseFallback extends StreamableHTTPClientTransport {
       sse.onmessage = (m) => this.onmessage?.(m);
       sse.onerror = (err) => this.onerror?.(err);
       sse.onclose = () => this.onclose?.();
-      this.onFallback?.(`Streamable HTTP was refused (HTTP ${(e as StreamableHTTPError).code}); trying the legacy HTTP+SSE transport at the same URL, as VS Code does`);
+      this.onFallback?.(
+        `Streamable HTTP was refused (HTTP ${(e as StreamableHTTPError).code}); trying the legacy HTTP+SSE transport at the same URL, as VS Code does`,
+      );
       await sse.start();
       this.sse = sse;
       await sse.send(message);

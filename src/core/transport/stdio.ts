@@ -360,7 +360,8 @@ export class StdioTransport implements Transport {
       const parsed = found === undefined ? undefined : (JSON.parse(found) as string | number);
       if (parsed !== undefined && this.inFlight.has(parsed)) id = parsed;
       // No id left (the SDK writes it last): with one request waiting, a cut-off result is its answer.
-      else if (parsed === undefined && this.inFlight.size === 1 && /^\s*\{[^]*?"(?:result|error)"\s*:/.test(head)) id = this.inFlight.values().next().value;
+      else if (parsed === undefined && this.inFlight.size === 1 && /^\s*\{[^]*?"(?:result|error)"\s*:/.test(head))
+        id = this.inFlight.values().next().value;
     }
     const what = `a ${formatBytes(Buffer.byteLength(line))} line that is not valid JSON (cut off or corrupted): ${abbreviate(line, 200)}`;
     if (id === undefined) {
@@ -372,13 +373,17 @@ export class StdioTransport implements Transport {
     this.onmessage?.({
       jsonrpc: '2.0',
       id,
-      error: { code: PARSE_ERROR_CODE, message: `the server's answer was malformed: ${what}. The server is still connected; try again, or check its log` },
+      error: {
+        code: PARSE_ERROR_CODE,
+        message: `the server's answer was malformed: ${what}. The server is still connected; try again, or check its log`,
+      },
     });
   }
 
   /** Answers an oversized response ourselves with an error for its id, so only that call fails. */
   private rejectOversize(head: string, tail: string, bytes: number): void {
-    const id = /"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*\}\s*$/.exec(tail)?.[1] ?? /^\s*\{[^{]*?"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)/.exec(head)?.[1];
+    const id =
+      /"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*\}\s*$/.exec(tail)?.[1] ?? /^\s*\{[^{]*?"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)/.exec(head)?.[1];
     const limit = `${formatBytes(this.maxBytes)} (maxResultBytes)`;
     const message = `Message from server too large: ${formatBytes(bytes)} exceeds the limit of ${limit}; raise maxResultBytes for this server to accept it`;
     this.options.logger.error(message);
@@ -422,7 +427,9 @@ export class StdioTransport implements Transport {
 
   private flushDroppedStderr(): void {
     if (this.stderrDropped === 0) return;
-    this.options.logger.warn(`[stderr] … ${this.stderrDropped} more lines not logged: the server writes more than ${STDERR_LOG_LINES_PER_SECOND} lines per second (the last lines are kept for error reports)`);
+    this.options.logger.warn(
+      `[stderr] … ${this.stderrDropped} more lines not logged: the server writes more than ${STDERR_LOG_LINES_PER_SECOND} lines per second (the last lines are kept for error reports)`,
+    );
     this.stderrDropped = 0;
   }
 }

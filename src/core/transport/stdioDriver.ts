@@ -64,7 +64,8 @@ export const stdioDriver: TransportDriver<StdioDefinition> = {
 
   explainTimeout(_def, timeoutMs, transport, mask) {
     const noise = transport instanceof StdioTransport ? transport.firstNoise : undefined;
-    if (noise) return `did not complete the MCP handshake within ${timeoutMs} ms: ${noiseProblem(mask(noise))} (logs go to stderr). The process was stopped; fix the server or its arguments, then start it again.`;
+    if (noise)
+      return `did not complete the MCP handshake within ${timeoutMs} ms: ${noiseProblem(mask(noise))} (logs go to stderr). The process was stopped; fix the server or its arguments, then start it again.`;
     return `did not complete the MCP handshake within ${timeoutMs} ms (startupTimeoutMs); the process was stopped. Check the logs, or raise startupTimeoutMs if it is just slow.`;
   },
 
@@ -81,7 +82,11 @@ function exitedDuringStartup(exit: ExitInfo, transport: StdioTransport, mask: (t
   // Masked: a server may print its token on stderr.
   const cause = causeLine(transport.stderrTail().map(mask));
   const noise = !cause && transport.firstNoise && mask(transport.firstNoise);
-  const what = cause ? `: ${cause}` : noise ? ` without writing anything to stderr; ${noiseProblem(noise)}` : ' without writing anything to stderr';
+  const what = cause
+    ? `: ${cause}`
+    : noise
+      ? ` without writing anything to stderr; ${noiseProblem(noise)}`
+      : ' without writing anything to stderr';
   return `${exitHow(exit)} during startup${what}. Check the command, args and env in its configuration (its log has the full output), then start it again.`;
 }
 

@@ -13,7 +13,8 @@ type FetchLike = (input: string | URL, init?: RequestInit) => Promise<Response>;
 export function guardResponseStreams(fetch: FetchLike): FetchLike {
   return async (input, init) => {
     const response = await fetch(input, init);
-    if (init?.method !== 'POST' || !response.ok || !/^\s*text\/event-stream/i.test(response.headers.get('content-type') ?? '')) return response;
+    if (init?.method !== 'POST' || !response.ok || !/^\s*text\/event-stream/i.test(response.headers.get('content-type') ?? ''))
+      return response;
     const ids = requestIds(init.body);
     const source = ids.length ? response.body : null;
     if (!source) return response;
@@ -73,7 +74,10 @@ function guard(source: ReadableStream<Uint8Array>, ids: (string | number)[]): Re
   const finish = (controller: ReadableStreamDefaultController<Uint8Array>, why: string) => {
     if (waiting.size) {
       const events = [...waiting.keys()].map((id) => {
-        const error = { code: STREAM_CUT_ERROR_CODE, message: `${why} before the answer arrived (the HTTP response was cut off); the server may have restarted or a proxy closed the connection. Try again` };
+        const error = {
+          code: STREAM_CUT_ERROR_CODE,
+          message: `${why} before the answer arrived (the HTTP response was cut off); the server may have restarted or a proxy closed the connection. Try again`,
+        };
         return `event: message\ndata: ${JSON.stringify({ jsonrpc: '2.0', id, error })}\n\n`;
       });
       // The blank lines end a half-received event first (the SDK drops it as unparsable).

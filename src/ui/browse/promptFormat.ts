@@ -15,7 +15,11 @@ export function promptFields(prompt: Pick<Prompt, 'arguments'>): PromptField[] {
   const args = Array.isArray(prompt.arguments) ? prompt.arguments : [];
   return args
     .filter((a) => a && typeof a.name === 'string' && a.name !== '')
-    .map((a) => ({ name: a.name, required: a.required === true, description: typeof a.description === 'string' && a.description.trim() ? a.description.trim() : undefined }));
+    .map((a) => ({
+      name: a.name,
+      required: a.required === true,
+      description: typeof a.description === 'string' && a.description.trim() ? a.description.trim() : undefined,
+    }));
 }
 
 /** The input box's prompt line for one argument: "name (required) — description". */
@@ -59,16 +63,31 @@ const ROLE: Record<string, string> = { user: 'User', assistant: 'Assistant' };
  * in fenced blocks, images and audio as notes (and in the media panel), resource links as notes
  * saying how to read them.
  */
-export function renderPrompt(result: GetPromptResult, o: { readonly server: string; readonly prompt: Pick<Prompt, 'name' | 'title' | 'description'>; readonly args: Readonly<Record<string, string>> }): RenderedPrompt {
+export function renderPrompt(
+  result: GetPromptResult,
+  o: {
+    readonly server: string;
+    readonly prompt: Pick<Prompt, 'name' | 'title' | 'description'>;
+    readonly args: Readonly<Record<string, string>>;
+  },
+): RenderedPrompt {
   const messages: Message[] = Array.isArray(result.messages) ? result.messages : [];
   const media: MediaItem[] = [];
   const label = promptLabel(o.prompt);
-  const meta = [`Prompt ${inlineCode(o.prompt.name)} from server ${inlineCode(o.server)}`, messages.length === 1 ? '1 message' : `${messages.length} messages`];
+  const meta = [
+    `Prompt ${inlineCode(o.prompt.name)} from server ${inlineCode(o.server)}`,
+    messages.length === 1 ? '1 message' : `${messages.length} messages`,
+  ];
   let out = `# ${label.replace(/\s+/g, ' ')}\n\n${meta.join(' · ')}\n`;
   const args = Object.entries(o.args);
   if (args.length) out += `\nArguments:\n\n${args.map(([k, v]) => `- ${inlineCode(k)}: ${inlineCode(v)}`).join('\n')}\n`;
   const description = typeof result.description === 'string' && result.description.trim() ? result.description : o.prompt.description;
-  if (typeof description === 'string' && description.trim()) out += `\n${description.trim().split(/\r?\n/).map((l) => `> ${l}`).join('\n')}\n`;
+  if (typeof description === 'string' && description.trim())
+    out += `\n${description
+      .trim()
+      .split(/\r?\n/)
+      .map((l) => `> ${l}`)
+      .join('\n')}\n`;
   if (messages.length === 0) out += '\nThe server returned no messages.\n';
   messages.forEach((m, i) => {
     const role = ROLE[m.role] ?? String(m.role);
@@ -84,7 +103,13 @@ function contentMarkdown(c: Content, where: string, media: MediaItem[]): string 
     case 'image':
     case 'audio': {
       const size = base64Bytes(c.data);
-      media.push({ kind: c.type, mimeType: c.mimeType, data: c.data, bytes: size, label: `${where}: ${c.type} (${c.mimeType}, ${formatBytes(size)})` });
+      media.push({
+        kind: c.type,
+        mimeType: c.mimeType,
+        data: c.data,
+        bytes: size,
+        label: `${where}: ${c.type} (${c.mimeType}, ${formatBytes(size)})`,
+      });
       return `_${c.type === 'image' ? 'Image' : 'Audio'} (${c.mimeType}, ${formatBytes(size)}), shown in the media panel beside this document._\n`;
     }
     case 'resource': {

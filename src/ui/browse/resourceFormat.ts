@@ -4,7 +4,18 @@
 // (toolCall/resultFormat.ts), so both show JSON, text blobs and media the same way.
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
-import { base64Bytes, decodeBase64Text, extensionFor, fence, formatBytes, isTextMime, prettyJson, safeName, utf8Bytes, type MediaItem } from '../toolCall/resultFormat';
+import {
+  base64Bytes,
+  decodeBase64Text,
+  extensionFor,
+  fence,
+  formatBytes,
+  isTextMime,
+  prettyJson,
+  safeName,
+  utf8Bytes,
+  type MediaItem,
+} from '../toolCall/resultFormat';
 
 /** VS Code language ids of the file extensions extensionFor() produces (others: VS Code decides). */
 const LANGUAGE_BY_EXTENSION: Record<string, string> = {
@@ -88,7 +99,10 @@ function shown(text: string, type: DocumentType): string {
  * section per content: text in a fenced block, images and audio in the media panel, other binary
  * data as a note with its MIME type and size. Nothing is truncated.
  */
-export function renderResource(result: ReadResourceResult, o: { readonly server: string; readonly uri: string; readonly label: string }): RenderedResource {
+export function renderResource(
+  result: ReadResourceResult,
+  o: { readonly server: string; readonly uri: string; readonly label: string },
+): RenderedResource {
   const contents: Content[] = Array.isArray(result.contents) ? result.contents : [];
   const bytes = contents.reduce((n, c) => n + sizeOf(c), 0);
   if (contents.length === 1) {
@@ -101,7 +115,12 @@ export function renderResource(result: ReadResourceResult, o: { readonly server:
   }
 
   const media: MediaItem[] = [];
-  const summary = [inlineCode(o.uri), `from server ${inlineCode(o.server)}`, contents.length === 1 ? '1 content' : `${contents.length} contents`, formatBytes(bytes)];
+  const summary = [
+    inlineCode(o.uri),
+    `from server ${inlineCode(o.server)}`,
+    contents.length === 1 ? '1 content' : `${contents.length} contents`,
+    formatBytes(bytes),
+  ];
   let out = `# ${o.label.replace(/\s+/g, ' ').trim() || o.uri}\n\n${summary.join(' · ')}\n`;
   if (contents.length === 0) out += '\nThe server returned no contents for this resource.\n';
   contents.forEach((c, i) => {
@@ -117,7 +136,13 @@ export function renderResource(result: ReadResourceResult, o: { readonly server:
     const blob = 'blob' in c && typeof c.blob === 'string' ? c.blob : '';
     const kind = /^image\//i.test(mime) ? 'image' : /^audio\//i.test(mime) ? 'audio' : undefined;
     if (kind) {
-      media.push({ kind, mimeType: mime, data: blob, bytes: size, label: `${contents.length > 1 ? `${i + 1}. ` : ''}${c.uri || o.uri} (${mime}, ${formatBytes(size)})` });
+      media.push({
+        kind,
+        mimeType: mime,
+        data: blob,
+        bytes: size,
+        label: `${contents.length > 1 ? `${i + 1}. ` : ''}${c.uri || o.uri} (${mime}, ${formatBytes(size)})`,
+      });
       out += `${mime} · ${formatBytes(size)} · ${kind === 'image' ? 'image' : 'audio'}, shown in the media panel beside this document\n`;
     } else {
       out += `${mime} · ${formatBytes(size)} · binary data, not shown as text\n`;
@@ -152,21 +177,31 @@ export function templateFields(uriTemplate: string, description?: string): Templ
       (m[1] === '?' || m[1] === '&' ? inQuery : always).add(name);
     }
   }
-  return names.map((name) => ({ name, optional: inQuery.has(name) && !always.has(name), ...declaredType(description, name, names.length) }));
+  return names.map((name) => ({
+    name,
+    optional: inQuery.has(name) && !always.has(name),
+    ...declaredType(description, name, names.length),
+  }));
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** "must be an integer", "should be a positive number", "has to be a non-negative integer". */
-const MUST_BE = /\b(?:must|should|has to|needs to|shall)\s+be\s+(?:an?\s+)?(positive|non-?negative)?\s*(integer|whole number|number|int)\b/i;
+const MUST_BE =
+  /\b(?:must|should|has to|needs to|shall)\s+be\s+(?:an?\s+)?(positive|non-?negative)?\s*(integer|whole number|number|int)\b/i;
 
 /** The type a description declares for one variable: in a sentence that names it (or the only variable). */
 function declaredType(description: string | undefined, name: string, count: number): Pick<TemplateField, 'type' | 'sign'> {
   if (!description) return {};
   const named = new RegExp(`\\{${escapeRegExp(name)}\\}|\`${escapeRegExp(name)}\`|\\b${escapeRegExp(name)}\\b`);
   // "{page} (integer)" / "page: integer"
-  const inline = new RegExp(`(?:\\{${escapeRegExp(name)}\\}|\\b${escapeRegExp(name)}\\b)\\s*(?:\\(|:)\\s*(positive\\s+|non-?negative\\s+)?(integer|int|number)\\b`, 'i');
+  const inline = new RegExp(
+    `(?:\\{${escapeRegExp(name)}\\}|\\b${escapeRegExp(name)}\\b)\\s*(?:\\(|:)\\s*(positive\\s+|non-?negative\\s+)?(integer|int|number)\\b`,
+    'i',
+  );
   for (const sentence of description.split(/(?<=[.;!?])\s+|\n+/)) {
-    const m = inline.exec(sentence) ?? ((named.test(sentence) || count === 1) && !otherVariableOnly(sentence, name) ? MUST_BE.exec(sentence) : null);
+    const m =
+      inline.exec(sentence) ??
+      ((named.test(sentence) || count === 1) && !otherVariableOnly(sentence, name) ? MUST_BE.exec(sentence) : null);
     if (m) {
       const type = /number/i.test(m[2]) && !/whole/i.test(m[2]) ? 'number' : 'integer';
       const sign = m[1] ? (/^positive/i.test(m[1].trim()) ? 'positive' : 'non-negative') : undefined;

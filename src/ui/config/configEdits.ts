@@ -3,7 +3,19 @@
 // never parse-then-stringify). Plain TypeScript (no `vscode`): unit-tested on real file texts; the
 // editor side applies the result as one WorkspaceEdit, so undo works and open editors stay in sync.
 // The ESM build: esbuild cannot bundle the package's UMD main (see settingsEditor.ts).
-import { applyEdits, createScanner, findNodeAtLocation, format, modify as jsoncModify, parse, parseTree, printParseErrorCode, type FormattingOptions, type JSONPath, type ParseError } from 'jsonc-parser';
+import {
+  applyEdits,
+  createScanner,
+  findNodeAtLocation,
+  format,
+  modify as jsoncModify,
+  parse,
+  parseTree,
+  printParseErrorCode,
+  type FormattingOptions,
+  type JSONPath,
+  type ParseError,
+} from 'jsonc-parser';
 
 /** Where servers live in a file: a settings.json, a .code-workspace file, or a VS Code mcp.json. */
 export type ConfigFileKind = 'settings' | 'workspaceFile' | 'mcpJson';
@@ -104,7 +116,12 @@ export function minimalEdit(before: string, after: string): TextEdit | undefined
 }
 
 /** Plans `changes` on a file's text: the edit to apply (undefined when nothing changes). */
-export function planFileEdit(text: string, kind: ConfigFileKind, changes: readonly ConfigChange[], file = 'the file'): TextEdit | undefined {
+export function planFileEdit(
+  text: string,
+  kind: ConfigFileKind,
+  changes: readonly ConfigChange[],
+  file = 'the file',
+): TextEdit | undefined {
   return minimalEdit(text, applyChanges(text, kind, changes, file));
 }
 
@@ -113,7 +130,12 @@ export function planFileEdit(text: string, kind: ConfigFileKind, changes: readon
  * formatting reformats whole lines around an insertion (e.g. expands a one-line `"args": [...]`
  * above an added `"disabled": true`), which would change what the user wrote.
  */
-function modify(text: string, path: JSONPath, value: unknown, options: { formattingOptions: FormattingOptions; isArrayInsertion?: boolean }): TextEdit[] {
+function modify(
+  text: string,
+  path: JSONPath,
+  value: unknown,
+  options: { formattingOptions: FormattingOptions; isArrayInsertion?: boolean },
+): TextEdit[] {
   if (value === undefined) return removeProperty(text, path) ?? jsoncModify(text, path, undefined, {});
   const raw = jsoncModify(text, path, value, { isArrayInsertion: options.isArrayInsertion });
   if (raw.length !== 1) return raw;
@@ -125,14 +147,20 @@ function modify(text: string, path: JSONPath, value: unknown, options: { formatt
   const edits = split
     ? [
         { offset: edit.offset, length: 0, content: ',' },
-        { offset: edit.offset + trailing[0].length, length: 0, content: `${options.formattingOptions.eol ?? '\n'}${lineIndent(text, edit.offset)}${edit.content.slice(1).trimStart()}` },
+        {
+          offset: edit.offset + trailing[0].length,
+          length: 0,
+          content: `${options.formattingOptions.eol ?? '\n'}${lineIndent(text, edit.offset)}${edit.content.slice(1).trimStart()}`,
+        },
       ]
     : [edit];
   const main = edits[edits.length - 1]!;
   const inserted = applyEdits(text, edits);
   const start = main.offset + (split ? 1 : 0);
   const end = start + main.content.length;
-  const own = format(inserted, { offset: start, length: end - start }, options.formattingOptions).filter((f) => f.offset >= start && f.offset + f.length <= end);
+  const own = format(inserted, { offset: start, length: end - start }, options.formattingOptions).filter(
+    (f) => f.offset >= start && f.offset + f.length <= end,
+  );
   const changed = minimalEdit(text, applyEdits(inserted, own));
   return changed ? [changed] : [];
 }
@@ -151,7 +179,7 @@ function removeProperty(text: string, path: JSONPath): TextEdit[] | undefined {
   const lineStart = (at: number) => text.lastIndexOf('\n', at - 1) + 1;
   let start = lineStart(prop.offset);
   if (text.slice(start, prop.offset).trim()) return undefined;
-  for (let above = start; above > 0; ) {
+  for (let above = start; above > 0;) {
     const prevStart = lineStart(above - 1);
     if (!/^[ \t]*\/\/[^\n]*\r?\n$/.test(text.slice(prevStart, above))) break;
     start = above = prevStart;
@@ -194,7 +222,8 @@ function editsFor(text: string, kind: ConfigFileKind, change: ConfigChange, form
   const servers = serversPath(kind);
   const existing = serversIn(text, kind, file) ?? {};
   const has = (name: string) => Object.prototype.hasOwnProperty.call(existing, name);
-  const missing = (name: string) => new ConfigEditError(`there is no server "${name}" in ${file}; it may have been changed or removed meanwhile (refresh the view)`);
+  const missing = (name: string) =>
+    new ConfigEditError(`there is no server "${name}" in ${file}; it may have been changed or removed meanwhile (refresh the view)`);
   const options = { formattingOptions };
   switch (change.op) {
     case 'set':
@@ -248,7 +277,8 @@ export function applyChangesToValues(
 ): { servers: Record<string, unknown>; inputs: unknown[] } {
   let s: Record<string, unknown> = { ...(servers ?? {}) };
   const i: unknown[] = [...(inputs ?? [])];
-  const missing = (name: string) => new ConfigEditError(`there is no server "${name}" in ${where}; it may have been changed or removed meanwhile (refresh the view)`);
+  const missing = (name: string) =>
+    new ConfigEditError(`there is no server "${name}" in ${where}; it may have been changed or removed meanwhile (refresh the view)`);
   for (const change of changes) {
     switch (change.op) {
       case 'set':

@@ -85,7 +85,8 @@ export function readImportFile(file: string): ImportFile {
   take(raw.servers, false);
   take(raw[SETTINGS_KEY], false);
   if (isObject(raw.mcp)) take(raw.mcp.servers, false);
-  for (const declared of [raw.inputs, isObject(raw.mcp) ? raw.mcp.inputs : undefined]) inputs.push(...parseInputs(declared, source, issues));
+  for (const declared of [raw.inputs, isObject(raw.mcp) ? raw.mcp.inputs : undefined])
+    inputs.push(...parseInputs(declared, source, issues));
   if (!Object.keys(servers).length) {
     throw new ConfigFileError(`${file}: no MCP servers found (expected "mcpServers", "servers" or "${SETTINGS_KEY}")`, file);
   }
@@ -231,4 +232,3 @@ export function stableJson(v: unknown): string {
   }
   return JSON.stringify(v);
 }
-

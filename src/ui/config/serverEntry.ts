@@ -31,7 +31,11 @@ export function suggestName(transport: EntryTransport, value: string): string {
   } catch {
     return 'server';
   }
-  const tidy = (s: string) => s.replace(/^(mcp-server-|server-mcp-)/, '').replace(/[-_]mcp$/, '').replace(/^mcp[-_]/, '') || s;
+  const tidy = (s: string) =>
+    s
+      .replace(/^(mcp-server-|server-mcp-)/, '')
+      .replace(/[-_]mcp$/, '')
+      .replace(/^mcp[-_]/, '') || s;
   // A script path: its file name, or, for index.js and the like, the nearest telling folder
   // (`.../server-memory/dist/index.js` is "server-memory").
   const script = words.find((w, i) => i > 0 && SCRIPT.test(w));
@@ -39,7 +43,8 @@ export function suggestName(transport: EntryTransport, value: string): string {
     const parts = script.split(/[/\\]/).filter((p) => p && p !== '.' && p !== '..' && !p.startsWith('${'));
     const file = (parts.pop() ?? '').replace(SCRIPT, '');
     if (file && !GENERIC_SCRIPT.test(file)) return tidy(file);
-    const folder = [...parts].reverse().find((p) => !NOT_A_NAME.test(p) && !/^@/.test(p)) ?? parts.filter((p) => !/^@|^[A-Za-z]:$/.test(p)).pop();
+    const folder =
+      [...parts].reverse().find((p) => !NOT_A_NAME.test(p) && !/^@/.test(p)) ?? parts.filter((p) => !/^@|^[A-Za-z]:$/.test(p)).pop();
     return folder ? tidy(folder) : file || 'server';
   }
   // A package (`npx -y @scope/name@1.2`, `uvx mcp-server-time`): its name without scope or version.
@@ -77,7 +82,8 @@ export function parseEnvPairs(text: string): Record<string, string> {
     const eq = word.indexOf('=');
     if (eq <= 0) throw new Error(`"${word}" is not KEY=VALUE (e.g. MEMORY_FILE_PATH=/tmp/memory.json)`);
     const key = word.slice(0, eq);
-    if (!/^[A-Za-z_][\w.-]*$/.test(key)) throw new Error(`"${key}" is not a valid variable name (letters, digits and _; not starting with a digit)`);
+    if (!/^[A-Za-z_][\w.-]*$/.test(key))
+      throw new Error(`"${key}" is not a valid variable name (letters, digits and _; not starting with a digit)`);
     env[key] = word.slice(eq + 1);
   }
   return env;
@@ -86,7 +92,8 @@ export function parseEnvPairs(text: string): Record<string, string> {
 /** A value that looks like a token (long, no spaces, mixed letters and digits, or a known prefix). */
 export function looksLikeToken(value: string): boolean {
   if (!value || value.includes('${') || /\s/.test(value) || /[/\\]/.test(value)) return false;
-  if (/^(sk|pk|rk|ghp|gho|ghu|ghs|github_pat|glpat|xox[abpr]|AKIA|AIza|ya29|hf|npm|pat)[-_.]?[A-Za-z0-9]/.test(value) && value.length >= 16) return true;
+  if (/^(sk|pk|rk|ghp|gho|ghu|ghs|github_pat|glpat|xox[abpr]|AKIA|AIza|ya29|hf|npm|pat)[-_.]?[A-Za-z0-9]/.test(value) && value.length >= 16)
+    return true;
   return value.length >= 24 && /[A-Za-z]/.test(value) && /\d/.test(value) && /^[\w.~+=-]+$/.test(value);
 }
 
@@ -107,7 +114,12 @@ export interface SecretInputs {
 }
 
 /** Moves the chosen keys' values to inputs named `<server>-<KEY>` (unique among `takenIds`). */
-export function envToInputs(server: string, env: Readonly<Record<string, string>>, keys: readonly string[], takenIds: Set<string>): SecretInputs {
+export function envToInputs(
+  server: string,
+  env: Readonly<Record<string, string>>,
+  keys: readonly string[],
+  takenIds: Set<string>,
+): SecretInputs {
   const out: Record<string, string> = { ...env };
   const inputs: McpInput[] = [];
   const values: Record<string, string> = {};

@@ -57,7 +57,10 @@ export function describeLaunch(def: ServerDefinition, launch: LaunchRequest, opt
     if (def.inputs.length) lines.push(`Asks for ${def.inputs.map((id) => `\${input:${id}}`).join(', ')} after you allow it.`);
   }
   if (def.source) lines.push(`Configured in: ${def.source.label}${def.source.file ? ` (${show(def.source.file)})` : ''}`);
-  const answers = [`${ALLOW}: this server, until this window is closed or reloaded.`, `${ALLOW_ALWAYS}: this server, in this workspace, until its command line changes.`];
+  const answers = [
+    `${ALLOW}: this server, until this window is closed or reloaded.`,
+    `${ALLOW_ALWAYS}: this server, in this workspace, until its command line changes.`,
+  ];
   const others = options.others ?? [];
   if (others.length) answers.push(`${allowAllLabel(others.length + 1)}: like ${ALLOW_ALWAYS}, for this one and ${others.join(', ')}.`);
   lines.push(answers.join('\n'));

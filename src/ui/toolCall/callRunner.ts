@@ -25,7 +25,12 @@ export interface ToolCaller {
  * notifications/cancelled, and this resolves as `cancelled` immediately, without waiting for the
  * server (or a server that is still starting) to react.
  */
-export async function runToolCall(conn: ToolCaller, tool: string, args: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<CallOutcome> {
+export async function runToolCall(
+  conn: ToolCaller,
+  tool: string,
+  args: Record<string, unknown> | undefined,
+  options: CallOptions = {},
+): Promise<CallOutcome> {
   const startedAt = Date.now();
   const done = (o: Omit<CallOutcome, 'startedAt' | 'durationMs'>): CallOutcome => ({ ...o, startedAt, durationMs: Date.now() - startedAt });
   const signal = options.signal;

@@ -42,7 +42,10 @@ export function initialItems(f: FieldSpec): number {
 }
 
 /** Builds arguments from form values; `errors` holds parse errors per field key. */
-export function formToArgs(fields: readonly FieldSpec[], raw: RawValues): { args: Record<string, unknown>; errors: Record<string, string> } {
+export function formToArgs(
+  fields: readonly FieldSpec[],
+  raw: RawValues,
+): { args: Record<string, unknown>; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   /** One value (undefined: not set) for field `f` stored at `key`. */
   const value = (f: FieldSpec, key: string): unknown => {
@@ -219,7 +222,11 @@ export function fieldAt(fields: readonly FieldSpec[], path: string): { key: stri
 /** "entities › 2 › observations" for "/entities/1/observations" (list items counted from 1, as the form shows them). */
 export function fieldPathLabel(fields: readonly FieldSpec[], path: string): string {
   const at = fieldAt(fields, path);
-  const rest = path.slice(at.key.length).split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const rest = path
+    .slice(at.key.length)
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   return [...at.labels, ...rest].join(' › ');
 }
 
@@ -245,7 +252,12 @@ export function issuesByField(fields: readonly FieldSpec[], issues: readonly Sch
       .slice(1)
       .map((s) => (at.field?.control === 'list' && /^\d+$/.test(s) ? String(Number(s) + 1) : s.replace(/~1/g, '/').replace(/~0/g, '~')))
       .join(' › ');
-    const msg = issue.keyword === 'required' && key === issue.path ? 'A value is required.' : key ? issueMessage(issue, relative) : issueMessage(issue, issue.path ? fieldPathLabel(fields, issue.path) : '');
+    const msg =
+      issue.keyword === 'required' && key === issue.path
+        ? 'A value is required.'
+        : key
+          ? issueMessage(issue, relative)
+          : issueMessage(issue, issue.path ? fieldPathLabel(fields, issue.path) : '');
     if (out[key] === undefined) out[key] = msg;
     else if (!out[key].split('\n').includes(msg)) out[key] += `\n${msg}`;
   }

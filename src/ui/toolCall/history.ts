@@ -110,10 +110,12 @@ export class CallHistory {
     }
     const snapshot = this.entries;
     // Writes are serialised so an older list never overwrites a newer one.
-    this.writing = this.writing.then(() => this.store.update(HISTORY_KEY, snapshot)).then(
-      () => undefined,
-      () => undefined,
-    );
+    this.writing = this.writing
+      .then(() => this.store.update(HISTORY_KEY, snapshot))
+      .then(
+        () => undefined,
+        () => undefined,
+      );
     return this.writing;
   }
 }

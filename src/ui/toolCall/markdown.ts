@@ -21,11 +21,17 @@ export function renderInline(text: string): string {
 function inlineText(raw: string): string {
   let s = escapeHtml(raw);
   // Images: alt text only (no remote content).
-  s = s.replace(/!\[([^\]]*)\]\(([^)\s]+)(?:\s+&quot;[^&]*&quot;)?\)/g, (_m, alt: string) => `<span class="md-img" title="image not loaded">[image${alt ? `: ${alt}` : ''}]</span>`);
+  s = s.replace(
+    /!\[([^\]]*)\]\(([^)\s]+)(?:\s+&quot;[^&]*&quot;)?\)/g,
+    (_m, alt: string) => `<span class="md-img" title="image not loaded">[image${alt ? `: ${alt}` : ''}]</span>`,
+  );
   s = s.replace(/\[([^\]]+)\]\(([^)\s]+)(?:\s+&quot;[^&]*&quot;)?\)/g, (_m, label: string, href: string) => linkHtml(label, href));
   s = s.replace(/&lt;(https?:\/\/[^\s&]+)&gt;/g, (_m, href: string) => linkHtml(href, href));
   s = s.replace(/\*\*(?=\S)([\s\S]*?\S)\*\*|__(?=\S)([\s\S]*?\S)__/g, (_m, a?: string, b?: string) => `<strong>${a ?? b}</strong>`);
-  s = s.replace(/(^|[^*\w])\*(?=\S)([^*]*?\S)\*(?!\*)|(^|[^_\w])_(?=\S)([^_]*?\S)_(?![_\w])/g, (_m, p1?: string, a?: string, p2?: string, b?: string) => `${p1 ?? p2 ?? ''}<em>${a ?? b}</em>`);
+  s = s.replace(
+    /(^|[^*\w])\*(?=\S)([^*]*?\S)\*(?!\*)|(^|[^_\w])_(?=\S)([^_]*?\S)_(?![_\w])/g,
+    (_m, p1?: string, a?: string, p2?: string, b?: string) => `${p1 ?? p2 ?? ''}<em>${a ?? b}</em>`,
+  );
   s = s.replace(/~~(?=\S)([\s\S]*?\S)~~/g, '<del>$1</del>');
   s = s.replace(/ {2,}\n|\\\n/g, '<br>');
   return s;
@@ -57,7 +63,9 @@ export function renderMarkdown(text: string, maxChars = 512 * 1024): string {
   const flushList = () => {
     if (!list) return;
     const tag = list.ordered ? 'ol' : 'ul';
-    out.push(`<${tag}>${list.items.map((item) => `<li>${item.length > 1 ? renderMarkdown(item.join('\n'), maxChars) : renderInline(item[0] ?? '')}</li>`).join('')}</${tag}>`);
+    out.push(
+      `<${tag}>${list.items.map((item) => `<li>${item.length > 1 ? renderMarkdown(item.join('\n'), maxChars) : renderInline(item[0] ?? '')}</li>`).join('')}</${tag}>`,
+    );
     list = undefined;
   };
   const flushQuote = () => {
@@ -78,7 +86,9 @@ export function renderMarkdown(text: string, maxChars = 512 * 1024): string {
       const close = new RegExp(`^ {0,3}${fence[1][0] === '`' ? '`' : '~'}{${fence[1].length},}\\s*$`);
       const body: string[] = [];
       for (i++; i < lines.length && !close.test(lines[i]); i++) body.push(lines[i]);
-      out.push(`<pre class="md-code"${fence[2] ? ` data-lang="${escapeHtml(fence[2])}"` : ''}><code>${escapeHtml(body.join('\n'))}</code></pre>`);
+      out.push(
+        `<pre class="md-code"${fence[2] ? ` data-lang="${escapeHtml(fence[2])}"` : ''}><code>${escapeHtml(body.join('\n'))}</code></pre>`,
+      );
       continue;
     }
     if (quote && /^ {0,3}>/.test(line)) {
@@ -125,12 +135,20 @@ export function renderMarkdown(text: string, maxChars = 512 * 1024): string {
     }
     if (/^\|.*\|\s*$/.test(line) && /^\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$/.test(lines[i + 1] ?? '')) {
       flushAll();
-      const cells = (l: string) => l.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+      const cells = (l: string) =>
+        l
+          .trim()
+          .replace(/^\|/, '')
+          .replace(/\|$/, '')
+          .split('|')
+          .map((c) => c.trim());
       const head = cells(line);
       const rows: string[][] = [];
       for (i += 2; i < lines.length && /^\|.*\|\s*$/.test(lines[i]); i++) rows.push(cells(lines[i]));
       i--;
-      out.push(`<table><thead><tr>${head.map((c) => `<th>${renderInline(c)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${renderInline(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`);
+      out.push(
+        `<table><thead><tr>${head.map((c) => `<th>${renderInline(c)}</th>`).join('')}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${renderInline(c)}</td>`).join('')}</tr>`).join('')}</tbody></table>`,
+      );
       continue;
     }
     if (/^ {4,}\S/.test(line) && !para.length && !list) {

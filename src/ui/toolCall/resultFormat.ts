@@ -38,8 +38,23 @@ export type ResultBlock =
       readonly cut: boolean;
       readonly doc?: number;
     }
-  | { readonly kind: 'image' | 'audio'; readonly n: number; readonly mimeType: string; readonly data: string; readonly bytes: number; readonly label: string }
-  | { readonly kind: 'link'; readonly n: number; readonly uri: string; readonly label: string; readonly mimeType?: string; readonly description?: string; readonly external: boolean }
+  | {
+      readonly kind: 'image' | 'audio';
+      readonly n: number;
+      readonly mimeType: string;
+      readonly data: string;
+      readonly bytes: number;
+      readonly label: string;
+    }
+  | {
+      readonly kind: 'link';
+      readonly n: number;
+      readonly uri: string;
+      readonly label: string;
+      readonly mimeType?: string;
+      readonly description?: string;
+      readonly external: boolean;
+    }
   | {
       readonly kind: 'resource';
       readonly n: number;
@@ -216,7 +231,8 @@ export function maskSecrets(value: unknown, isSecret: (key: string) => boolean, 
   if (depth > 32 || typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => maskSecrets(v, isSecret, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = isSecret(k) && (typeof v === 'string' || typeof v === 'number') ? '••••••••' : maskSecrets(v, isSecret, depth + 1);
+  for (const [k, v] of Object.entries(value))
+    out[k] = isSecret(k) && (typeof v === 'string' || typeof v === 'number') ? '••••••••' : maskSecrets(v, isSecret, depth + 1);
   return out;
 }
 
@@ -239,7 +255,13 @@ export function renderResult(result: CallToolResult, options: RenderOptions): Re
   const structuredJson = structured !== undefined ? safeJson(structured) : undefined;
   if (structuredJson !== undefined) bytes += utf8Bytes(structuredJson);
   const firstText = content.find((c): c is Extract<Content, { type: 'text' }> => c.type === 'text');
-  const summary = firstText ? firstLine(firstText.text, 200) : content.length ? `${content.length} content block${content.length === 1 ? '' : 's'}` : structured !== undefined ? 'structured content' : 'empty result';
+  const summary = firstText
+    ? firstLine(firstText.text, 200)
+    : content.length
+      ? `${content.length} content block${content.length === 1 ? '' : 's'}`
+      : structured !== undefined
+        ? 'structured content'
+        : 'empty result';
   const large = bytes > largeBytes;
 
   let structuredIssues: SchemaIssue[] | undefined;
@@ -277,7 +299,15 @@ export function renderResult(result: CallToolResult, options: RenderOptions): Re
           } else doc = addDoc(`text.${ext}`, shown);
           openDocs.push(doc);
         }
-        blocks.push({ kind: 'text', n, format: cut && format === 'markdown' ? 'plain' : format, text: cut ? shown.slice(0, inlineChars) : shown, bytes: utf8Bytes(c.text), cut, doc });
+        blocks.push({
+          kind: 'text',
+          n,
+          format: cut && format === 'markdown' ? 'plain' : format,
+          text: cut ? shown.slice(0, inlineChars) : shown,
+          bytes: utf8Bytes(c.text),
+          cut,
+          doc,
+        });
         break;
       }
       case 'image':
@@ -301,9 +331,19 @@ export function renderResult(result: CallToolResult, options: RenderOptions): Re
         break;
       case 'resource': {
         const r = c.resource;
-        const raw = 'text' in r && typeof r.text === 'string' ? r.text : 'blob' in r && typeof r.blob === 'string' && isTextMime(r.mimeType) ? decodeBase64Text(r.blob) : undefined;
+        const raw =
+          'text' in r && typeof r.text === 'string'
+            ? r.text
+            : 'blob' in r && typeof r.blob === 'string' && isTextMime(r.mimeType)
+              ? decodeBase64Text(r.blob)
+              : undefined;
         const mime = r.mimeType ?? ('blob' in r ? 'application/octet-stream' : 'text/plain');
-        const size = 'text' in r && typeof r.text === 'string' ? utf8Bytes(r.text) : 'blob' in r && typeof r.blob === 'string' ? base64Bytes(r.blob) : 0;
+        const size =
+          'text' in r && typeof r.text === 'string'
+            ? utf8Bytes(r.text)
+            : 'blob' in r && typeof r.blob === 'string'
+              ? base64Bytes(r.blob)
+              : 0;
         if (raw !== undefined) {
           const ext = extensionFor(r.mimeType, r.uri);
           const pretty = ext === 'json' ? prettyJson(raw, prettyChars) : undefined;
@@ -311,7 +351,17 @@ export function renderResult(result: CallToolResult, options: RenderOptions): Re
           const doc = addDoc(`${resourceBaseName(r.uri)}.${ext}`, shown);
           const format: TextFormat = pretty !== undefined ? 'json' : ext === 'md' ? 'markdown' : 'plain';
           const cut = shown.length > inlineChars;
-          blocks.push({ kind: 'resource', n, uri: r.uri, mimeType: mime, bytes: size, text: cut ? shown.slice(0, inlineChars) : shown, format: cut ? 'plain' : format, cut, doc });
+          blocks.push({
+            kind: 'resource',
+            n,
+            uri: r.uri,
+            mimeType: mime,
+            bytes: size,
+            text: cut ? shown.slice(0, inlineChars) : shown,
+            format: cut ? 'plain' : format,
+            cut,
+            doc,
+          });
         } else {
           const blob = 'blob' in r && typeof r.blob === 'string' ? r.blob : '';
           const kind = /^image\//i.test(mime) ? 'image' : /^audio\//i.test(mime) ? 'audio' : undefined;
@@ -331,7 +381,9 @@ export function renderResult(result: CallToolResult, options: RenderOptions): Re
   const argsJson = safeJson(maskSecrets(options.args ?? {}, (k) => SECRET_KEY.test(k.replace(/([a-z0-9])([A-Z])/g, '$1_$2'))));
   let outputSchema: string | undefined;
   if (options.outputSchema !== undefined && options.outputSchema !== null) outputSchema = safeJson(options.outputSchema);
-  const sizeNote = large ? `"${options.tool}" returned ${formatBytes(bytes)}${openDocs.length ? '; the full text is open in an editor beside the result (nothing was truncated)' : ''}.` : undefined;
+  const sizeNote = large
+    ? `"${options.tool}" returned ${formatBytes(bytes)}${openDocs.length ? '; the full text is open in an editor beside the result (nothing was truncated)' : ''}.`
+    : undefined;
   return {
     server: options.server,
     tool: options.tool,
@@ -362,7 +414,11 @@ function blockBytes(c: Content): number {
     case 'audio':
       return base64Bytes(c.data);
     case 'resource':
-      return 'text' in c.resource && typeof c.resource.text === 'string' ? utf8Bytes(c.resource.text) : 'blob' in c.resource && typeof c.resource.blob === 'string' ? base64Bytes(c.resource.blob) : 0;
+      return 'text' in c.resource && typeof c.resource.text === 'string'
+        ? utf8Bytes(c.resource.text)
+        : 'blob' in c.resource && typeof c.resource.blob === 'string'
+          ? base64Bytes(c.resource.blob)
+          : 0;
     default:
       return 0;
   }

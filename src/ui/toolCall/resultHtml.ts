@@ -21,7 +21,8 @@ const BASE64 = /^[A-Za-z0-9+/\s]*={0,2}\s*$/;
 
 /** A data: URI for clean base64 of an image/audio type, else undefined (listed, not embedded). */
 export function mediaSrc(kind: 'image' | 'audio', mimeType: string, data: string): string | undefined {
-  if (!MEDIA_MIME.test(mimeType) || !mimeType.toLowerCase().startsWith(kind) || !BASE64.test(data) || /svg/i.test(mimeType)) return undefined;
+  if (!MEDIA_MIME.test(mimeType) || !mimeType.toLowerCase().startsWith(kind) || !BASE64.test(data) || /svg/i.test(mimeType))
+    return undefined;
   return `data:${mimeType};base64,${data.replace(/\s/g, '')}`;
 }
 
@@ -37,12 +38,19 @@ export function jsonTreeHtml(value: unknown, depth = 0): string {
       return `<span class="j-bool">${value}</span>`;
     case 'object': {
       const isArray = Array.isArray(value);
-      const entries: [string, unknown][] = isArray ? (value as unknown[]).map((v, i) => [String(i), v]) : Object.entries(value as Record<string, unknown>);
+      const entries: [string, unknown][] = isArray
+        ? (value as unknown[]).map((v, i) => [String(i), v])
+        : Object.entries(value as Record<string, unknown>);
       const [open, close] = isArray ? ['[', ']'] : ['{', '}'];
       if (entries.length === 0) return `<span class="j-punct">${open}${close}</span>`;
-      const count = isArray ? `${entries.length} item${entries.length === 1 ? '' : 's'}` : `${entries.length} key${entries.length === 1 ? '' : 's'}`;
+      const count = isArray
+        ? `${entries.length} item${entries.length === 1 ? '' : 's'}`
+        : `${entries.length} key${entries.length === 1 ? '' : 's'}`;
       const rows = entries
-        .map(([k, v]) => `<div class="j-row">${isArray ? `<span class="j-idx">${k}</span>` : `<span class="j-key">${escapeHtml(JSON.stringify(k))}</span><span class="j-punct">: </span>`}${jsonTreeHtml(v, depth + 1)}</div>`)
+        .map(
+          ([k, v]) =>
+            `<div class="j-row">${isArray ? `<span class="j-idx">${k}</span>` : `<span class="j-key">${escapeHtml(JSON.stringify(k))}</span><span class="j-punct">: </span>`}${jsonTreeHtml(v, depth + 1)}</div>`,
+        )
         .join('');
       return `<details class="j-node"${depth < OPEN_LEVELS ? ' open' : ''}><summary><span class="j-punct">${open}</span><span class="j-count">${count}</span></summary><div class="j-body">${rows}</div><span class="j-punct">${close}</span></details>`;
     }
@@ -98,9 +106,12 @@ function blockHtml(b: ResultBlock, model: RenderedResult): string {
       if (repeatsStructured(b.text, model.structured)) {
         return `<section class="block" aria-labelledby="${id}-title">${head('Text', 'JSON, the same as the structured content below', copy)}</section>`;
       }
-      const toggle = b.format === 'plain' ? '' : button('Show Source', { 'data-action': 'toggleSource', 'data-id': id, 'aria-pressed': 'false' });
+      const toggle =
+        b.format === 'plain' ? '' : button('Show Source', { 'data-action': 'toggleSource', 'data-id': id, 'aria-pressed': 'false' });
       const open = b.doc !== undefined ? button('Open in Editor', { 'data-action': 'openDoc', 'data-doc': b.doc }) : '';
-      const cut = b.cut ? `<p class="note">Showing the first ${formatBytes(b.text.length)} of ${formatBytes(b.bytes)}; the full text is open in an editor (nothing was truncated).</p>` : '';
+      const cut = b.cut
+        ? `<p class="note">Showing the first ${formatBytes(b.text.length)} of ${formatBytes(b.bytes)}; the full text is open in an editor (nothing was truncated).</p>`
+        : '';
       return `<section class="block" aria-labelledby="${id}-title">${head('Text', `${FORMAT_NAME[b.format]} · ${formatBytes(b.bytes)}`, toggle + copy + open)}${cut}${textBody(id, b.text, b.format)}</section>`;
     }
     case 'image':
@@ -116,7 +127,10 @@ function blockHtml(b: ResultBlock, model: RenderedResult): string {
       const meta = `${b.mimeType} · ${formatBytes(b.bytes)}`;
       const uri = `<p class="mono meta">${escapeHtml(b.uri)}</p>`;
       if (b.text !== undefined) {
-        const toggle = b.format && b.format !== 'plain' ? button('Show Source', { 'data-action': 'toggleSource', 'data-id': id, 'aria-pressed': 'false' }) : '';
+        const toggle =
+          b.format && b.format !== 'plain'
+            ? button('Show Source', { 'data-action': 'toggleSource', 'data-id': id, 'aria-pressed': 'false' })
+            : '';
         const open = b.doc !== undefined ? button('Open in Editor', { 'data-action': 'openDoc', 'data-doc': b.doc }) : '';
         const cut = b.cut ? `<p class="note">Showing the start; Open in Editor shows all ${formatBytes(b.bytes)}.</p>` : '';
         return `<section class="block" aria-labelledby="${id}-title">${head('Embedded resource', meta, toggle + copy + open)}${uri}${cut}${textBody(id, b.text, b.format ?? 'plain')}</section>`;
@@ -133,7 +147,8 @@ function blockHtml(b: ResultBlock, model: RenderedResult): string {
 
 function mediaHtml(id: string, kind: 'image' | 'audio', mimeType: string, data: string, label: string): string {
   const src = mediaSrc(kind, mimeType, data);
-  if (!src) return `<p class="desc">Not shown: the data is not valid base64 ${escapeHtml(kind)} of a supported type (${escapeHtml(mimeType)}).</p>`;
+  if (!src)
+    return `<p class="desc">Not shown: the data is not valid base64 ${escapeHtml(kind)} of a supported type (${escapeHtml(mimeType)}).</p>`;
   if (kind === 'audio') return `<audio controls src="${escapeHtml(src)}" aria-label="${escapeHtml(label)}"></audio>`;
   const zoom = [
     button('Zoom Out', { 'data-action': 'zoom', 'data-id': id, 'data-step': '-1', 'aria-label': `Zoom out of ${label}` }),
@@ -209,18 +224,35 @@ export interface ResultHtmlOptions {
 export function renderResultHtml(o: ResultHtmlOptions): string {
   const m = o.model;
   const { nonce } = o;
-  const meta = [`server ${m.server}`, o.when, m.durationMs !== undefined ? `${Math.round(m.durationMs)} ms` : undefined, formatBytes(m.bytes), `${m.blocks.length} content block${m.blocks.length === 1 ? '' : 's'}`].filter(Boolean).join(' · ');
+  const meta = [
+    `server ${m.server}`,
+    o.when,
+    m.durationMs !== undefined ? `${Math.round(m.durationMs)} ms` : undefined,
+    formatBytes(m.bytes),
+    `${m.blocks.length} content block${m.blocks.length === 1 ? '' : 's'}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
   const status = m.isError ? '<span class="badge err">isError: the tool reported a failure</span>' : '';
   const args = m.argsJson === '{}' ? '<p class="meta">No arguments.</p>' : jsonView(m.argsJson);
   const content = m.blocks.length ? m.blocks.map((b) => blockHtml(b, m)).join('\n') : '<p class="meta">No content blocks.</p>';
   let structured = '';
   if (m.structured !== undefined) {
-    const check = m.structuredIssues === undefined
-      ? '<p class="meta">The tool declares no output schema.</p>'
-      : m.structuredIssues.length
-        ? `<div class="issues" role="note"><strong>Does not match the tool's output schema:</strong>\n${escapeHtml(m.structuredIssues.slice(0, 20).map((i) => `${i.path || '(root)'}: ${i.message}`).join('\n'))}</div>`
-        : '<p class="meta">Matches the tool\'s output schema.</p>';
-    const schema = m.outputSchema !== undefined ? `<details class="sub" id="schema"><summary>Output schema</summary>${button('Copy Schema', { 'data-action': 'copy', 'data-target': 'schema' })}<pre>${escapeHtml(m.outputSchema)}</pre></details>` : '';
+    const check =
+      m.structuredIssues === undefined
+        ? '<p class="meta">The tool declares no output schema.</p>'
+        : m.structuredIssues.length
+          ? `<div class="issues" role="note"><strong>Does not match the tool's output schema:</strong>\n${escapeHtml(
+              m.structuredIssues
+                .slice(0, 20)
+                .map((i) => `${i.path || '(root)'}: ${i.message}`)
+                .join('\n'),
+            )}</div>`
+          : '<p class="meta">Matches the tool\'s output schema.</p>';
+    const schema =
+      m.outputSchema !== undefined
+        ? `<details class="sub" id="schema"><summary>Output schema</summary>${button('Copy Schema', { 'data-action': 'copy', 'data-target': 'schema' })}<pre>${escapeHtml(m.outputSchema)}</pre></details>`
+        : '';
     structured = `<section aria-labelledby="h-structured"><div class="block-head"><h2 id="h-structured">Structured content</h2><span class="tools">${button('Copy', { 'data-action': 'copy', 'data-target': 'structured', 'aria-label': 'Copy the structured content' })}</span></div>${check}${jsonView(m.structured)}${schema}</section>`;
   } else if (m.outputSchema !== undefined) {
     structured = `<section aria-labelledby="h-structured"><h2 id="h-structured">Structured content</h2><p class="meta">None in this result, although the tool declares an output schema.</p><details class="sub" id="schema"><summary>Output schema</summary><pre>${escapeHtml(m.outputSchema)}</pre></details></section>`;

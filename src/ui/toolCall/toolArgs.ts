@@ -129,11 +129,27 @@ export function measureSchema(schema: unknown, limitProps = MAX_PROPERTIES, limi
 // ------------------------------------------------------------------------------------ planning
 
 const SAFE = Number.MAX_SAFE_INTEGER;
-const SECRET_WORDS = new Set(['password', 'passwd', 'passphrase', 'secret', 'token', 'apikey', 'accesskey', 'secretkey', 'privatekey', 'credential', 'credentials']);
+const SECRET_WORDS = new Set([
+  'password',
+  'passwd',
+  'passphrase',
+  'secret',
+  'token',
+  'apikey',
+  'accesskey',
+  'secretkey',
+  'privatekey',
+  'credential',
+  'credentials',
+]);
 
 /** "apiKey", "access_token", "PASSWORD" hide what is typed; "max_tokens" or "key" do not. */
 export function isSecretField(name: string): boolean {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
   const last = words[words.length - 1] ?? '';
   return SECRET_WORDS.has(last) || SECRET_WORDS.has(words.slice(-2).join(''));
 }
@@ -175,8 +191,10 @@ function constraintsOf(s: JsonSchema, type: string | undefined): string[] {
     const max = num(s.maximum);
     const exMin = num(s.exclusiveMinimum) ?? (s.exclusiveMinimum === true ? min : undefined);
     const exMax = num(s.exclusiveMaximum) ?? (s.exclusiveMaximum === true ? max : undefined);
-    const lo = exMin !== undefined && Math.abs(exMin) < SAFE ? `> ${exMin}` : min !== undefined && Math.abs(min) < SAFE ? `≥ ${min}` : undefined;
-    const hi = exMax !== undefined && Math.abs(exMax) < SAFE ? `< ${exMax}` : max !== undefined && Math.abs(max) < SAFE ? `≤ ${max}` : undefined;
+    const lo =
+      exMin !== undefined && Math.abs(exMin) < SAFE ? `> ${exMin}` : min !== undefined && Math.abs(min) < SAFE ? `≥ ${min}` : undefined;
+    const hi =
+      exMax !== undefined && Math.abs(exMax) < SAFE ? `< ${exMax}` : max !== undefined && Math.abs(max) < SAFE ? `≤ ${max}` : undefined;
     if (lo && hi && lo.startsWith('≥') && hi.startsWith('≤')) out.push(`${min} to ${max}`);
     else {
       if (lo) out.push(lo);
@@ -213,7 +231,14 @@ export function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
-function analyseField(root: JsonSchema, name: string, raw: unknown, required: boolean, parentPath: readonly string[], depth: number): Analysis {
+function analyseField(
+  root: JsonSchema,
+  name: string,
+  raw: unknown,
+  required: boolean,
+  parentPath: readonly string[],
+  depth: number,
+): Analysis {
   const path = [...parentPath, name];
   const key = '/' + path.map(escapePointer).join('/');
   const base = {
@@ -279,28 +304,54 @@ function analyseField(root: JsonSchema, name: string, raw: unknown, required: bo
   }
   switch (type) {
     case 'string':
-      return { field: { ...common, kind: 'string', control: 'text', typeLabel: 'string', constraints: constraintsOf(s, type) }, complex: refNote };
+      return {
+        field: { ...common, kind: 'string', control: 'text', typeLabel: 'string', constraints: constraintsOf(s, type) },
+        complex: refNote,
+      };
     case 'number':
     case 'integer':
-      return { field: { ...common, kind: type, control: 'number', typeLabel: type, constraints: constraintsOf(s, type) }, complex: refNote };
+      return {
+        field: { ...common, kind: type, control: 'number', typeLabel: type, constraints: constraintsOf(s, type) },
+        complex: refNote,
+      };
     case 'boolean':
       return {
-        field: { ...common, kind: 'boolean', control: required || common.hasDefault ? 'checkbox' : 'tristate', typeLabel: 'boolean', constraints: [] },
+        field: {
+          ...common,
+          kind: 'boolean',
+          control: required || common.hasDefault ? 'checkbox' : 'tristate',
+          typeLabel: 'boolean',
+          constraints: [],
+        },
         complex: refNote,
       };
     case 'array': {
       const items = isObject(s.items) ? (deref(root, s.items)?.schema ?? s.items) : undefined;
       const itemType = items ? schemaType(items) : undefined;
       const rawItems = isObject(s.items) ? s.items : undefined;
-      const ofObjects = itemType === 'object' || itemType === 'array' || (!!rawItems && ('$ref' in rawItems || 'oneOf' in rawItems || 'anyOf' in rawItems));
-      const field: FieldSpec = { ...common, kind: 'json', control: 'json', typeLabel: 'JSON array', constraints: constraintsOf(s, type), jsonReason: ofObjects ? 'array of objects' : 'array' };
+      const ofObjects =
+        itemType === 'object' || itemType === 'array' || (!!rawItems && ('$ref' in rawItems || 'oneOf' in rawItems || 'anyOf' in rawItems));
+      const field: FieldSpec = {
+        ...common,
+        kind: 'json',
+        control: 'json',
+        typeLabel: 'JSON array',
+        constraints: constraintsOf(s, type),
+        jsonReason: ofObjects ? 'array of objects' : 'array',
+      };
       // One schema for every item (not a tuple): the form can add, remove and reorder items, each
       // with its own controls. The prompt chain still reads the whole array as JSON (kind "json").
       const tuple = Array.isArray(s.items) || s.prefixItems !== undefined || s.additionalItems !== undefined;
       if (rawItems && !tuple && depth < MAX_FORM_GROUP_DEPTH) {
         const item = analyseField(root, ITEM_SEGMENT, rawItems, true, path, depth + 1).field;
         return {
-          field: { ...field, control: 'list', items: { ...item, label: item.label === ITEM_SEGMENT ? 'item' : item.label }, minItems: num(s.minItems), maxItems: num(s.maxItems) },
+          field: {
+            ...field,
+            control: 'list',
+            items: { ...item, label: item.label === ITEM_SEGMENT ? 'item' : item.label },
+            minItems: num(s.minItems),
+            maxItems: num(s.maxItems),
+          },
           complex: ofObjects ? 'array of objects' : refNote,
         };
       }
@@ -311,16 +362,30 @@ function analyseField(root: JsonSchema, name: string, raw: unknown, required: bo
       if (!props || Object.keys(props).length === 0 || depth + 1 >= MAX_FORM_GROUP_DEPTH) {
         // A free-form map (or too deep for nested fieldsets): JSON, which the prompt chain can do.
         return {
-          field: { ...common, kind: 'json', control: 'json', typeLabel: 'JSON object', constraints: [], jsonReason: props ? 'nested too deeply' : 'free-form object' },
+          field: {
+            ...common,
+            kind: 'json',
+            control: 'json',
+            typeLabel: 'JSON object',
+            constraints: [],
+            jsonReason: props ? 'nested too deeply' : 'free-form object',
+          },
           complex: props ? 'nested object' : refNote,
         };
       }
       const req = new Set(Array.isArray(s.required) ? s.required.filter((x): x is string => typeof x === 'string') : []);
       const children = Object.entries(props).map(([n, p]) => analyseField(root, n, p, req.has(n), path, depth + 1).field);
-      return { field: { ...common, kind: 'object', control: 'group', typeLabel: 'object', constraints: [], children }, complex: 'nested object' };
+      return {
+        field: { ...common, kind: 'object', control: 'group', typeLabel: 'object', constraints: [], children },
+        complex: 'nested object',
+      };
     }
     default:
-      return jsonField(s, type ? `type ${type}` : Array.isArray(s.type) ? 'several types' : 'no type', Array.isArray(s.type) ? 'union type' : undefined);
+      return jsonField(
+        s,
+        type ? `type ${type}` : Array.isArray(s.type) ? 'several types' : 'no type',
+        Array.isArray(s.type) ? 'union type' : undefined,
+      );
   }
 }
 
@@ -406,7 +471,10 @@ export function initialText(field: FieldSpec, previous?: { value: unknown }): st
   return JSON.stringify(v);
 }
 
-export type ParsedInput = { readonly ok: true; readonly value: unknown; readonly skip?: false } | { readonly ok: true; readonly skip: true } | { readonly ok: false; readonly message: string };
+export type ParsedInput =
+  | { readonly ok: true; readonly value: unknown; readonly skip?: false }
+  | { readonly ok: true; readonly skip: true }
+  | { readonly ok: false; readonly message: string };
 
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 
@@ -436,7 +504,9 @@ export function parseFieldText(field: FieldSpec, text: string): ParsedInput {
     case 'enum': {
       const values = field.enumValues ?? [];
       const hit = values.find((v) => (typeof v === 'string' ? v === text : JSON.stringify(v) === text.trim()));
-      return hit !== undefined || values.includes(text) ? { ok: true, value: hit ?? text } : { ok: false, message: `Must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}.` };
+      return hit !== undefined || values.includes(text)
+        ? { ok: true, value: hit ?? text }
+        : { ok: false, message: `Must be one of ${values.map((v) => JSON.stringify(v)).join(', ')}.` };
     }
     default:
       try {
@@ -484,7 +554,12 @@ export function fieldChoices(field: FieldSpec, previous?: { value: unknown }): C
     active: hasCurrent && sameValue(v, current),
   }));
   if (!field.required) {
-    choices.push({ label: SKIP_LABEL, description: field.hasDefault ? 'the server uses its default' : 'leave unset', skip: true, active: previous === undefined && !field.hasDefault });
+    choices.push({
+      label: SKIP_LABEL,
+      description: field.hasDefault ? 'the server uses its default' : 'leave unset',
+      skip: true,
+      active: previous === undefined && !field.hasDefault,
+    });
   }
   return choices;
 }

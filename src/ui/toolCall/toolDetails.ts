@@ -19,10 +19,17 @@ const HINTS: readonly (readonly [key: string, whenTrue: string, whenFalse: strin
   ['openWorldHint', 'open world', 'closed world'],
 ];
 
-export function toolDetailsHeader(tool: { readonly name: string; readonly title?: unknown; readonly annotations?: unknown }): ToolDetailsHeader {
+export function toolDetailsHeader(tool: {
+  readonly name: string;
+  readonly title?: unknown;
+  readonly annotations?: unknown;
+}): ToolDetailsHeader {
   const a = (typeof tool.annotations === 'object' && tool.annotations !== null ? tool.annotations : {}) as Record<string, unknown>;
   const title = typeof tool.title === 'string' ? tool.title : typeof a.title === 'string' ? a.title : undefined;
   const badges = HINTS.filter(([k]) => typeof a[k] === 'boolean').map(([k, yes, no]) => (a[k] ? yes : no));
-  const warning = a.destructiveHint === true && a.readOnlyHint !== true ? 'The server says this tool may delete or overwrite data (destructiveHint). Nothing runs until you press Call.' : undefined;
+  const warning =
+    a.destructiveHint === true && a.readOnlyHint !== true
+      ? 'The server says this tool may delete or overwrite data (destructiveHint). Nothing runs until you press Call.'
+      : undefined;
   return { title: title && title !== tool.name ? title : undefined, badges, warning };
 }

@@ -53,7 +53,19 @@ function tooBig(schema: object): string | undefined {
 
 const TYPES = new Set(['array', 'boolean', 'integer', 'null', 'number', 'object', 'string']);
 /** Where subschemas are, as cfworker evaluates them: one schema, a list, or a map of them. */
-const SCHEMA_ONE = ['additionalItems', 'unevaluatedItems', 'items', 'contains', 'additionalProperties', 'unevaluatedProperties', 'propertyNames', 'not', 'if', 'then', 'else'];
+const SCHEMA_ONE = [
+  'additionalItems',
+  'unevaluatedItems',
+  'items',
+  'contains',
+  'additionalProperties',
+  'unevaluatedProperties',
+  'propertyNames',
+  'not',
+  'if',
+  'then',
+  'else',
+];
 const SCHEMA_LIST = ['prefixItems', 'items', 'allOf', 'anyOf', 'oneOf'];
 const SCHEMA_MAP = ['$defs', 'definitions', 'properties', 'patternProperties', 'dependentSchemas', 'dependencies'];
 
@@ -68,9 +80,11 @@ function validRegex(source: string): boolean {
 
 /** What is wrong with one schema object that cfworker would only meet while validating (and throw, or misread). */
 function nodeProblem(node: Schema, lookup: Record<string, unknown>): string | undefined {
-  if (typeof node.$ref === 'string' && lookup[node.__absolute_ref__ ?? node.$ref] === undefined) return `cannot resolve $ref "${node.$ref}"`;
+  if (typeof node.$ref === 'string' && lookup[node.__absolute_ref__ ?? node.$ref] === undefined)
+    return `cannot resolve $ref "${node.$ref}"`;
   if (typeof node.pattern === 'string' && !validRegex(node.pattern)) return `invalid pattern ${JSON.stringify(node.pattern)}`;
-  if (node.type !== undefined && !(Array.isArray(node.type) ? node.type : [node.type]).every((t) => TYPES.has(t))) return `unknown type ${JSON.stringify(node.type)}`;
+  if (node.type !== undefined && !(Array.isArray(node.type) ? node.type : [node.type]).every((t) => TYPES.has(t)))
+    return `unknown type ${JSON.stringify(node.type)}`;
   if (node.enum !== undefined && !Array.isArray(node.enum)) return '"enum" is not an array';
   if (node.required !== undefined && !Array.isArray(node.required)) return '"required" is not an array';
   const patterns: unknown = node.patternProperties;
@@ -277,7 +291,19 @@ function messageFor(c: Usable, e: OutputUnit): string {
 }
 
 /** Keywords whose error only says that a subschema failed; the errors that follow say how. */
-const WRAPPERS = new Set(['$ref', '$recursiveRef', 'properties', 'patternProperties', 'items', 'prefixItems', 'additionalItems', 'unevaluatedItems', 'allOf', 'dependentSchemas', 'if']);
+const WRAPPERS = new Set([
+  '$ref',
+  '$recursiveRef',
+  'properties',
+  'patternProperties',
+  'items',
+  'prefixItems',
+  'additionalItems',
+  'unevaluatedItems',
+  'allOf',
+  'dependentSchemas',
+  'if',
+]);
 
 /** cfworker's flat error list (wrappers followed by their causes) -> one issue per actual problem. */
 function toIssues(c: Usable, errors: readonly OutputUnit[]): SchemaIssue[] {
@@ -293,7 +319,14 @@ function toIssues(c: Usable, errors: readonly OutputUnit[]): SchemaIssue[] {
       if (at && at[e.keyword] === false && errors[i + 1]?.keyword === 'false') {
         const tuple: unknown = e.keyword === 'items' ? (at.prefixItems ?? []) : e.keyword === 'additionalItems' ? at.items : undefined;
         const allowed = Array.isArray(tuple) ? tuple.length : undefined;
-        out.push({ path, message: allowed === undefined ? 'must NOT have unevaluated items' : `must NOT have more than ${allowed} item${allowed === 1 ? '' : 's'}`, keyword: e.keyword });
+        out.push({
+          path,
+          message:
+            allowed === undefined
+              ? 'must NOT have unevaluated items'
+              : `must NOT have more than ${allowed} item${allowed === 1 ? '' : 's'}`,
+          keyword: e.keyword,
+        });
         while (errors[i + 1]?.keyword === 'false' && pointerOf(errors[i + 1].instanceLocation).startsWith(`${path}/`)) i++;
       }
       continue;

@@ -51,7 +51,8 @@ export interface FormState {
 
 export function toWebFields(fields: readonly FieldSpec[]): WebField[] {
   return fields.map((f) => {
-    const typeLabel = f.control === 'list' && f.items ? `list of ${f.items.control === 'group' ? 'objects' : f.items.typeLabel}` : f.typeLabel;
+    const typeLabel =
+      f.control === 'list' && f.items ? `list of ${f.items.control === 'group' ? 'objects' : f.items.typeLabel}` : f.typeLabel;
     return {
       key: f.key,
       seg: escapePointer(f.name),
@@ -59,7 +60,12 @@ export function toWebFields(fields: readonly FieldSpec[]): WebField[] {
       control: f.control,
       required: f.required,
       description: f.description,
-      meta: [typeLabel, ...f.constraints, ...(f.hasDefault ? [`default ${JSON.stringify(f.default)}`] : []), ...(f.jsonReason && f.control === 'json' ? [`as JSON: ${f.jsonReason}`] : [])].join(' · '),
+      meta: [
+        typeLabel,
+        ...f.constraints,
+        ...(f.hasDefault ? [`default ${JSON.stringify(f.default)}`] : []),
+        ...(f.jsonReason && f.control === 'json' ? [`as JSON: ${f.jsonReason}`] : []),
+      ].join(' · '),
       placeholder: f.control === 'json' && f.key.endsWith(`/${ITEM_SEGMENT}`) ? 'JSON value' : fieldPlaceholder(f),
       secret: f.secret,
       options: f.control === 'select' ? (f.enumValues ?? []).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) : undefined,
@@ -77,7 +83,10 @@ export function escapeHtml(s: string): string {
 
 /** JSON that is safe inside a <script> element (no "</script>", no "<!--"). */
 export function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** A fresh nonce per page load (CSP). */
@@ -146,7 +155,9 @@ const FORM_CSS = `
 function headerHtml(state: FormState): string {
   const d = state.details;
   if (!d) return `<h1>Call <span class="mono">${escapeHtml(state.tool)}</span> on ${escapeHtml(state.server)}</h1>`;
-  const badges = d.badges.length ? `<div class="badges" aria-label="Hints the server declared">${d.badges.map((b) => `<span class="badge">${escapeHtml(b)}</span>`).join('')}</div>` : '';
+  const badges = d.badges.length
+    ? `<div class="badges" aria-label="Hints the server declared">${d.badges.map((b) => `<span class="badge">${escapeHtml(b)}</span>`).join('')}</div>`
+    : '';
   return [
     `<h1><span class="mono">${escapeHtml(state.tool)}</span></h1>`,
     `<p class="meta">${d.title ? `${escapeHtml(d.title)} · ` : ''}tool of ${escapeHtml(state.server)}</p>`,
@@ -173,7 +184,8 @@ export function renderFormHtml(o: FormHtmlOptions): string {
   } catch (e) {
     schemaText = `(cannot show the schema: ${e instanceof Error ? e.message : String(e)})`; // e.g. nested too deeply
   }
-  if (schemaText.length > MAX_SCHEMA_CHARS) schemaText = `${schemaText.slice(0, MAX_SCHEMA_CHARS)}\n… (${schemaText.length - MAX_SCHEMA_CHARS} more characters)`;
+  if (schemaText.length > MAX_SCHEMA_CHARS)
+    schemaText = `${schemaText.slice(0, MAX_SCHEMA_CHARS)}\n… (${schemaText.length - MAX_SCHEMA_CHARS} more characters)`;
   const title = `${state.tool} — ${state.server}`;
   return `<!DOCTYPE html>
 <html lang="en">

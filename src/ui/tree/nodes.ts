@@ -103,7 +103,8 @@ export interface NoticeNode {
   notice: Notice;
 }
 
-export type TreeNode = GroupNode | ServerNode | ToolNode | FolderNode | ResourceNode | TemplateNode | PromptNode | IssueNode | MessageNode | NoticeNode;
+export type TreeNode =
+  GroupNode | ServerNode | ToolNode | FolderNode | ResourceNode | TemplateNode | PromptNode | IssueNode | MessageNode | NoticeNode;
 
 /** Reuses node objects by id. */
 export class NodeCache {
@@ -130,19 +131,37 @@ export class NodeCache {
   }
 
   resource(server: string, resource: Resource): ResourceNode {
-    const node = this.get(`resource:${server}/${resource.uri}`, (id) => ({ kind: 'resource', id, serverName: server, uri: resource.uri, resource }));
+    const node = this.get(`resource:${server}/${resource.uri}`, (id) => ({
+      kind: 'resource',
+      id,
+      serverName: server,
+      uri: resource.uri,
+      resource,
+    }));
     node.resource = resource;
     return node;
   }
 
   template(server: string, template: ResourceTemplate): TemplateNode {
-    const node = this.get(`template:${server}/${template.uriTemplate}`, (id) => ({ kind: 'template', id, serverName: server, uriTemplate: template.uriTemplate, template }));
+    const node = this.get(`template:${server}/${template.uriTemplate}`, (id) => ({
+      kind: 'template',
+      id,
+      serverName: server,
+      uriTemplate: template.uriTemplate,
+      template,
+    }));
     node.template = template;
     return node;
   }
 
   prompt(server: string, prompt: Prompt): PromptNode {
-    const node = this.get(`prompt:${server}/${prompt.name}`, (id) => ({ kind: 'prompt', id, serverName: server, promptName: prompt.name, prompt }));
+    const node = this.get(`prompt:${server}/${prompt.name}`, (id) => ({
+      kind: 'prompt',
+      id,
+      serverName: server,
+      promptName: prompt.name,
+      prompt,
+    }));
     node.prompt = prompt;
     return node;
   }
@@ -186,7 +205,8 @@ export class NodeCache {
   forgetServer(name: string): void {
     const own = (prefix: string, id: string) => id === `${prefix}:${name}` || id.startsWith(`${prefix}:${name}/`);
     for (const id of [...this.nodes.keys()]) {
-      if (['server', 'tool', 'resources', 'prompts', 'resource', 'template', 'prompt'].some((prefix) => own(prefix, id))) this.nodes.delete(id);
+      if (['server', 'tool', 'resources', 'prompts', 'resource', 'template', 'prompt'].some((prefix) => own(prefix, id)))
+        this.nodes.delete(id);
     }
   }
 

@@ -5,7 +5,19 @@
 // and error message goes through the Prompter, so the integration tests can answer them.
 import * as vscode from 'vscode';
 import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
-import { type CatalogKind, errorMessage, failureText, isObject, isServerError, type Lists, type ServerCatalog, type ServerConnection, type ServerRegistry, stateLabel, summaryLine } from '../../core';
+import {
+  type CatalogKind,
+  errorMessage,
+  failureText,
+  isObject,
+  isServerError,
+  type Lists,
+  type ServerCatalog,
+  type ServerConnection,
+  type ServerRegistry,
+  stateLabel,
+  summaryLine,
+} from '../../core';
 import type { Prompter } from '../prompts';
 import { stateCodicon } from '../tree/present';
 import { formatBytes } from '../../ui/toolCall/resultFormat';
@@ -48,7 +60,8 @@ const RESTART = 'Restart Server';
 const OPEN_SETTINGS = 'Open Settings';
 
 const str = (x: unknown) => (typeof x === 'string' ? x : undefined);
-const strings = (x: unknown) => (isObject(x) && Object.values(x).every((v) => typeof v === 'string') ? (x as Record<string, string>) : undefined);
+const strings = (x: unknown) =>
+  isObject(x) && Object.values(x).every((v) => typeof v === 'string') ? (x as Record<string, string>) : undefined;
 const title = (x: { name: string; title?: unknown }) => (typeof x.title === 'string' && x.title.trim() ? x.title.trim() : x.name);
 
 function parseResourceRequest(arg: unknown): ResourceRequest {
@@ -105,7 +118,8 @@ export class BrowseCommands {
       if (req.uri !== undefined) {
         target = { uri: req.uri, label: title(req.resource ?? this.knownResource(conn, req.uri) ?? { name: lastSegment(req.uri) }) };
       } else if (req.uriTemplate !== undefined) {
-        const template = req.template ?? this.knownTemplate(conn, req.uriTemplate) ?? { name: req.uriTemplate, uriTemplate: req.uriTemplate };
+        const template = req.template ??
+          this.knownTemplate(conn, req.uriTemplate) ?? { name: req.uriTemplate, uriTemplate: req.uriTemplate };
         target = await this.expand(conn, template, req.values);
       } else {
         const picked = await this.pickResource(conn);
@@ -154,7 +168,8 @@ export class BrowseCommands {
     const all = registry.list();
     if (all.length === 0) {
       const add = 'Add Server';
-      if ((await prompter.notify('No MCP servers are configured.', add)) === add) await vscode.commands.executeCommand('mcpManager.addServer');
+      if ((await prompter.notify('No MCP servers are configured.', add)) === add)
+        await vscode.commands.executeCommand('mcpManager.addServer');
       return undefined;
     }
     const candidates = all.filter((c) => c.state.kind !== 'disabled' && catalog.offers(c, kind) !== false);
@@ -168,7 +183,11 @@ export class BrowseCommands {
       description: `${stateLabel(c.state)} · ${c.definition.type}${catalog.offers(c, kind) === undefined ? ' · starts it to list them' : ''}`,
       conn: c,
     }));
-    const picked = await prompter.pick(items, { title: kind === 'resources' ? 'MCP: Read Resource' : 'MCP: Get Prompt', placeHolder: `Server whose ${kind} to browse`, matchOnDescription: true });
+    const picked = await prompter.pick(items, {
+      title: kind === 'resources' ? 'MCP: Read Resource' : 'MCP: Get Prompt',
+      placeHolder: `Server whose ${kind} to browse`,
+      matchOnDescription: true,
+    });
     return picked?.conn;
   }
 
@@ -178,7 +197,11 @@ export class BrowseCommands {
     if (known) return known;
     try {
       return await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `MCP: ${conn.state.kind === 'running' ? `listing the ${kind} of` : 'starting'} ${conn.name}…`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `MCP: ${conn.state.kind === 'running' ? `listing the ${kind} of` : 'starting'} ${conn.name}…`,
+          cancellable: true,
+        },
         (_progress, token) => {
           const ac = new AbortController();
           const sub = token.onCancellationRequested(() => ac.abort());
@@ -207,18 +230,35 @@ export class BrowseCommands {
     }));
     if (list.templates.length) {
       items.push({ label: 'Templates: you enter their variables', kind: vscode.QuickPickItemKind.Separator });
-      for (const t of list.templates) items.push({ label: `$(symbol-parameter) ${title(t)}`, description: t.uriTemplate, detail: summaryLine(t.description), template: t });
+      for (const t of list.templates)
+        items.push({
+          label: `$(symbol-parameter) ${title(t)}`,
+          description: t.uriTemplate,
+          detail: summaryLine(t.description),
+          template: t,
+        });
     }
-    return this.deps.prompter.pick(items, { title: `MCP: Read Resource (${conn.name})`, placeHolder: 'Resource to read (type to filter by name or URI)', matchOnDescription: true, matchOnDetail: true });
+    return this.deps.prompter.pick(items, {
+      title: `MCP: Read Resource (${conn.name})`,
+      placeHolder: 'Resource to read (type to filter by name or URI)',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
   }
 
   /** Asks for each variable of the template; the URI expanded by the SDK, undefined on Escape. */
-  private async expand(conn: ServerConnection, template: Pick<ResourceTemplate, 'name' | 'title' | 'uriTemplate' | 'description'>, given?: Record<string, string>): Promise<{ uri: string; label: string } | undefined> {
+  private async expand(
+    conn: ServerConnection,
+    template: Pick<ResourceTemplate, 'name' | 'title' | 'uriTemplate' | 'description'>,
+    given?: Record<string, string>,
+  ): Promise<{ uri: string; label: string } | undefined> {
     let fields;
     try {
       fields = templateFields(template.uriTemplate, template.description);
     } catch (e) {
-      void this.deps.prompter.error(`MCP server "${conn.name}" sent a resource template that is not a valid URI template (${template.uriTemplate}): ${errorMessage(e)}`);
+      void this.deps.prompter.error(
+        `MCP server "${conn.name}" sent a resource template that is not a valid URI template (${template.uriTemplate}): ${errorMessage(e)}`,
+      );
       return undefined;
     }
     const values: Record<string, string> = {};
@@ -267,9 +307,19 @@ export class BrowseCommands {
     const items = prompts.map((p) => {
       const fields = promptFields(p);
       const args = fields.length ? fields.map((f) => (f.required ? f.name : `${f.name}?`)).join(', ') : 'no arguments';
-      return { label: promptLabel(p), description: `${promptLabel(p) === p.name ? '' : `${p.name} · `}${args}`, detail: summaryLine(p.description), prompt: p };
+      return {
+        label: promptLabel(p),
+        description: `${promptLabel(p) === p.name ? '' : `${p.name} · `}${args}`,
+        detail: summaryLine(p.description),
+        prompt: p,
+      };
     });
-    const picked = await this.deps.prompter.pick(items, { title: `MCP: Get Prompt (${conn.name})`, placeHolder: 'Prompt to get (type to filter)', matchOnDescription: true, matchOnDetail: true });
+    const picked = await this.deps.prompter.pick(items, {
+      title: `MCP: Get Prompt (${conn.name})`,
+      placeHolder: 'Prompt to get (type to filter)',
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
     return picked?.prompt;
   }
 
@@ -302,7 +352,9 @@ export class BrowseCommands {
   private async get(conn: ServerConnection, prompt: Prompt, args: Record<string, string>): Promise<GetPromptResult | undefined> {
     let result: GetPromptResult;
     try {
-      result = await this.withCancel(`MCP: getting prompt ${prompt.name} (${conn.name})`, (signal) => conn.getPrompt(prompt.name, args, { signal }));
+      result = await this.withCancel(`MCP: getting prompt ${prompt.name} (${conn.name})`, (signal) =>
+        conn.getPrompt(prompt.name, args, { signal }),
+      );
     } catch (e) {
       this.fail(e, conn, `get prompt "${prompt.name}" from MCP server "${conn.name}"`);
       return undefined;
@@ -310,7 +362,13 @@ export class BrowseCommands {
     this.deps.logs.loggerFor(conn.name).info(`prompts/get "${prompt.name}": ${result.messages.length} message(s)`);
     const rendered = renderPrompt(result, { server: conn.name, prompt, args });
     const label = promptLabel(prompt);
-    await this.deps.documents.show(this.deps.documents.promptUri(conn.name, prompt.name, label), rendered.text, { extension: 'md', languageId: 'markdown' }, rendered.media, `${label} media (${conn.name})`);
+    await this.deps.documents.show(
+      this.deps.documents.promptUri(conn.name, prompt.name, label),
+      rendered.text,
+      { extension: 'md', languageId: 'markdown' },
+      rendered.media,
+      `${label} media (${conn.name})`,
+    );
     return result;
   }
 
@@ -358,7 +416,9 @@ export class BrowseCommands {
   /** A bug or a refusal of the editor: say so, and log it where it belongs. */
   private unexpected(what: string, e: unknown, server: string | undefined): void {
     if (server) this.deps.logs.loggerFor(server).error(e instanceof Error ? e : String(e));
-    void this.deps.prompter.error(`MCP: ${what} failed: ${errorMessage(e)}`, ...(server ? [SHOW_LOGS] : [])).then((a) => server && this.act(a, server));
+    void this.deps.prompter
+      .error(`MCP: ${what} failed: ${errorMessage(e)}`, ...(server ? [SHOW_LOGS] : []))
+      .then((a) => server && this.act(a, server));
   }
 }
 

@@ -127,13 +127,19 @@ export class RegistryBrowser {
     }
     for (const o of options.filter((x) => x.supported)) {
       const qs = questionsFor(server, o.key);
-      if (qs.length) items.push({ label: `$(key) Values for ${o.label}`, detail: qs.map((q) => `${q.label}${q.required ? '' : ' (optional)'}${q.secret ? ' (secret)' : ''}`).join(', ') });
+      if (qs.length)
+        items.push({
+          label: `$(key) Values for ${o.label}`,
+          detail: qs.map((q) => `${q.label}${q.required ? '' : ' (optional)'}${q.secret ? ' (secret)' : ''}`).join(', '),
+        });
     }
     items.push({ label: '$(arrow-left) Back to the search', back: true });
     for (;;) {
       const picked = await this.deps.prompter.pick(items, {
         title: `${server.title ?? server.name} ${server.version ?? ''} (${description.kind})`,
-        placeHolder: isInstallable(entry) ? oneLine(server.description ?? 'Choose how to install it') : `${entry.meta.status}: not offered for install`,
+        placeHolder: isInstallable(entry)
+          ? oneLine(server.description ?? 'Choose how to install it')
+          : `${entry.meta.status}: not offered for install`,
         matchOnDetail: true,
         ignoreFocusOut: true,
       });
@@ -161,7 +167,15 @@ export class RegistryBrowser {
         prompt: 'Name of the server (shown in the tree and used in commands)',
         value: suggestion,
         ignoreFocusOut: true,
-        validateInput: (v) => (!v.trim() ? 'Required' : this.deps.registry.get(v.trim()) ? { message: `A server named "${v.trim()}" already exists; an entry in a more specific scope replaces it.`, severity: vscode.InputBoxValidationSeverity.Warning } : undefined),
+        validateInput: (v) =>
+          !v.trim()
+            ? 'Required'
+            : this.deps.registry.get(v.trim())
+              ? {
+                  message: `A server named "${v.trim()}" already exists; an entry in a more specific scope replaces it.`,
+                  severity: vscode.InputBoxValidationSeverity.Warning,
+                }
+              : undefined,
       })
     )?.trim();
     if (!name) return undefined;
@@ -170,14 +184,20 @@ export class RegistryBrowser {
     const target =
       targets.length === 1
         ? targets[0]!
-        : (await prompter.pick(
-            targets.map((t) => ({ label: t.label, detail: t.detail, target: t })),
-            { title: `${title}: where`, placeHolder: 'Where should the server be saved?' },
-          ))?.target;
+        : (
+            await prompter.pick(
+              targets.map((t) => ({ label: t.label, detail: t.detail, target: t })),
+              { title: `${title}: where`, placeHolder: 'Where should the server be saved?' },
+            )
+          )?.target;
     if (!target) return undefined;
     const existing = entriesAt(target);
     if (Object.prototype.hasOwnProperty.call(existing.servers, name)) {
-      const answer = await prompter.confirm(`"${name}" already exists in ${target.label}. Replace it?`, 'The existing entry is overwritten.', 'Replace');
+      const answer = await prompter.confirm(
+        `"${name}" already exists in ${target.label}. Replace it?`,
+        'The existing entry is overwritten.',
+        'Replace',
+      );
       if (answer !== 'Replace') return undefined;
     }
 
@@ -185,7 +205,11 @@ export class RegistryBrowser {
     if (!answers) return undefined;
     let built;
     try {
-      built = buildEntry(server, option.key, answers, { localName: name, origin: { url: entry.registry, name: server.name, version: server.version }, takenInputIds: existing.inputIds });
+      built = buildEntry(server, option.key, answers, {
+        localName: name,
+        origin: { url: entry.registry, name: server.name, version: server.version },
+        takenInputIds: existing.inputIds,
+      });
     } catch (e) {
       if (e instanceof InstallError) throw new Error(`Could not install ${server.name}: ${e.message}`);
       throw e;
@@ -193,12 +217,18 @@ export class RegistryBrowser {
     for (const [id, value] of Object.entries(built.secretValues)) await this.deps.inputs.store(target.secretScope, target.label, id, value);
     await writeInstalledEntry(target, name, built.entry, built.inputs);
     await this.deps.reload();
-    void prompter.notify(`Installed "${name}" (${server.name} ${server.version ?? ''}) into ${target.label}. It starts when you first use it.${built.inputs.length ? ` Secret values are kept in VS Code's secret storage.` : ''}`);
+    void prompter.notify(
+      `Installed "${name}" (${server.name} ${server.version ?? ''}) into ${target.label}. It starts when you first use it.${built.inputs.length ? ` Secret values are kept in VS Code's secret storage.` : ''}`,
+    );
     return { name, target, entry: built.entry };
   }
 
   /** The questions, one box (or pick) each; undefined when cancelled. `prefill` from an installed entry. */
-  private async ask(questions: readonly Question[], title: string, prefill: Readonly<Record<string, string>>): Promise<Answers | undefined> {
+  private async ask(
+    questions: readonly Question[],
+    title: string,
+    prefill: Readonly<Record<string, string>>,
+  ): Promise<Answers | undefined> {
     const { prompter } = this.deps;
     const answers: Record<string, string | string[]> = {};
     let n = 0;
@@ -208,7 +238,11 @@ export class RegistryBrowser {
       const about = `${q.label}${q.description ? `: ${q.description}` : ''}`;
       if (q.choices?.length && !q.secret) {
         type C = vscode.QuickPickItem & { value?: string };
-        const items: C[] = q.choices.map((c) => ({ label: c, value: c, description: c === (prefill[q.id] ?? q.default) ? (prefill[q.id] ? 'current' : 'default') : undefined }));
+        const items: C[] = q.choices.map((c) => ({
+          label: c,
+          value: c,
+          description: c === (prefill[q.id] ?? q.default) ? (prefill[q.id] ? 'current' : 'default') : undefined,
+        }));
         if (!q.required) items.push({ label: '$(dash) Leave out', description: 'the server decides' });
         const picked = await prompter.pick(items, { title: step, placeHolder: about, ignoreFocusOut: true });
         if (!picked) return undefined;
@@ -251,7 +285,9 @@ export class RegistryBrowser {
     const conn = this.deps.registry.get(name);
     const origin = conn?.definition.registry;
     if (!conn || !origin) throw new Error(`"${name}" was not installed from a registry.`);
-    const target = installTargets().find((t) => (t.kind === 'mcp.json' ? t.file === conn.definition.source?.file : t.scope.kind === conn.definition.source?.kind));
+    const target = installTargets().find((t) =>
+      t.kind === 'mcp.json' ? t.file === conn.definition.source?.file : t.scope.kind === conn.definition.source?.kind,
+    );
     if (!target) throw new Error(`"${name}" is defined in ${conn.definition.source?.label ?? 'a place'} that cannot be written from here.`);
     const existing = entriesAt(target);
     const before = existing.servers[name] as Record<string, unknown> | undefined;
@@ -262,7 +298,10 @@ export class RegistryBrowser {
     const answers = await this.ask(questionsFor(latest.server, option.key), `Update ${name}`, prefill);
     if (!answers) return undefined;
     // Inputs already declared for this server are reused, not duplicated.
-    const built = buildEntry(latest.server, option.key, answers, { localName: name, origin: { url: latest.registry, name: latest.server.name, version: latest.server.version } });
+    const built = buildEntry(latest.server, option.key, answers, {
+      localName: name,
+      origin: { url: latest.registry, name: latest.server.name, version: latest.server.version },
+    });
     const changes = entryChanges(before, built.entry);
     const answer = await this.deps.prompter.confirm(
       `Update "${name}" from ${origin.version ?? 'its installed version'} to ${latest.server.version ?? 'the latest version'}?`,
@@ -293,15 +332,38 @@ function resultItem(entry: RegistryEntry, showRegistry: boolean): ResultItem {
 /** The install option matching how the entry runs today (same package type, or a remote of the same transport). */
 function sameOption(latest: RegistryEntry, before: Record<string, unknown>): InstallOption | undefined {
   const options = installOptions(latest.server).filter((o) => o.supported);
-  if (typeof before.url === 'string') return options.find((o) => o.kind === 'remote' && latest.server.remotes![Number(o.key.split(':')[1])]!.type === (before.type === 'sse' ? 'sse' : 'streamable-http')) ?? options.find((o) => o.kind === 'remote');
-  const byCommand: Record<string, string> = { npx: 'npm', bunx: 'npm', uvx: 'pypi', pipx: 'pypi', uv: 'pypi', docker: 'oci', podman: 'oci', dnx: 'nuget' };
+  if (typeof before.url === 'string')
+    return (
+      options.find(
+        (o) =>
+          o.kind === 'remote' &&
+          latest.server.remotes![Number(o.key.split(':')[1])]!.type === (before.type === 'sse' ? 'sse' : 'streamable-http'),
+      ) ?? options.find((o) => o.kind === 'remote')
+    );
+  const byCommand: Record<string, string> = {
+    npx: 'npm',
+    bunx: 'npm',
+    uvx: 'pypi',
+    pipx: 'pypi',
+    uv: 'pypi',
+    docker: 'oci',
+    podman: 'oci',
+    dnx: 'nuget',
+  };
   const type = byCommand[String(before.command)];
-  return options.find((o) => o.kind === 'package' && latest.server.packages![Number(o.key.split(':')[1])]!.registryType === type) ?? options.find((o) => o.kind === 'package');
+  return (
+    options.find((o) => o.kind === 'package' && latest.server.packages![Number(o.key.split(':')[1])]!.registryType === type) ??
+    options.find((o) => o.kind === 'package')
+  );
 }
 
 function stringMap(v: unknown): Record<string, string> {
   if (!v || typeof v !== 'object') return {};
-  return Object.fromEntries(Object.entries(v as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string' && !e[1].includes('${input:')));
+  return Object.fromEntries(
+    Object.entries(v as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === 'string' && !e[1].includes('${input:'),
+    ),
+  );
 }
 
 function oneLine(text: string): string {

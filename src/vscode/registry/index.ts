@@ -29,7 +29,13 @@ export interface RegistryFeature extends vscode.Disposable {
 
 export function createRegistryFeature(deps: RegistryDeps): RegistryFeature {
   const client = new RegistryClient({ userAgent: `mcp-manager/${deps.version}` });
-  const browser = new RegistryBrowser({ registry: deps.registry, prompter: deps.prompter, inputs: deps.inputs, reload: deps.reload, client });
+  const browser = new RegistryBrowser({
+    registry: deps.registry,
+    prompter: deps.prompter,
+    inputs: deps.inputs,
+    reload: deps.reload,
+    client,
+  });
   const updates = new RegistryUpdates(deps.registry, client);
   const reg = (id: string, fn: (...args: unknown[]) => Promise<unknown>) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {

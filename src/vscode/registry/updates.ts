@@ -49,7 +49,12 @@ export class RegistryUpdates implements Disposable {
       } catch {
         latest = undefined;
       }
-      const has = !!latest && latest.meta.status !== 'deleted' && latest.meta.status !== 'deprecated' && !!latest.server.version && latest.server.version !== origin.version;
+      const has =
+        !!latest &&
+        latest.meta.status !== 'deleted' &&
+        latest.meta.status !== 'deprecated' &&
+        !!latest.server.version &&
+        latest.server.version !== origin.version;
       const before = this.newer.get(conn.name);
       if (has) this.newer.set(conn.name, latest!);
       else this.newer.delete(conn.name);

@@ -84,10 +84,19 @@ export class SaveCallAsTest {
   /** mcpManager.saveLastCallAsTest: the last call's result of this session, else the last history entry. */
   async saveLastCallAsTest(arg?: unknown): Promise<{ file: vscode.Uri; line: number } | undefined> {
     const last = this.results.last();
-    if (last) return this.saveCallAsTest({ ...saveOptions(arg), server: last.server, tool: last.tool, arguments: last.arguments, result: last.result });
+    if (last)
+      return this.saveCallAsTest({
+        ...saveOptions(arg),
+        server: last.server,
+        tool: last.tool,
+        arguments: last.arguments,
+        result: last.result,
+      });
     const entry = (await this.history())[0];
     if (!entry) {
-      void vscode.window.showInformationMessage('No tool calls yet in this workspace. Use "Call Tool..." first, then save the call as a test.');
+      void vscode.window.showInformationMessage(
+        'No tool calls yet in this workspace. Use "Call Tool..." first, then save the call as a test.',
+      );
       return undefined;
     }
     return this.saveCallAsTest({ ...saveOptions(arg), entryId: entry.id });
@@ -98,14 +107,18 @@ export class SaveCallAsTest {
     if (kept) return { server: kept.server, tool: kept.tool, arguments: kept.arguments, result: kept.result };
     if (!entry) return undefined;
     if (!entry.args) {
-      void vscode.window.showWarningMessage(`The arguments of that "${entry.tool}" call were too large to keep in the history; it cannot be saved as a test.`);
+      void vscode.window.showWarningMessage(
+        `The arguments of that "${entry.tool}" call were too large to keep in the history; it cannot be saved as a test.`,
+      );
       return undefined;
     }
     return { server: entry.server, tool: entry.tool, arguments: entry.args, isError: entry.status === 'isError' };
   }
 
   private async history(): Promise<HistoryEntry[]> {
-    return ((await vscode.commands.executeCommand<HistoryEntry[]>(GET_HISTORY_COMMAND)) ?? []).filter((e) => e.status === 'ok' || e.status === 'isError');
+    return ((await vscode.commands.executeCommand<HistoryEntry[]>(GET_HISTORY_COMMAND)) ?? []).filter(
+      (e) => e.status === 'ok' || e.status === 'isError',
+    );
   }
 
   private async save(record: CallRecord, options: SaveOptions): Promise<{ file: vscode.Uri; line: number } | undefined> {
@@ -120,13 +133,20 @@ export class SaveCallAsTest {
         title: 'Save Call as Test',
         prompt: `Name of the test in ${vscode.workspace.asRelativePath(file)}`,
         value: uniqueName(record.tool, taken),
-        validateInput: (v) => (!v.trim() ? 'Give the test a name.' : taken.includes(v.trim()) ? 'A test of this file already has that name.' : undefined),
+        validateInput: (v) =>
+          !v.trim() ? 'Give the test a name.' : taken.includes(v.trim()) ? 'A test of this file already has that name.' : undefined,
       });
       if (name === undefined) return undefined;
     }
     name = name.trim();
     if (taken.includes(name)) throw new Error(`${vscode.workspace.asRelativePath(file)} already has a test named "${name}".`);
-    const { text, line } = appendTest(doc.getText(), { name, server: record.server, tool: record.tool, arguments: record.arguments, expect: expectationsFromResult(record) });
+    const { text, line } = appendTest(doc.getText(), {
+      name,
+      server: record.server,
+      tool: record.tool,
+      arguments: record.arguments,
+      expect: expectationsFromResult(record),
+    });
     const edit = new vscode.WorkspaceEdit();
     edit.replace(file, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
     if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`could not edit ${vscode.workspace.asRelativePath(file)}.`);
@@ -164,7 +184,11 @@ async function pickCollection(server: string): Promise<vscode.Uri | undefined> {
   }
   items.sort((a, b) => a.rank - b.rank || a.label.localeCompare(b.label));
   const NEW: CollectionPick = { label: '$(new-file) New Test Collection...', description: `${server}.mcptest.json` };
-  const picked = await vscode.window.showQuickPick<CollectionPick>([...items, NEW], { title: 'Save Call as Test', placeHolder: 'Add the test to which collection?', matchOnDescription: true });
+  const picked = await vscode.window.showQuickPick<CollectionPick>([...items, NEW], {
+    title: 'Save Call as Test',
+    placeHolder: 'Add the test to which collection?',
+    matchOnDescription: true,
+  });
   if (!picked) return undefined;
   if (picked.uri) return picked.uri;
   const folder = vscode.workspace.workspaceFolders?.[0];
@@ -174,7 +198,8 @@ async function pickCollection(server: string): Promise<vscode.Uri | undefined> {
     prompt: `File name, relative to ${folder.name}`,
     value: `${server}.mcptest.json`,
     valueSelection: [0, server.length],
-    validateInput: (v) => (!v.trim().endsWith('.mcptest.json') ? 'The name must end with .mcptest.json (that is how collections are found).' : undefined),
+    validateInput: (v) =>
+      !v.trim().endsWith('.mcptest.json') ? 'The name must end with .mcptest.json (that is how collections are found).' : undefined,
   });
   return rel ? vscode.Uri.joinPath(folder.uri, rel.trim()) : undefined;
 }
@@ -190,7 +215,9 @@ async function openOrCreate(file: vscode.Uri, server: string): Promise<vscode.Te
 
 async function pickEntry(history: readonly HistoryEntry[]): Promise<HistoryEntry | undefined> {
   if (!history.length) {
-    void vscode.window.showInformationMessage('No tool calls yet in this workspace. Use "Call Tool..." first, then save the call as a test.');
+    void vscode.window.showInformationMessage(
+      'No tool calls yet in this workspace. Use "Call Tool..." first, then save the call as a test.',
+    );
     return undefined;
   }
   const picked = await vscode.window.showQuickPick(

@@ -5,7 +5,16 @@
 // expected/actual (a diff in the Testing view, the peek in the file and Test Results).
 import * as vscode from 'vscode';
 import type { ServerRegistry } from '../../core';
-import { formatFailure, parseCollection, runCollections, stableJson, summaryText, type Collection, type Failure, type TestResult } from '../../core/tests';
+import {
+  formatFailure,
+  parseCollection,
+  runCollections,
+  stableJson,
+  summaryText,
+  type Collection,
+  type Failure,
+  type TestResult,
+} from '../../core/tests';
 
 export const COLLECTION_GLOB = '**/*.mcptest.json';
 const EXCLUDE_GLOB = '**/{node_modules,.git}/**';
@@ -29,7 +38,11 @@ export class McpTestController implements vscode.Disposable {
   readonly onDidFinishRun = this.runEmitter.event;
   private discovered?: Promise<void>;
   /** Continuous runs: the items they watch (undefined = everything) and when they stop. */
-  private readonly continuous = new Set<{ include?: readonly vscode.TestItem[]; options: RunRequestOptions; token: vscode.CancellationToken }>();
+  private readonly continuous = new Set<{
+    include?: readonly vscode.TestItem[];
+    options: RunRequestOptions;
+    token: vscode.CancellationToken;
+  }>();
 
   constructor(private readonly registry: ServerRegistry) {
     this.controller = vscode.tests.createTestController('mcpManager.tests', 'MCP Tests');
@@ -40,8 +53,20 @@ export class McpTestController implements vscode.Disposable {
       this.discovered = undefined;
       await this.discover();
     };
-    this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, token) => this.runHandler(req, token, {}), true, undefined, true);
-    this.controller.createRunProfile('Run and Update Snapshots', vscode.TestRunProfileKind.Run, (req, token) => this.runHandler(req, token, { updateSnapshots: true }), false);
+    this.controller.createRunProfile(
+      'Run',
+      vscode.TestRunProfileKind.Run,
+      (req, token) => this.runHandler(req, token, {}),
+      true,
+      undefined,
+      true,
+    );
+    this.controller.createRunProfile(
+      'Run and Update Snapshots',
+      vscode.TestRunProfileKind.Run,
+      (req, token) => this.runHandler(req, token, { updateSnapshots: true }),
+      false,
+    );
 
     const watcher = vscode.workspace.createFileSystemWatcher(COLLECTION_GLOB);
     this.disposables.push(
@@ -89,11 +114,22 @@ export class McpTestController implements vscode.Disposable {
     const { collection, issues } = parseCollection(text, uri.fsPath);
     let file = this.controller.items.get(uri.toString());
     if (!file) {
-      file = this.controller.createTestItem(uri.toString(), vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1), uri);
+      file = this.controller.createTestItem(
+        uri.toString(),
+        vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1),
+        uri,
+      );
       this.controller.items.add(file);
     }
     if (!collection) {
-      file.error = new vscode.MarkdownString(issues.map((i) => `- ${escapeMd(`${i.line !== undefined ? `line ${i.line + 1}: ` : ''}${i.test !== undefined ? `test "${i.test}", ` : ''}${i.field ? `${i.field}: ` : ''}${i.message}`)}`).join('\n'));
+      file.error = new vscode.MarkdownString(
+        issues
+          .map(
+            (i) =>
+              `- ${escapeMd(`${i.line !== undefined ? `line ${i.line + 1}: ` : ''}${i.test !== undefined ? `test "${i.test}", ` : ''}${i.field ? `${i.field}: ` : ''}${i.message}`)}`,
+          )
+          .join('\n'),
+      );
       // The items stay as they were until the file is valid again, so results do not flicker while typing.
       return file;
     }
@@ -135,7 +171,11 @@ export class McpTestController implements vscode.Disposable {
   }
 
   /** Runs the request's tests; resolves with what was reported (also fired as onDidFinishRun). */
-  async run(request: vscode.TestRunRequest, token: vscode.CancellationToken, options: RunRequestOptions = {}): Promise<readonly ReportedOutcome[]> {
+  async run(
+    request: vscode.TestRunRequest,
+    token: vscode.CancellationToken,
+    options: RunRequestOptions = {},
+  ): Promise<readonly ReportedOutcome[]> {
     await this.discover();
     const run = this.controller.createTestRun(request, options.updateSnapshots ? 'MCP Tests (updating snapshots)' : 'MCP Tests');
     const outcomes: ReportedOutcome[] = [];
@@ -154,7 +194,9 @@ export class McpTestController implements vscode.Disposable {
         const text = await this.textOf(uri);
         const parsed = text === undefined ? undefined : parseCollection(text, uri.fsPath);
         if (!parsed?.collection) {
-          const message = new vscode.TestMessage(`${vscode.workspace.asRelativePath(uri)} is not a valid test collection; see the problem on the file in the Testing view.`);
+          const message = new vscode.TestMessage(
+            `${vscode.workspace.asRelativePath(uri)} is not a valid test collection; see the problem on the file in the Testing view.`,
+          );
           for (const item of items) {
             run.errored(item, message);
             outcomes.push({ id: item.id, status: 'errored', messages: [{ message: message.message as string }] });
@@ -208,7 +250,14 @@ export class McpTestController implements vscode.Disposable {
     const location = new vscode.Location(item.uri!, new vscode.Position(r.test.line, r.test.character));
     const line = `${r.status === 'passed' ? '✓' : r.status === 'skipped' ? '○' : '✗'} ${r.test.name}${r.status === 'skipped' ? '' : ` (${Math.round(r.durationMs)} ms)`}${r.notes.length ? ` · ${r.notes.join(', ')}` : ''}`;
     run.appendOutput(`${line}\r\n`, location, item);
-    for (const f of r.failures) run.appendOutput(`${formatFailure(f).map((l) => `    ${l}`).join('\r\n')}\r\n`, location, item);
+    for (const f of r.failures)
+      run.appendOutput(
+        `${formatFailure(f)
+          .map((l) => `    ${l}`)
+          .join('\r\n')}\r\n`,
+        location,
+        item,
+      );
     const duration = r.durationMs;
     if (r.status === 'passed') {
       run.passed(item, duration);
@@ -224,7 +273,12 @@ export class McpTestController implements vscode.Disposable {
     return {
       id: item.id,
       status: r.status,
-      messages: messages.map((m) => ({ message: typeof m.message === 'string' ? m.message : m.message.value, expected: m.expectedOutput, actual: m.actualOutput, line: m.location?.range.start.line })),
+      messages: messages.map((m) => ({
+        message: typeof m.message === 'string' ? m.message : m.message.value,
+        expected: m.expectedOutput,
+        actual: m.actualOutput,
+        line: m.location?.range.start.line,
+      })),
     };
   }
 
@@ -255,7 +309,10 @@ export class McpTestController implements vscode.Disposable {
 
 function toMessage(f: Failure, location: vscode.Location): vscode.TestMessage {
   const text = `${f.expectation}: ${f.message}`;
-  const message = f.expected !== undefined && f.actual !== undefined && f.expectation !== 'isError' ? vscode.TestMessage.diff(text, stableJson(f.expected), stableJson(f.actual)) : new vscode.TestMessage(text);
+  const message =
+    f.expected !== undefined && f.actual !== undefined && f.expectation !== 'isError'
+      ? vscode.TestMessage.diff(text, stableJson(f.expected), stableJson(f.actual))
+      : new vscode.TestMessage(text);
   message.location = location;
   return message;
 }

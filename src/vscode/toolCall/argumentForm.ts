@@ -67,7 +67,11 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
   const mode = jsonOnly || unrepresented.length ? 'json' : 'form';
   // Named by field ("entities › 2 › observations: ..."), not by JSON pointer.
   const describeIssues = (issues: readonly SchemaIssue[]) => (fields.length ? namedIssues(fields, issues) : formatIssues(issues));
-  const errors = req.issues?.length ? (mode === 'json' ? { '': describeIssues(req.issues) } : issuesByField(fields, req.issues)) : undefined;
+  const errors = req.issues?.length
+    ? mode === 'json'
+      ? { '': describeIssues(req.issues) }
+      : issuesByField(fields, req.issues)
+    : undefined;
 
   const state: FormState = {
     tool: req.tool,

@@ -2,7 +2,17 @@
 // and checks comes from toolArgs.ts (unit-tested); this file only drives the VS Code widgets.
 // Titles are stable for the e2e tests: `<tool>: <field> (<type>, required|optional)`.
 import * as vscode from 'vscode';
-import { checkFieldText, fieldChoices, fieldPlaceholder, fieldPrompt, fieldTitle, initialText, validateFieldText, type Choice, type FieldSpec } from '../../ui/toolCall/toolArgs';
+import {
+  checkFieldText,
+  fieldChoices,
+  fieldPlaceholder,
+  fieldPrompt,
+  fieldTitle,
+  initialText,
+  validateFieldText,
+  type Choice,
+  type FieldSpec,
+} from '../../ui/toolCall/toolArgs';
 
 export type PromptOutcome =
   | { readonly kind: 'args'; readonly args: Record<string, unknown> }
@@ -14,7 +24,11 @@ type StepResult = { kind: 'value'; value: unknown } | { kind: 'skip' } | { kind:
 
 const FORM_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('checklist'), tooltip: 'Edit all arguments in a form' };
 
-export async function promptArguments(tool: string, fields: readonly FieldSpec[], prefill?: Record<string, unknown>): Promise<PromptOutcome> {
+export async function promptArguments(
+  tool: string,
+  fields: readonly FieldSpec[],
+  prefill?: Record<string, unknown>,
+): Promise<PromptOutcome> {
   const args: Record<string, unknown> = {};
   const has = (k: string) => prefill !== undefined && Object.prototype.hasOwnProperty.call(prefill, k);
   let i = 0;
@@ -22,7 +36,10 @@ export async function promptArguments(tool: string, fields: readonly FieldSpec[]
     const f = fields[i];
     // Going back shows what was entered; edit-and-rerun shows the previous call's value.
     const previous = f.name in args ? { value: args[f.name] } : has(f.name) ? { value: prefill![f.name] } : undefined;
-    const r = f.kind === 'boolean' || f.kind === 'enum' ? await pickStep(tool, f, i + 1, fields.length, previous) : await inputStep(tool, f, i + 1, fields.length, previous);
+    const r =
+      f.kind === 'boolean' || f.kind === 'enum'
+        ? await pickStep(tool, f, i + 1, fields.length, previous)
+        : await inputStep(tool, f, i + 1, fields.length, previous);
     switch (r.kind) {
       case 'cancel':
         return { kind: 'cancel' };
@@ -109,7 +126,10 @@ function run(input: vscode.QuickInput, wire: (done: (r: StepResult) => void) => 
       input.dispose();
       resolve(r);
     };
-    subs.push(...wire(done), input.onDidHide(() => done({ kind: 'cancel' })));
+    subs.push(
+      ...wire(done),
+      input.onDidHide(() => done({ kind: 'cancel' })),
+    );
     input.show();
   });
 }

@@ -29,7 +29,13 @@ export interface ToolCallDeps {
   /** The `${input:...}` ids a server would ask for if started now (see pickTool). */
   readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
   /** Told of every call that returned a result (id = its history entry), e.g. for "Save Call as Test...". */
-  readonly onDidCall?: (call: { readonly id: string; readonly server: string; readonly tool: string; readonly arguments: Record<string, unknown>; readonly result: CallToolResult }) => void;
+  readonly onDidCall?: (call: {
+    readonly id: string;
+    readonly server: string;
+    readonly tool: string;
+    readonly arguments: Record<string, unknown>;
+    readonly result: CallToolResult;
+  }) => void;
 }
 
 type Cancel = Pick<CallToolRequest, 'signal' | 'token'>;
@@ -51,7 +57,8 @@ export function parseRequest(arg: unknown): Partial<CallToolRequest> {
   if (isObject(arg.args)) r.args = arg.args as Record<string, unknown>;
   if (typeof AbortSignal !== 'undefined' && arg.signal instanceof AbortSignal) r.signal = arg.signal;
   const token = arg.token;
-  if (isObject(token) && typeof token.isCancellationRequested === 'boolean' && typeof token.onCancellationRequested === 'function') r.token = token as unknown as CallToolRequest['token'];
+  if (isObject(token) && typeof token.isCancellationRequested === 'boolean' && typeof token.onCancellationRequested === 'function')
+    r.token = token as unknown as CallToolRequest['token'];
   if (arg.show === false) r.show = false;
   return r;
 }
@@ -84,7 +91,11 @@ export class ToolCallController implements vscode.Disposable {
     try {
       const conn = req.serverName !== undefined ? this.deps.registry.get(req.serverName) : undefined;
       if (!conn || !req.toolName) {
-        void vscode.window.showErrorMessage(req.serverName !== undefined && !conn ? `No MCP server named "${req.serverName}" is configured.` : 'Show Tool needs a server and a tool name.');
+        void vscode.window.showErrorMessage(
+          req.serverName !== undefined && !conn
+            ? `No MCP server named "${req.serverName}" is configured.`
+            : 'Show Tool needs a server and a tool name.',
+        );
         return undefined;
       }
       const key = `${conn.name}/${req.toolName}`;
@@ -162,12 +173,20 @@ export class ToolCallController implements vscode.Disposable {
       if (conn && req.toolName) {
         tool = await this.findTool(conn, req.toolName);
       } else {
-        let picked = await pickTool(registry, this.deps.catalog, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs, observe: (snap) => (this.pickSnapshot = snap) });
+        let picked = await pickTool(registry, this.deps.catalog, this.deps.logs, {
+          serverName: req.serverName,
+          missingInputs: this.deps.missingInputs,
+          observe: (snap) => (this.pickSnapshot = snap),
+        });
         // "Start …" on a server that asks for input values: start it (its input box shows now), then pick again.
         while (picked && 'start' in picked) {
           await vscode.commands.executeCommand('mcpManager.startServer', { serverName: picked.start.name });
           if (picked.start.state.kind !== 'running' && picked.start.definition.keepAlive) return undefined;
-          picked = await pickTool(registry, this.deps.catalog, this.deps.logs, { serverName: req.serverName, missingInputs: this.deps.missingInputs, observe: (snap) => (this.pickSnapshot = snap) });
+          picked = await pickTool(registry, this.deps.catalog, this.deps.logs, {
+            serverName: req.serverName,
+            missingInputs: this.deps.missingInputs,
+            observe: (snap) => (this.pickSnapshot = snap),
+          });
         }
         if (picked) ({ connection: conn, tool } = picked);
       }
@@ -205,7 +224,13 @@ export class ToolCallController implements vscode.Disposable {
           return undefined;
         }
         const action: HistoryAction =
-          arg.action === 'open' || arg.action === 'edit' ? arg.action : arg.showResult === true ? 'open' : arg.edit === true ? 'edit' : 'rerun';
+          arg.action === 'open' || arg.action === 'edit'
+            ? arg.action
+            : arg.showResult === true
+              ? 'open'
+              : arg.edit === true
+                ? 'edit'
+                : 'rerun';
         return await this.onHistoryEntry(entry, action, parseRequest(arg));
       }
       const choice = await pickHistoryEntry(this.history);
@@ -216,22 +241,32 @@ export class ToolCallController implements vscode.Disposable {
     }
   }
 
-  private async onHistoryEntry(entry: HistoryEntry, action: HistoryAction, req: Partial<CallToolRequest>): Promise<CallToolResult | undefined> {
+  private async onHistoryEntry(
+    entry: HistoryEntry,
+    action: HistoryAction,
+    req: Partial<CallToolRequest>,
+  ): Promise<CallToolResult | undefined> {
     if (action !== 'open') return this.rerun(entry, action === 'edit', req);
     if (this.results.has(entry.id)) {
       await this.results.open(entry.id);
       return undefined;
     }
     // Failed and cancelled calls have no result; results of older calls (or of an earlier window) are not kept.
-    const why = entry.status === 'error' || entry.status === 'cancelled' ? `it ${entry.status === 'error' ? 'failed' : 'was cancelled'}${entry.summary ? `: ${entry.summary}` : ''}` : 'its result is no longer kept (only the latest calls of this window are)';
-    const choice = await vscode.window.showInformationMessage(`The "${entry.tool}" call (${entry.server}) has no result to show: ${why}.`, RUN_AGAIN, EDIT_AND_RUN);
+    const why =
+      entry.status === 'error' || entry.status === 'cancelled'
+        ? `it ${entry.status === 'error' ? 'failed' : 'was cancelled'}${entry.summary ? `: ${entry.summary}` : ''}`
+        : 'its result is no longer kept (only the latest calls of this window are)';
+    const choice = await vscode.window.showInformationMessage(
+      `The "${entry.tool}" call (${entry.server}) has no result to show: ${why}.`,
+      RUN_AGAIN,
+      EDIT_AND_RUN,
+    );
     if (choice === RUN_AGAIN) return this.rerun(entry, false, req);
     if (choice === EDIT_AND_RUN) return this.rerun(entry, true, req);
     return undefined;
   }
 
   // ------------------------------------------------------------------ steps
-
 
   private async rerun(entry: HistoryEntry, edit: boolean, req: Partial<CallToolRequest>): Promise<CallToolResult | undefined> {
     const conn = this.deps.registry.get(entry.server);
@@ -243,7 +278,8 @@ export class ToolCallController implements vscode.Disposable {
       let args = entry.args;
       let tool = this.knownTool(conn, entry.tool);
       if (edit || !args) {
-        if (!args && !edit) void vscode.window.showInformationMessage(`The arguments of that "${entry.tool}" call were too large to keep; enter them again.`);
+        if (!args && !edit)
+          void vscode.window.showInformationMessage(`The arguments of that "${entry.tool}" call were too large to keep; enter them again.`);
         tool = await this.findTool(conn, entry.tool);
         if (!tool) return undefined;
         args = await this.collectArguments(conn.name, tool, entry.args ?? {});
@@ -267,7 +303,11 @@ export class ToolCallController implements vscode.Disposable {
     let tools: readonly Tool[];
     try {
       tools = await vscode.window.withProgress(
-        { location: vscode.ProgressLocation.Notification, title: `MCP: ${conn.state.kind === 'running' ? 'listing tools of' : 'starting'} ${conn.name}…`, cancellable: true },
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: `MCP: ${conn.state.kind === 'running' ? 'listing tools of' : 'starting'} ${conn.name}…`,
+          cancellable: true,
+        },
         (_progress, token) => {
           const ac = new AbortController();
           const sub = token.onCancellationRequested(() => ac.abort());
@@ -288,8 +328,19 @@ export class ToolCallController implements vscode.Disposable {
   /** Asks for arguments the way the schema suits (see toolArgs.planArguments); undefined = cancelled. */
   async collectArguments(server: string, tool: Tool, prefill?: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
     const plan = planArguments(tool.inputSchema);
-    const form = (fields: Parameters<typeof openArgumentForm>[0]['fields'], extra: { prefill?: Record<string, unknown>; jsonReason?: string; issues?: ReturnType<typeof validateValue> } = {}) =>
-      openArgumentForm({ server, tool: tool.name, description: typeof tool.description === 'string' ? tool.description : undefined, inputSchema: tool.inputSchema, fields, prefill, ...extra });
+    const form = (
+      fields: Parameters<typeof openArgumentForm>[0]['fields'],
+      extra: { prefill?: Record<string, unknown>; jsonReason?: string; issues?: ReturnType<typeof validateValue> } = {},
+    ) =>
+      openArgumentForm({
+        server,
+        tool: tool.name,
+        description: typeof tool.description === 'string' ? tool.description : undefined,
+        inputSchema: tool.inputSchema,
+        fields,
+        prefill,
+        ...extra,
+      });
     switch (plan.kind) {
       case 'none':
         return prefill && Object.keys(prefill).length ? form([], { jsonReason: 'the tool declares no arguments' }) : {};
@@ -324,8 +375,13 @@ export class ToolCallController implements vscode.Disposable {
       // Rerun / programmatic call: the schema is only needed to show structured content.
       outputSchema = (await this.deps.catalog.list(conn, 'tools').catch(() => [] as Tool[])).find((t) => t.name === toolName)?.outputSchema;
     }
-    const rendered = outcome.result ? renderResult(outcome.result, { server, tool: toolName, args, outputSchema, durationMs: outcome.durationMs }) : undefined;
-    const failure = outcome.error !== undefined ? conn.masker.mask(outcome.error instanceof ServerError ? outcome.error.detail : errorMessage(outcome.error)) : undefined;
+    const rendered = outcome.result
+      ? renderResult(outcome.result, { server, tool: toolName, args, outputSchema, durationMs: outcome.durationMs })
+      : undefined;
+    const failure =
+      outcome.error !== undefined
+        ? conn.masker.mask(outcome.error instanceof ServerError ? outcome.error.detail : errorMessage(outcome.error))
+        : undefined;
     await this.history.add({
       id: callId,
       server,
@@ -337,7 +393,9 @@ export class ToolCallController implements vscode.Disposable {
       summary: rendered?.summary ?? failure,
     });
     if (outcome.result) this.deps.onDidCall?.({ id: callId, server, tool: toolName, arguments: args, result: outcome.result });
-    log.info(`tools/call "${toolName}": ${outcome.status} in ${formatDuration(outcome.durationMs)}${rendered ? ` (${rendered.bytes} bytes)` : ''}`);
+    log.info(
+      `tools/call "${toolName}": ${outcome.status} in ${formatDuration(outcome.durationMs)}${rendered ? ` (${rendered.bytes} bytes)` : ''}`,
+    );
 
     switch (outcome.status) {
       case 'ok':
@@ -359,7 +417,11 @@ export class ToolCallController implements vscode.Disposable {
     }
   }
 
-  private async runWithProgress(req: ExecuteRequest, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<CallOutcome> {
+  private async runWithProgress(
+    req: ExecuteRequest,
+    progress: vscode.Progress<{ message?: string; increment?: number }>,
+    token: vscode.CancellationToken,
+  ): Promise<CallOutcome> {
     const { conn, toolName, args } = req;
     const ac = new AbortController();
     const abort = () => ac.abort();

@@ -4,7 +4,10 @@
 import * as vscode from 'vscode';
 import { formatDuration, summarizeArgs, type CallHistory, type HistoryEntry } from '../../ui/toolCall/history';
 
-const RERUN_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('debug-rerun'), tooltip: 'Run Again with the Same Arguments' };
+const RERUN_BUTTON: vscode.QuickInputButton = {
+  iconPath: new vscode.ThemeIcon('debug-rerun'),
+  tooltip: 'Run Again with the Same Arguments',
+};
 const EDIT_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit Arguments and Run Again' };
 const SAVE_TEST_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('beaker'), tooltip: 'Save Call as Test...' };
 
@@ -27,7 +30,9 @@ function when(t: number): string {
 export function toItem(e: HistoryEntry): Item {
   return {
     label: `$(${ICONS[e.status]}) ${e.tool}`,
-    description: [e.server, e.args ? summarizeArgs(e.args) : e.argsOmitted ? '(arguments too large to keep)' : ''].filter(Boolean).join(' · '),
+    description: [e.server, e.args ? summarizeArgs(e.args) : e.argsOmitted ? '(arguments too large to keep)' : '']
+      .filter(Boolean)
+      .join(' · '),
     detail: [when(e.startedAt), formatDuration(e.durationMs), STATUS[e.status], e.summary].filter(Boolean).join(' · '),
     buttons: [RERUN_BUTTON, EDIT_BUTTON, SAVE_TEST_BUTTON],
     entry: e,

@@ -35,6 +35,8 @@ export function registerToolCallCommands(deps: ToolCallDeps): vscode.Disposable 
     vscode.commands.registerCommand(GET_HISTORY_COMMAND, () => controller.history.list().map((e) => ({ ...e }))),
     vscode.commands.registerCommand(GET_PICK_COMMAND, () => controller.pickSnapshot),
     vscode.commands.registerCommand(GET_RESULT_VIEWS_COMMAND, () => controller.results.describe()),
-    vscode.commands.registerCommand(RESULT_VIEW_ACTION_COMMAND, (server: string, tool: string, action: ResultAction) => controller.results.act(server, tool, action)),
+    vscode.commands.registerCommand(RESULT_VIEW_ACTION_COMMAND, (server: string, tool: string, action: ResultAction) =>
+      controller.results.act(server, tool, action),
+    ),
   );
 }

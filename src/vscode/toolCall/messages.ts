@@ -33,9 +33,12 @@ function act(action: string | undefined, server: string, logs: ServerLogsLike): 
 export function showCallFailure(error: unknown, server: string, tool: string, logs: ServerLogsLike): void {
   const kind = error instanceof ServerError ? error.kind : undefined;
   // ServerError messages start with "<server>: "; say which server in words instead.
-  const text = error instanceof ServerError && error.message.startsWith(`${server}: `) ? error.message.slice(server.length + 2) : errorMessage(error);
+  const text =
+    error instanceof ServerError && error.message.startsWith(`${server}: `) ? error.message.slice(server.length + 2) : errorMessage(error);
   const actions = kind ? ACTIONS[kind] : [SHOW_LOGS];
-  void vscode.window.showErrorMessage(`MCP server "${server}": calling "${tool}" failed: ${text}`, ...actions).then((a) => act(a, server, logs));
+  void vscode.window
+    .showErrorMessage(`MCP server "${server}": calling "${tool}" failed: ${text}`, ...actions)
+    .then((a) => act(a, server, logs));
 }
 
 /** The tool ran and reported a failure (isError: true). */

@@ -108,14 +108,19 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Di
       open.panel.title = title;
       open.panel.reveal(undefined, options.preserveFocus);
     } else {
-      const panel = vscode.window.createWebviewPanel(RESULT_VIEW_TYPE, title, { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus }, {
-        enableScripts: true,
-        enableCommandUris: false,
-        enableFindWidget: true,
-        localResourceRoots: [],
-        // The page is cheap to rebuild, but a hidden tab would lose its folds and zoom.
-        retainContextWhenHidden: true,
-      });
+      const panel = vscode.window.createWebviewPanel(
+        RESULT_VIEW_TYPE,
+        title,
+        { viewColumn: vscode.ViewColumn.Active, preserveFocus: options.preserveFocus },
+        {
+          enableScripts: true,
+          enableCommandUris: false,
+          enableFindWidget: true,
+          localResourceRoots: [],
+          // The page is cheap to rebuild, but a hidden tab would lose its folds and zoom.
+          retainContextWhenHidden: true,
+        },
+      );
       const created: OpenPanel = { panel, call };
       open = created;
       this.panels.set(k, created);
@@ -124,9 +129,17 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Di
         if (this.panels.get(k) === created) this.panels.delete(k);
       });
     }
-    open.panel.webview.html = renderResultHtml({ nonce: createNonce(), model: call.rendered, when: new Date(call.startedAt).toLocaleTimeString() });
+    open.panel.webview.html = renderResultHtml({
+      nonce: createNonce(),
+      model: call.rendered,
+      when: new Date(call.startedAt).toLocaleTimeString(),
+    });
     for (const i of call.rendered.openDocs) {
-      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(call.docs[i]), { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+      await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(call.docs[i]), {
+        preview: false,
+        preserveFocus: true,
+        viewColumn: vscode.ViewColumn.Beside,
+      });
     }
     if (call.rendered.sizeNote) void vscode.window.showInformationMessage(call.rendered.sizeNote);
     return open.panel;
@@ -173,10 +186,15 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Di
         const uri = call.docs[m.doc];
         if (!uri) return;
         if (!this.texts.has(uri.toString())) {
-          void vscode.window.showInformationMessage('This result is no longer kept in memory. Run the call again, e.g. from "MCP: Show Tool Call History...".');
+          void vscode.window.showInformationMessage(
+            'This result is no longer kept in memory. Run the call again, e.g. from "MCP: Show Tool Call History...".',
+          );
           return;
         }
-        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true, viewColumn: vscode.ViewColumn.Beside });
+        await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {
+          preview: true,
+          viewColumn: vscode.ViewColumn.Beside,
+        });
         return;
       }
       case 'openResource':
@@ -222,7 +240,10 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Di
   // ------------------------------------------------------------------ provider
 
   provideTextDocumentContent(uri: vscode.Uri): string {
-    return this.texts.get(uri.toString()) ?? 'This result is no longer kept in memory. Run the call again, e.g. from "MCP: Show Tool Call History...".';
+    return (
+      this.texts.get(uri.toString()) ??
+      'This result is no longer kept in memory. Run the call again, e.g. from "MCP: Show Tool Call History...".'
+    );
   }
 }
 
@@ -231,11 +252,16 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Di
  * (data: URIs only; see renderMediaHtml). Used for resources and prompts (browse/documents.ts).
  */
 export function showMediaPanel(viewType: string, title: string, items: readonly MediaItem[]): vscode.WebviewPanel {
-  const panel = vscode.window.createWebviewPanel(viewType, title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
-    enableScripts: false,
-    enableCommandUris: false,
-    localResourceRoots: [],
-  });
+  const panel = vscode.window.createWebviewPanel(
+    viewType,
+    title,
+    { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+    {
+      enableScripts: false,
+      enableCommandUris: false,
+      localResourceRoots: [],
+    },
+  );
   panel.webview.html = renderMediaHtml({ nonce: createNonce(), title, items });
   return panel;
 }

@@ -54,8 +54,12 @@ function withoutName(message: string, server: string): string {
   return message.startsWith(`${server}: `) ? message.slice(server.length + 2) : message;
 }
 
-
-export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs: ServerLogsLike, options: PickToolOptions = {}): Promise<PickedTool | undefined> {
+export function pickTool(
+  registry: ServerRegistry,
+  catalog: ServerCatalog,
+  logs: ServerLogsLike,
+  options: PickToolOptions = {},
+): Promise<PickedTool | undefined> {
   const servers = options.serverName ? registry.list().filter((c) => c.name === options.serverName) : registry.list();
   const qp = vscode.window.createQuickPick<Item>();
   // Starting a server may show the launch-consent dialog; the pick must survive losing focus to it.
@@ -70,7 +74,9 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
 
   const observe = () => {
     if (!options.observe || abort.signal.aborted) return;
-    const rows = qp.items.filter((i) => i.kind !== vscode.QuickPickItemKind.Separator).map((i) => ({ server: i.server, label: i.label, status: i.status, tool: i.tool?.name }));
+    const rows = qp.items
+      .filter((i) => i.kind !== vscode.QuickPickItemKind.Separator)
+      .map((i) => ({ server: i.server, label: i.label, status: i.status, tool: i.tool?.name }));
     options.observe({ rows, active: qp.activeItems[0]?.label, busy: qp.busy });
   };
 
@@ -85,7 +91,12 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
           if (s.tools.length === 0) items.push({ label: '$(info) No tools', description: conn.name, server: conn.name, status: 'ready' });
           for (const tool of s.tools) {
             if (typeof tool?.name !== 'string') continue; // a server may send junk; nothing to call
-            const title = typeof tool.title === 'string' ? tool.title : typeof tool.annotations?.title === 'string' ? tool.annotations.title : undefined;
+            const title =
+              typeof tool.title === 'string'
+                ? tool.title
+                : typeof tool.annotations?.title === 'string'
+                  ? tool.annotations.title
+                  : undefined;
             items.push({
               label: tool.name,
               description: title && title !== tool.name ? `${conn.name} · ${title}` : conn.name,
@@ -108,7 +119,12 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
           });
           break;
         case 'disabled':
-          items.push({ label: `$(circle-slash) ${conn.name} is disabled`, description: 'disabled in its configuration', server: conn.name, status: 'disabled' });
+          items.push({
+            label: `$(circle-slash) ${conn.name} is disabled`,
+            description: 'disabled in its configuration',
+            server: conn.name,
+            status: 'disabled',
+          });
           break;
         case 'needsInput':
           items.push({
@@ -132,7 +148,9 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
       }
     }
     qp.items = items;
-    const again = activeKey ? items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator && `${i.server}/${i.tool?.name ?? ''}` === activeKey) : undefined;
+    const again = activeKey
+      ? items.find((i) => i.kind !== vscode.QuickPickItemKind.Separator && `${i.server}/${i.tool?.name ?? ''}` === activeKey)
+      : undefined;
     if (again) qp.activeItems = [again];
     const loading = servers.filter((c) => status.get(c.name)?.kind === 'loading').map((c) => c.name);
     qp.busy = loading.length > 0;
@@ -207,7 +225,8 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
         if (!servers.includes(conn) || abort.signal.aborted) return;
         const kind = status.get(conn.name)?.kind;
         if (state.kind === 'running' && kind !== 'ready' && kind !== 'loading') load(conn);
-        else if (state.kind === 'error' && kind !== 'loading') status.set(conn.name, { kind: 'error', message: withoutName(conn.masker.mask(state.message), conn.name) });
+        else if (state.kind === 'error' && kind !== 'loading')
+          status.set(conn.name, { kind: 'error', message: withoutName(conn.masker.mask(state.message), conn.name) });
         else return;
         render();
       }),
@@ -229,7 +248,8 @@ export function pickTool(registry: ServerRegistry, catalog: ServerCatalog, logs:
       () => {
         if (abort.signal.aborted) return;
         const now = registry.get(conn.name) ?? conn;
-        if (now.state.kind === 'error') status.set(conn.name, { kind: 'error', message: withoutName(now.masker.mask(now.state.message), conn.name) });
+        if (now.state.kind === 'error')
+          status.set(conn.name, { kind: 'error', message: withoutName(now.masker.mask(now.state.message), conn.name) });
         else if (now.state.kind === 'stopped') status.set(conn.name, { kind: 'idle' });
         else load(now, true);
         render();

@@ -133,7 +133,14 @@ export function promptTooltip(p: Prompt): vscode.MarkdownString {
   const fields = promptFields(p);
   if (fields.length) {
     md.appendMarkdown('Arguments:\n\n');
-    md.appendMarkdown(fields.map((f) => `- \`${escapeCode(f.name)}\`${f.required ? ' **(required)**' : ' (optional)'}${f.description ? ` — ${escape(f.description)}` : ''}`).join('\n') + '\n\n');
+    md.appendMarkdown(
+      fields
+        .map(
+          (f) =>
+            `- \`${escapeCode(f.name)}\`${f.required ? ' **(required)**' : ' (optional)'}${f.description ? ` — ${escape(f.description)}` : ''}`,
+        )
+        .join('\n') + '\n\n',
+    );
   } else {
     md.appendMarkdown('No arguments.\n\n');
   }

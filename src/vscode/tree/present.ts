@@ -146,14 +146,19 @@ export function toolTooltip(tool: Tool): vscode.MarkdownString {
 }
 
 /** Shown on every group: which source wins a name defined in several. */
-export const PRECEDENCE = 'When a name is defined in several places, the most specific wins: folder settings, then the folder’s .vscode/mcp.json, then workspace settings, then user settings.';
+export const PRECEDENCE =
+  'When a name is defined in several places, the most specific wins: folder settings, then the folder’s .vscode/mcp.json, then workspace settings, then user settings.';
 
 export function groupItem(node: GroupNode, count: number, issues: readonly IssueNode[] = []): vscode.TreeItem {
   const item = new vscode.TreeItem(node.source.label, vscode.TreeItemCollapsibleState.Expanded);
   item.id = node.id;
   const errors = issues.filter((n) => n.issue.severity !== 'warning').length;
   const notes = issues.length - errors;
-  item.description = [plural(count, 'server'), ...(errors ? [plural(errors, 'error')] : []), ...(notes ? [plural(notes, 'note')] : [])].join(' · ');
+  item.description = [
+    plural(count, 'server'),
+    ...(errors ? [plural(errors, 'error')] : []),
+    ...(notes ? [plural(notes, 'note')] : []),
+  ].join(' · ');
   item.tooltip = `${node.source.file ?? node.source.label}\n\n${PRECEDENCE}`;
   item.contextValue = 'mcpGroup;';
   return item;
@@ -166,13 +171,18 @@ export function issueItem(node: IssueNode): vscode.TreeItem {
   item.id = node.id;
   item.description = issue.message;
   // The row cuts the message off: the tooltip and screen readers get all of it.
-  item.accessibilityInformation = { label: `${issue.severity === 'warning' ? 'Configuration note' : 'Configuration error'}${where ? ` in ${where}` : ''}: ${issue.message}` };
+  item.accessibilityInformation = {
+    label: `${issue.severity === 'warning' ? 'Configuration note' : 'Configuration error'}${where ? ` in ${where}` : ''}: ${issue.message}`,
+  };
   const warning = issue.severity === 'warning';
-  item.iconPath = warning ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground')) : new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+  item.iconPath = warning
+    ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('editorWarning.foreground'))
+    : new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
   const md = new vscode.MarkdownString();
   md.appendMarkdown(`**${warning ? 'Configuration note' : 'Configuration error'}**${where ? ` in \`${escapeCode(where)}\`` : ''}\n\n`);
   md.appendText(issue.message + '\n\n');
-  if (issue.source) md.appendMarkdown(`Source: ${escape(issue.source.label)}${issue.source.file ? ` (\`${escapeCode(issue.source.file)}\`)` : ''}\n\n`);
+  if (issue.source)
+    md.appendMarkdown(`Source: ${escape(issue.source.label)}${issue.source.file ? ` (\`${escapeCode(issue.source.file)}\`)` : ''}\n\n`);
   md.appendMarkdown('Click to open the settings.');
   item.tooltip = md;
   item.contextValue = 'mcpError;config;';

@@ -8,7 +8,16 @@ import * as vscode from 'vscode';
 import { type ConfigSource, nullLogger, ServerCatalog, type ServerConnection, type ServerRegistry } from '../../core';
 import { scopeOrder } from '../configSource';
 import { folderItem, promptItem, promptTooltip, resourceItem, resourceTooltip, templateItem, templateTooltip } from './browseItems';
-import { NodeCache, type FolderKind, type FolderNode, type IssueNode, type MessageNode, type Notice, type ServerNode, type TreeNode } from '../../ui/tree/nodes';
+import {
+  NodeCache,
+  type FolderKind,
+  type FolderNode,
+  type IssueNode,
+  type MessageNode,
+  type Notice,
+  type ServerNode,
+  type TreeNode,
+} from '../../ui/tree/nodes';
 import { groupItem, issueItem, messageItem, noticeItem, serverItem, serverTooltip, toolItem, toolTooltip } from './present';
 
 /** Notices shown above the servers (e.g. why workspace servers are not loaded). */
@@ -16,7 +25,6 @@ export interface NoticeSource {
   readonly notices: readonly Notice[];
   readonly onDidChangeNotices: vscode.Event<void>;
 }
-
 
 /** Which servers have a newer version in their registry (see vscode/registry/updates.ts). */
 export interface UpdateSource {
@@ -221,9 +229,12 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     // A source with only broken entries is a group too: its errors belong under its name.
     const sources = new Map<string, ConfigSource>();
     for (const c of servers) if (c.definition.source) sources.set(c.definition.source.kind, c.definition.source);
-    for (const n of this.issueNodes) if (n.issue.source && !sources.has(n.issue.source.kind)) sources.set(n.issue.source.kind, n.issue.source);
+    for (const n of this.issueNodes)
+      if (n.issue.source && !sources.has(n.issue.source.kind)) sources.set(n.issue.source.kind, n.issue.source);
     this.grouped = sources.size > 1;
-    const top: TreeNode[] = this.grouped ? [...sources.values()].map((s) => this.nodes.group(s)) : servers.map((c) => this.nodes.server(c.name));
+    const top: TreeNode[] = this.grouped
+      ? [...sources.values()].map((s) => this.nodes.group(s))
+      : servers.map((c) => this.nodes.server(c.name));
     const loose = this.grouped ? this.issueNodes.filter((n) => !n.issue.source) : this.issueNodes;
     const notices = (this.noticeSource?.notices ?? []).map((n) => this.nodes.notice(n));
     return [...notices, ...top, ...loose];
@@ -244,7 +255,11 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         // Under the server's own node its name in front of the message is noise. Masked: the
         // message can quote stderr, which can echo a secret.
         const message = conn.masker.mask(state.message);
-        return [msg('error', message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message), msg('showLogs', 'Show Logs'), msg('restart', 'Restart')];
+        return [
+          msg('error', message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message),
+          msg('showLogs', 'Show Logs'),
+          msg('restart', 'Restart'),
+        ];
       }
       case 'idle':
       case 'starting':
@@ -253,15 +268,25 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         const folders = state.kind === 'starting' ? [] : this.folders(conn);
         const listing = this.catalog.peek(conn, 'tools');
         const tools = listing?.value;
-        if (tools) return [...folders, ...(tools.length ? tools.map((t) => this.nodes.tool(name, t)) : [msg('noTools', 'This server offers no tools')])];
+        if (tools)
+          return [
+            ...folders,
+            ...(tools.length ? tools.map((t) => this.nodes.tool(name, t)) : [msg('noTools', 'This server offers no tools')]),
+          ];
         if (listing?.error !== undefined && !this.catalog.isLoading(conn, 'tools')) {
-          return [...folders, msg('error', `Could not list tools: ${listing.error}`), msg('showLogs', 'Show Logs'), msg('restart', 'Restart')];
+          return [
+            ...folders,
+            msg('error', `Could not list tools: ${listing.error}`),
+            msg('showLogs', 'Show Logs'),
+            msg('restart', 'Restart'),
+          ];
         }
         // Lists in the background (once at a time per server); the catalog's change refreshes the server.
         this.catalog.load(conn, 'tools');
         const connecting = msg('connecting', state.kind === 'running' ? 'Loading tools…' : 'Connecting…');
         // Said while it happens (e.g. text on stdout that will time the handshake out), not only in the log.
-        if (state.kind === 'starting' && state.problem) return [connecting, msg('warning', conn.masker.mask(state.problem)), msg('showLogs', 'Show Logs')];
+        if (state.kind === 'starting' && state.problem)
+          return [connecting, msg('warning', conn.masker.mask(state.problem)), msg('showLogs', 'Show Logs')];
         return [...folders, connecting];
       }
     }
@@ -269,7 +294,9 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** The folders of what the server declares (none until it has run: capabilities come with the handshake). */
   private folders(conn: ServerConnection): FolderNode[] {
-    return (['resources', 'prompts'] as const).filter((kind) => this.catalog.offers(conn, kind)).map((kind) => this.nodes.folder(conn.name, kind));
+    return (['resources', 'prompts'] as const)
+      .filter((kind) => this.catalog.offers(conn, kind))
+      .map((kind) => this.nodes.folder(conn.name, kind));
   }
 
   private folderCounts(node: FolderNode): { items: number; templates?: number } | undefined {
@@ -298,7 +325,10 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       items = this.catalog.peek(conn, 'prompts')?.value?.map((p) => this.nodes.prompt(name, p));
     } else {
       const list = this.catalog.peek(conn, 'resources')?.value;
-      items = list && [...list.resources.map((r) => this.nodes.resource(name, r)), ...list.templates.map((t) => this.nodes.template(name, t))];
+      items = list && [
+        ...list.resources.map((r) => this.nodes.resource(name, r)),
+        ...list.templates.map((t) => this.nodes.template(name, t)),
+      ];
     }
     if (items) return items.length ? items : [msg('empty', `This server offers no ${folder}`)];
     this.catalog.load(conn, folder);

@@ -31,7 +31,11 @@ export function removeMcpJson(index = 0): void {
 }
 
 /** Waits until the registry satisfies `probe` without forcing a reload (watchers and events only). */
-export async function waitForConfig<T>(what: string, probe: (registry: ServerRegistry) => T | undefined | false, timeoutMs = 30_000): Promise<{ value: T; ms: number }> {
+export async function waitForConfig<T>(
+  what: string,
+  probe: (registry: ServerRegistry) => T | undefined | false,
+  timeoutMs = 30_000,
+): Promise<{ value: T; ms: number }> {
   const registry = (await getApi())._test.registry;
   const t0 = performance.now();
   const value = await waitFor(what, () => probe(registry), timeoutMs);
@@ -49,7 +53,8 @@ export async function scriptedUi(): Promise<{ ui: ScriptedPrompter; done: () => 
 export function writeEchoServer(dir: string, fixture: string, vars: string[], exitCode?: number): string {
   const file = path.join(dir, exitCode === undefined ? 'echo-env.mjs' : 'echo-env-exit.mjs');
   const echo = `process.stderr.write(${JSON.stringify(vars)}.map((v) => v + '=' + process.env[v]).join(' ') + ' arg=' + process.argv[2] + '\\n');`;
-  const then = exitCode === undefined ? `await import(${JSON.stringify(new URL(`file://${fixture}`).href)});` : `process.exit(${exitCode});`;
+  const then =
+    exitCode === undefined ? `await import(${JSON.stringify(new URL(`file://${fixture}`).href)});` : `process.exit(${exitCode});`;
   fs.writeFileSync(file, `${echo}\n${then}\n`);
   return file;
 }
@@ -74,11 +79,14 @@ export function rememberSettings(keys = ['servers', 'inputs', 'readMcpJson', 'co
   return {
     async restore() {
       for (const s of saved) {
-        if (!same(section().inspect(s.key)?.globalValue, s.global)) await section().update(s.key, s.global, vscode.ConfigurationTarget.Global);
-        if (!same(section().inspect(s.key)?.workspaceValue, s.workspace)) await section().update(s.key, s.workspace, vscode.ConfigurationTarget.Workspace);
+        if (!same(section().inspect(s.key)?.globalValue, s.global))
+          await section().update(s.key, s.global, vscode.ConfigurationTarget.Global);
+        if (!same(section().inspect(s.key)?.workspaceValue, s.workspace))
+          await section().update(s.key, s.workspace, vscode.ConfigurationTarget.Workspace);
         for (const [i, value] of s.folders.entries()) {
           const uri = folders[i]!.uri;
-          if (!same(section(uri).inspect(s.key)?.workspaceFolderValue, value)) await section(uri).update(s.key, value, vscode.ConfigurationTarget.WorkspaceFolder);
+          if (!same(section(uri).inspect(s.key)?.workspaceFolderValue, value))
+            await section(uri).update(s.key, value, vscode.ConfigurationTarget.WorkspaceFolder);
         }
       }
     },

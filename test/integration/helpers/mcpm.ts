@@ -69,7 +69,11 @@ export function childProcesses(needle = MARKER): { pid: number; cmdline: string 
   return out;
 }
 
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
@@ -85,7 +89,10 @@ const config = () => vscode.workspace.getConfiguration('mcpManager');
  * Writes `mcpManager.servers` at a scope and waits until the extension has applied it. Returns a
  * function restoring the previous value (call it in afterEach/after).
  */
-export async function setServers(servers: Record<string, unknown> | undefined, target = vscode.ConfigurationTarget.Workspace): Promise<void> {
+export async function setServers(
+  servers: Record<string, unknown> | undefined,
+  target = vscode.ConfigurationTarget.Workspace,
+): Promise<void> {
   await config().update('servers', servers, target);
   const api = await getApi();
   await api._test.reloadConfig();
@@ -99,8 +106,10 @@ export function rememberServers(): { restore(): Promise<void> } {
   return {
     async restore() {
       const now = config().inspect('servers');
-      if (JSON.stringify(now?.workspaceValue) !== JSON.stringify(workspace)) await config().update('servers', workspace, vscode.ConfigurationTarget.Workspace);
-      if (JSON.stringify(now?.globalValue) !== JSON.stringify(global)) await config().update('servers', global, vscode.ConfigurationTarget.Global);
+      if (JSON.stringify(now?.workspaceValue) !== JSON.stringify(workspace))
+        await config().update('servers', workspace, vscode.ConfigurationTarget.Workspace);
+      if (JSON.stringify(now?.globalValue) !== JSON.stringify(global))
+        await config().update('servers', global, vscode.ConfigurationTarget.Global);
       await (await getApi())._test.reloadConfig();
     },
   };

@@ -69,18 +69,29 @@ export class ScriptedPrompter implements Prompter {
   }
 
   async input(options: vscode.InputBoxOptions): Promise<string | undefined> {
-    const answer = this.answerFor({ kind: 'input', text: join(options.title, options.prompt, options.placeHolder), password: options.password });
-    const value = typeof answer === 'function' ? (answer as (a: Ask) => string | undefined)(this.asked.at(-1)!) : (answer as string | undefined);
+    const answer = this.answerFor({
+      kind: 'input',
+      text: join(options.title, options.prompt, options.placeHolder),
+      password: options.password,
+    });
+    const value =
+      typeof answer === 'function' ? (answer as (a: Ask) => string | undefined)(this.asked.at(-1)!) : (answer as string | undefined);
     if (value === undefined) return undefined;
     const problem = await options.validateInput?.(value);
-    const message = typeof problem === 'string' ? problem : problem && problem.severity === vscode.InputBoxValidationSeverity.Error ? problem.message : undefined;
+    const message =
+      typeof problem === 'string'
+        ? problem
+        : problem && problem.severity === vscode.InputBoxValidationSeverity.Error
+          ? problem.message
+          : undefined;
     if (message) throw new Error(`the input box would refuse ${JSON.stringify(value)}: ${message}`);
     return value;
   }
 
   async confirm(message: string, detail: string, ...actions: string[]): Promise<string | undefined> {
     const answer = this.answerFor({ kind: 'confirm', text: message, detail, actions });
-    const value = typeof answer === 'function' ? (answer as (a: Ask) => string | undefined)(this.asked.at(-1)!) : (answer as string | undefined);
+    const value =
+      typeof answer === 'function' ? (answer as (a: Ask) => string | undefined)(this.asked.at(-1)!) : (answer as string | undefined);
     if (value !== undefined && !actions.includes(value)) throw new Error(`"${value}" is not one of the actions ${actions.join(', ')}`);
     return value;
   }
