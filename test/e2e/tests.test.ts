@@ -58,13 +58,13 @@ describe('MCP Tests: save a call as a test, run it, break it (e2e)', function ()
     await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: `Echo: ${ECHO_TEXT}` }).waitFor({ timeout: 30000 });
   });
 
-  it('"Save Last Call as Test..." creates a collection with the test and opens it there', async () => {
-    await wb.runQuickInputCommand('MCP Manager: Save Last Call as Test...', 'Save Call as Test');
+  it('"Save Last Result as Test..." creates a collection with the test and opens it there', async () => {
+    await wb.runQuickInputCommand('MCP Manager: Save Last Result as Test...', 'Save as Test');
     await wb.pickQuickItem('New Test', /New Test Collection/);
     await wb.waitForQuickInput('New Test Collection');
     assert.equal(await wb.quickInputBox().inputValue(), 'fixture.mcptest.json');
     await wb.page.keyboard.press('Enter');
-    await wb.waitForQuickInput('Save Call as Test');
+    await wb.waitForQuickInput('Save as Test');
     assert.equal(await wb.quickInputBox().inputValue(), 'echo');
     await wb.page.keyboard.press('Enter');
     await wb.page.locator('.part.editor .tabs-container .tab.active', { hasText: 'fixture.mcptest.json' }).waitFor({ timeout: 30000 });

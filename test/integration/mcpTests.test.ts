@@ -1,6 +1,6 @@
 // MCP test collections in the real extension host: the "MCP Tests" controller finds a collection
 // in the workspace, runs it through the Testing view's own command against the fixture server
-// (failures carry expected/actual for the diff), and "Save Call as Test" appends a call that runs green.
+// (failures carry expected/actual for the diff), and "Save as Test" appends a call that runs green.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -90,7 +90,7 @@ describe('MCP Tests (Testing view)', function () {
     assert.equal(registry.get('fx')?.state.kind, 'running');
   });
 
-  it('Save Call as Test appends the last call with its expectations, opens it, and it passes', async () => {
+  it('Save as Test appends the last call with its expectations, opens it, and it passes', async () => {
     const { tests } = (await getApi())._test;
     const result = await vscode.commands.executeCommand('mcpManager.callTool', {
       serverName: 'fx',

@@ -1,5 +1,5 @@
 // Appending a test to a collection's text, keeping its comments and formatting (jsonc-parser
-// edits), for "Save Call as Test...". Pure: text in, text out, plus where the new test starts.
+// edits), for "Save as Test...". Pure: text in, text out, plus where the new test starts.
 import { applyEdits, findNodeAtLocation, modify, parseTree } from 'jsonc-parser';
 import { parseCollection } from './format';
 

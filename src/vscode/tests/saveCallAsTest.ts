@@ -1,4 +1,4 @@
-// "Save Call as Test...": turns a tool call (server, tool, arguments, result) into a test in a
+// "Save as Test...": turns a tool call (server, tool, arguments, result) into a test in a
 // collection file: pick a collection (or create one), name the test, and it is appended with
 // expectations prefilled from the result; the file opens at the new test.
 //
@@ -76,7 +76,7 @@ export class SaveCallAsTest {
       if (!record) return undefined;
       return await this.save(record, options);
     } catch (e) {
-      void vscode.window.showErrorMessage(`Save Call as Test: ${e instanceof Error ? e.message : String(e)}`);
+      void vscode.window.showErrorMessage(`Save as Test: ${e instanceof Error ? e.message : String(e)}`);
       return undefined;
     }
   }
@@ -130,7 +130,7 @@ export class SaveCallAsTest {
     let name = options.name;
     if (name === undefined) {
       name = await vscode.window.showInputBox({
-        title: 'Save Call as Test',
+        title: 'Save as Test',
         prompt: `Name of the test in ${vscode.workspace.asRelativePath(file)}`,
         value: uniqueName(record.tool, taken),
         validateInput: (v) =>
@@ -185,7 +185,7 @@ async function pickCollection(server: string): Promise<vscode.Uri | undefined> {
   items.sort((a, b) => a.rank - b.rank || a.label.localeCompare(b.label));
   const NEW: CollectionPick = { label: '$(new-file) New Test Collection...', description: `${server}.mcptest.json` };
   const picked = await vscode.window.showQuickPick<CollectionPick>([...items, NEW], {
-    title: 'Save Call as Test',
+    title: 'Save as Test',
     placeHolder: 'Add the test to which collection?',
     matchOnDescription: true,
   });
@@ -222,7 +222,7 @@ async function pickEntry(history: readonly HistoryEntry[]): Promise<HistoryEntry
   }
   const picked = await vscode.window.showQuickPick(
     history.map((e) => ({ ...toItem(e), buttons: [] })),
-    { title: 'Save Call as Test', placeHolder: 'Which call? (newest first)', matchOnDescription: true, matchOnDetail: true },
+    { title: 'Save as Test', placeHolder: 'Which call? (newest first)', matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.entry;
 }

@@ -28,7 +28,7 @@ export interface ToolCallDeps {
   readonly logs: ServerLogsLike;
   /** The `${input:...}` ids a server would ask for if started now (see pickTool). */
   readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
-  /** Told of every call that returned a result (id = its history entry), e.g. for "Save Call as Test...". */
+  /** Told of every call that returned a result (id = its history entry), e.g. for "Save as Test...". */
   readonly onDidCall?: (call: {
     readonly id: string;
     readonly server: string;

@@ -9,7 +9,7 @@ const RERUN_BUTTON: vscode.QuickInputButton = {
   tooltip: 'Run Again with the Same Arguments',
 };
 const EDIT_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('edit'), tooltip: 'Edit Arguments and Run Again' };
-const SAVE_TEST_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('beaker'), tooltip: 'Save Call as Test...' };
+const SAVE_TEST_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('beaker'), tooltip: 'Save as Test...' };
 
 /** What the user chose to do with a past call. */
 export type HistoryAction = 'open' | 'rerun' | 'edit';
