@@ -291,8 +291,8 @@ describe('cli (dist/cli.js)', function () {
       assert.equal(blob.code, 0, blob.stderr);
       assert.match(blob.stdout, /^Resource 1: This is a base64 blob created at .+\n$/);
       assert.equal(rich.code, 0, rich.stderr);
-      assert.match(rich.stdout, /^\[resource\] fixture:\/\/embedded\/notes\.txt \(text\/plain, 15 bytes\)\nEmbedded notes\.$/m);
-      assert.match(rich.stdout, /^\[resource\] fixture:\/\/embedded\/blob\.txt \(text\/plain, 20 bytes\)\nText sent as a blob\.$/m);
+      assert.match(rich.stdout, /^\[resource\] fixture:\/\/embedded\/notes\.txt \(text\/plain, 15 B\)\nEmbedded notes\.$/m);
+      assert.match(rich.stdout, /^\[resource\] fixture:\/\/embedded\/blob\.txt \(text\/plain, 20 B\)\nText sent as a blob\.$/m);
       assert.doesNotMatch(rich.stdout, /\[blob|use --json/);
       assert.equal(structured.code, 0, structured.stderr);
       assert.equal(structured.stdout, '{\n  "total": 2,\n  "names": [\n    "a",\n    "b"\n  ]\n}\n');
@@ -675,7 +675,7 @@ describe('cli parts', () => {
     );
     assert.equal(
       formatResourceContents({ contents: [{ uri: 'x://a', mimeType: 'application/octet-stream', blob: b64('xyz') }] }),
-      '[blob: application/octet-stream, 3 bytes; use --json for its base64]\n',
+      '[blob: application/octet-stream, 3 B; use --json for its base64]\n',
     );
   });
 
