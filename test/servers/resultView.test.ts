@@ -159,7 +159,10 @@ describe('toolCall: result view layout', () => {
     assert.equal(single.docs[0].text.length, big.length);
     const block = single.blocks[0];
     assert.ok(block.kind === 'text' && block.cut && block.text.length === 256 * 1024);
-    assert.match(single.sizeNote ?? '', /returned 2\.0 MiB; the full text is open in an editor beside the result \(nothing was truncated\)/);
+    assert.match(
+      single.sizeNote ?? '',
+      /returned 2\.0 MiB; the full text is open in an editor beside the result \(nothing was truncated\)/,
+    );
     assert.ok(single.rawCut && single.raw.length < 300 * 1024, 'the raw JSON is cut on the page too');
     assert.equal(JSON.parse(single.docs[single.rawDoc].text).content[0].text.length, big.length);
     const twice = renderResult(
