@@ -36,8 +36,10 @@ export function showCallFailure(error: unknown, server: string, tool: string, lo
   const text =
     error instanceof ServerError && error.message.startsWith(`${server}: `) ? error.message.slice(server.length + 2) : errorMessage(error);
   const actions = kind ? ACTIONS[kind] : [SHOW_LOGS];
+  // The core says which request failed ('tools/call "x" failed: ...'); say it once.
+  const reason = text.startsWith(`tools/call "${tool}" failed: `) ? text.slice(`tools/call "${tool}" failed: `.length) : text;
   void vscode.window
-    .showErrorMessage(`MCP server "${server}": calling "${tool}" failed: ${text}`, ...actions)
+    .showErrorMessage(`MCP server "${server}": calling "${tool}" failed: ${reason}`, ...actions)
     .then((a) => act(a, server, logs));
 }
 
