@@ -407,13 +407,14 @@ describe('resources and prompts (tree, Read Resource, Get Prompt)', function () 
     assert.deepEqual(contributed.get('mcpManager.readResource'), {
       command: 'mcpManager.readResource',
       title: 'Read Resource...',
-      category: 'MCP',
+      shortTitle: 'Read',
+      category: 'MCP Manager',
       icon: '$(go-to-file)',
     });
     assert.deepEqual(contributed.get('mcpManager.getPrompt'), {
       command: 'mcpManager.getPrompt',
       title: 'Get Prompt...',
-      category: 'MCP',
+      category: 'MCP Manager',
       icon: '$(comment-discussion)',
     });
     /** The context values a command's view/item/context entries match (their `viewItem =~ /.../` regexes). */

@@ -20,6 +20,10 @@ const detailTabs = () =>
     .flatMap((g) => g.tabs)
     .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.includes('mcpManager.toolDetails'));
 
+/** The open result views (one per tool), as the extension's internal test command describes them. */
+const resultViews = async () =>
+  (await vscode.commands.executeCommand<{ server: string; tool: string; callId: string }[]>('mcpManager.getResultViews')) ?? [];
+
 describe('tool details on selection, and history reopen vs run again', function () {
   let saved: ReturnType<typeof rememberServers>;
 
@@ -93,7 +97,7 @@ describe('tool details on selection, and history reopen vs run again', function 
     });
     assert.equal(entry.tool, 'echo');
     assert.deepEqual(entry.args, { message: 'from details' });
-    await waitFor('the result', () => vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'mcp-result'));
+    await waitFor('the result', async () => (await resultViews()).find((v) => v.tool === 'echo' && v.callId === entry.id));
     assert.equal(closed, false, 'the details view closed after Call');
   });
 
@@ -116,10 +120,8 @@ describe('tool details on selection, and history reopen vs run again', function 
       action: 'open',
     });
     assert.equal(opened, undefined);
-    const editor = await waitFor('the reopened result', () =>
-      vscode.window.activeTextEditor?.document.uri.scheme === 'mcp-result' ? vscode.window.activeTextEditor : undefined,
-    );
-    assert.equal(editor.document.getText(), 'Echo: once');
+    // The result view of that call is open again (the result views replaced result editors).
+    await waitFor('the reopened result', async () => (await resultViews()).find((v) => v.tool === 'echo' && v.callId === entry.id));
     assert.equal((await history())[0]?.id, entry.id, 'reopening ran the call');
 
     const rerun = await vscode.commands.executeCommand<CallToolResult | undefined>('mcpManager.showCallHistory', {
