@@ -59,7 +59,7 @@ describe('Tool results and argument lists (e2e)', function () {
   }
 
   async function callFromPalette(tool: string): Promise<void> {
-    await wb.runQuickInputCommand('MCP: Call Tool...', 'MCP: Call Tool');
+    await wb.runQuickInputCommand('MCP Manager: Call Tool...', 'MCP: Call Tool');
     // Other demo servers may ask for launch consent first (in this window they are not running yet).
     const picker = wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]');
     for (let i = 0; i < 5; i++) {

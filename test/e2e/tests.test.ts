@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { webviewFrame } from './webviews';
 import { Workbench } from './workbench';
 
 const ECHO_TEXT = 'Saved as a test';
@@ -55,7 +56,8 @@ describe('MCP Tests: save a call as a test, run it, break it (e2e)', function ()
     await wb.waitForQuickInput(/^echo: message/);
     await wb.quickInputBox().fill(ECHO_TEXT);
     await wb.page.keyboard.press('Enter');
-    await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: `Echo: ${ECHO_TEXT}` }).waitFor({ timeout: 30000 });
+    // The result opens in the tool's result view (a webview).
+    await webviewFrame(wb.page, `pre:has-text("Echo: ${ECHO_TEXT}")`);
   });
 
   it('"Save Last Result as Test..." creates a collection with the test and opens it there', async () => {

@@ -43,7 +43,7 @@ describe('tool details on selection (e2e)', function () {
 
   it('clicking "Crash" shows its details and calls nothing', async () => {
     await wb.openViewContainer('MCP Manager');
-    await wb.viewPane('Servers').waitFor({ timeout: 30000 });
+    await wb.viewPane('MCP Manager').waitFor({ timeout: 30000 });
     await wb.setExpanded('fixture, ', true);
     // The consent may have been given in an earlier run of this workspace ("Allow Always").
     const running = wb.treeRow('fixture, Running');
