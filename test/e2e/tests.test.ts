@@ -96,7 +96,12 @@ describe('MCP Tests: save a call as a test, run it, break it (e2e)', function ()
     await wb.page.locator('.part.editor .view-lines', { hasText: 'Echo: something else' }).waitFor({ timeout: 30000 });
     await wb.runCommand('Test: Run All Tests');
     await wb.page.locator('.part.editor .margin .codicon-testing-failed-icon').first().waitFor({ timeout: 60000 });
-    await wb.page.locator('.part.editor', { hasText: 'the text does not contain' }).first().waitFor({ timeout: 30000 });
+    // Inline at the test's line: expected vs actual; the reason in the Test Results panel.
+    await wb.page
+      .locator('.part.editor', { hasText: `Echo: ${ECHO_TEXT} != Echo: something else` })
+      .first()
+      .waitFor({ timeout: 30000 });
+    await wb.page.locator('.part.panel', { hasText: 'the text does not contain' }).first().waitFor({ timeout: 30000 });
     await wb.screenshot('tests-02-failed');
   });
 });

@@ -3,6 +3,7 @@
 // and the server keeps running; its details view shows the hints and a Call button. Then Echo's
 // details view calls echo when Call is pressed. Screenshots in test-results/e2e/details-*.png.
 import * as assert from 'node:assert/strict';
+import { webviewFrame } from './webviews';
 import { Workbench } from './workbench';
 
 const DETAILS_TEXT = 'Called from the details view';
@@ -72,7 +73,8 @@ describe('tool details on selection (e2e)', function () {
     await field.fill(DETAILS_TEXT);
     await wb.screenshot('details-02-echo-filled');
     await page().locator('#mcp-submit').click();
-    await wb.page.locator('.part.editor .editor-instance .view-lines', { hasText: `Echo: ${DETAILS_TEXT}` }).waitFor({ timeout: 30000 });
+    // The result opens in the tool's result view (a webview).
+    await webviewFrame(wb.page, `pre:has-text("Echo: ${DETAILS_TEXT}")`);
     await wb.screenshot('details-03-echo-result');
   });
 });
