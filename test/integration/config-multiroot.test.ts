@@ -116,7 +116,11 @@ describe('configuration in a multi-root workspace', function () {
       '.vscode/mcp.json (api)',
       'Folder settings (web)',
     ]);
-    const names = (g: GroupNode) => tree.getChildren(g).map((n) => (n as ServerNode).serverName);
+    const names = (g: GroupNode) =>
+      tree
+        .getChildren(g)
+        .filter((n) => n.kind === 'server')
+        .map((n) => (n as ServerNode).serverName);
     assert.deepEqual(groups.map(names), [['fromUser'], ['fromWorkspace'], ['shared'], ['fromApiMcp'], ['fromWeb']]);
     const notes = api._test.registry.issues.filter((i) => i.server === 'shared').map((i) => i.message);
     assert.deepEqual(notes, [

@@ -184,7 +184,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'prompt':
         return this.nodes.folder(node.serverName, 'prompts');
       case 'issue':
-        return this.grouped && inGroup(node) ? this.nodes.group(node.issue.source!) : undefined;
+        return this.grouped && node.issue.source ? this.nodes.group(node.issue.source) : undefined;
       default:
         return undefined;
     }
@@ -219,7 +219,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
 
   /** Configuration problems of one source: shown (and counted) in its group. */
   private issuesOf(source: ConfigSource): IssueNode[] {
-    return this.issueNodes.filter((n) => inGroup(n) && n.issue.source?.kind === source.kind);
+    return this.issueNodes.filter((n) => n.issue.source?.kind === source.kind);
   }
 
   private roots(): TreeNode[] {
@@ -230,12 +230,12 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     const sources = new Map<string, ConfigSource>();
     for (const c of servers) if (c.definition.source) sources.set(c.definition.source.kind, c.definition.source);
     for (const n of this.issueNodes)
-      if (inGroup(n) && !sources.has(n.issue.source!.kind)) sources.set(n.issue.source!.kind, n.issue.source!);
+      if (n.issue.source && !sources.has(n.issue.source.kind)) sources.set(n.issue.source.kind, n.issue.source);
     this.grouped = sources.size > 1;
     const top: TreeNode[] = this.grouped
       ? [...sources.values()].map((s) => this.nodes.group(s))
       : servers.map((c) => this.nodes.server(c.name));
-    const loose = this.grouped ? this.issueNodes.filter((n) => !inGroup(n)) : this.issueNodes;
+    const loose = this.grouped ? this.issueNodes.filter((n) => !n.issue.source) : this.issueNodes;
     const notices = (this.noticeSource?.notices ?? []).map((n) => this.nodes.notice(n));
     return [...notices, ...top, ...loose];
   }
@@ -342,12 +342,4 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     for (const d of this.disposables) d.dispose();
     this.changeEmitter.dispose();
   }
-}
-
-/**
- * Errors belong to the group of the source that has them; notes (a name defined in two places,
- * also in the server's tooltip) stay below the groups, where they were before.
- */
-function inGroup(n: IssueNode): boolean {
-  return !!n.issue.source && n.issue.severity !== 'warning';
 }
