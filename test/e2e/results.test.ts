@@ -68,6 +68,8 @@ describe('Tool results and argument lists (e2e)', function () {
       await wb.answerDialog(ALLOW_ALWAYS);
     }
     await picker.waitFor({ timeout: 30000 });
+    // The previous result view (a webview) may still hold the keyboard: click into the pick, as a person would.
+    await picker.click();
     await wb.pickQuickItem(tool, new RegExp(`^${tool}, ${SERVER} · `));
   }
 
