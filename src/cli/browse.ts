@@ -1,7 +1,13 @@
 // The CLI's resources and prompts: `resources`, `read`, `prompts`, `prompt` (the tree's Resources
 // and Prompts folders, Read Resource and Get Prompt, for scripts). Text goes to stdout as is;
 // binary content is a one-line note; --json prints the raw MCP result.
-import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  GetPromptResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
+} from '@modelcontextprotocol/client';
 import { decodeBase64Text, isTextMime, type ServerConnection, suggest } from '../core';
 import { catalogOf } from './catalog';
 import { parseJsonObject, startConnection, type RunContext } from './context';

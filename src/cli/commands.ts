@@ -1,6 +1,6 @@
 // The CLI's commands. Each returns an exit code or throws (CliError / ServerError); main.ts prints
 // the error line and disposes every connection made through `ctx.open`.
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/client';
 import { isConfigNote, ServerConnection, suggest } from '../core';
 import { catalogOf } from './catalog';
 import { loadCliConfig, resolveTarget, type Target } from './config';

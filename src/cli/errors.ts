@@ -1,5 +1,5 @@
 // Exit codes and the one-line error format of the CLI.
-import { ErrorCode } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolErrorCode } from '@modelcontextprotocol/client';
 import { type FailureKind, ServerError } from '../core';
 
 export const EXIT = {
@@ -50,7 +50,8 @@ export function exitCodeFor(e: unknown): number {
   if (e instanceof ServerError) {
     // The server rejected what we sent (unknown method, arguments that do not fit the schema):
     // a usage problem, not a failure of the tool.
-    if (e.kind === 'protocol' && (e.code === ErrorCode.InvalidParams || e.code === ErrorCode.MethodNotFound)) return EXIT.usage;
+    if (e.kind === 'protocol' && (e.code === ProtocolErrorCode.InvalidParams || e.code === ProtocolErrorCode.MethodNotFound))
+      return EXIT.usage;
     return KIND_EXIT[e.kind];
   }
   return EXIT.connection;

@@ -1,5 +1,5 @@
 // Text formatting for the CLI's commands. Pure functions: (data) -> string, no I/O.
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import {
   type ConfigIssue,
   decodeBase64Text,

@@ -4,7 +4,7 @@
 // the others. Lists are kept per connection until `invalidation` says otherwise (one policy for
 // every kind). A live session's tools are the connection's own (it needs them to validate
 // structured output), so `peek` reads those first. No `vscode` import.
-import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import { Emitter, type Event } from './events';
 import { ServerError, errorMessage, isServerError } from './errors';
 import { abortable } from './deadline';

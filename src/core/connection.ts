@@ -1,18 +1,9 @@
 // A configured server and its (at most one) kept-alive session. Creating a connection starts
 // nothing; the first operation connects, and callers that arrive while it is starting share
 // the same attempt (single-flight). See docs/architecture.md.
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import {
-  CallToolResultSchema,
-  EmptyResultSchema,
-  GetPromptResultSchema,
-  ListPromptsResultSchema,
-  ListResourcesResultSchema,
-  ListResourceTemplatesResultSchema,
-  McpError,
-  PaginatedResultSchema,
-  ReadResourceResultSchema,
+  Client,
+  ProtocolError,
   type CallToolResult,
   type GetPromptResult,
   type ListPromptsResult,
@@ -21,10 +12,21 @@ import {
   type Prompt,
   type ReadResourceResult,
   type Resource,
-  type ResourceTemplate,
+  type ResourceTemplateType as ResourceTemplate,
   type ServerCapabilities,
   type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+  type Transport,
+} from '@modelcontextprotocol/client';
+import {
+  CallToolResultSchema,
+  EmptyResultSchema,
+  GetPromptResultSchema,
+  ListPromptsResultSchema,
+  ListResourcesResultSchema,
+  ListResourceTemplatesResultSchema,
+  PaginatedResultSchema,
+  ReadResourceResultSchema,
+} from '@modelcontextprotocol/core';
 import type { ServerDefinition } from './config/types';
 import { DEFERRED_VARIABLE, deferredKey } from './config/variables';
 import { ServerError, errorMessage } from './errors';
@@ -38,7 +40,15 @@ import { abortable } from './deadline';
 import { driverFor } from './transport/drivers';
 import { ToolOutputValidators } from './toolOutput';
 import { paginate, sendRequest } from './requests';
-import { DEFAULT_TIMING, type CallOptions, type ConnectionOptions, type SessionInfo, type Timing } from './connectionTypes';
+import {
+  DEFAULT_TIMING,
+  type CallOptions,
+  type ConnectionOptions,
+  type ProtocolEra,
+  type SessionInfo,
+  type Timing,
+} from './connectionTypes';
+import type { TransportDriver } from './transport/driver';
 import { sanitizeTools } from './toolSchema';
 import { z } from 'zod';
 
@@ -81,6 +91,14 @@ export class ServerConnection {
   /** The server's resources or prompts changed (notifications/resources|prompts/list_changed). */
   readonly onDidChangeList = this.listEmitter.event;
   private declared?: ServerCapabilities;
+  /**
+   * The era the server answered in, remembered for later sessions of this connection: a 2025-era
+   * server is then not probed again (a probe costs a silent server the probe timeout, and a
+   * server that exits on it a restart). Forgotten on restart() and when the server stops
+   * answering in that era. A 2026-era server is probed each session: `server/discover` is its
+   * handshake, one round trip.
+   */
+  private era?: ProtocolEra;
 
   constructor(
     readonly definition: ServerDefinition,
@@ -108,6 +126,8 @@ export class ServerConnection {
     return {
       pid: s.pid,
       startedAt: s.startedAt,
+      protocolVersion: s.client.getNegotiatedProtocolVersion(),
+      era: s.client.getProtocolEra(),
       serverInfo: s.client.getServerVersion(),
       capabilities: s.client.getServerCapabilities(),
       instructions: s.client.getInstructions(),
@@ -155,6 +175,7 @@ export class ServerConnection {
   async restart(): Promise<void> {
     await this.stop();
     this.failures = 0;
+    this.era = undefined;
     await this.start();
   }
 
@@ -219,7 +240,7 @@ export class ServerConnection {
           s.validators.check(s.tools, name, result);
         } catch (e) {
           // Our own check of the result against its output schema, not an error from the server.
-          if (e instanceof McpError)
+          if (e instanceof ProtocolError)
             throw new ServerError(this.name, 'protocol', `tools/call "${name}" failed: ${serverMessage(e)}`, { cause: e, code: e.code });
           throw e;
         }
@@ -394,7 +415,14 @@ export class ServerConnection {
       const s = await this.connect();
       this.declared = s.client.getServerCapabilities();
       const info = s.client.getServerVersion();
-      this.setState({ kind: 'running', since: s.startedAt, pid: s.pid, serverName: info?.name, serverVersion: info?.version });
+      this.setState({
+        kind: 'running',
+        since: s.startedAt,
+        pid: s.pid,
+        serverName: info?.name,
+        serverVersion: info?.version,
+        protocolVersion: s.client.getNegotiatedProtocolVersion(),
+      });
       return s;
     } catch (e) {
       // Declining a prompt (an input, the launch confirmation) is the user's choice, not a failure:
@@ -451,6 +479,32 @@ export class ServerConnection {
       throw new ServerError(this.name, 'cancelled', 'was not started: running its command was not allowed');
     }
     const def = await this.resolveInputs(this.definition);
+    const remembered = this.era;
+    const gen = this.generation;
+    try {
+      return await this.handshake(driver, def, remembered === 'legacy' ? 'legacy' : 'auto');
+    } catch (e) {
+      // A stdio server that exits on the unknown `server/discover` (as servers on some 2025-era
+      // SDKs do) is a 2025-era server: start it again with the 2025 handshake. And a server
+      // remembered as 2025-era that no longer accepts `initialize` may have moved on: probe again.
+      const retry = remembered === 'legacy' ? 'auto' : probeEndedServer(e, driver) ? 'legacy' : undefined;
+      if (!retry || this.disposed || gen !== this.generation) throw e;
+      this.era = undefined;
+      this.log.info(
+        retry === 'legacy'
+          ? 'the server closed its end on the protocol version probe (server/discover); starting it again with the 2025 handshake (initialize)'
+          : 'the server no longer accepts the 2025 handshake (initialize); probing its protocol version again',
+      );
+      return await this.handshake(driver, def, retry);
+    }
+  }
+
+  /**
+   * One handshake on a new transport: `server/discover` first (2026-07-28), falling back to
+   * `initialize` (2025) as the SDK decides, or `initialize` at once for a server known to be
+   * 2025-era. Within startupTimeoutMs, or cleaned up and explained.
+   */
+  private async handshake(driver: TransportDriver<ServerDefinition>, def: ServerDefinition, era: 'auto' | 'legacy'): Promise<Session> {
     const gen = this.generation;
     const transport = await driver.create(def, {
       server: this.name,
@@ -464,9 +518,14 @@ export class ServerConnection {
       },
     });
     const validators = new ToolOutputValidators(this.options.validatorFactory);
+    const timeoutMs = this.definition.startupTimeoutMs;
     const client = new Client(this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' }, {
       capabilities: {},
       jsonSchemaValidator: validators.lazyProvider,
+      versionNegotiation: {
+        mode: 'auto',
+        probe: { timeoutMs: driver.process(transport) ? Math.min(this.timing.stdioProbeTimeoutMs, timeoutMs) : timeoutMs },
+      },
     });
     const session = new Session(client, transport, driver, validators);
     session.listen({
@@ -480,7 +539,6 @@ export class ServerConnection {
     client.onclose = () => this.onSessionClosed(session);
 
     const started = Date.now();
-    const timeoutMs = this.definition.startupTimeoutMs;
     this.connecting.add(transport);
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -490,7 +548,10 @@ export class ServerConnection {
           timeoutMs,
         );
       });
-      await Promise.race([client.connect(transport, { timeout: timeoutMs }), timedOut]);
+      await Promise.race([
+        client.connect(transport, { timeout: timeoutMs, ...(era === 'legacy' && { prior: { kind: 'legacy' } }) }),
+        timedOut,
+      ]);
     } catch (e) {
       await transport.close().catch(() => undefined);
       throw await startupFailure(this.name, e, driver, this.definition, transport, this.masker.mask);
@@ -498,7 +559,10 @@ export class ServerConnection {
       clearTimeout(timer);
       this.connecting.delete(transport);
     }
-    this.log.info(`running${session.pid ? ` (pid ${session.pid})` : ''}: ${describeServer(client)} in ${Date.now() - started} ms`);
+    this.era = client.getProtocolEra();
+    this.log.info(
+      `running${session.pid ? ` (pid ${session.pid})` : ''}: ${describeServer(client)}, protocol ${client.getNegotiatedProtocolVersion() ?? 'unknown'}, in ${Date.now() - started} ms`,
+    );
     return session;
   }
 
@@ -546,6 +610,11 @@ export class ServerConnection {
     this._state = state;
     this.stateEmitter.fire(state);
   }
+}
+
+/** Whether a failed handshake is a stdio server that ended while it was being probed: its process exited. */
+function probeEndedServer(e: unknown, driver: TransportDriver<ServerDefinition>): boolean {
+  return e instanceof ServerError && e.kind === 'handshake' && e.exitCode !== undefined && driver.types.includes('stdio');
 }
 
 function describeServer(client: Client): string {

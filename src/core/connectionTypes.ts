@@ -1,5 +1,5 @@
 // The options and result types of a ServerConnection (connection.ts).
-import type { Implementation, ServerCapabilities } from '@modelcontextprotocol/sdk/types.js';
+import type { Implementation, ServerCapabilities } from '@modelcontextprotocol/client';
 import type { ServerDefinition } from './config/types';
 import type { Logger } from './logger';
 import type { ValidatorProviderFactory } from './toolOutput';
@@ -19,6 +19,12 @@ export interface Timing {
   readonly healthyAfterMs: number;
   /** Overrides `idleTimeoutMinutes` (tests). */
   readonly idleTimeoutMs?: number;
+  /**
+   * How long a stdio server may stay silent on the `server/discover` probe before it is taken for
+   * a 2025-era server that ignores unknown requests (capped by startupTimeoutMs). Over HTTP
+   * silence is an outage, so the probe there has the whole startupTimeoutMs.
+   */
+  readonly stdioProbeTimeoutMs: number;
 }
 
 export const DEFAULT_TIMING: Timing = {
@@ -28,6 +34,7 @@ export const DEFAULT_TIMING: Timing = {
   backoffMaxMs: 30_000,
   maxFailures: 5,
   healthyAfterMs: 30_000,
+  stdioProbeTimeoutMs: 10_000,
 };
 
 /** Resolves `${input:ID}` values (prompting, secret storage); absent in hosts that cannot prompt. */
@@ -66,8 +73,14 @@ export interface CallOptions {
   readonly timeoutMs?: number;
 }
 
+/** The protocol era a server speaks: 2026-07-28 and later (stateless, `server/discover`) or 2025 (`initialize`). */
+export type ProtocolEra = 'modern' | 'legacy';
+
 export interface SessionInfo {
   readonly pid?: number;
+  /** The negotiated protocol version, e.g. "2026-07-28" or "2025-11-25". */
+  readonly protocolVersion?: string;
+  readonly era?: ProtocolEra;
   readonly startedAt: number;
   readonly serverInfo?: Implementation;
   readonly capabilities?: ServerCapabilities;

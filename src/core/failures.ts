@@ -1,10 +1,10 @@
 // The wording of a connection's failures: which server, what happened, what to do next. Failures
 // specific to a transport (an exit code, an HTTP status) are worded by its driver (transport/).
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ProtocolError, SdkError, SdkErrorCode } from '@modelcontextprotocol/client';
 import type { ServerDefinition } from './config/types';
 import { ServerError, errorMessage } from './errors';
 import type { ProcessInfo, TransportDriver } from './transport/driver';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport } from '@modelcontextprotocol/client';
 import { exitHow } from './transport/stdioDriver';
 import { TOO_LARGE_ERROR_CODE } from './transport/stdio';
 
@@ -34,7 +34,7 @@ export async function startupFailure(
       cause: e,
     });
   }
-  if (e instanceof McpError && e.code === ErrorCode.RequestTimeout && !proc?.exit) {
+  if (isTimeout(e) && !proc?.exit) {
     // The SDK's own initialize timeout won the race against ours: the same explanation.
     return new ServerError(server, 'handshake', driver.explainTimeout(def, def.startupTimeoutMs, transport, mask), {
       stderrTail,
@@ -66,29 +66,29 @@ export function requestFailure(
   driver: TransportDriver<ServerDefinition>,
   def: ServerDefinition,
 ): ServerError {
-  if (e instanceof McpError) {
-    const text = serverMessage(e);
-    if (e.code === ErrorCode.RequestTimeout && e.message.includes(MAX_TOTAL_EXCEEDED)) {
+  if (e instanceof SdkError && e.code === SdkErrorCode.RequestTimeout) {
+    if (e.message.includes(MAX_TOTAL_EXCEEDED)) {
       const max = (e.data as { maxTotalTimeout?: number } | undefined)?.maxTotalTimeout;
       return new ServerError(
         server,
         'timeout',
         `${what} exceeded the maximum total time${max ? ` of ${max} ms` : ''} (maxTotalTimeoutMs) although the server kept reporting progress; it was cancelled on the server. Raise maxTotalTimeoutMs if it needs longer.`,
-        { cause: e, code: e.code },
+        { cause: e, code: REQUEST_TIMEOUT_CODE },
       );
     }
-    if (e.code === ErrorCode.RequestTimeout) {
-      const after = (e.data as { timeout?: number } | undefined)?.timeout;
-      return new ServerError(
-        server,
-        'timeout',
-        `${what} timed out${after ? ` after ${after} ms without an answer` : ` (${text})`} (requestTimeoutMs); it was cancelled on the server. Raise requestTimeoutMs if it needs longer.`,
-        { cause: e, code: e.code },
-      );
-    }
+    const after = (e.data as { timeout?: number } | undefined)?.timeout;
+    return new ServerError(
+      server,
+      'timeout',
+      `${what} timed out${after ? ` after ${after} ms without an answer` : ` (${e.message})`} (requestTimeoutMs); it was cancelled on the server. Raise requestTimeoutMs if it needs longer.`,
+      { cause: e, code: REQUEST_TIMEOUT_CODE },
+    );
+  }
+  if (e instanceof SdkError && e.code === SdkErrorCode.ConnectionClosed)
+    return new ServerError(server, 'crash', `connection closed during ${what}`, { cause: e, code: CONNECTION_CLOSED_CODE });
+  if (e instanceof ProtocolError) {
+    const text = serverMessage(e);
     if (e.code === TOO_LARGE_ERROR_CODE) return new ServerError(server, 'tooLarge', text, { cause: e, code: e.code });
-    if (e.code === ErrorCode.ConnectionClosed)
-      return new ServerError(server, 'crash', `connection closed during ${what}`, { cause: e, code: e.code });
     // The server's own JSON-RPC error: its message once, and its code.
     return new ServerError(server, 'protocol', `${what} failed: ${text} (MCP error ${e.code})`, { cause: e, code: e.code });
   }
@@ -96,7 +96,16 @@ export function requestFailure(
   return new ServerError(server, 'protocol', `${what} failed: ${explained ?? errorMessage(e)}`, { cause: e });
 }
 
-/** The server's message without the SDK's "MCP error N: " prefixes (a server that throws an McpError sends one too). */
-export function serverMessage(e: McpError): string {
+/** JSON-RPC codes of the 2025 SDK's timeout and closed-connection errors, kept on our errors for callers that read `code`. */
+export const REQUEST_TIMEOUT_CODE = -32001;
+export const CONNECTION_CLOSED_CODE = -32000;
+
+/** A request or handshake that ran out of time (the SDK's timeout, or ours through the same error). */
+export function isTimeout(e: unknown): boolean {
+  return e instanceof SdkError && e.code === SdkErrorCode.RequestTimeout;
+}
+
+/** The server's message without "MCP error N: " prefixes (older SDKs add one; a server may relay one). */
+export function serverMessage(e: Error): string {
   return e.message.replace(/^(MCP error -?\d+: )+/, '');
 }

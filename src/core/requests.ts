@@ -1,8 +1,6 @@
 // The requests of a session: one request with its deadlines (requestTimeoutMs, maxTotalTimeoutMs,
 // the caller's signal), and pagination.
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { AnySchema, SchemaOutput } from '@modelcontextprotocol/sdk/server/zod-compat.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { SdkError, SdkErrorCode, type Client, type StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { ServerDefinition } from './config/types';
 import type { CallOptions } from './connectionTypes';
 import { RequestAbort } from './deadline';
@@ -18,13 +16,13 @@ const MAX_PAGES = 10_000;
  * the tool would run on. So the maximum total is also a timer here, aborting the request, which
  * makes the SDK send notifications/cancelled. The caller's signal aborts through the same handle.
  */
-export async function sendRequest<S extends AnySchema>(
+export async function sendRequest<S extends StandardSchemaV1>(
   s: Session,
   def: ServerDefinition,
   request: Parameters<Client['request']>[0],
   schema: S,
   options: CallOptions,
-): Promise<SchemaOutput<S>> {
+): Promise<StandardSchemaV1.InferOutput<S>> {
   const timeout = options.timeoutMs ?? def.requestTimeoutMs;
   // Without onProgress no progress token is sent, as with the SDK: the server sends no progress,
   // nothing resets the timeout, and the SDK's own timer ends the request and cancels it on the
@@ -32,7 +30,7 @@ export async function sendRequest<S extends AnySchema>(
   if (!options.onProgress && !options.signal) return s.client.request(request, schema, { timeout });
   const maxTotal = Math.max(def.maxTotalTimeoutMs, options.timeoutMs ?? 0);
   const abort = new RequestAbort();
-  const exceeded = () => abort.abort(new McpError(ErrorCode.RequestTimeout, MAX_TOTAL_EXCEEDED, { maxTotalTimeout: maxTotal }));
+  const exceeded = () => abort.abort(new SdkError(SdkErrorCode.RequestTimeout, MAX_TOTAL_EXCEEDED, { maxTotalTimeout: maxTotal }));
   // Only progress can keep a request alive past its timeout, so only then is the maximum total needed.
   const timer = options.onProgress && setTimeout(exceeded, maxTotal);
   const caller = options.signal;
@@ -53,7 +51,7 @@ export async function sendRequest<S extends AnySchema>(
     });
   } catch (e) {
     // The SDK's own check won the race: cancel on the server now.
-    if (e instanceof McpError && e.message.includes(MAX_TOTAL_EXCEEDED) && !abort.aborted) exceeded();
+    if (e instanceof SdkError && e.message.includes(MAX_TOTAL_EXCEEDED) && !abort.aborted) exceeded();
     throw e;
   } finally {
     clearTimeout(timer);
@@ -65,7 +63,7 @@ export async function paginate<R extends { nextCursor?: string }, T>(
   s: Session,
   def: ServerDefinition,
   method: 'tools/list' | 'resources/list' | 'resources/templates/list' | 'prompts/list',
-  schema: Parameters<Client['request']>[1],
+  schema: StandardSchemaV1,
   items: (r: R) => T[],
   options: CallOptions,
 ): Promise<T[]> {

@@ -1,14 +1,6 @@
 // One MCP session of a connection: the SDK client, its transport, and everything that lives as
 // long as it does (timers, notification handlers) in one DisposableStore, ended by close().
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  LoggingMessageNotificationSchema,
-  PromptListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  ToolListChangedNotificationSchema,
-  type Tool,
-} from '@modelcontextprotocol/sdk/types.js';
+import type { Client, Tool, Transport } from '@modelcontextprotocol/client';
 import { DisposableStore, type Disposable } from './events';
 import type { Logger } from './logger';
 import type { ServerDefinition } from './config/types';
@@ -29,10 +21,10 @@ export interface SessionListener {
 }
 
 const HANDLED = [
-  ToolListChangedNotificationSchema,
-  ResourceListChangedNotificationSchema,
-  PromptListChangedNotificationSchema,
-  LoggingMessageNotificationSchema,
+  'notifications/tools/list_changed',
+  'notifications/resources/list_changed',
+  'notifications/prompts/list_changed',
+  'notifications/message',
 ] as const;
 
 export class Session {
@@ -62,27 +54,27 @@ export class Session {
   /** Handles list_changed and logging notifications; the handlers go with the session. */
   listen(to: SessionListener): void {
     const { client } = this;
-    client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    client.setNotificationHandler('notifications/tools/list_changed', () => {
       this.tools = undefined;
       if (!to.isCurrent()) return;
       to.log.info('tool list changed');
       to.toolsChanged();
     });
-    for (const [schema, kind] of [
-      [ResourceListChangedNotificationSchema, 'resources'],
-      [PromptListChangedNotificationSchema, 'prompts'],
+    for (const [method, kind] of [
+      ['notifications/resources/list_changed', 'resources'],
+      ['notifications/prompts/list_changed', 'prompts'],
     ] as const) {
-      client.setNotificationHandler(schema, () => {
+      client.setNotificationHandler(method, () => {
         if (!to.isLive()) return;
         to.log.info(`${kind === 'resources' ? 'resource' : 'prompt'} list changed`);
         to.listChanged(kind);
       });
     }
-    client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+    client.setNotificationHandler('notifications/message', (n) => {
       const text = typeof n.params.data === 'string' ? n.params.data : JSON.stringify(n.params.data);
       to.log.info(`[server ${n.params.level}]${n.params.logger ? ` ${n.params.logger}:` : ''} ${text}`);
     });
-    this.disposables.add({ dispose: () => HANDLED.forEach((schema) => client.removeNotificationHandler(schema.shape.method.value)) });
+    this.disposables.add({ dispose: () => HANDLED.forEach((method) => client.removeNotificationHandler(method)) });
   }
 
   /** (Re)arms the session's timer of that name; it ends with the session. */

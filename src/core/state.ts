@@ -19,6 +19,8 @@ export type ConnectionState =
       readonly pid?: number;
       readonly serverName?: string;
       readonly serverVersion?: string;
+      /** The negotiated protocol version, e.g. "2026-07-28" (stateless) or "2025-11-25". */
+      readonly protocolVersion?: string;
     }
   | {
       readonly kind: 'error';

@@ -10,9 +10,16 @@
 // of the schema, and it bundles to ~23 KB against ~133 KB for ajv + ajv-formats + fast-uri
 // (esbuild.mjs keeps the SDK's Ajv provider out of the bundle; every Client must therefore be given
 // a `jsonSchemaValidator`).
-import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/cfworker-provider.js';
-import type { JsonSchemaType, JsonSchemaValidator, jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
-import { ErrorCode, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { CfWorkerJsonSchemaValidator } from '@modelcontextprotocol/client/validators/cf-worker';
+import {
+  ProtocolError,
+  ProtocolErrorCode,
+  type CallToolResult,
+  type JsonSchemaType,
+  type JsonSchemaValidator,
+  type jsonSchemaValidator,
+  type Tool,
+} from '@modelcontextprotocol/client';
 
 /** Makes the validator provider (one per session, created on first need). Injectable for tests. */
 export type ValidatorProviderFactory = () => jsonSchemaValidator;
@@ -86,22 +93,25 @@ export class ToolOutputValidators {
     if (!tools) return;
     const tool = this.lookup(tools, name);
     if (!tool?.outputSchema) return;
-    if (!result.structuredContent) {
+    if (result.structuredContent === undefined) {
       if (result.isError) return;
-      throw new McpError(ErrorCode.InvalidRequest, `Tool ${name} has an output schema but did not return structured content`);
+      throw new ProtocolError(ProtocolErrorCode.InvalidRequest, `Tool ${name} has an output schema but did not return structured content`);
     }
     let outcome;
     try {
       outcome = this.validatorFor(tool)(result.structuredContent);
     } catch (e) {
       // First line only: cfworker appends every known schema URI to an unresolved-$ref error.
-      throw new McpError(
-        ErrorCode.InvalidParams,
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
         `Failed to validate structured content: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`,
       );
     }
     if (!outcome.valid)
-      throw new McpError(ErrorCode.InvalidParams, `Structured content does not match the tool's output schema: ${outcome.errorMessage}`);
+      throw new ProtocolError(
+        ProtocolErrorCode.InvalidParams,
+        `Structured content does not match the tool's output schema: ${outcome.errorMessage}`,
+      );
   }
 
   private lookup(tools: readonly Tool[], name: string): Tool | undefined {

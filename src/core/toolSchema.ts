@@ -11,7 +11,8 @@
 //    iteratively with a node budget, so a schema nested 20,000 levels deep or with thousands of
 //    properties is assessed in well under a millisecond per thousand nodes and never overflows the
 //    stack.
-import { ToolSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/client';
+import { ToolSchema } from '@modelcontextprotocol/core';
 import { isObject } from './format';
 
 /** Set on a repaired inputSchema: why it was repaired. assessSchema returns 'json' for it. */
@@ -68,18 +69,40 @@ export function sanitizeTools(raw: readonly unknown[], offset = 0): { tools: Too
     const name = entry.name;
     if (name === undefined || name === '') return void skip('it has no name');
     if (typeof name !== 'string') return void skip(`its name is ${describe(name)}, not a string`);
-    const parsed = ToolSchema.safeParse(entry);
-    if (parsed.success) return void tools.push(parsed.data);
+    const parsed = checkTool(entry);
+    if (parsed.success) return void tools.push(entry as Tool);
     const { tool, notes } = repair(entry);
-    const again = ToolSchema.safeParse(tool);
+    const again = checkTool(tool);
     if (!again.success) {
       const first = again.error.issues[0];
       return void skip(`tool "${name}" is invalid (${first?.path.join('.') || 'tool'}: ${first?.message ?? 'invalid'})`);
     }
-    tools.push(again.data);
+    tools.push(tool as Tool);
     problems.push({ index, tool: name, message: `tool "${name}": ${notes.join('; ')}`, skipped: false });
   });
   return { tools, problems };
+}
+
+/**
+ * The SDK's tool schema, with the two JSON Schemas checked only at their top (an object with
+ * `type: "object"`, as the 2025 SDK did): the SDK's schema walks them recursively, which overflows
+ * the stack on a schema nested thousands of levels deep. A valid tool is then kept exactly as the
+ * server sent it (`tools --json` prints that), never the parser's copy.
+ */
+function checkTool(entry: Json): ReturnType<typeof ToolSchema.safeParse> {
+  const shallow: Json = { ...entry };
+  // An outputSchema may have any root type since 2026-07-28 (SEP-2106); it only has to be a schema.
+  if (isObject(entry.outputSchema)) shallow.outputSchema = {};
+  for (const key of ['inputSchema'] as const) {
+    const schema = entry[key];
+    if (schema === undefined) continue;
+    if (!isObject(schema) || schema.type !== 'object' || (schema.properties !== undefined && !isObject(schema.properties))) continue;
+    const props = isObject(schema.properties) ? schema.properties : undefined;
+    if (props && !Object.values(props).every(isObject)) continue;
+    if (schema.required !== undefined && !(Array.isArray(schema.required) && schema.required.every((r) => typeof r === 'string'))) continue;
+    shallow[key] = { type: 'object' };
+  }
+  return ToolSchema.safeParse(shallow);
 }
 
 /** Makes an invalid tool valid: an object inputSchema (marked), no invalid outputSchema or metadata. */
@@ -137,7 +160,7 @@ function repair(entry: Json): { tool: Json; notes: string[] } {
     notes.push(`${why}; treated as an object schema, so arguments are edited as JSON`);
   }
   const output = entry.outputSchema;
-  if (output !== undefined && !(isObject(output) && output.type === 'object' && ToolSchema.shape.outputSchema.safeParse(output).success)) {
+  if (output !== undefined && !isObject(output)) {
     delete tool.outputSchema;
     notes.push(
       `outputSchema (${isObject(output) ? `type ${JSON.stringify(output.type)}` : describe(output)}) is invalid and ignored; structured results are not validated`,

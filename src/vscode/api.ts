@@ -1,7 +1,7 @@
 // The API other extensions get from `vscode.extensions.getExtension('mcp-manager.mcp-manager').exports`.
 // It goes through the same registry (and kept-alive connections) and the same catalog as the tree
 // and the commands.
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { type CallOptions, type ServerCatalog, type ServerDefinition, ServerError, type ServerRegistry, type StateKind } from '../core';
 

@@ -1,5 +1,5 @@
 // The resolved, validated form of a server entry: what connections are built from.
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport } from '@modelcontextprotocol/client';
 
 /** Transports a configuration entry can ask for ('memory' is made in code, see inMemoryServer). */
 export type TransportType = 'stdio' | 'http' | 'sse';

@@ -1,7 +1,7 @@
 // A test made from a call someone just made ("Save as Test..."): the call as it was, and
 // expectations prefilled from its result, strict enough to catch a change and loose enough to
 // survive noise: isError, then the structured content (a subset match) or some of the text.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import type { Expectations } from './format';
 import { resultText } from './match';
 

@@ -1,7 +1,7 @@
 // Checking one result against a test's expectations. Pure: (result, expectations) -> failures,
 // each saying which expectation failed, why, and (where it helps) the expected and actual values
 // for a diff.
-import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, GetPromptResult, ReadResourceResult } from '@modelcontextprotocol/client';
 import type { Expectations, TestKind } from './format';
 
 export interface Failure {

@@ -1,7 +1,7 @@
 // Runs collections against connections the host provides (the editor: its registry's kept-alive
 // connections, so consent, inputs and sign-in work as for any call; the CLI: its own). Tests run
 // one after another in file order; an aborted signal stops the run after the call in flight.
-import type { CallToolResult, GetPromptResult, ReadResourceResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, GetPromptResult, ReadResourceResult, Tool } from '@modelcontextprotocol/client';
 import type { CallOptions } from '../connection';
 import { abortable } from '../deadline';
 import { ServerError, errorMessage } from '../errors';

@@ -2,7 +2,7 @@
 // plan and create its sessions, how to describe them, and how to explain their failures. The
 // connection (connection.ts) holds no transport branches; it asks the driver for the definition's
 // type (drivers.ts). To add a transport: a driver file here, one line in drivers.ts.
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport } from '@modelcontextprotocol/client';
 import type { ServerDefinition } from '../config/types';
 import type { Logger } from '../logger';
 import type { SecretMasker } from '../secrets';

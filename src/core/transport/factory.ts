@@ -1,7 +1,6 @@
 // Builds a transport for a resolved definition. Building starts nothing; the connection
 // starts it as part of connecting.
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { SSEClientTransport, type Transport } from '@modelcontextprotocol/client';
 import type { HttpDefinition, ServerDefinition, StdioDefinition } from '../config/types';
 import type { Logger } from '../logger';
 import { buildEnv, resolveCommand, validateCwd } from './env';

@@ -1,7 +1,6 @@
 // Streamable HTTP and SSE: a URL we connect to (see factory.ts for the transports, httpErrors.ts
 // for the wording of their failures).
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { SdkHttpError, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { describeTarget, type HttpDefinition } from '../config/types';
 import { isSecretName } from '../secrets';
 import type { TransportDriver } from './driver';
@@ -68,8 +67,7 @@ export const httpDriver: TransportDriver<HttpDefinition> = {
 
   expiredSession(e, transport) {
     // A Streamable HTTP server answered 404 to a request carrying our session id: it forgot the session.
-    if (e instanceof StreamableHTTPError && e.code === 404 && transport instanceof StreamableHTTPClientTransport)
-      return transport.sessionId;
+    if (e instanceof SdkHttpError && e.status === 404 && transport instanceof StreamableHTTPClientTransport) return transport.sessionId;
     return undefined;
   },
 };

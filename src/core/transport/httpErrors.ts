@@ -1,5 +1,6 @@
 // The wording of HTTP-level failures (Streamable HTTP and SSE): a status, a body that is not MCP,
 // a network error. Each says what happened at which URL and what to change.
+import { SdkError, SdkErrorCode, SdkHttpError, SseError } from '@modelcontextprotocol/client';
 import { errorMessage } from '../errors';
 import type { HttpDefinition } from '../config/types';
 
@@ -16,20 +17,35 @@ export interface FailedAnswer {
   readonly contentType?: string;
 }
 
-/** Status and body of an SDK HTTP error ("Streamable HTTP error: Error POSTing to endpoint: ..."), if it is one. */
+/**
+ * Status and body of an HTTP-level SDK error, if it is one: the Streamable HTTP transport's
+ * SdkHttpError (status, response text) or unexpected-content SdkError, the SSE transport's
+ * SseError (status only) or its POST failure ("Error POSTing to endpoint (HTTP 404): ...").
+ */
 export function httpStatus(e: unknown): { status: number; body: string; contentType?: string } | undefined {
-  if (!(e instanceof Error)) return undefined;
-  const code = (e as { code?: unknown }).code;
-  if (typeof code !== 'number' || !/^(Streamable HTTP|SSE) error/.test(e.message)) return undefined;
-  const contentType = /Unexpected content type: (.*)$/.exec(e.message)?.[1];
-  if (code === -1 && contentType !== undefined) return { status: 200, body: '', contentType };
-  const status = code > 0 ? code : Number(/\((?:HTTP )?(\d{3})\)/.exec(e.message)?.[1] ?? 0);
-  if (!status) return undefined;
-  const body = e.message.replace(
-    /^(Streamable HTTP|SSE) error: (Error POSTing to endpoint|Failed to open SSE stream|Non-200 status code)( \(HTTP \d+\)| \(\d+\))?:? ?/,
-    '',
-  );
-  return { status, body };
+  // The protocol-version probe wraps what the transport threw ("Version negotiation probe failed").
+  for (let x: unknown = e, i = 0; x instanceof Error && i < 4; x = x.cause, i++) {
+    const found = ownHttpStatus(x);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+function ownHttpStatus(e: Error): { status: number; body: string; contentType?: string } | undefined {
+  if (e instanceof SdkHttpError) {
+    const text = typeof e.data.text === 'string' ? e.data.text : e.message.replace(/^Error POSTing to endpoint: ?/, '');
+    return { status: e.status, body: text };
+  }
+  if (e instanceof SdkError && e.code === SdkErrorCode.ClientHttpUnexpectedContent) {
+    const contentType = /Unexpected content type: (.*)$/.exec(e.message)?.[1] ?? '';
+    return { status: 200, body: '', contentType };
+  }
+  if (e instanceof SseError) {
+    const status = typeof e.code === 'number' && e.code > 0 ? e.code : Number(/\((?:HTTP )?(\d{3})\)/.exec(e.message)?.[1] ?? 0);
+    return status ? { status, body: '' } : undefined;
+  }
+  const posted = /^Error POSTing to endpoint \(HTTP (\d{3})\): ?([\s\S]*)$/.exec(e.message);
+  return posted ? { status: Number(posted[1]), body: posted[2] } : undefined;
 }
 
 /** Explains an HTTP-level failure (status, or a body that is not MCP) with the next step; undefined for others. */
@@ -67,7 +83,7 @@ export function httpFailure(e: unknown, def: HttpDefinition, auth: AuthHints = {
 /** A network-level failure to reach the URL (refused, unknown host, ...), explained; undefined for others. */
 export function networkFailure(e: unknown, target: string): string | undefined {
   const net = networkCode(e);
-  const msg = errorMessage(e);
+  const msg = errorMessage(e).replace(/^Version negotiation probe failed: /, '');
   if (net === 'ECONNREFUSED') return `cannot connect to ${target}: connection refused. Is the server running?`;
   if (net === 'ENOTFOUND' || net === 'EAI_AGAIN') return `cannot connect to ${target}: host not found (${net}). Check the URL.`;
   if (net || /fetch failed/i.test(msg)) return `cannot connect to ${target}: ${msg}. Check the URL and that the server is reachable.`;
@@ -78,7 +94,8 @@ export function networkFailure(e: unknown, target: string): string | undefined {
 function networkCode(e: unknown): string | undefined {
   for (let x: unknown = e, i = 0; x && i < 5; x = (x as { cause?: unknown }).cause, i++) {
     const code = (x as { code?: unknown }).code;
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    // Not the SDK's own codes (ERA_NEGOTIATION_FAILED looks like an errno name).
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code) && !(x instanceof SdkError)) return code;
     const m = /\b(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ECONNABORTED|EPIPE)\b/.exec(
       errorMessage(x),
     );

@@ -1,7 +1,7 @@
 // In-memory servers: an SDK server in this process, linked to our client through the SDK's
 // InMemoryTransport pair. For tests (no process, no socket) and for embedding a server in a tool.
-import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { InMemoryTransport } from '@modelcontextprotocol/client';
+import type { Transport } from '@modelcontextprotocol/client';
 import { DEFAULTS } from '../config/schema';
 import type { InMemoryServer, MemoryDefinition } from '../config/types';
 

@@ -3,18 +3,18 @@
 // speak Streamable HTTP, so the same URL is tried as an SSE endpoint (GET, then POST to the
 // endpoint it names). A subclass of the Streamable HTTP transport, so the connection treats it as
 // one (session expiry, session id) until it has fallen back.
-import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import {
+  SdkHttpError,
+  SSEClientTransport,
   StreamableHTTPClientTransport,
-  StreamableHTTPError,
+  type JSONRPCMessage,
   type StreamableHTTPClientTransportOptions,
-} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import type { TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+  type TransportSendOptions,
+} from '@modelcontextprotocol/client';
 
 /** Whether a failure of the initialize POST means "try SSE" (VS Code: any 4xx but 401). */
 export function shouldFallBackToSse(e: unknown): boolean {
-  return e instanceof StreamableHTTPError && typeof e.code === 'number' && e.code >= 400 && e.code < 500 && e.code !== 401;
+  return e instanceof SdkHttpError && e.status >= 400 && e.status < 500 && e.status !== 401 && e.status !== 403;
 }
 
 export class HttpWithSseFallback extends StreamableHTTPClientTransport {
@@ -53,7 +53,7 @@ export class HttpWithSseFallback extends StreamableHTTPClientTransport {
       sse.onerror = (err) => this.onerror?.(err);
       sse.onclose = () => this.onclose?.();
       this.onFallback?.(
-        `Streamable HTTP was refused (HTTP ${(e as StreamableHTTPError).code}); trying the legacy HTTP+SSE transport at the same URL, as VS Code does`,
+        `Streamable HTTP was refused (HTTP ${(e as SdkHttpError).status}); trying the legacy HTTP+SSE transport at the same URL, as VS Code does`,
       );
       await sse.start();
       this.sse = sse;

@@ -6,8 +6,7 @@
 // captures stderr line by line, and ends the whole process group on close.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { StringDecoder } from 'node:string_decoder';
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { JSONRPCMessage, Transport } from '@modelcontextprotocol/client';
 import type { Logger } from '../logger';
 import { groupAlive, signalGroup, trackGroup, untrackGroup } from './processTree';
 import { formatBytes } from '../format';
@@ -83,6 +82,15 @@ export class StdioTransport implements Transport {
 
   get pid(): number | undefined {
     return this.child?.pid;
+  }
+
+  /**
+   * The child's stderr (we read it ourselves). Also what tells the SDK this is a stdio transport:
+   * it recognises one by `stderr` and `pid`, and then takes silence on, or an exit at, its
+   * protocol-version probe for a 2025-era server instead of an outage.
+   */
+  get stderr(): NodeJS.ReadableStream | null {
+    return this.child?.stderr ?? null;
   }
 
   get exit(): ExitInfo | undefined {

@@ -1,5 +1,5 @@
 // stdio: a process we spawn, speaking JSON-RPC lines on stdin/stdout (see stdio.ts).
-import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import type { Transport } from '@modelcontextprotocol/client';
 import { describeTarget, type StdioDefinition } from '../config/types';
 import { ServerError } from '../errors';
 import { isSecretName } from '../secrets';

@@ -1,6 +1,6 @@
 // A prompt's arguments and its prompts/get result as Markdown. Pure (no `vscode`): the commands
 // ask for the arguments with input boxes and documents.ts shows the text under mcpm-prompt:.
-import type { GetPromptResult, Prompt } from '@modelcontextprotocol/sdk/types.js';
+import type { GetPromptResult, Prompt } from '@modelcontextprotocol/client';
 import { base64Bytes, fence, formatBytes, utf8Bytes, type MediaItem } from '../toolCall/resultFormat';
 import { documentType, inlineCode } from './resourceFormat';
 

@@ -2,8 +2,8 @@
 // from the MIME type, document names, template variables). Pure (no `vscode`): documents.ts stores
 // the text under the mcpm-resource: scheme and opens it. Shares its helpers with the tool results
 // (toolCall/resultFormat.ts), so both show JSON, text blobs and media the same way.
-import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
-import type { ReadResourceResult } from '@modelcontextprotocol/sdk/types.js';
+import { UriTemplate } from '@modelcontextprotocol/client';
+import type { ReadResourceResult } from '@modelcontextprotocol/client';
 import {
   base64Bytes,
   decodeBase64Text,

@@ -1,6 +1,6 @@
 // One tool call against a connection, with cancellation that stops waiting at once. Pure (no
 // `vscode`): the command wraps it in withProgress, tests drive it with an AbortSignal.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { type CallOptions, ServerError } from '../../core';
 
 export type CallStatus = 'ok' | 'isError' | 'error' | 'cancelled';

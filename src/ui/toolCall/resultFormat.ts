@@ -4,7 +4,7 @@
 // raw result. Pure (no `vscode`): resultView.ts keeps the documents it names under the mcp-result:
 // scheme and shows the page. Nothing is lost: a block too large for the page is cut there, with its
 // full text in its own document (opened beside the view), and the caller shows a size note.
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { decodeBase64Text, firstLine, formatBytes, isTextMime } from '../../core';
 import { validateValue, type SchemaIssue } from './validator';
 

@@ -1,7 +1,7 @@
 // The tree's elements. Plain objects (no TreeItem subclasses): the TreeItem is derived from the
 // current state on every getTreeItem call. Objects are reused per stable id so that firing a
 // change for a node refreshes the element VS Code already knows (expansion and selection survive).
-import type { Prompt, Resource, ResourceTemplate, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate, Tool } from '@modelcontextprotocol/client';
 import type { ConfigIssue, ConfigSource } from '../../core';
 
 export interface GroupNode {

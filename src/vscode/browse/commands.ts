@@ -4,7 +4,13 @@
 // time; Escape at any question ends the command before anything is read or sent. Every question
 // and error message goes through the Prompter, so the integration tests can answer them.
 import * as vscode from 'vscode';
-import type { GetPromptResult, Prompt, ReadResourceResult, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
+import type {
+  GetPromptResult,
+  Prompt,
+  ReadResourceResult,
+  Resource,
+  ResourceTemplateType as ResourceTemplate,
+} from '@modelcontextprotocol/client';
 import {
   type CatalogKind,
   errorMessage,

@@ -6,7 +6,7 @@
 // keyed by the history entry's id) and the call history (server, tool and arguments, plus the
 // outcome; the history keeps no results, so an older entry gets only "isError").
 import * as vscode from 'vscode';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/client';
 import { appendTest, expectationsFromResult, newCollectionText, parseCollection, uniqueName, type CallRecord } from '../../core/tests';
 import type { HistoryEntry } from '../../ui/toolCall/history';
 import { toItem } from '../toolCall/historyPicker';

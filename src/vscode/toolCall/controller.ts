@@ -1,7 +1,7 @@
 // The tool-call flow behind the three commands: pick a tool, collect arguments, call it under a
 // cancellable progress notification, record it, show the result or the failure.
 import * as vscode from 'vscode';
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import { errorMessage, type ServerCatalog, type ServerConnection, ServerError, type ServerRegistry } from '../../core';
 import { openArgumentForm, type OpenForm } from './argumentForm';
 import { promptArguments } from './argumentPrompts';

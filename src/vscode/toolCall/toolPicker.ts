@@ -6,7 +6,7 @@
 // Show Logs. A server that would ask for an `${input:...}` value gets a "Start …" row that closes
 // the pick (its input box would replace it), starts the server, then shows the pick again.
 import * as vscode from 'vscode';
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/client';
 import { errorMessage, isServerError, type ServerCatalog, type ServerConnection, type ServerRegistry, summaryLine } from '../../core';
 import type { ServerLogsLike } from '../../ui/toolCall/types';
 

@@ -1,6 +1,6 @@
 // How the Resources and Prompts folders and their items look. Like present.ts, derived from what
 // the catalog holds on every call; tooltips are built on hover (resolveTreeItem).
-import type { Prompt, Resource, ResourceTemplate } from '@modelcontextprotocol/sdk/types.js';
+import type { Prompt, Resource, ResourceTemplateType as ResourceTemplate } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { promptFields, promptLabel } from '../../ui/browse/promptFormat';
 import { templateFields } from '../../ui/browse/resourceFormat';

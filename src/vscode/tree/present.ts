@@ -1,6 +1,6 @@
 // How nodes look. Everything here derives from the connection's state (and the tool list we
 // hold), never from a second copy of it.
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { describeTarget, schemaText, stateLabel, type ConnectionState, type ServerConnection } from '../../core';
 import type { GroupNode, IssueNode, MessageNode, NoticeNode, ServerNode, ToolNode } from '../../ui/tree/nodes';

@@ -3,7 +3,7 @@
 // when they arrive. Nothing here blocks on a handshake. A running server that declares resources
 // or prompts also gets a "Resources" / "Prompts" folder before its tools, listed only when the
 // folder is expanded. Every list comes from the shared ServerCatalog; the tree keeps none.
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { type ConfigSource, nullLogger, ServerCatalog, type ServerConnection, type ServerRegistry } from '../../core';
 import { scopeOrder } from '../configSource';
