@@ -1,11 +1,13 @@
 // MCP test collections in the real extension host: the "MCP Tests" controller finds a collection
 // in the workspace, runs it through the Testing view's own command against the fixture server
-// (failures carry expected/actual for the diff), and "Save as Test" appends a call that runs green.
+// (failures carry expected/actual for the diff), and "Save as Test" appends a call that runs green,
+// from the last result or the result view's button.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ReportedOutcome } from '../../src/vscode/tests';
+import type { ResultViewInfo } from '../../src/vscode/toolCall/resultView';
 import { folderPath } from './helpers/configHelpers';
 import { childProcesses, fixtureServer, getApi, rememberServers, setServers, waitFor } from './helpers/mcpm';
 
@@ -125,4 +127,38 @@ describe('MCP Tests (Testing view)', function () {
       ['passed'],
     );
   });
+
+  it("the result view's Save as Test... saves the call it shows, with its whole result", async () => {
+    const api = await getApi();
+    await vscode.commands.executeCommand('mcpManager.callTool', { serverName: 'fx', toolName: 'add', args: { a: 2, b: 5 } });
+    const views = await vscode.commands.executeCommand<ResultViewInfo[]>('mcpManager.getResultViews');
+    assert.ok(views.some((v) => v.server === 'fx' && v.tool === 'add'));
+    // The view keeps its own copy of the call: it does not need the results of this window.
+    api._test.forgetCallResults();
+    // What the page's button posts, handled by the view's own message handler (file and name
+    // given here, so no questions are asked).
+    const done = await vscode.commands.executeCommand<boolean>('mcpManager.resultViewAction', 'fx', 'add', {
+      type: 'saveAsTest',
+      file,
+      name: 'from the view',
+    });
+    assert.equal(done, true);
+    const saved = savedTest('from the view');
+    assert.deepEqual(saved, {
+      name: 'from the view',
+      tool: 'add',
+      arguments: { a: 2, b: 5 },
+      expect: { isError: false, structuredContent: { sum: 7 } },
+    });
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file);
+  });
+
+  /** The test of that name in the collection file, as written (its one comment line dropped). */
+  function savedTest(name: string): Record<string, unknown> {
+    const text = fs.readFileSync(file, 'utf8').replace(/^\s*\/\/.*$/gm, '');
+    const tests = (JSON.parse(text) as { tests: Record<string, unknown>[] }).tests;
+    const test = tests.find((t) => t.name === name);
+    assert.ok(test, `no test "${name}" in ${tests.map((t) => String(t.name)).join(', ')}`);
+    return test;
+  }
 });

@@ -3,8 +3,9 @@
 // expectations prefilled from the result; the file opens at the new test.
 //
 // Where calls come from: the results of this session (recorded through ToolCallDeps.onDidCall,
-// keyed by the history entry's id) and the call history (server, tool and arguments, plus the
-// outcome; the history keeps no results, so an older entry gets only "isError").
+// keyed by the history entry's id), the call record the result view's "Save as Test..." button
+// passes, and the call history (server, tool and arguments, plus the outcome; the history keeps no
+// results, so an older entry gets only "isError").
 import * as vscode from 'vscode';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { appendTest, expectationsFromResult, newCollectionText, parseCollection, uniqueName, type CallRecord } from '../../core/tests';
@@ -40,6 +41,11 @@ export class RecentResults {
 
   last(): FinishedCall | undefined {
     return this.calls[0];
+  }
+
+  /** Forgets them all, as a new window starts without them (the integration tests). */
+  clear(): void {
+    this.calls.length = 0;
   }
 }
 

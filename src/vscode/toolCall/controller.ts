@@ -399,11 +399,11 @@ export class ToolCallController implements vscode.Disposable {
 
     switch (outcome.status) {
       case 'ok':
-        this.results.store(callId, server, toolName, rendered!, outcome.startedAt);
+        this.results.store(callId, server, toolName, rendered!, outcome.startedAt, { arguments: args, result: outcome.result });
         if (req.show !== false) await this.results.open(callId);
         return outcome.result;
       case 'isError':
-        this.results.store(callId, server, toolName, rendered!, outcome.startedAt);
+        this.results.store(callId, server, toolName, rendered!, outcome.startedAt, { arguments: args, result: outcome.result });
         log.warn(`tools/call "${toolName}" returned isError: ${conn.masker.mask(errorText(outcome.result!, 2000))}`);
         showToolError(server, toolName, errorText(outcome.result!), this.deps.logs, () => this.results.open(callId));
         return outcome.result;
