@@ -1,11 +1,12 @@
 // MCP test collections in the real extension host: the "MCP Tests" controller finds a collection
 // in the workspace, runs it through the Testing view's own command against the fixture server
 // (failures carry expected/actual for the diff), and "Save as Test" appends a call that runs green,
-// from the last result or the result view's button.
+// from the last result, the result view's button, or a history entry of an earlier window.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { HistoryEntry } from '../../src/ui/toolCall/history';
 import type { ReportedOutcome } from '../../src/vscode/tests';
 import type { ResultViewInfo } from '../../src/vscode/toolCall/resultView';
 import { folderPath } from './helpers/configHelpers';
@@ -151,6 +152,38 @@ describe('MCP Tests (Testing view)', function () {
       expect: { isError: false, structuredContent: { sum: 7 } },
     });
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, file);
+  });
+
+  it('a history entry of an earlier window is prefilled from what the history kept of its result', async () => {
+    const api = await getApi();
+    await vscode.commands.executeCommand('mcpManager.callTool', { serverName: 'fx', toolName: 'add', args: { a: 4, b: 4 }, show: false });
+    await vscode.commands.executeCommand('mcpManager.callTool', {
+      serverName: 'fx',
+      toolName: 'echo',
+      args: { message: 'kept' },
+      show: false,
+    });
+    const history = await vscode.commands.executeCommand<HistoryEntry[]>('mcpManager.getToolCallHistory');
+    const [echo, add] = history;
+    assert.equal(echo?.tool, 'echo');
+    assert.equal(add?.tool, 'add');
+    assert.deepEqual(echo.result, { text: 'Echo: kept' });
+    // A new window has the history (workspaceState) but none of the results.
+    api._test.forgetCallResults();
+    for (const [entry, name] of [
+      [add, 'add from history'],
+      [echo, 'echo from history'],
+    ] as const) {
+      const saved = await vscode.commands.executeCommand('mcpManager.saveCallAsTest', { entryId: entry.id, file, name });
+      assert.ok(saved, name);
+    }
+    assert.deepEqual(savedTest('add from history').expect, { isError: false, structuredContent: { sum: 8 } });
+    assert.deepEqual(savedTest('echo from history'), {
+      name: 'echo from history',
+      tool: 'echo',
+      arguments: { message: 'kept' },
+      expect: { isError: false, contains: 'Echo: kept' },
+    });
   });
 
   /** The test of that name in the collection file, as written (its one comment line dropped). */

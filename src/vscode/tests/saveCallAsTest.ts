@@ -4,12 +4,13 @@
 //
 // Where calls come from: the results of this session (recorded through ToolCallDeps.onDidCall,
 // keyed by the history entry's id), the call record the result view's "Save as Test..." button
-// passes, and the call history (server, tool and arguments, plus the outcome; the history keeps no
-// results, so an older entry gets only "isError").
+// passes, and the call history (server, tool and arguments, the outcome and a ResultSummary: the
+// history keeps no results, so an entry of an earlier window is prefilled from that summary, and
+// one recorded before summaries were kept gets only "isError").
 import * as vscode from 'vscode';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { appendTest, expectationsFromResult, newCollectionText, parseCollection, uniqueName, type CallRecord } from '../../core/tests';
-import type { HistoryEntry } from '../../ui/toolCall/history';
+import { callRecordOf, type HistoryEntry } from '../../ui/toolCall/history';
 import { toItem } from '../toolCall/historyPicker';
 import { COLLECTION_GLOB } from './testController';
 
@@ -118,7 +119,7 @@ export class SaveCallAsTest {
       );
       return undefined;
     }
-    return { server: entry.server, tool: entry.tool, arguments: entry.args, isError: entry.status === 'isError' };
+    return callRecordOf(entry);
   }
 
   private async history(): Promise<HistoryEntry[]> {
