@@ -11,6 +11,7 @@ import {
   HISTORY_MAX_STRUCTURED_CHARS,
   HISTORY_MAX_TEXT_CHARS,
   callRecordOf,
+  hasResult,
   summarizeResult,
   type HistoryEntry,
   type MementoLike,
@@ -171,5 +172,10 @@ describe('Save as Test: what the history keeps of a result', () => {
     assert.deepEqual(callRecordOf({ ...old, result: 'garbage' as never }), { server: 'fx', tool: 't', arguments: {}, isError: true });
     assert.equal(callRecordOf({ ...old, args: undefined, argsOmitted: true }), undefined);
     assert.equal(callRecordOf({ ...old, status: 'error' }), undefined);
+    // So the history offers "Save as Test..." only on calls that returned a result.
+    assert.deepEqual(
+      (['ok', 'isError', 'error', 'cancelled'] as const).filter((status) => hasResult({ status })),
+      ['ok', 'isError'],
+    );
   });
 });

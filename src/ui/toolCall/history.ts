@@ -189,13 +189,18 @@ export function summarizeResult(result: ToolResult, mask: (text: string) => stri
   return Object.keys(out).length ? out : undefined;
 }
 
+/** Whether an entry returned a result, so that a test can expect one (failed and cancelled calls did not). */
+export function hasResult(entry: Pick<HistoryEntry, 'status'>): boolean {
+  return entry.status === 'ok' || entry.status === 'isError';
+}
+
 /**
  * The call of a history entry as "Save as Test..." takes it: a result made from the entry's
  * ResultSummary (an older entry has none: only isError is known). Undefined without arguments
  * (they were too large to keep) or for a call that returned no result (failed, cancelled).
  */
 export function callRecordOf(entry: HistoryEntry): CallRecord | undefined {
-  if (!entry.args || (entry.status !== 'ok' && entry.status !== 'isError')) return undefined;
+  if (!entry.args || !hasResult(entry)) return undefined;
   const isError = entry.status === 'isError';
   const base = { server: entry.server, tool: entry.tool, arguments: entry.args, isError };
   const summary = entry.result;

@@ -10,7 +10,7 @@
 import * as vscode from 'vscode';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { appendTest, expectationsFromResult, newCollectionText, parseCollection, uniqueName, type CallRecord } from '../../core/tests';
-import { callRecordOf, type HistoryEntry } from '../../ui/toolCall/history';
+import { callRecordOf, hasResult, type HistoryEntry } from '../../ui/toolCall/history';
 import { toItem } from '../toolCall/historyPicker';
 import { COLLECTION_GLOB } from './testController';
 
@@ -123,9 +123,7 @@ export class SaveCallAsTest {
   }
 
   private async history(): Promise<HistoryEntry[]> {
-    return ((await vscode.commands.executeCommand<HistoryEntry[]>(GET_HISTORY_COMMAND)) ?? []).filter(
-      (e) => e.status === 'ok' || e.status === 'isError',
-    );
+    return ((await vscode.commands.executeCommand<HistoryEntry[]>(GET_HISTORY_COMMAND)) ?? []).filter(hasResult);
   }
 
   private async save(record: CallRecord, options: SaveOptions): Promise<{ file: vscode.Uri; line: number } | undefined> {
