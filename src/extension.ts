@@ -89,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
     config,
-    new ServerCommands({ registry, logs, tree, config, prompter, inputs, consent }).register(),
+    new ServerCommands({ registry, logs, tree, catalog, config, prompter, inputs, consent }).register(),
     registerToolCallCommands({
       context,
       registry,
