@@ -1,8 +1,10 @@
 // MCP test collections in the real extension host: the "MCP Tests" controller finds a collection
 // in the workspace, runs it through the Testing view's own command against the fixture server
-// (failures carry expected/actual for the diff), and "Save as Test" appends a call that runs green,
+// (failures carry expected/actual for the diff) with the same results as the CLI's
+// `mcp-manager test`, and "Save as Test" appends a call that runs green,
 // from the last result, the result view's button, or a history entry of an earlier window.
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -10,13 +12,14 @@ import type { HistoryEntry } from '../../src/ui/toolCall/history';
 import type { ReportedOutcome } from '../../src/vscode/tests';
 import type { ResultViewInfo } from '../../src/vscode/toolCall/resultView';
 import { folderPath } from './helpers/configHelpers';
-import { childProcesses, fixtureServer, getApi, rememberServers, setServers, waitFor } from './helpers/mcpm';
+import { childProcesses, extensionPath, fixtureServer, getApi, NODE, rememberServers, setServers, waitFor } from './helpers/mcpm';
 
 describe('MCP Tests (Testing view)', function () {
   this.timeout(60_000);
   let saved: ReturnType<typeof rememberServers>;
   let file: string;
   let uri: vscode.Uri;
+  let testingView: readonly ReportedOutcome[] | undefined;
 
   before(async () => {
     await getApi();
@@ -91,6 +94,20 @@ describe('MCP Tests (Testing view)', function () {
     assert.match(missing.messages[0]!.message, /^tool: server "fx" has no tool named "ecko" \(did you mean "echo"\?\)$/);
     // The run used the registry's kept-alive connection.
     assert.equal(registry.get('fx')?.state.kind, 'running');
+    testingView = outcomes;
+  });
+
+  it('the CLI gives the same results for the same file as the Testing view', async function () {
+    assert.ok(testingView, 'runs after the Testing view run');
+    // `mcp-manager test` in the workspace folder reads the same settings (.vscode/settings.json).
+    const cli = await runCli(['test', file, '--json'], folderPath());
+    assert.equal(cli.code, 1, `exit 1 (some failed): ${cli.stderr}`);
+    const report = JSON.parse(cli.stdout) as {
+      tests: { name: string; status: string; failures: { expectation: string; message: string }[] }[];
+    };
+    const fromCli = report.tests.map((t) => [t.name, t.status, t.failures.map((f) => `${f.expectation}: ${f.message}`)]);
+    const fromView = testingView.map((o) => [o.id.split('#')[1], o.status, o.messages.map((m) => m.message)]);
+    assert.deepEqual(fromCli.sort(), fromView.sort());
   });
 
   it('Save as Test appends the last call with its expectations, opens it, and it passes', async () => {
@@ -195,3 +212,16 @@ describe('MCP Tests (Testing view)', function () {
     return test;
   }
 });
+
+/** The built CLI (dist/cli.js) run by the extension host's Node, as CI would run it. */
+function runCli(args: readonly string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(NODE, [path.join(extensionPath(), 'dist', 'cli.js'), ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
