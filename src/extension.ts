@@ -39,6 +39,8 @@ export interface TestHooks {
   readonly activationMs: number;
   /** The "MCP Tests" test controller. */
   readonly tests: McpTestController;
+  /** Forgets the call results "Save as Test..." keeps in memory, as a new window starts without them. */
+  forgetCallResults(): void;
   /** The Getting Started walkthrough's context keys as set so far. */
   readonly walkthrough: WalkthroughState;
   /** Browse Registry (tests replace its live search pick) and the registry update checks. */
@@ -87,7 +89,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
     config,
-    new ServerCommands({ registry, logs, tree, config, prompter, inputs, consent }).register(),
+    new ServerCommands({ registry, logs, tree, catalog, config, prompter, inputs, consent }).register(),
     registerToolCallCommands({
       context,
       registry,
@@ -136,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         shutdown,
         activationMs,
         tests: tests.controller,
+        forgetCallResults: tests.forgetResults,
         walkthrough,
         registryBrowser: mcpRegistries.browser,
         registryUpdates: mcpRegistries.updates,

@@ -1,7 +1,15 @@
 // Server commands. Each takes a tree node (or a server name) and otherwise asks with a QuickPick;
 // each catches its failures and reports them with an action (reportFailure).
 import * as vscode from 'vscode';
-import { canStart, isActive, type ConfigSource, type ServerConnection, type ServerRegistry } from '../core';
+import {
+  canStart,
+  errorMessage,
+  isActive,
+  type ConfigSource,
+  type ServerCatalog,
+  type ServerConnection,
+  type ServerRegistry,
+} from '../core';
 import { addServer } from './addServer';
 import type { SettingsConfigSource } from './configSource';
 import { ConfigWriter } from './configWriter';
@@ -21,6 +29,8 @@ export interface CommandDeps {
   readonly registry: ServerRegistry;
   readonly logs: ServerLogs;
   readonly tree: ServerTreeProvider;
+  /** Every list (shared with the tree, the tool picker and the API): commands list through it too. */
+  readonly catalog: ServerCatalog;
   readonly config: SettingsConfigSource;
   readonly prompter: Prompter;
   readonly inputs: InputService;
@@ -120,19 +130,23 @@ export class ServerCommands {
     if (name) this.deps.logs.show(name, false);
   }
 
-  /** Re-reads the configuration and re-lists the tools of running servers. */
+  /**
+   * Re-reads the configuration, forgets every list, and re-lists the tools of running servers, all
+   * in the catalog, so the tree, the tool picker and the API see the new lists (the tree refreshes
+   * a server when the catalog says its list changed).
+   */
   async refresh(): Promise<void> {
-    const { registry, tree, config, logs } = this.deps;
+    const { registry, tree, catalog, config, logs } = this.deps;
     await vscode.window.withProgress({ location: { viewId: 'mcpManager.servers' } }, async () => {
       await config.reload();
       const running = registry.list().filter((c) => c.state.kind === 'running' && c.definition.keepAlive);
-      tree.refresh(true);
+      catalog.clear();
+      tree.refresh();
       await Promise.all(
         running.map((c) =>
-          c.listTools({ refresh: true }).then(
-            () => tree.refreshServer(c.name),
-            (e: unknown) => logs.loggerFor(c.name).warn(`refresh: could not list tools: ${e instanceof Error ? e.message : String(e)}`),
-          ),
+          catalog
+            .list(c, 'tools', { refresh: true })
+            .catch((e: unknown) => logs.loggerFor(c.name).warn(`refresh: could not list tools: ${errorMessage(e)}`)),
         ),
       );
     });
@@ -240,8 +254,9 @@ export class ServerCommands {
   }
 
   /**
-   * Runs a start-like operation under a cancellable notification, then lists the tools so the
-   * tree can show the count. Cancelling stops the server (which also ends a hanging handshake).
+   * Runs a start-like operation under a cancellable notification, then lists the tools (through
+   * the catalog, sharing a listing the tree may have started) so the tree can show the count.
+   * Cancelling stops the server (which also ends a hanging handshake).
    */
   private async run(conn: ServerConnection, action: string, title: string, op: () => Promise<void>): Promise<void> {
     let cancelled = false;
@@ -255,7 +270,7 @@ export class ServerCommands {
           });
           try {
             await op();
-            if (conn.definition.keepAlive) await conn.listTools();
+            if (conn.definition.keepAlive) await this.deps.catalog.list(conn, 'tools');
           } finally {
             sub.dispose();
           }

@@ -1,7 +1,8 @@
 // End to end: MCP test collections as a person uses them, on the demo workspace. A call of
-// fixture's echo is saved as a test (a new demo/fixture.mcptest.json), runs green from the Testing
-// commands, then a broken expectation shows its failure inline in the file. The collection (and
-// any snapshots) are removed afterwards, so the demo's tracked files are as before.
+// fixture's echo is saved as a test with its result view's button (a new
+// demo/fixture.mcptest.json), runs green from the Testing commands, then a broken expectation
+// shows its failure inline in the file. The collection (and any snapshots) are removed
+// afterwards, so the demo's tracked files are as before.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -60,8 +61,16 @@ describe('MCP Tests: save a call as a test, run it, break it (e2e)', function ()
     await webviewFrame(wb.page, `pre:has-text("Echo: ${ECHO_TEXT}")`);
   });
 
-  it('"Save Last Result as Test..." creates a collection with the test and opens it there', async () => {
-    await wb.runQuickInputCommand('MCP Manager: Save Last Result as Test...', 'Save as Test');
+  it('the result view\'s "Save as Test..." button, pressed from the keyboard, creates a collection with the test and opens it there', async () => {
+    const view = await webviewFrame(wb.page, `pre:has-text("Echo: ${ECHO_TEXT}")`);
+    const button = view.locator('#save-test');
+    assert.equal(await button.innerText(), 'Save as Test...');
+    await button.focus();
+    await wb.screenshot('tests-00-save-button');
+    await wb.page.keyboard.press('Enter');
+    await wb.waitForQuickInput('Save as Test');
+    // The webview may keep the keyboard: click into the pick, as a person would.
+    await wb.quickInputBox().click();
     await wb.pickQuickItem('New Test', /New Test Collection/);
     await wb.waitForQuickInput('New Test Collection');
     assert.equal(await wb.quickInputBox().inputValue(), 'fixture.mcptest.json');

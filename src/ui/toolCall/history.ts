@@ -4,11 +4,18 @@
 // What is stored: server and tool names, the arguments exactly as they were sent, when, how long,
 // and the outcome. Arguments are user input and are stored as given (workspaceState is plain,
 // unencrypted storage on this machine): do not type secrets into tool arguments you want kept out
-// of it. Nothing from the server configuration (env, headers, ${input:} values) is ever stored,
-// and neither are results. Very large arguments are not stored at all (argsOmitted), so a pasted
-// document cannot bloat the workspace state; such an entry can be edited but not rerun as is.
+// of it. Nothing from the server configuration (env, headers, ${input:} values) is ever stored.
+// Results are not stored either, only what "Save as Test..." prefills from one (ResultSummary:
+// the first line of its text and its structured content, both bounded, and left out when they
+// hold a value the server's masker hides). Very large arguments are not stored at all
+// (argsOmitted), so a pasted document cannot bloat the workspace state; such an entry can be
+// edited but not rerun as is.
 import type { CallStatus } from './callRunner';
 import { formatDuration } from '../../core';
+import { resultText, type CallRecord } from '../../core/tests';
+
+/** A tool call's result as the core's test code takes it. */
+type ToolResult = NonNullable<CallRecord['result']>;
 
 export interface MementoLike {
   get<T>(key: string): T | undefined;
@@ -27,11 +34,28 @@ export interface HistoryEntry {
   readonly status: CallStatus;
   /** Error text or the first line of the result, shortened. */
   readonly summary?: string;
+  /** What a test's expectations are prefilled from (see summarizeResult); absent in older entries. */
+  readonly result?: ResultSummary;
+}
+
+/**
+ * The part of a result "Save as Test..." prefills expectations from (expectationsFromResult: the
+ * structured content, else the first line of the text), so an entry from an earlier window, whose
+ * result is gone, still gives the test a live result would give it.
+ */
+export interface ResultSummary {
+  /** The first line of the result's text (as the tests read it), at most HISTORY_MAX_TEXT_CHARS. */
+  readonly text?: string;
+  /** The structured content, when its JSON is at most HISTORY_MAX_STRUCTURED_CHARS (else the text prefills). */
+  readonly structuredContent?: Record<string, unknown>;
 }
 
 export const HISTORY_KEY = 'mcpManager.toolCallHistory.v1';
 export const HISTORY_MAX = 50;
 export const HISTORY_MAX_ARGS_CHARS = 64 * 1024;
+/** More than the tests' "contains" takes from the first line (200), so the prefill is the same. */
+export const HISTORY_MAX_TEXT_CHARS = 1000;
+export const HISTORY_MAX_STRUCTURED_CHARS = 8 * 1024;
 
 let counter = 0;
 export function newCallId(now = Date.now()): string {
@@ -135,6 +159,63 @@ export function summarizeArgs(args: Record<string, unknown> | undefined, max = 1
   }
   const s = parts.join(', ');
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+}
+
+/**
+ * What the history keeps of a result for "Save as Test...". `mask` is the server's secret masker:
+ * a part it would change holds a configured secret (an env value, an input) and is not kept.
+ */
+export function summarizeResult(result: ToolResult, mask: (text: string) => string = (t) => t): ResultSummary | undefined {
+  const out: { text?: string; structuredContent?: Record<string, unknown> } = {};
+  let text = '';
+  try {
+    text = resultText('tool', result).trim().split('\n')[0]!.trim().slice(0, HISTORY_MAX_TEXT_CHARS);
+  } catch {
+    // content that is not an array of blocks: nothing to keep
+  }
+  if (text && mask(text) === text) out.text = text;
+  const structured: unknown = result.structuredContent;
+  if (typeof structured === 'object' && structured !== null && !Array.isArray(structured)) {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(structured);
+    } catch {
+      json = undefined; // cycles or BigInt: not storable
+    }
+    // A copy: the stored entry must not change with the caller's object.
+    if (json !== undefined && json.length <= HISTORY_MAX_STRUCTURED_CHARS && mask(json) === json)
+      out.structuredContent = JSON.parse(json) as Record<string, unknown>;
+  }
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** Whether an entry returned a result, so that a test can expect one (failed and cancelled calls did not). */
+export function hasResult(entry: Pick<HistoryEntry, 'status'>): boolean {
+  return entry.status === 'ok' || entry.status === 'isError';
+}
+
+/**
+ * The call of a history entry as "Save as Test..." takes it: a result made from the entry's
+ * ResultSummary (an older entry has none: only isError is known). Undefined without arguments
+ * (they were too large to keep) or for a call that returned no result (failed, cancelled).
+ */
+export function callRecordOf(entry: HistoryEntry): CallRecord | undefined {
+  if (!entry.args || !hasResult(entry)) return undefined;
+  const isError = entry.status === 'isError';
+  const base = { server: entry.server, tool: entry.tool, arguments: entry.args, isError };
+  const summary = entry.result;
+  // Whatever an older or corrupted state holds.
+  if (typeof summary !== 'object' || summary === null) return base;
+  const text = typeof summary.text === 'string' && summary.text ? summary.text : undefined;
+  const s = summary.structuredContent;
+  const structuredContent = typeof s === 'object' && s !== null && !Array.isArray(s) ? s : undefined;
+  if (text === undefined && structuredContent === undefined) return base;
+  const result: ToolResult = {
+    content: text !== undefined ? [{ type: 'text', text }] : [],
+    ...(structuredContent !== undefined ? { structuredContent } : {}),
+    isError,
+  };
+  return { ...base, result };
 }
 
 export { formatDuration };

@@ -218,6 +218,8 @@ export interface ResultHtmlOptions {
   readonly model: RenderedResult;
   /** When the call was made, shown in the header ("12:03:04"). */
   readonly when?: string;
+  /** Offer "Save as Test..." (the page posts `saveAsTest`; the extension knows the call). */
+  readonly saveAsTest?: boolean;
 }
 
 /** The whole page. Every server-provided string goes through escapeHtml (or renderMarkdown, which escapes). */
@@ -234,6 +236,13 @@ export function renderResultHtml(o: ResultHtmlOptions): string {
     .filter(Boolean)
     .join(' · ');
   const status = m.isError ? '<span class="badge err">isError: the tool reported a failure</span>' : '';
+  const saveAsTest = o.saveAsTest
+    ? button('Save as Test...', {
+        id: 'save-test',
+        'data-action': 'saveAsTest',
+        title: 'Add this call to a test collection (*.mcptest.json), its expectations taken from this result',
+      })
+    : '';
   const args = m.argsJson === '{}' ? '<p class="meta">No arguments.</p>' : jsonView(m.argsJson);
   const content = m.blocks.length ? m.blocks.map((b) => blockHtml(b, m)).join('\n') : '<p class="meta">No content blocks.</p>';
   let structured = '';
@@ -271,7 +280,7 @@ export function renderResultHtml(o: ResultHtmlOptions): string {
 <header>
 <h1><span class="mono">${escapeHtml(m.tool)}</span> result</h1>
 <div class="meta">${escapeHtml(meta)}</div>
-<div class="bar">${status}${button('Show Raw JSON', { id: 'raw-toggle', 'data-action': 'toggleRaw', 'aria-expanded': 'false', 'aria-controls': 'raw' })}${button('Copy Raw JSON', { 'data-action': 'copy', 'data-target': 'raw' })}</div>
+<div class="bar">${status}${button('Show Raw JSON', { id: 'raw-toggle', 'data-action': 'toggleRaw', 'aria-expanded': 'false', 'aria-controls': 'raw' })}${button('Copy Raw JSON', { 'data-action': 'copy', 'data-target': 'raw' })}${saveAsTest}</div>
 ${m.sizeNote ? `<p class="note">${escapeHtml(m.sizeNote)}</p>` : ''}
 </header>
 <main>

@@ -1,7 +1,8 @@
 // The result view's in-page script (resultHtml.ts builds the page and its CSP). Plain ES2017 in a
 // string, like formScript.ts; a unit test compiles it. It only toggles what the page already holds
 // (source / rendered, raw JSON, image zoom) and asks the extension for everything else (copy, open
-// a resource, a document, a web link): the page never navigates and never fetches.
+// a resource, a document, a web link, save the call as a test): the page never navigates and never
+// fetches.
 export const RESULT_SCRIPT = String.raw`(function () {
   'use strict';
   var vscode = acquireVsCodeApi();
@@ -49,6 +50,8 @@ export const RESULT_SCRIPT = String.raw`(function () {
       vscode.postMessage({ type: 'openExternal', url: t.getAttribute('data-url') });
     } else if (a === 'openDoc') {
       vscode.postMessage({ type: 'openDoc', doc: Number(t.getAttribute('data-doc')) });
+    } else if (a === 'saveAsTest') {
+      vscode.postMessage({ type: 'saveAsTest' });
     } else if (a === 'toggleSource') {
       var id = t.getAttribute('data-id');
       var view = document.getElementById(id + '-view');

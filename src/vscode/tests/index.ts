@@ -11,6 +11,8 @@ export interface McpTests extends vscode.Disposable {
   readonly controller: McpTestController;
   /** Give every finished tool call here (ToolCallDeps.onDidCall), so it can be saved as a test with its result. */
   readonly recordCall: (call: FinishedCall) => void;
+  /** Forgets the recorded results, as in a new window (history entries keep only their summary). For the tests. */
+  readonly forgetResults: () => void;
 }
 
 /** Registers the "MCP Tests" controller, mcpManager.saveCallAsTest and mcpManager.saveLastCallAsTest. */
@@ -23,5 +25,10 @@ export function registerMcpTests(registry: ServerRegistry): McpTests {
     vscode.commands.registerCommand('mcpManager.saveCallAsTest', (arg?: unknown) => save.saveCallAsTest(arg)),
     vscode.commands.registerCommand('mcpManager.saveLastCallAsTest', (arg?: unknown) => save.saveLastCallAsTest(arg)),
   );
-  return { controller, recordCall: (call) => results.add(call), dispose: () => disposable.dispose() };
+  return {
+    controller,
+    recordCall: (call) => results.add(call),
+    forgetResults: () => results.clear(),
+    dispose: () => disposable.dispose(),
+  };
 }

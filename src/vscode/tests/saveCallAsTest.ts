@@ -3,12 +3,14 @@
 // expectations prefilled from the result; the file opens at the new test.
 //
 // Where calls come from: the results of this session (recorded through ToolCallDeps.onDidCall,
-// keyed by the history entry's id) and the call history (server, tool and arguments, plus the
-// outcome; the history keeps no results, so an older entry gets only "isError").
+// keyed by the history entry's id), the call record the result view's "Save as Test..." button
+// passes, and the call history (server, tool and arguments, the outcome and a ResultSummary: the
+// history keeps no results, so an entry of an earlier window is prefilled from that summary, and
+// one recorded before summaries were kept gets only "isError").
 import * as vscode from 'vscode';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import { appendTest, expectationsFromResult, newCollectionText, parseCollection, uniqueName, type CallRecord } from '../../core/tests';
-import type { HistoryEntry } from '../../ui/toolCall/history';
+import { callRecordOf, hasResult, type HistoryEntry } from '../../ui/toolCall/history';
 import { toItem } from '../toolCall/historyPicker';
 import { COLLECTION_GLOB } from './testController';
 
@@ -40,6 +42,11 @@ export class RecentResults {
 
   last(): FinishedCall | undefined {
     return this.calls[0];
+  }
+
+  /** Forgets them all, as a new window starts without them (the integration tests). */
+  clear(): void {
+    this.calls.length = 0;
   }
 }
 
@@ -112,13 +119,11 @@ export class SaveCallAsTest {
       );
       return undefined;
     }
-    return { server: entry.server, tool: entry.tool, arguments: entry.args, isError: entry.status === 'isError' };
+    return callRecordOf(entry);
   }
 
   private async history(): Promise<HistoryEntry[]> {
-    return ((await vscode.commands.executeCommand<HistoryEntry[]>(GET_HISTORY_COMMAND)) ?? []).filter(
-      (e) => e.status === 'ok' || e.status === 'isError',
-    );
+    return ((await vscode.commands.executeCommand<HistoryEntry[]>(GET_HISTORY_COMMAND)) ?? []).filter(hasResult);
   }
 
   private async save(record: CallRecord, options: SaveOptions): Promise<{ file: vscode.Uri; line: number } | undefined> {

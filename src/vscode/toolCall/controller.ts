@@ -6,7 +6,7 @@ import { errorMessage, type ServerCatalog, type ServerConnection, ServerError, t
 import { openArgumentForm, type OpenForm } from './argumentForm';
 import { promptArguments } from './argumentPrompts';
 import { runToolCall, type CallOutcome } from '../../ui/toolCall/callRunner';
-import { CallHistory, formatDuration, newCallId, type HistoryEntry } from '../../ui/toolCall/history';
+import { CallHistory, formatDuration, newCallId, summarizeResult, type HistoryEntry } from '../../ui/toolCall/history';
 import { pickHistoryEntry, type HistoryAction } from './historyPicker';
 import { showCallFailure, showToolError, showUnexpected } from './messages';
 import { errorText, renderResult } from '../../ui/toolCall/resultFormat';
@@ -391,6 +391,8 @@ export class ToolCallController implements vscode.Disposable {
       durationMs: outcome.durationMs,
       status: outcome.status,
       summary: rendered?.summary ?? failure,
+      // For "Save as Test..." in a later window, when the result itself is gone.
+      result: outcome.result ? summarizeResult(outcome.result, (t) => conn.masker.mask(t)) : undefined,
     });
     if (outcome.result) this.deps.onDidCall?.({ id: callId, server, tool: toolName, arguments: args, result: outcome.result });
     log.info(
@@ -399,11 +401,11 @@ export class ToolCallController implements vscode.Disposable {
 
     switch (outcome.status) {
       case 'ok':
-        this.results.store(callId, server, toolName, rendered!, outcome.startedAt);
+        this.results.store(callId, server, toolName, rendered!, outcome.startedAt, { arguments: args, result: outcome.result });
         if (req.show !== false) await this.results.open(callId);
         return outcome.result;
       case 'isError':
-        this.results.store(callId, server, toolName, rendered!, outcome.startedAt);
+        this.results.store(callId, server, toolName, rendered!, outcome.startedAt, { arguments: args, result: outcome.result });
         log.warn(`tools/call "${toolName}" returned isError: ${conn.masker.mask(errorText(outcome.result!, 2000))}`);
         showToolError(server, toolName, errorText(outcome.result!), this.deps.logs, () => this.results.open(callId));
         return outcome.result;

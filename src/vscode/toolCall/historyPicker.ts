@@ -2,7 +2,7 @@
 // call's result (looking at history must not run anything: a tool may have side effects); the
 // row's buttons run it again, as it was or with its arguments edited first.
 import * as vscode from 'vscode';
-import { formatDuration, summarizeArgs, type CallHistory, type HistoryEntry } from '../../ui/toolCall/history';
+import { formatDuration, hasResult, summarizeArgs, type CallHistory, type HistoryEntry } from '../../ui/toolCall/history';
 
 const RERUN_BUTTON: vscode.QuickInputButton = {
   iconPath: new vscode.ThemeIcon('debug-rerun'),
@@ -34,7 +34,8 @@ export function toItem(e: HistoryEntry): Item {
       .filter(Boolean)
       .join(' · '),
     detail: [when(e.startedAt), formatDuration(e.durationMs), STATUS[e.status], e.summary].filter(Boolean).join(' · '),
-    buttons: [RERUN_BUTTON, EDIT_BUTTON, SAVE_TEST_BUTTON],
+    // A failed or cancelled call has no result for a test to expect.
+    buttons: hasResult(e) ? [RERUN_BUTTON, EDIT_BUTTON, SAVE_TEST_BUTTON] : [RERUN_BUTTON, EDIT_BUTTON],
     entry: e,
   };
 }

@@ -3,17 +3,20 @@
 // everything it cannot do itself: copy (clipboard), open a resource link (the Read Resource flow),
 // open a web link (VS Code's own external-link check), open a document (large texts, embedded
 // resources, the raw JSON: read-only documents under the mcp-result: scheme, a content provider,
-// so they are never dirty and never ask to be saved).
+// so they are never dirty and never ask to be saved), save the call as a test (the
+// mcpManager.saveCallAsTest command, given the call as it was sent and its whole result).
 //
 //   mcp-result:/<callId>/<name>     a stored result document
 import * as vscode from 'vscode';
 import type { ServerRegistry } from '../../core';
+import type { CallRecord } from '../../core/tests';
 import type { MediaItem, RenderedResult } from '../../ui/toolCall/resultFormat';
 import { renderResultHtml } from '../../ui/toolCall/resultHtml';
 import { createNonce, renderMediaHtml } from '../../ui/toolCall/webviewHtml';
 
 export const RESULT_SCHEME = 'mcp-result';
 export const RESULT_VIEW_TYPE = 'mcpManager.toolResult';
+const SAVE_CALL_AS_TEST_COMMAND = 'mcpManager.saveCallAsTest';
 /** Results kept in memory for reopening ("Show Result", the history); older ones are dropped. */
 const MAX_KEPT_CALLS = 30;
 
@@ -24,14 +27,21 @@ interface StoredCall {
   readonly startedAt: number;
   readonly docs: readonly vscode.Uri[];
   readonly rendered: RenderedResult;
+  /** The arguments as sent and the whole result, for "Save as Test..." (the page shows them masked). */
+  readonly saved?: SavedCall;
 }
+
+/** What "Save as Test..." needs of a call besides its server and tool. */
+export type SavedCall = Pick<CallRecord, 'arguments' | 'result'>;
 
 /** What the page posts (see resultScript.ts); also accepted from the internal test command. */
 export type ResultAction =
   | { type: 'copy'; target: 'args' | 'raw' | 'structured' | 'schema' | 'block'; n?: number }
   | { type: 'openResource'; uri: string; mimeType?: string }
   | { type: 'openExternal'; url: string }
-  | { type: 'openDoc'; doc: number };
+  | { type: 'openDoc'; doc: number }
+  /** `file` and `name` (skip the questions) only from the internal test command, never from the page. */
+  | { type: 'saveAsTest'; file?: string; name?: string };
 
 /** What the internal command mcpManager.getResultViews reports (integration and e2e tests). */
 export interface ResultViewInfo {
@@ -76,9 +86,9 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Di
   // ------------------------------------------------------------------ storing and opening
 
   /** Keeps a rendered result so its view and documents can be opened (now or later). */
-  store(callId: string, server: string, tool: string, rendered: RenderedResult, startedAt = Date.now()): StoredCall {
+  store(callId: string, server: string, tool: string, rendered: RenderedResult, startedAt = Date.now(), saved?: SavedCall): StoredCall {
     const uri = (name: string) => vscode.Uri.from({ scheme: RESULT_SCHEME, path: `/${callId}/${name}` });
-    const call: StoredCall = { callId, server, tool, startedAt, docs: rendered.docs.map((d) => uri(d.name)), rendered };
+    const call: StoredCall = { callId, server, tool, startedAt, docs: rendered.docs.map((d) => uri(d.name)), rendered, saved };
     rendered.docs.forEach((d, i) => this.texts.set(call.docs[i].toString(), d.text));
     this.calls.set(callId, call);
     while (this.calls.size > MAX_KEPT_CALLS) {
@@ -124,7 +134,7 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Di
       const created: OpenPanel = { panel, call };
       open = created;
       this.panels.set(k, created);
-      panel.webview.onDidReceiveMessage((m: unknown) => void this.handle(created.call, m as ResultAction));
+      panel.webview.onDidReceiveMessage((m: unknown) => void this.handle(created.call, m as ResultAction, { fromPage: true }));
       panel.onDidDispose(() => {
         if (this.panels.get(k) === created) this.panels.delete(k);
       });
@@ -133,6 +143,7 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Di
       nonce: createNonce(),
       model: call.rendered,
       when: new Date(call.startedAt).toLocaleTimeString(),
+      saveAsTest: call.saved !== undefined,
     });
     for (const i of call.rendered.openDocs) {
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(call.docs[i]), {
@@ -171,7 +182,7 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Di
 
   // ------------------------------------------------------------------ page actions
 
-  private async handle(call: StoredCall, m: ResultAction): Promise<void> {
+  private async handle(call: StoredCall, m: ResultAction, options: { fromPage?: boolean } = {}): Promise<void> {
     if (typeof m !== 'object' || m === null) return;
     const r = call.rendered;
     switch (m.type) {
@@ -211,6 +222,22 @@ export class ResultView implements vscode.TextDocumentContentProvider, vscode.Di
         // Only web links; VS Code asks before opening a domain the user has not trusted.
         if (typeof m.url === 'string' && /^https?:\/\//i.test(m.url)) void vscode.env.openExternal(vscode.Uri.parse(m.url));
         return;
+      case 'saveAsTest': {
+        if (!call.saved) return;
+        // The page only says "save"; where to (and the name) it may not choose: the user is asked.
+        const skip =
+          options.fromPage !== true
+            ? { file: typeof m.file === 'string' ? m.file : undefined, name: typeof m.name === 'string' ? m.name : undefined }
+            : {};
+        await vscode.commands.executeCommand(SAVE_CALL_AS_TEST_COMMAND, {
+          server: call.server,
+          tool: call.tool,
+          arguments: call.saved.arguments,
+          result: call.saved.result,
+          ...skip,
+        });
+        return;
+      }
     }
   }
 
