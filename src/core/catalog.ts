@@ -167,7 +167,9 @@ export class ServerCatalog {
     options: { signal?: AbortSignal; refresh?: boolean } = {},
   ): Promise<Lists[K]> {
     const known = options.refresh ? undefined : this.peek(conn, kind);
-    if (known?.value) return Promise.resolve(known.value);
+    // A 2026-07-28 server says how long a list stays fresh (ttlMs); past that it is asked again.
+    const until = conn.listFreshUntil(kind);
+    if (known?.value && !(until !== undefined && Date.now() >= until)) return Promise.resolve(known.value);
     const k = key(conn.name, kind);
     let pending = options.refresh ? undefined : (this.loading.get(k) as Promise<Lists[K]> | undefined);
     if (!pending) {

@@ -19,6 +19,7 @@ import {
 } from '@modelcontextprotocol/client';
 import {
   CallToolResultSchema,
+  DiscoverResultSchema,
   EmptyResultSchema,
   GetPromptResultSchema,
   ListPromptsResultSchema,
@@ -50,6 +51,7 @@ import {
 } from './connectionTypes';
 import type { TransportDriver } from './transport/driver';
 import { sanitizeTools } from './toolSchema';
+import { completeResultTypes, mcpParamHeaders, scanMcpParams } from './modern';
 import { z } from 'zod';
 
 export {
@@ -62,8 +64,13 @@ export {
   type Timing,
 } from './connectionTypes';
 
-/** tools/list parsed loosely: each tool is checked on its own (toolSchema.ts), so one bad tool cannot hide the rest. */
-const TolerantToolsResultSchema = PaginatedResultSchema.extend({ tools: z.array(z.unknown()) });
+/** tools/list parsed loosely: each tool is checked on its own (toolSchema.ts), so one bad tool cannot hide the rest. Made on first use. */
+let tolerantToolsResultSchema: ReturnType<typeof makeTolerantToolsResultSchema> | undefined;
+function makeTolerantToolsResultSchema() {
+  return PaginatedResultSchema.extend({ tools: z.array(z.unknown()) });
+}
+/** The JSON-RPC error of a request whose Mcp-Param-* headers do not match its arguments (2026-07-28). */
+const HEADER_MISMATCH = -32020;
 
 export class ServerConnection {
   private _state: ConnectionState;
@@ -99,6 +106,8 @@ export class ServerConnection {
    * handshake, one round trip.
    */
   private era?: ProtocolEra;
+  /** Until when each list is fresh, from the latest session's lists (see listFreshUntil). */
+  private readonly freshness = new Map<'tools' | 'resources' | 'prompts', number | undefined>();
 
   constructor(
     readonly definition: ServerDefinition,
@@ -144,7 +153,8 @@ export class ServerConnection {
 
   /** Tools of the running session if already listed (no I/O). */
   get cachedTools(): readonly Tool[] | undefined {
-    return this.session?.tools;
+    const s = this.session;
+    return s && !s.stale('tools') ? s.tools : undefined;
   }
 
   // ---------------------------------------------------------------- lifecycle
@@ -190,31 +200,41 @@ export class ServerConnection {
 
   // ---------------------------------------------------------------- operations
 
+  /** Checks that the server answers: `ping`, or `server/discover` on a 2026-07-28 session (that era has no ping). */
   ping(options: CallOptions = {}): Promise<void> {
     return this.use(async (s) => {
-      await sendRequest(s, this.definition, { method: 'ping' }, EmptyResultSchema, options);
+      if (s.client.getProtocolEra() === 'modern')
+        await sendRequest(s, this.definition, { method: 'server/discover' }, DiscoverResultSchema, options);
+      else await sendRequest(s, this.definition, { method: 'ping' }, EmptyResultSchema, options);
     }, options.signal);
   }
 
-  /** All tools (pagination followed), cached per session and refreshed on list_changed. */
+  /**
+   * All tools (pagination followed), cached per session: until list_changed for a 2025-era
+   * server; for a 2026-07-28 one also only as long as the list's `ttlMs` says (no polling: a
+   * stale list is fetched again when somebody asks).
+   */
   listTools(options: CallOptions & { refresh?: boolean } = {}): Promise<Tool[]> {
     return this.use((s) => {
-      if (s.tools && !options.refresh) return Promise.resolve(s.tools);
+      if (s.tools && !options.refresh && !s.stale('tools')) return Promise.resolve(s.tools);
       if (s.toolsLoading) return s.toolsLoading;
-      const loading = paginate<z.output<typeof TolerantToolsResultSchema>, unknown>(
+      const schema = (tolerantToolsResultSchema ??= makeTolerantToolsResultSchema());
+      const modern = s.client.getProtocolEra() === 'modern';
+      const loading = paginate<z.output<typeof schema>, unknown>(
         s,
         this.definition,
         'tools/list',
-        TolerantToolsResultSchema,
+        schema,
         (r) => r.tools,
         options,
+        (first) => s.listed('tools', first),
       ).then(
         (raw) => {
           const { tools, problems } = sanitizeTools(raw);
           for (const p of problems) this.log.warn(`tools/list: ${p.message}`);
-          s.tools = tools;
+          s.tools = modern ? this.withValidMcpParams(tools) : tools;
           s.toolsLoading = undefined;
-          return tools;
+          return s.tools;
         },
         (e: unknown) => {
           s.toolsLoading = undefined;
@@ -226,16 +246,56 @@ export class ServerConnection {
     }, options.signal);
   }
 
+  /** Until when the last list of `kind` is fresh (a 2026-07-28 server's `ttlMs`); undefined: until it changes. */
+  listFreshUntil(kind: 'tools' | 'resources' | 'prompts'): number | undefined {
+    return this.freshness.get(kind);
+  }
+
+  /** 2026-07-28: a tool whose x-mcp-header annotations break the rules cannot be called right; it is left out, and said so. */
+  private withValidMcpParams(tools: Tool[]): Tool[] {
+    return tools.filter((tool) => {
+      const scan = scanMcpParams(tool.inputSchema);
+      if (!scan.valid) this.log.warn(`tools/list: left out tool "${tool.name}": ${scan.reason}`);
+      return scan.valid;
+    });
+  }
+
   callTool(name: string, args: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<CallToolResult> {
     return this.use(
       async (s) => {
-        const result = (await sendRequest(
-          s,
-          this.definition,
-          { method: 'tools/call', params: { name, arguments: args ?? {} } },
-          CallToolResultSchema,
-          options,
-        )) as CallToolResult;
+        const params = { name, arguments: args ?? {} };
+        const send = (headers?: Record<string, string>) =>
+          sendRequest(
+            s,
+            this.definition,
+            { method: 'tools/call', params },
+            CallToolResultSchema,
+            options,
+            headers,
+          ) as Promise<CallToolResult>;
+        // 2026-07-28 over HTTP: arguments annotated x-mcp-header travel in Mcp-Param-* headers too.
+        const mirrored = s.mirrorsParams
+          ? mcpParamHeaders(
+              s.tools?.find((t) => t.name === name),
+              params.arguments,
+            )
+          : undefined;
+        let result: CallToolResult;
+        try {
+          result = await send(mirrored);
+        } catch (e) {
+          // Our list was missing or old, so the headers were wrong: list again and send once more.
+          if (!(s.mirrorsParams && e instanceof ProtocolError && e.code === HEADER_MISMATCH)) throw e;
+          this.log.info(`tools/call "${name}": the server expects other Mcp-Param-* headers; listing its tools again and retrying`);
+          s.tools = undefined;
+          const tools = await this.listTools({ ...options, refresh: true });
+          result = await send(
+            mcpParamHeaders(
+              tools.find((t) => t.name === name),
+              params.arguments,
+            ),
+          );
+        }
         try {
           s.validators.check(s.tools, name, result);
         } catch (e) {
@@ -261,6 +321,7 @@ export class ServerConnection {
           ListResourcesResultSchema,
           (r) => r.resources,
           options,
+          (first) => s.listed('resources', first),
         ),
       options.signal,
     );
@@ -290,7 +351,16 @@ export class ServerConnection {
 
   listPrompts(options: CallOptions = {}): Promise<Prompt[]> {
     return this.use(
-      (s) => paginate<ListPromptsResult, Prompt>(s, this.definition, 'prompts/list', ListPromptsResultSchema, (r) => r.prompts, options),
+      (s) =>
+        paginate<ListPromptsResult, Prompt>(
+          s,
+          this.definition,
+          'prompts/list',
+          ListPromptsResultSchema,
+          (r) => r.prompts,
+          options,
+          (first) => s.listed('prompts', first),
+        ),
       options.signal,
     );
   }
@@ -368,6 +438,9 @@ export class ServerConnection {
         throw new ServerError(this.name, 'stopped', 'was stopped while it was starting; start it again to use it');
       }
       this.session = s;
+      // 2026-07-28 has no unsolicited notifications: list changes come on a subscriptions/listen
+      // stream, opened for the kept-alive session and opened again when it drops.
+      if (s.client.getProtocolEra() === 'modern') s.subscribe(this.log);
       this.toolsEmitter.fire();
       s.setTimer('healthy', this.timing.healthyAfterMs, () => (this.failures = 0));
       return s;
@@ -527,7 +600,7 @@ export class ServerConnection {
         probe: { timeoutMs: driver.process(transport) ? Math.min(this.timing.stdioProbeTimeoutMs, timeoutMs) : timeoutMs },
       },
     });
-    const session = new Session(client, transport, driver, validators);
+    const session = new Session(client, transport, driver, validators, (kind, until) => this.freshness.set(kind, until));
     session.listen({
       log: this.log,
       isCurrent: () => session === this.session,
@@ -560,6 +633,10 @@ export class ServerConnection {
       this.connecting.delete(transport);
     }
     this.era = client.getProtocolEra();
+    if (this.era === 'modern') {
+      completeResultTypes(transport);
+      session.mirrorsParams = !driver.process(transport);
+    }
     this.log.info(
       `running${session.pid ? ` (pid ${session.pid})` : ''}: ${describeServer(client)}, protocol ${client.getNegotiatedProtocolVersion() ?? 'unknown'}, in ${Date.now() - started} ms`,
     );

@@ -22,12 +22,14 @@ export async function sendRequest<S extends StandardSchemaV1>(
   request: Parameters<Client['request']>[0],
   schema: S,
   options: CallOptions,
+  /** HTTP headers of this request only (2026-07-28's Mcp-Param-* headers). */
+  headers?: Record<string, string>,
 ): Promise<StandardSchemaV1.InferOutput<S>> {
   const timeout = options.timeoutMs ?? def.requestTimeoutMs;
   // Without onProgress no progress token is sent, as with the SDK: the server sends no progress,
   // nothing resets the timeout, and the SDK's own timer ends the request and cancels it on the
   // server. Nothing else to arm (measured: the token costs a warm call ~7 µs, the deadline ~5 µs).
-  if (!options.onProgress && !options.signal) return s.client.request(request, schema, { timeout });
+  if (!options.onProgress && !options.signal) return s.client.request(request, schema, { timeout, headers });
   const maxTotal = Math.max(def.maxTotalTimeoutMs, options.timeoutMs ?? 0);
   const abort = new RequestAbort();
   const exceeded = () => abort.abort(new SdkError(SdkErrorCode.RequestTimeout, MAX_TOTAL_EXCEEDED, { maxTotalTimeout: maxTotal }));
@@ -46,6 +48,7 @@ export async function sendRequest<S extends StandardSchemaV1>(
       // resets the timeout.
       onprogress: options.onProgress,
       timeout,
+      headers,
       resetTimeoutOnProgress: true,
       maxTotalTimeout: maxTotal,
     });
@@ -66,12 +69,15 @@ export async function paginate<R extends { nextCursor?: string }, T>(
   schema: StandardSchemaV1,
   items: (r: R) => T[],
   options: CallOptions,
+  /** Sees the first page (its `ttlMs` says how long the list stays fresh). */
+  firstPage?: (r: R) => void,
 ): Promise<T[]> {
   const all: T[] = [];
   const seen = new Set<string>();
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
     const result = (await sendRequest(s, def, { method, params: cursor ? { cursor } : {} }, schema, options)) as unknown as R;
+    if (page === 0) firstPage?.(result);
     for (const item of items(result)) all.push(item);
     cursor = result.nextCursor;
     if (!cursor) return all;

@@ -1,13 +1,19 @@
 // One MCP session of a connection: the SDK client, its transport, and everything that lives as
 // long as it does (timers, notification handlers) in one DisposableStore, ended by close().
-import type { Client, Tool, Transport } from '@modelcontextprotocol/client';
+import type { Client, McpSubscription, SubscriptionFilter, Tool, Transport } from '@modelcontextprotocol/client';
 import { DisposableStore, type Disposable } from './events';
 import type { Logger } from './logger';
 import type { ServerDefinition } from './config/types';
 import type { ToolOutputValidators } from './toolOutput';
 import type { TransportDriver } from './transport/driver';
+import { freshUntil } from './modern';
 
-export type SessionTimer = 'idle' | 'healthy';
+export type ListKind = 'tools' | 'resources' | 'prompts';
+/** First wait before opening a dropped subscriptions/listen stream again; doubles up to the maximum. */
+export const RELISTEN_BASE_MS = 500;
+export const RELISTEN_MAX_MS = 30_000;
+
+export type SessionTimer = 'idle' | 'healthy' | 'relisten';
 
 /** What a session tells its connection about the server's notifications. */
 export interface SessionListener {
@@ -38,6 +44,13 @@ export class Session {
   /** Timers and handlers of this session: disposed when it closes or ends. */
   readonly disposables = new DisposableStore();
   private readonly timers = new Map<SessionTimer, Disposable>();
+  /** 2026-07-28 over HTTP: x-mcp-header arguments are mirrored into Mcp-Param-* headers. */
+  mirrorsParams = false;
+  /** Until when each list is fresh (2026-07-28 `ttlMs`); absent: until the server says it changed. */
+  private readonly freshUntil = new Map<ListKind, number>();
+  private subscription?: McpSubscription;
+  private listener?: SessionListener;
+  private relistens = 0;
 
   constructor(
     readonly client: Client,
@@ -45,7 +58,70 @@ export class Session {
     readonly driver: TransportDriver<ServerDefinition>,
     /** outputSchema validators, compiled on a tool's first call (see toolOutput.ts). */
     readonly validators: ToolOutputValidators,
+    /** Told how long each new list stays fresh (undefined: until it changes). */
+    private readonly onListed: (kind: ListKind, until: number | undefined) => void = () => undefined,
   ) {}
+
+  /** A list was fetched; its first page says how long it stays fresh (2026-07-28 only). */
+  listed(kind: ListKind, firstPage: unknown): void {
+    if (this.client.getProtocolEra() !== 'modern') return this.onListed(kind, undefined);
+    const until = freshUntil(firstPage);
+    this.freshUntil.set(kind, until);
+    this.onListed(kind, until);
+  }
+
+  /** Whether the list of `kind` is past its `ttlMs`. */
+  stale(kind: ListKind, now = Date.now()): boolean {
+    const until = this.freshUntil.get(kind);
+    return until !== undefined && now >= until;
+  }
+
+  /**
+   * Opens a subscriptions/listen stream (2026-07-28) for what the server can announce; its
+   * notifications reach the handlers of listen(). When the stream drops, it is opened again,
+   * after 0.5 s, doubling up to 30 s; a graceful end or our own close ends it for good.
+   */
+  subscribe(log: Logger): void {
+    const caps = this.client.getServerCapabilities() ?? {};
+    const filter: SubscriptionFilter = {
+      ...(caps.tools?.listChanged && { toolsListChanged: true }),
+      ...(caps.prompts?.listChanged && { promptsListChanged: true }),
+      ...(caps.resources?.listChanged && { resourcesListChanged: true }),
+    };
+    if (Object.keys(filter).length === 0 || this.closed || this.closing) return;
+    this.client.listen(filter).then(
+      (subscription) => {
+        if (this.closed || this.closing) return void subscription.close();
+        this.subscription = subscription;
+        if (this.relistens > 0) {
+          log.info('listening for changes again (subscriptions/listen)');
+          // Changes while nobody listened were missed: the views list again.
+          const to = this.listener;
+          if (to?.isCurrent()) {
+            to.toolsChanged();
+            to.listChanged('resources');
+            to.listChanged('prompts');
+          }
+        }
+        this.relistens = 0;
+        void subscription.closed.then((how) => {
+          if (this.subscription === subscription) this.subscription = undefined;
+          if (how === 'remote') this.listenAgain(log, 'the subscriptions/listen stream dropped');
+        });
+      },
+      (e: unknown) => this.listenAgain(log, `subscriptions/listen failed: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  }
+
+  private listenAgain(log: Logger, why: string): void {
+    if (this.closed || this.closing) return;
+    const wait = Math.min(RELISTEN_BASE_MS * 2 ** this.relistens++, RELISTEN_MAX_MS);
+    log.info(`${why}; listening again in ${wait} ms`);
+    // Anything may have changed while nobody listened.
+    this.tools = undefined;
+    this.freshUntil.clear();
+    this.setTimer('relisten', wait, () => this.subscribe(log));
+  }
 
   get pid(): number | undefined {
     return this.driver.process(this.transport)?.pid;
@@ -54,6 +130,7 @@ export class Session {
   /** Handles list_changed and logging notifications; the handlers go with the session. */
   listen(to: SessionListener): void {
     const { client } = this;
+    this.listener = to;
     client.setNotificationHandler('notifications/tools/list_changed', () => {
       this.tools = undefined;
       if (!to.isCurrent()) return;
@@ -106,6 +183,7 @@ export class Session {
   async close(): Promise<void> {
     this.closing = true;
     for (const name of [...this.timers.keys()]) this.clearTimer(name);
+    await this.subscription?.close().catch(() => undefined);
     await this.client.close().catch(() => undefined);
     this.ended();
   }
