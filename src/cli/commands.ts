@@ -151,8 +151,12 @@ async function ping(ctx: RunContext): Promise<number> {
   const connectMs = Math.round(t1 - t0);
   const pingMs = Math.round(t2 - t1);
   const info = conn.info?.serverInfo;
-  if (ctx.args.jsonOutput) ctx.out(json({ server: conn.name, ok: true, connectMs, pingMs, serverInfo: info }));
-  else ctx.out(`${conn.name}: ok, ping ${pingMs} ms (connected in ${connectMs} ms${info ? ` to ${info.name} ${info.version}` : ''})\n`);
+  const protocolVersion = conn.info?.protocolVersion;
+  if (ctx.args.jsonOutput) ctx.out(json({ server: conn.name, ok: true, connectMs, pingMs, protocolVersion, serverInfo: info }));
+  else
+    ctx.out(
+      `${conn.name}: ok, ping ${pingMs} ms (connected in ${connectMs} ms${info ? ` to ${info.name} ${info.version}` : ''}${protocolVersion ? `, protocol ${protocolVersion}` : ''})\n`,
+    );
   return EXIT.ok;
 }
 

@@ -86,11 +86,12 @@ export async function runDoctor(ctx: RunContext): Promise<number> {
     const ms = Math.round(performance.now() - t0);
     const server = info?.serverInfo ? `${info.serverInfo.name} ${info.serverInfo.version}` : 'server';
     const pid = info?.pid ? `, pid ${info.pid}` : '';
+    const protocol = info?.protocolVersion ? `, protocol ${info.protocolVersion}${info.era === 'modern' ? ' (stateless)' : ''}` : '';
     ctx.out(
       table([
         [
           'Connect'.padEnd(LABEL_WIDTH),
-          `ok in ${ms} ms: ${server}${pid}, ${tools ? `${tools.length} tool${tools.length === 1 ? '' : 's'}` : 'no tools capability'}`,
+          `ok in ${ms} ms: ${server}${pid}${protocol}, ${tools ? `${tools.length} tool${tools.length === 1 ? '' : 's'}` : 'no tools capability'}`,
         ],
       ]),
     );

@@ -423,7 +423,7 @@ describe('cli (dist/cli.js)', function () {
     it('ping: 0 with timing; over Streamable HTTP too', async () => {
       const [stdio, web] = await Promise.all([cli(['ping', 'fixture'], { cwd: ws }), cli(['ping', 'web', '--json'], { cwd: ws })]);
       assert.equal(stdio.code, 0, stdio.stderr);
-      assert.match(stdio.stdout, /^fixture: ok, ping \d+ ms \(connected in \d+ ms to fixture-server 1\.0\.0\)\n$/);
+      assert.match(stdio.stdout, /^fixture: ok, ping \d+ ms \(connected in \d+ ms to fixture-server 1\.0\.0, protocol 2025-11-25\)\n$/);
       assert.equal(web.code, 0, web.stderr);
       assert.equal(JSON.parse(web.stdout).ok, true);
     });
@@ -485,7 +485,7 @@ describe('cli (dist/cli.js)', function () {
       assert.ok(r.stdout.includes(`API_KEY=${MASK}`));
       assert.match(r.stdout, /^\s+PLAIN_VALUE=visible-value$/m);
       assert.match(r.stdout, /^\s+PATH=/m);
-      assert.match(r.stdout, /^Connect\s+ok in \d+ ms: fixture-server 1\.0\.0, pid \d+, 13 tools$/m);
+      assert.match(r.stdout, /^Connect\s+ok in \d+ ms: fixture-server 1\.0\.0, pid \d+, protocol 2025-11-25, 13 tools$/m);
     });
 
     it('a missing command: NOT FOUND, exit 3', async () => {
@@ -506,7 +506,7 @@ describe('cli (dist/cli.js)', function () {
       }
       assert.match(stdio.stdout, /^\s+OTHER=plain$/m);
       assert.match(url.stdout, new RegExp(`^Headers\\s+Authorization: ${MASK}, X-Trace: on$`, 'm'));
-      assert.match(url.stdout, /^Connect\s+ok in \d+ ms: fixture-server 1\.0\.0, 13 tools$/m);
+      assert.match(url.stdout, /^Connect\s+ok in \d+ ms: fixture-server 1\.0\.0, protocol 2025-11-25, 13 tools$/m);
     });
   });
 
