@@ -50,6 +50,8 @@ export interface CliArgs {
   readonly updateSnapshots?: boolean;
   /** `test --filter TEXT`: only tests whose name contains TEXT. */
   readonly filter?: string;
+  /** `servers --probe`: connect to each enabled server and report its protocol version. */
+  readonly probe?: boolean;
   /** `search` and `add`: see src/cli/registry.ts. */
   readonly registryArgs?: RegistryArgs;
 }
@@ -73,6 +75,8 @@ export const USAGE = `Usage: mcp-manager <command> [options]
 
 Commands:
   servers                        list configured servers and configuration errors
+    --probe                      also connect to each enabled server (4 at a time) and show its protocol
+                                 version and era, or why it failed (exit 3 when one failed)
   tools <server>                 list tools (with --json: full definitions and input schemas)
   call <server> <tool> [JSON]    call a tool with JSON object arguments ("-" reads them from stdin);
                                  prints its content, or the raw result with --json
@@ -146,6 +150,7 @@ const OPTIONS = {
   as: { type: 'string' },
   set: { type: 'string', multiple: true },
   package: { type: 'string' },
+  probe: { type: 'boolean' },
 } as const;
 
 /** `add NAME --version V`: --version takes a value there (elsewhere it prints ours). */
@@ -214,6 +219,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (adHoc && command === 'servers') throw usageError('"servers" lists configured servers; it takes no --stdio or --url.');
   if (adHoc && command === 'test')
     throw usageError('"test" runs the servers its collections name from the configuration; it takes no --stdio or --url.');
+  if (command !== 'servers' && v.probe) throw usageError('--probe applies to "servers" only.');
   if (command !== 'test' && (v.junit !== undefined || v['update-snapshots'] || v.filter !== undefined))
     throw usageError('--junit, --update-snapshots and --filter apply to "test" only.');
 
@@ -277,6 +283,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     config: v.config,
     adHoc,
     timeoutMs,
+    probe: command === 'servers' ? !!v.probe : undefined,
   };
 }
 
