@@ -89,7 +89,7 @@ export function serverTooltip(conn: ServerConnection, notes: readonly string[] =
     const parts = [state.pid ? `PID ${state.pid}` : undefined, `up ${formatDuration(Date.now() - state.since)}`].filter(Boolean);
     lines.push(parts.join(' · '));
     if (state.serverName) lines.push(`Server: ${escape(state.serverName)}${state.serverVersion ? ` ${escape(state.serverVersion)}` : ''}`);
-    if (state.protocolVersion) lines.push(`Protocol: MCP ${escape(state.protocolVersion)}`);
+    if (state.protocolVersion) lines.push(`Protocol: MCP ${escape(state.protocolVersion)}${info?.era === 'modern' ? ' (stateless)' : ''}`);
     if (info?.instructions) lines.push(`Instructions: ${escape(firstLine(info.instructions))}`);
   }
   if (state.kind === 'idle') lines.push('Not running: expand it to start it (or use Start Server).');
