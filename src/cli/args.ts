@@ -50,6 +50,8 @@ export interface CliArgs {
   readonly updateSnapshots?: boolean;
   /** `test --filter TEXT`: only tests whose name contains TEXT. */
   readonly filter?: string;
+  /** `read --watch`: print the resource again each time the server says it changed. */
+  readonly watch?: boolean;
   /** `servers --probe`: connect to each enabled server and report its protocol version. */
   readonly probe?: boolean;
   /** `search` and `add`: see src/cli/registry.ts. */
@@ -82,6 +84,8 @@ Commands:
                                  prints its content, or the raw result with --json
   resources <server>             list resources and resource templates
   read <server> <uri>            read a resource: text as is, binary as a note (--json: the raw result)
+    --watch                      keep following it: print it again each time the server says it changed
+                                 (--json: one result per line), until interrupted
   prompts <server>               list prompts with their arguments ([optional] ones in brackets)
   prompt <server> <name> [JSON]  get a prompt with JSON string arguments ("-" reads them from stdin)
   ping <server>                  connect and ping
@@ -151,6 +155,7 @@ const OPTIONS = {
   set: { type: 'string', multiple: true },
   package: { type: 'string' },
   probe: { type: 'boolean' },
+  watch: { type: 'boolean' },
 } as const;
 
 /** `add NAME --version V`: --version takes a value there (elsewhere it prints ours). */
@@ -220,6 +225,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (adHoc && command === 'test')
     throw usageError('"test" runs the servers its collections name from the configuration; it takes no --stdio or --url.');
   if (command !== 'servers' && v.probe) throw usageError('--probe applies to "servers" only.');
+  if (command !== 'read' && v.watch) throw usageError('--watch applies to "read" only.');
   if (command !== 'test' && (v.junit !== undefined || v['update-snapshots'] || v.filter !== undefined))
     throw usageError('--junit, --update-snapshots and --filter apply to "test" only.');
 
@@ -284,6 +290,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     adHoc,
     timeoutMs,
     probe: command === 'servers' ? !!v.probe : undefined,
+    watch: command === 'read' ? !!v.watch : undefined,
   };
 }
 

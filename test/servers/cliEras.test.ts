@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BAD, ERAS, FIXTURE_SERVER, NODE, startHttpFixture, type StartedServer } from '../fixtures/paths';
-import { buildCli, runCli } from './runCli';
+import { buildCli, runCli, startCli } from './runCli';
+import { waitFor } from '../unit/helpers';
 
 describe('cli against both protocol eras', function () {
   this.timeout(180_000);
@@ -55,6 +56,39 @@ describe('cli against both protocol eras', function () {
       assert.match(prompt.stdout, /Hello, Ada!/);
     });
   }
+
+  for (const era of ['modern', 'legacy'] as const) {
+    it(`read --watch prints each new version until interrupted (${era === 'modern' ? '2026-07-28' : '2025-11-25'} over HTTP)`, async () => {
+      const server = era === 'modern' ? http : await startHttpFixture(['--http', '--era', 'legacy'], { script: ERAS.modern });
+      try {
+        const watching = startCli(['read', '--url', server.url, 'eras://hello', '--watch', '--json']);
+        const versions = () =>
+          watching
+            .stdout()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => (JSON.parse(line) as { contents: Array<{ text: string }> }).contents[0]!.text);
+        await waitFor(() => versions().length === 1, 30_000, 'the first version');
+        const first = versions()[0]!;
+        const touched = await runCli(['call', '--url', server.url, 'touch']);
+        assert.equal(touched.code, 0, touched.stderr);
+        await waitFor(() => versions().length === 2, 30_000, `a second version after touch\n${watching.stderr()}`);
+        assert.notEqual(versions()[1], first);
+        assert.match(versions()[1]!, /^Hello from eras \(v\d+\)$/);
+        watching.child.kill('SIGINT');
+        const done = await watching.exited;
+        assert.equal(done.code, 130, done.stderr);
+      } finally {
+        if (server !== http) await server.stop();
+      }
+    });
+  }
+
+  it('read --watch says why a resource cannot be followed', async () => {
+    const r = await runCli(['read', '--stdio', `${JSON.stringify(NODE)} ${JSON.stringify(FIXTURE_SERVER)}`, 'fixture://readme', '--watch']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /cannot follow fixture:\/\/readme: the server does not announce resource updates/);
+  });
 
   it('servers --probe shows each server’s protocol version and era, and exits 3 when one fails', async () => {
     const config = path.join(tmp, 'probe.json');
