@@ -5,6 +5,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { ServerTreeProvider } from '../../src/vscode/tree/serverTree';
+import { logText } from './helpers/configHelpers';
 import type { ResourceNode, ServerNode, ToolNode, TreeNode } from '../../src/ui/tree/nodes';
 import {
   childProcesses,
@@ -119,4 +120,25 @@ describe('protocol eras in the editor', function () {
     assert.equal(routed.protocolVersion, '2026-07-28');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
+
+  for (const era of ['modern', 'legacy'] as const) {
+    it(`an open resource follows the server's updates, and stops when closed (${era === 'modern' ? '2026-07-28' : '2025-11-25'})`, async () => {
+      const api = await getApi();
+      await setServers({ live: { command: NODE, args: [MODERN(), '--era', era, MARKER], env: { ERA_LOG_REQUESTS: '1' } } });
+      await vscode.commands.executeCommand('mcpManager.readResource', { serverName: 'live', uri: 'eras://hello' });
+      const editor = await waitFor('the resource document', () =>
+        vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'mcpm-resource'),
+      );
+      assert.match(editor.document.getText(), /Hello from eras \(v1\)/);
+      await api.callTool('live', 'touch', {});
+      await waitFor('the document to show the new version', () => /Hello from eras \(v2\)/.test(editor.document.getText()));
+
+      const requests = async () => [...(await logText('MCP: live')).matchAll(/\[stderr\] request (\S+)/g)].map((m) => m[1]!);
+      const before = (await requests()).length;
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      // Closing the last tab ends the subscription: resources/unsubscribe (2025) or a listen without it (2026).
+      const expected = era === 'legacy' ? 'resources/unsubscribe' : 'subscriptions/listen';
+      await waitFor(`${expected} after the tab closed`, async () => (await requests()).slice(before).includes(expected));
+    });
+  }
 });
