@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
 import type { ServerTreeProvider } from '../../src/vscode/tree/serverTree';
-import { logText } from './helpers/configHelpers';
+import { logText, scriptedUi } from './helpers/configHelpers';
 import type { ResourceNode, ServerNode, ToolNode, TreeNode } from '../../src/ui/tree/nodes';
 import {
   childProcesses,
@@ -141,4 +141,34 @@ describe('protocol eras in the editor', function () {
       await waitFor(`${expected} after the tab closed`, async () => (await requests()).slice(before).includes(expected));
     });
   }
+
+  it('asks before calling a tool the server marks destructive; the answer can be remembered per tool', async () => {
+    await setServers({ modern: { command: NODE, args: [MODERN(), '--era', 'modern', MARKER] } });
+    const { ui, done } = await scriptedUi();
+    const call = () =>
+      vscode.commands.executeCommand<{ content: Array<{ text: string }> } | undefined>('mcpManager.callTool', {
+        serverName: 'modern',
+        toolName: 'reset',
+        args: {},
+        show: false,
+      });
+    const asked = () => ui.count('confirm', /^Call "Reset" on the MCP server "modern"\?/);
+    try {
+      ui.on('confirm', /Reset/, undefined);
+      assert.equal(await call(), undefined, 'dismissed: nothing is called');
+      assert.equal(asked(), 1);
+      ui.on('confirm', /Reset/, 'Call');
+      assert.equal((await call())?.content[0]?.text, 'reset 1', 'the first reset the server saw');
+      ui.on('confirm', /Reset/, "Call, Don't Ask Again for This Tool");
+      assert.equal((await call())?.content[0]?.text, 'reset 2');
+      assert.equal((await call())?.content[0]?.text, 'reset 3', 'not asked again');
+      assert.equal(asked(), 3);
+      assert.match(ui.asked.find((a) => a.kind === 'confirm')!.detail ?? '', /marks this tool as destructive.*no arguments/s);
+      // A tool that is not destructive is never asked about.
+      assert.equal(resultText(await (await getApi()).callTool('modern', 'echo', { message: 'x' })), 'Echo: x');
+      assert.equal(ui.count('confirm', /Echo/), 0);
+    } finally {
+      done();
+    }
+  });
 });
