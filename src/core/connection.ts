@@ -28,7 +28,7 @@ import {
   PaginatedResultSchema,
   ReadResourceResultSchema,
 } from '@modelcontextprotocol/core';
-import type { ServerDefinition } from './config/types';
+import type { LoggingLevel, ServerDefinition } from './config/types';
 import { DEFERRED_VARIABLE, deferredKey } from './config/variables';
 import { ServerError, errorMessage } from './errors';
 import { Emitter, type Disposable } from './events';
@@ -108,6 +108,8 @@ export class ServerConnection {
   private era?: ProtocolEra;
   /** Until when each list is fresh, from the latest session's lists (see listFreshUntil). */
   private readonly freshness = new Map<'tools' | 'resources' | 'prompts', number | undefined>();
+  /** Set by setLogLevel(): wins over the entry's `logLevel` until the connection is disposed. */
+  private chosenLogLevel?: LoggingLevel;
   /** Followed resources (watchResource): URI -> the callbacks told when it changes. */
   private readonly watched = new Map<string, Set<() => void>>();
 
@@ -404,6 +406,44 @@ export class ServerConnection {
         if (this.activeOps === 0) this.armIdleTimer();
       },
     };
+  }
+
+  /** The least severe server log message asked for: setLogLevel()'s choice, else the entry's `logLevel`. */
+  get logLevel(): LoggingLevel | undefined {
+    return this.chosenLogLevel ?? this.definition.logLevel;
+  }
+
+  /**
+   * Asks the server for log messages of `level` and worse, now and for later sessions:
+   * `logging/setLevel` in the 2025 era, the level in each request's `_meta` in 2026-07-28.
+   * Starts nothing: an idle server gets the level when it starts.
+   */
+  async setLogLevel(level: LoggingLevel): Promise<void> {
+    this.chosenLogLevel = level;
+    const s = this.session && !this.session.closed ? this.session : undefined;
+    if (!s) return;
+    if (!s.client.getServerCapabilities()?.logging)
+      throw new ServerError(this.name, 'unsupported', 'the server does not send log messages (no logging capability).');
+    if (s.client.getProtocolEra() === 'modern') s.logLevel = level;
+    else
+      await this.use((session) =>
+        sendRequest(session, this.definition, { method: 'logging/setLevel', params: { level } }, EmptyResultSchema, {}),
+      );
+    this.log.info(`log level set to ${level}`);
+  }
+
+  /**
+   * A new session of a server that logs: the chosen level. A 2026-07-28 server sends log messages
+   * only for requests that carry a level, so those sessions ask for "info" unless told otherwise.
+   */
+  private applyLogLevel(s: Session): void {
+    if (!s.client.getServerCapabilities()?.logging) return;
+    const level = this.logLevel;
+    if (s.client.getProtocolEra() === 'modern') s.logLevel = level ?? 'info';
+    else if (level)
+      void sendRequest(s, this.definition, { method: 'logging/setLevel', params: { level } }, EmptyResultSchema, {}).catch((e: unknown) =>
+        this.log.warn(`logging/setLevel ${level} failed: ${errorMessage(e)}`),
+      );
   }
 
   private async subscribeOn(s: Session, uri: string): Promise<void> {
@@ -733,6 +773,7 @@ export class ServerConnection {
       completeResultTypes(transport);
       session.mirrorsParams = !driver.process(transport);
     }
+    this.applyLogLevel(session);
     this.log.info(
       `running${session.pid ? ` (pid ${session.pid})` : ''}: ${describeServer(client)}, protocol ${client.getNegotiatedProtocolVersion() ?? 'unknown'}, in ${Date.now() - started} ms`,
     );

@@ -171,4 +171,22 @@ describe('protocol eras in the editor', function () {
       done();
     }
   });
+
+  it('server log messages reach the server log at their level; Set Server Log Level changes which', async () => {
+    const api = await getApi();
+    await setServers({ chatty: { command: NODE, args: [MODERN(), '--era', 'modern', MARKER], logLevel: 'error' } });
+    const lines = async () => [...(await logText('MCP: chatty')).matchAll(/\[server (\w+)\] eras: (\w+) from log/g)].map((m) => m[1]!);
+    await api.callTool('chatty', 'log', {});
+    await waitFor('the error message', async () => (await lines()).includes('error'));
+    assert.deepEqual(await lines(), ['error']);
+    await vscode.commands.executeCommand('mcpManager.setServerLogLevel', { serverName: 'chatty' }, 'debug');
+    await api.callTool('chatty', 'log', {});
+    await waitFor('the messages down to info', async () => (await lines()).length >= 4);
+    // The server now sent all four; the channel shows Info and above unless its own level is lowered.
+    assert.deepEqual((await lines()).slice(1), ['info', 'warning', 'error']);
+    // Each at its level in the channel: the warning as [warning], the error as [error].
+    const text = await logText('MCP: chatty');
+    assert.match(text, /\[warning\] \[server warning\] eras: warning from log/);
+    assert.match(text, /\[error\] \[server error\] eras: error from log/);
+  });
 });

@@ -3,7 +3,7 @@
 // and never hides the others.
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { ConfigIssue, ConfigSource, ParseResult, ServerDefinition } from './types';
+import { LOG_LEVELS, type ConfigIssue, type ConfigSource, type ParseResult, type ServerDefinition } from './types';
 import { suggest } from '../text';
 import { expandHome, inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
 
@@ -26,6 +26,7 @@ const common = {
   maxTotalTimeoutMs: timeout.default(DEFAULTS.maxTotalTimeoutMs),
   idleTimeoutMinutes: z.number().min(0).default(DEFAULTS.idleTimeoutMinutes),
   maxResultBytes: z.number().int().min(1024).default(DEFAULTS.maxResultBytes),
+  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
   // Keys VS Code's mcp.json allows that we accept and ignore, so shared files stay valid.
   dev: z.unknown().optional(),
   gallery: z.unknown().optional(),
@@ -156,6 +157,7 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
     maxTotalTimeoutMs: Math.max(data.maxTotalTimeoutMs, data.requestTimeoutMs),
     idleTimeoutMinutes: data.idleTimeoutMinutes,
     maxResultBytes: data.maxResultBytes,
+    ...(data.logLevel ? { logLevel: data.logLevel } : {}),
     ...(data.registry ? { registry: data.registry } : {}),
   };
   if ('url' in data) {
