@@ -13,6 +13,7 @@ export const COMMANDS = [
   'prompts',
   'prompt',
   'ping',
+  'complete',
   'doctor',
   'test',
   'search',
@@ -50,12 +51,25 @@ export interface CliArgs {
   readonly updateSnapshots?: boolean;
   /** `test --filter TEXT`: only tests whose name contains TEXT. */
   readonly filter?: string;
+  /** `complete`: what to complete (see src/cli/complete.ts). */
+  readonly completion?: CompletionArgs;
   /** `read --watch`: print the resource again each time the server says it changed. */
   readonly watch?: boolean;
   /** `servers --probe`: connect to each enabled server and report its protocol version. */
   readonly probe?: boolean;
   /** `search` and `add`: see src/cli/registry.ts. */
   readonly registryArgs?: RegistryArgs;
+}
+
+export interface CompletionArgs {
+  readonly kind: 'prompt' | 'resource';
+  /** The prompt name, or the resource template (`uriTemplate`). */
+  readonly target: string;
+  /** The prompt argument or template variable being completed. */
+  readonly argument: string;
+  readonly prefix: string;
+  /** `--context JSON`: the other arguments already entered. */
+  readonly context?: string;
 }
 
 export interface RegistryArgs {
@@ -89,6 +103,11 @@ Commands:
   prompts <server>               list prompts with their arguments ([optional] ones in brackets)
   prompt <server> <name> [JSON]  get a prompt with JSON string arguments ("-" reads them from stdin)
   ping <server>                  connect and ping
+  complete <server> prompt <name> <argument> [PREFIX]
+  complete <server> resource <uriTemplate> <variable> [PREFIX]
+                                 the server's suggestions for a prompt argument or template variable,
+                                 one per line (--json: the raw completion)
+    --context JSON               the other arguments already entered, e.g. '{"department":"Sales"}'
   search [TEXT]                  find servers in MCP registries (name, version, kind, description; --json raw)
   add <registry-name>            install a server from a registry into .vscode/mcp.json (or --config FILE)
     --version V                  that version instead of the latest
@@ -156,6 +175,7 @@ const OPTIONS = {
   package: { type: 'string' },
   probe: { type: 'boolean' },
   watch: { type: 'boolean' },
+  context: { type: 'string' },
 } as const;
 
 /** `add NAME --version V`: --version takes a value there (elsewhere it prints ours). */
@@ -226,6 +246,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     throw usageError('"test" runs the servers its collections name from the configuration; it takes no --stdio or --url.');
   if (command !== 'servers' && v.probe) throw usageError('--probe applies to "servers" only.');
   if (command !== 'read' && v.watch) throw usageError('--watch applies to "read" only.');
+  if (command !== 'complete' && v.context !== undefined) throw usageError('--context applies to "complete" only.');
   if (command !== 'test' && (v.junit !== undefined || v['update-snapshots'] || v.filter !== undefined))
     throw usageError('--junit, --update-snapshots and --filter apply to "test" only.');
 
@@ -263,10 +284,24 @@ export function parseCli(argv: readonly string[]): CliArgs {
   let tool: string | undefined;
   let json: string | undefined;
   let target: string | undefined;
+  let completion: CompletionArgs | undefined;
   if (command === 'call') {
     tool = args.shift();
     if (!tool) throw usageError(`missing tool name. Usage: mcp-manager ${usage}`, server);
     json = args.shift();
+  } else if (command === 'complete') {
+    const [kind, name, argument, prefix] = args.splice(0, 4);
+    if (kind !== 'prompt' && kind !== 'resource')
+      throw usageError(
+        `complete needs "prompt" or "resource" after the server, got ${kind === undefined ? 'nothing' : `"${kind}"`}. Usage: mcp-manager ${usage}`,
+        server,
+      );
+    if (!name || !argument)
+      throw usageError(
+        `missing ${!name ? (kind === 'prompt' ? 'prompt name' : 'resource template') : kind === 'prompt' ? 'argument name' : 'variable name'}. Usage: mcp-manager ${usage}`,
+        server,
+      );
+    completion = { kind, target: name, argument, prefix: prefix ?? '', context: v.context };
   } else if (command === 'read' || command === 'prompt') {
     target = args.shift();
     if (!target) throw usageError(`missing ${command === 'read' ? 'resource URI' : 'prompt name'}. Usage: mcp-manager ${usage}`, server);
@@ -291,6 +326,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
     timeoutMs,
     probe: command === 'servers' ? !!v.probe : undefined,
     watch: command === 'read' ? !!v.watch : undefined,
+    completion,
   };
 }
 
@@ -343,6 +379,7 @@ const USAGE_LINES: Record<Command, string> = {
   prompts: 'prompts <server>',
   prompt: 'prompt <server> <name> [\'{"arg": "value"}\']',
   ping: 'ping <server>',
+  complete: 'complete <server> prompt|resource <name|uriTemplate> <argument> [PREFIX]',
   doctor: 'doctor <server>',
   test: 'test [FILE|DIR ...]',
   search: 'search [TEXT]',

@@ -11,6 +11,7 @@ import { stderrLogger } from './logger';
 import { formatCallResult, formatServers, formatTools, json, serversJson } from './output';
 import { runDoctor } from './doctor';
 import { probeServers } from './probe';
+import { complete } from './complete';
 import { prompt, prompts, read, resources } from './browse';
 import { runTests } from './test';
 import { add, search, terminalAsk } from './registry';
@@ -48,6 +49,8 @@ export async function run(ctx: RunContext): Promise<number> {
       return prompt(ctx);
     case 'ping':
       return ping(ctx);
+    case 'complete':
+      return complete(ctx);
     case 'doctor':
       return runDoctor(ctx);
     case 'test':

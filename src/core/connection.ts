@@ -5,6 +5,7 @@ import {
   Client,
   ProtocolError,
   type CallToolResult,
+  type CompleteResult,
   type GetPromptResult,
   type ListPromptsResult,
   type ListResourcesResult,
@@ -19,6 +20,7 @@ import {
 } from '@modelcontextprotocol/client';
 import {
   CallToolResultSchema,
+  CompleteResultSchema,
   DiscoverResultSchema,
   EmptyResultSchema,
   GetPromptResultSchema,
@@ -480,6 +482,29 @@ export class ServerConnection {
         this.log.warn(`a follower of ${uri} failed: ${errorMessage(e)}`);
       }
     }
+  }
+
+  /**
+   * Suggested values for a prompt argument or a resource-template variable (`completion/complete`),
+   * given what was typed and the other arguments already entered. A server without the
+   * `completions` capability gets no request: the answer is no suggestions.
+   */
+  async complete(
+    ref: { readonly type: 'prompt'; readonly name: string } | { readonly type: 'resource'; readonly uri: string },
+    argument: { readonly name: string; readonly value: string },
+    context: Readonly<Record<string, string>> = {},
+    options: CallOptions = {},
+  ): Promise<CompleteResult['completion']> {
+    const params = {
+      ref: ref.type === 'prompt' ? { type: 'ref/prompt' as const, name: ref.name } : { type: 'ref/resource' as const, uri: ref.uri },
+      argument: { name: argument.name, value: argument.value },
+      ...(Object.keys(context).length ? { context: { arguments: { ...context } } } : {}),
+    };
+    return this.use(async (s) => {
+      if (!s.client.getServerCapabilities()?.completions) return { values: [] };
+      const result = await sendRequest(s, this.definition, { method: 'completion/complete', params }, CompleteResultSchema, options);
+      return result.completion;
+    }, options.signal);
   }
 
   listPrompts(options: CallOptions = {}): Promise<Prompt[]> {

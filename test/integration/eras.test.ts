@@ -7,8 +7,10 @@ import * as vscode from 'vscode';
 import type { ServerTreeProvider } from '../../src/vscode/tree/serverTree';
 import { logText, scriptedUi } from './helpers/configHelpers';
 import type { ResourceNode, ServerNode, ToolNode, TreeNode } from '../../src/ui/tree/nodes';
+import * as path from 'node:path';
 import {
   childProcesses,
+  extensionPath,
   fixture,
   fixtureServer,
   getApi,
@@ -188,5 +190,69 @@ describe('protocol eras in the editor', function () {
     const text = await logText('MCP: chatty');
     assert.match(text, /\[warning\] \[server warning\] eras: warning from log/);
     assert.match(text, /\[error\] \[server error\] eras: error from log/);
+  });
+
+  it('prompt arguments and template variables list the server’s completions as you type, with context', async () => {
+    const everything = path.join(extensionPath(), 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
+    await setServers({
+      modern: { command: NODE, args: [MODERN(), '--era', 'modern', MARKER] },
+      everything: { command: NODE, args: [everything] },
+    });
+    const { ui, done } = await scriptedUi();
+    const suggested: Record<string, readonly string[]> = {};
+    const answer =
+      (key: string, typed: string, pick: (values: readonly string[]) => string) =>
+      async (ask: { suggest?: (v: string) => Promise<readonly string[]> }) => {
+        assert.ok(ask.suggest, `${key}: the input offers suggestions`);
+        suggested[key] = await ask.suggest(typed);
+        return pick(suggested[key]);
+      };
+    try {
+      ui.on(
+        'input',
+        /Greet/,
+        answer('greet name "a"', 'a', (v) => v[1]!),
+      );
+      const greeting = await vscode.commands.executeCommand<{ messages: Array<{ content: { text: string } }> }>('mcpManager.getPrompt', {
+        serverName: 'modern',
+        promptName: 'greet',
+      });
+      assert.deepEqual(suggested['greet name "a"'], ['Ada', 'Alan']);
+      assert.equal(greeting?.messages[0]?.content.text, 'Hello, Alan!');
+
+      ui.on(
+        'input',
+        /\{id\}/,
+        answer('item id "4"', '4', (v) => v[0]!),
+      );
+      const item = await vscode.commands.executeCommand<{ contents: Array<{ uri: string }> }>('mcpManager.readResource', {
+        serverName: 'modern',
+        uriTemplate: 'eras://item/{id}',
+      });
+      assert.deepEqual(suggested['item id "4"'], ['42', '420']);
+      assert.equal(item?.contents[0]?.uri, 'eras://item/42');
+
+      // server-everything: the department entered first narrows the names it suggests.
+      ui.on(
+        'input',
+        /department/,
+        answer('department "S"', 'S', () => 'Sales'),
+      );
+      ui.on(
+        'input',
+        /name/,
+        answer('name after Sales', '', (v) => v[0]!),
+      );
+      const team = await vscode.commands.executeCommand<{ messages: Array<{ content: { text: string } }> }>('mcpManager.getPrompt', {
+        serverName: 'everything',
+        promptName: 'completable-prompt',
+      });
+      assert.deepEqual(suggested['department "S"'], ['Sales', 'Support']);
+      assert.deepEqual(suggested['name after Sales'], ['David', 'Eve', 'Frank']);
+      assert.match(team?.messages[0]?.content.text ?? '', /promote David to the head of the Sales team/);
+    } finally {
+      done();
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 });

@@ -5,7 +5,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BAD, ERAS, FIXTURE_SERVER, NODE, startHttpFixture, type StartedServer } from '../fixtures/paths';
+import { BAD, ERAS, EVERYTHING_SERVER, FIXTURE_SERVER, NODE, startHttpFixture, type StartedServer } from '../fixtures/paths';
 import { buildCli, runCli, startCli } from './runCli';
 import { waitFor } from '../unit/helpers';
 
@@ -88,6 +88,32 @@ describe('cli against both protocol eras', function () {
     const r = await runCli(['read', '--stdio', `${JSON.stringify(NODE)} ${JSON.stringify(FIXTURE_SERVER)}`, 'fixture://readme', '--watch']);
     assert.equal(r.code, 2, r.stderr);
     assert.match(r.stderr, /cannot follow fixture:\/\/readme: the server does not announce resource updates/);
+  });
+
+  it('complete suggests prompt arguments and template variables, in both eras, with --context', async () => {
+    const modern = ['--url', http.url];
+    const everything = ['--stdio', `${JSON.stringify(NODE)} ${JSON.stringify(EVERYTHING_SERVER)}`];
+    const [names, ids, all, departments, team, asJson, unknown] = await Promise.all([
+      runCli(['complete', ...modern, 'prompt', 'greet', 'name', 'a']),
+      runCli(['complete', ...modern, 'resource', 'eras://item/{id}', 'id', '4']),
+      runCli(['complete', ...modern, 'prompt', 'greet', 'name']),
+      runCli(['complete', ...everything, 'prompt', 'completable-prompt', 'department', 'S']),
+      runCli(['complete', ...everything, 'prompt', 'completable-prompt', 'name', '', '--context', '{"department":"Sales"}']),
+      runCli(['complete', ...modern, 'prompt', 'greet', 'name', 'G', '--json']),
+      runCli(['complete', ...modern, 'prompt', 'greet', 'nmae', 'a']),
+    ]);
+    for (const r of [names, ids, all, departments, team, asJson]) assert.equal(r.code, 0, r.stderr);
+    assert.equal(names.stdout, 'Ada\nAlan\n');
+    assert.equal(ids.stdout, '42\n420\n');
+    assert.equal(all.stdout, 'Ada\nAlan\nGrace\nLinus\n');
+    assert.equal(departments.stdout, 'Sales\nSupport\n');
+    assert.equal(team.stdout, 'David\nEve\nFrank\n', 'the other argument narrows the values');
+    assert.deepEqual((JSON.parse(asJson.stdout) as { values: string[] }).values, ['Grace']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /prompt "greet" has no argument "nmae"; its arguments: name/);
+    const usage = await runCli(['complete', ...modern, 'tool', 'x', 'y']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /complete needs "prompt" or "resource" after the server, got "tool"/);
   });
 
   it('servers --probe shows each server’s protocol version and era, and exits 3 when one fails', async () => {
