@@ -16,6 +16,7 @@ import { ServerStatusBar } from './vscode/statusBar';
 import { registerToolCallCommands } from './vscode/toolCall';
 import { registerMcpTests, type McpTestController } from './vscode/tests';
 import { ServerTreeProvider } from './vscode/tree/serverTree';
+import { IconCache } from './vscode/icons';
 import { trustNotices } from './vscode/trust';
 import { registerWalkthrough, type WalkthroughState } from './vscode/walkthrough';
 
@@ -79,7 +80,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const catalog = new ServerCatalog(registry, (name) => logs.loggerFor(name));
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   const mcpRegistries = createRegistryFeature({ registry, prompter, inputs, logs, reload: () => config.reload(), version });
-  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates);
+  const icons = new IconCache(vscode.Uri.joinPath(context.globalStorageUri, 'icons'), logs.general);
+  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates, icons);
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
   const api = createApi(registry, catalog);
@@ -89,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
     config,
+    icons,
     new ServerCommands({ registry, logs, tree, catalog, config, prompter, inputs, consent }).register(),
     registerToolCallCommands({
       context,

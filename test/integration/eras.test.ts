@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import type { ServerTreeProvider } from '../../src/vscode/tree/serverTree';
 import { logText, scriptedUi } from './helpers/configHelpers';
 import type { ResourceNode, ServerNode, ToolNode, TreeNode } from '../../src/ui/tree/nodes';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   childProcesses,
@@ -254,5 +255,22 @@ describe('protocol eras in the editor', function () {
       done();
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
+  });
+
+  it('shows the icons a server gives its tools, and never one that carries a script', async () => {
+    await setServers({ modern: { command: NODE, args: [MODERN(), '--era', 'modern', MARKER] } });
+    const modern = server('modern');
+    tree.getChildren(modern);
+    const children = await settled(modern);
+    const tool = (name: string) => children.find((c): c is ToolNode => c.kind === 'tool' && c.toolName === name)!;
+    const echo = await waitFor('the echo icon', () => {
+      const icon = tree.getTreeItem(tool('echo')).iconPath;
+      return icon instanceof vscode.Uri ? icon : undefined;
+    });
+    assert.equal(echo.scheme, 'file');
+    assert.match(echo.path, /\/icons\/[0-9a-f]{32}\.png$/);
+    assert.ok(fs.readFileSync(echo.fsPath).subarray(1, 4).toString() === 'PNG');
+    const add = tree.getTreeItem(tool('add')).iconPath;
+    assert.ok(add instanceof vscode.ThemeIcon, 'the scripted SVG is refused: the codicon stays');
   });
 });
