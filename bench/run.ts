@@ -301,12 +301,9 @@ const warmOurs: Partial<Record<Era, Summary>> = {};
 async function stdioWarm(era: Era): Promise<void> {
   type Contender = 'floor' | 'rawFixture' | 'sdk' | 'sdkControl' | 'ours' | 'sdkProgress' | 'oursProgress' | 'v1';
   const opts = quick ? { sets: 2, rounds: 4, perRound: 200, warmup: 2000 } : { sets: 4, rounds: 8, perRound: 250, warmup: 4000 };
-  const r = await runCase<Partial<Record<Contender, Summary>> & Record<Exclude<Contender, 'v1'>, Summary>>(
-    'warmStdio',
-    { era, ...opts },
-    300_000,
-    true,
-  );
+  const r = await runCase<
+    Partial<Record<Contender, Summary>> & Record<Exclude<Contender, 'v1'>, Summary> & { cpu: Record<string, Summary> }
+  >('warmStdio', { era, ...opts }, 300_000, true);
   const pinned = TASKSET ? 'all processes pinned to CPU 0' : 'not pinned (no taskset): expect more noise';
   raw[`warmStdio_${era}`] = { ...r, pinned, sets: opts.sets };
   warmOurs[era] = r.ours;
@@ -324,6 +321,17 @@ async function stdioWarm(era: Era): Promise<void> {
     oursVsFloor: vsFloor,
     goal: '≤ 1.1x plain v2',
     met: vsSdk <= 1.1,
+  });
+  const cpuVsSdk = ratio(r.cpu.ours?.median, r.cpu.sdk?.median);
+  rows.push({
+    case: '  (client CPU time per call)',
+    era,
+    ours: fmtMs(r.cpu.ours!.median),
+    sdk: fmtMs(r.cpu.sdk!.median),
+    floor: fmtMs(r.cpu.floor!.median),
+    oursVsSdk: cpuVsSdk,
+    oursVsFloor: ratio(r.cpu.ours?.median, r.cpu.floor?.median),
+    goal: `control: ${ratio(r.cpu.sdkControl?.median, r.cpu.sdk?.median)!.toFixed(2)}x`,
   });
   rows.push({
     case: '  (control: a second plain v2 client, its own server)',
@@ -366,8 +374,9 @@ async function stdioWarm(era: Era): Promise<void> {
     vsSdk <= 1.1,
     `ours ${fmtMs(r.ours.median)} vs plain v2 ${fmtMs(r.sdk.median)} = ${vsSdk.toFixed(2)}x (${pinned}, ${opts.sets} sets of fresh processes pooled; a second plain v2 client measured ${control.toFixed(2)}x the first); ` +
       `both asking for progress: ours ${fmtMs(r.oursProgress.median)} vs v2 ${fmtMs(r.sdkProgress.median)} = ${progress.toFixed(2)}x; ` +
-      `vs floor ${fmtMs(r.floor.median)} = ${vsFloor.toFixed(2)}x (a raw client to the same server: ${fmtMs(r.rawFixture.median)})` +
-      (r.v1 ? `; plain v1 client ${fmtMs(r.v1.median)}` : ''),
+      `vs floor ${fmtMs(r.floor.median)} = ${vsFloor.toFixed(2)}x (a raw client to the same server: ${fmtMs(r.rawFixture.median)}); ` +
+      `client CPU per call: ours ${fmtMs(r.cpu.ours!.median)} vs plain v2 ${fmtMs(r.cpu.sdk!.median)} = ${cpuVsSdk!.toFixed(2)}x` +
+      (r.v1 ? `; plain v1 client ${fmtMs(r.v1.median)} (CPU ${fmtMs(r.cpu.v1!.median)})` : ''),
   );
 }
 
@@ -440,7 +449,11 @@ async function big(era: Era): Promise<void> {
   for (const mib of [10, 50]) {
     const bytes = mib * MiB;
     // Time: ours and the raw pipe alternating in one process. Memory: one fresh process per sample.
-    const time = await runCase<Record<'floor' | 'ours', Summary>>('bigTime', { era, bytes, rounds: quick ? 3 : mib === 10 ? 10 : 6 });
+    const time = await runCase<Record<'floor' | 'ours', Summary> & { cpu: Record<'floor' | 'ours', Summary> }>('bigTime', {
+      era,
+      bytes,
+      rounds: quick ? 3 : mib === 10 ? 10 : 6,
+    });
     const ours: BigOutcome[] = [];
     const floor: BigOutcome[] = [];
     for (let i = 0; i < 2; i++) {
@@ -480,6 +493,7 @@ async function big(era: Era): Promise<void> {
       `${mib} MiB result over stdio succeeds, ≤ 1.5x raw pipe, peak ≤ 4x payload (${ERA_VERSION[era]} server)`,
       met,
       `${okAll ? 'ok' : 'FAILED'}; median ${fmtMs(oMs)} vs raw pipe ${fmtMs(fMs)} = ${vsFloor.toFixed(2)}x (${time.ours.n} alternated calls each; recorded before issue 13: ${recorded}); ` +
+        `client CPU per call: ours ${fmtMs(time.cpu.ours.median)}, raw ${fmtMs(time.cpu.floor.median)}; ` +
         `client peak ${peak.toFixed(2)}x payload (raw client ${floorPeak.toFixed(2)}x; fresh process each); plain v2: ${sdkText}`,
     );
     if (era === 'legacy') {
@@ -517,7 +531,7 @@ async function big(era: Era): Promise<void> {
 
 async function httpCases(era: Era): Promise<void> {
   const opts = quick ? { rounds: 6, perRound: 200, warmup: 600 } : { rounds: 12, perRound: 250, warmup: 1500 };
-  type W = Record<'floor' | 'sdk' | 'ours', Summary> & { v1?: Summary };
+  type W = Record<'floor' | 'sdk' | 'ours', Summary> & { v1?: Summary; cpu: Record<string, Summary> };
   const tiny = await runCase<W>('httpWarm', { era, server: 'tiny', ...opts });
   const fixture = await runCase<W>('httpWarm', { era, server: 'fixture', ...opts });
   raw[`httpWarm_${era}`] = { tiny, fixture };
@@ -538,6 +552,16 @@ async function httpCases(era: Era): Promise<void> {
       oursVsFloor: ratio(w.ours.median, w.floor.median),
       goal: goalText,
       met,
+    });
+    rows.push({
+      case: '  (client CPU time per call)',
+      era,
+      ours: fmtMs(w.cpu.ours!.median),
+      sdk: fmtMs(w.cpu.sdk!.median),
+      floor: fmtMs(w.cpu.floor!.median),
+      oursVsSdk: ratio(w.cpu.ours?.median, w.cpu.sdk?.median),
+      oursVsFloor: ratio(w.cpu.ours?.median, w.cpu.floor?.median),
+      goal: '',
     });
     if (w.v1)
       rows.push({
@@ -585,6 +609,7 @@ async function httpCases(era: Era): Promise<void> {
 
 type ListResult = {
   time: Summary;
+  cpu: Summary;
   lists: number;
   relists: number;
   heapAfterFirstMiB: number;
@@ -612,11 +637,22 @@ async function toolsCases(era: Era): Promise<void> {
     goal: `≤ 1.1x plain v2; ≤ recorded ${RECORDED.tools10kVsFloor}x floor (+10%)`,
     met: listMet,
   });
+  rows.push({
+    case: '  (client CPU time per list)',
+    era,
+    ours: fmtMs(ours.cpu.median),
+    sdk: fmtMs(sdk.cpu.median),
+    floor: fmtMs(floor.cpu.median),
+    oursVsSdk: ratio(ours.cpu.median, sdk.cpu.median),
+    oursVsFloor: ratio(ours.cpu.median, floor.cpu.median),
+    goal: '',
+  });
   goal(
     `10,000 tools listed as fast as before issue 13 and within 1.1x the plain SDK v2 client (${ERA_VERSION[era]} server)`,
     listMet,
     `ours ${fmtMs(ours.time.median)} vs plain v2 ${fmtMs(sdk.time.median)} = ${listVsSdk.toFixed(2)}x, vs raw ${fmtMs(floor.time.median)} = ${listVsFloor.toFixed(2)}x ` +
-      `(recorded before issue 13: ${RECORDED.tools10kMs} ms, ${RECORDED.tools10kVsFloor}x the raw client to the SDK 1.x fixture)`,
+      `(recorded before issue 13: ${RECORDED.tools10kMs} ms, ${RECORDED.tools10kVsFloor}x the raw client to the SDK 1.x fixture); ` +
+      `client CPU per list: ours ${fmtMs(ours.cpu.median)}, plain v2 ${fmtMs(sdk.cpu.median)}, raw ${fmtMs(floor.cpu.median)}`,
   );
   if (era === 'legacy') {
     const f = await runCase<ListResult>('toolsList', { era, who: 'floor', tools: 10_000, lists, v1Fixture: true });

@@ -15,7 +15,7 @@ import {
   v1Stdio,
   type Era,
 } from '../lib/setup';
-import { MiB, alternateSamples, gc, now, peakRssBytes, resetPeakRss, rssBytes, summarize } from '../lib/stats';
+import { MiB, alternateSamples, cpuMs, gc, now, peakRssBytes, resetPeakRss, rssBytes, summarize } from '../lib/stats';
 
 const ECHO = { name: 'echo', arguments: { message: 'hi' } };
 const noProgress = () => {};
@@ -43,6 +43,7 @@ async function rawServer(era: Era, env: NodeJS.ProcessEnv = process.env): Promis
 export async function warmStdio(opts: { era: Era; rounds?: number; perRound?: number; warmup?: number; sets?: number; v1?: boolean }) {
   const { era } = opts;
   const pooled: Record<string, number[]> = {};
+  const cpu: Record<string, number[]> = {};
   for (let set = 0; set < (opts.sets ?? 3); set++) {
     const floor = new RawPipeClient(NODE, [PIPE_ECHO]);
     const rawFixture = await rawServer(era);
@@ -69,6 +70,7 @@ export async function warmStdio(opts: { era: Era; rounds?: number; perRound?: nu
           ...(v1 && { v1: () => v1.callTool(ECHO) }),
         },
         { warmup: opts.warmup ?? 500, rounds: opts.rounds ?? 5, perRound: opts.perRound ?? 600 },
+        cpu,
       );
       for (const [k, v] of Object.entries(samples)) (pooled[k] ??= []).push(...v);
     } finally {
@@ -84,7 +86,11 @@ export async function warmStdio(opts: { era: Era; rounds?: number; perRound?: nu
       ]);
     }
   }
-  return Object.fromEntries(Object.entries(pooled).map(([k, v]) => [k, summarize(v)]));
+  return {
+    ...Object.fromEntries(Object.entries(pooled).map(([k, v]) => [k, summarize(v)])),
+    // The client process's CPU time per call (one sample per round): what load on the machine disturbs least.
+    cpu: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, summarize(v)])),
+  };
 }
 
 /** Spawn to first byte of `node -e`: the floor of any cold start. */
@@ -242,18 +248,27 @@ export async function bigTime(opts: { era: Era; bytes: number; rounds?: number; 
     ours: async () => check(textLength(await ours.callTool('big', { bytes: opts.bytes }, { timeoutMs: 600_000 }))),
   };
   const samples: Record<keyof typeof fns, number[]> = { floor: [], ours: [] };
+  const cpu: Record<keyof typeof fns, number[]> = { floor: [], ours: [] };
   try {
     for (let round = -1; round < (opts.rounds ?? 6); round++) {
       // ABBA order, and a full GC before each call, so neither pays for the other's garbage.
       const order = (round & 1) === 0 ? (['floor', 'ours'] as const) : (['ours', 'floor'] as const);
       for (const name of order) {
         gc();
+        const c0 = cpuMs();
         const t0 = now();
         await fns[name]();
-        if (round >= 0) samples[name].push(now() - t0);
+        if (round >= 0) {
+          samples[name].push(now() - t0);
+          cpu[name].push(cpuMs() - c0);
+        }
       }
     }
-    return { floor: summarize(samples.floor), ours: summarize(samples.ours) };
+    return {
+      floor: summarize(samples.floor),
+      ours: summarize(samples.ours),
+      cpu: { floor: summarize(cpu.floor), ours: summarize(cpu.ours) },
+    };
   } finally {
     await Promise.all([raw.close(), ours.dispose()]);
   }

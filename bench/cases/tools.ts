@@ -16,7 +16,7 @@ import {
   v1FixtureToolsEnv,
   type Era,
 } from '../lib/setup';
-import { MiB, gc, now, summarize } from '../lib/stats';
+import { MiB, cpuMs, gc, now, summarize } from '../lib/stats';
 import type { TreeNode } from '../../src/ui/tree/nodes';
 import { installVscodeStub } from '../lib/vscodeStub';
 
@@ -71,10 +71,13 @@ export async function toolsList(opts: {
     const first = await list(); // warm-up: the server renders and caches its list
     if (first !== expected) throw new Error(`listed ${first} tools, expected ${expected}`);
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < (opts.lists ?? 5); i++) {
+      const c0 = cpuMs();
       const t0 = now();
       await list();
       times.push(now() - t0);
+      cpu.push(cpuMs() - c0);
     }
     const heapBase = heapUsed();
     const heap: number[] = [];
@@ -85,6 +88,8 @@ export async function toolsList(opts: {
     const last = heap.length ? heap[heap.length - 1]! : heapBase;
     return {
       time: summarize(times),
+      /** The client process's CPU time per list. */
+      cpu: summarize(cpu),
       lists: times.length,
       relists: heap.length,
       heapAfterFirstMiB: heap.length ? (heap[0]! - heapBase) / MiB : 0,
