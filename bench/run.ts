@@ -58,8 +58,12 @@ function log(msg: string): void {
  */
 const TASKSET = ['/usr/bin/taskset', '/bin/taskset'].find((p) => fs.existsSync(p));
 
-/** Runs one case in a fresh process (`bench/child.ts`), returning what it printed as RESULT. */
-function runCase<T>(name: string, opts: object = {}, timeoutMs = 240_000, pinToOneCpu = false): Promise<T> {
+/**
+ * Runs one case in a fresh process (`bench/child.ts`), returning what it printed as RESULT. The
+ * budgets only turn a hung case into a failure: on the shared machine (load averages above 20
+ * seen) the warm stdio case of one era took 250 s.
+ */
+function runCase<T>(name: string, opts: object = {}, timeoutMs = 600_000, pinToOneCpu = false): Promise<T> {
   const t0 = Date.now();
   const nodeArgs = ['--expose-gc', '--no-warnings', '--import', 'tsx', path.join('bench', 'child.ts'), name, JSON.stringify(opts)];
   const [command, args] = pinToOneCpu && TASKSET ? [TASKSET, ['-c', '0', process.execPath, ...nodeArgs]] : [process.execPath, nodeArgs];
@@ -303,7 +307,7 @@ async function stdioWarm(era: Era): Promise<void> {
   const opts = quick ? { sets: 2, rounds: 4, perRound: 200, warmup: 2000 } : { sets: 4, rounds: 8, perRound: 250, warmup: 4000 };
   const r = await runCase<
     Partial<Record<Contender, Summary>> & Record<Exclude<Contender, 'v1'>, Summary> & { cpu: Record<string, Summary> }
-  >('warmStdio', { era, ...opts }, 300_000, true);
+  >('warmStdio', { era, ...opts }, 900_000, true);
   const pinned = TASKSET ? 'all processes pinned to CPU 0' : 'not pinned (no taskset): expect more noise';
   raw[`warmStdio_${era}`] = { ...r, pinned, sets: opts.sets };
   warmOurs[era] = r.ours;
@@ -462,7 +466,7 @@ async function big(era: Era): Promise<void> {
     }
     let sdk: BigOutcome | undefined;
     if (mib === 10) sdk = await runCase<BigOutcome>('bigResult', { era, who: 'sdk', bytes });
-    else if (!quick) sdk = await runCase<BigOutcome>('bigResult', { era, who: 'sdk', bytes, maxBufferSize: 64 * MiB }, 300_000);
+    else if (!quick) sdk = await runCase<BigOutcome>('bigResult', { era, who: 'sdk', bytes, maxBufferSize: 64 * MiB }, 900_000);
     raw[`big${mib}_${era}`] = { time, ours, floor, sdk };
     const okAll = ours.every((o) => o.ok);
     const oMs = time.ours.median;
