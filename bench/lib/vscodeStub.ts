@@ -284,6 +284,8 @@ const known: Record<string, unknown> = {
     showWarningMessage: async () => undefined,
     showErrorMessage: async () => undefined,
     activeTextEditor: undefined,
+    // Open editors (resource documents follow their tabs).
+    tabGroups: handle('window.tabGroups', { all: [], onDidChangeTabs: event, onDidChangeTabGroups: event }),
   }),
   workspace: namespace('workspace', {
     get workspaceFolders() {
@@ -301,6 +303,7 @@ const known: Record<string, unknown> = {
     onDidOpenTextDocument: event,
     onDidChangeTextDocument: event,
     onDidSaveTextDocument: event,
+    onDidCloseTextDocument: event,
     createFileSystemWatcher: () => handle('fileSystemWatcher'),
     registerTextDocumentContentProvider: () => disposable(),
   }),
