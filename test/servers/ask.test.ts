@@ -7,7 +7,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ServerConnection, ServerError, type AskHost, type ElicitRequest, type SamplingRequest } from '../../src/core';
+import {
+  ServerConnection,
+  ServerError,
+  defaultContent,
+  elicitFields,
+  type AskHost,
+  type ElicitRequest,
+  type SamplingRequest,
+} from '../../src/core';
 import { ERAS, EVERYTHING_SERVER, NODE, startHttpFixture, type StartedServer } from '../fixtures/paths';
 import { definition, fastTiming, recordingLogger, textOf, waitFor } from '../unit/helpers';
 
@@ -119,7 +127,7 @@ describe('when the server asks: roots, elicitation, sampling', function () {
             (e: unknown) => e,
           );
           // 2025: the server gets the error and reports it in its result; 2026: the call fails here.
-          const text = result instanceof Error ? result.message : result;
+          const text = result instanceof Error ? result.message : String(result);
           assert.match(text, /no language model is available/);
           if (result instanceof ServerError) assert.equal(result.server, 'asker');
         });
@@ -230,7 +238,6 @@ describe('when the server asks: roots, elicitation, sampling', function () {
         elicit: async (req) => {
           assert.ok(req.mode !== 'url');
           // Fill what the form asks for, from its own schema: a real form would show these fields.
-          const { elicitFields, defaultContent } = await import('../../src/core');
           const fields = elicitFields(req.requestedSchema);
           const content: Record<string, unknown> = { ...defaultContent(fields) };
           for (const f of fields)

@@ -31,6 +31,7 @@ export interface ElicitField {
   readonly default?: ElicitValue;
 }
 
+const chars = (n: number) => `${n} character${n === 1 ? '' : 's'}`;
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
@@ -125,8 +126,8 @@ export function checkValue(field: ElicitField, value: unknown): string | undefin
   switch (field.kind) {
     case 'string': {
       if (typeof value !== 'string') return 'must be text';
-      if (field.minLength !== undefined && value.length < field.minLength) return `must be at least ${field.minLength} characters`;
-      if (field.maxLength !== undefined && value.length > field.maxLength) return `must be at most ${field.maxLength} characters`;
+      if (field.minLength !== undefined && value.length < field.minLength) return `must be at least ${chars(field.minLength)}`;
+      if (field.maxLength !== undefined && value.length > field.maxLength) return `must be at most ${chars(field.maxLength)}`;
       return value === '' && !field.required ? undefined : formatProblem(field.format, value);
     }
     case 'number':
@@ -235,8 +236,8 @@ export function fieldHint(field: ElicitField): string {
   else if (field.kind === 'boolean') parts.push('yes/no');
   else parts.push(field.format ? `${field.kind}, ${field.format}` : field.kind);
   if (field.minimum !== undefined || field.maximum !== undefined) parts.push(`${field.minimum ?? '…'} to ${field.maximum ?? '…'}`);
-  if (field.minLength !== undefined) parts.push(`at least ${field.minLength} characters`);
-  if (field.maxLength !== undefined) parts.push(`at most ${field.maxLength} characters`);
+  if (field.minLength !== undefined) parts.push(`at least ${chars(field.minLength)}`);
+  if (field.maxLength !== undefined) parts.push(`at most ${chars(field.maxLength)}`);
   if (field.default !== undefined)
     parts.push(
       `default ${Array.isArray(field.default) ? field.default.join(', ') : field.kind === 'boolean' ? (field.default ? 'yes' : 'no') : String(field.default)}`,
