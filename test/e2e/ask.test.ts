@@ -1,4 +1,4 @@
-// End to end: a server's question in the real workbench on demo/. The demo's `asks` server (the
+// End to end: a server's question in the real workbench on demo/. The demo's `survey` server (the
 // v2 fixture) asks a question when its ask_form tool is called; the form names the server, shows
 // the question, is filled in and accepted with the keyboard and mouse as a person would, and the
 // tool's result shows the answer. Screenshots: test-results/e2e/ask-*.png (ask-01-form is
@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { webviewFrame } from './webviews';
 import { Workbench } from './workbench';
 
-const SERVER = 'asks';
+const SERVER = 'survey';
 const ALLOW_ALWAYS = /^Allow Always/;
 
 describe('When the server asks (e2e)', function () {
@@ -39,7 +39,13 @@ describe('When the server asks (e2e)', function () {
       await wb.answerDialog(ALLOW_ALWAYS);
     }
     await picker.click();
-    await wb.pickQuickItem('ask_form', new RegExp(`^ask_form, ${SERVER} · `));
+    await wb.pickQuickItem('ask_form', new RegExp(`^ask_form, ${SERVER}\\b`)).catch(async (e: unknown) => {
+      const rows = await wb.page
+        .locator('.quick-input-list .monaco-list-row')
+        .evaluateAll((els) => els.map((r) => r.getAttribute('aria-label')));
+      await wb.screenshot('ask-00-picker');
+      throw new Error(`${String(e)}; rows: ${rows.join(' | ')}`);
+    });
 
     const form = await webviewFrame(wb.page, '#mcp-ask-message');
     assert.equal(await form.locator('#mcp-ask-message').innerText(), 'Tell us about you');
@@ -64,8 +70,9 @@ describe('When the server asks (e2e)', function () {
     await wb.screenshot('ask-01-form');
     await form.locator('#mcp-submit').click();
 
-    const view = await webviewFrame(wb.page, 'pre:has-text("\\"action\\":\\"accept\\"")');
-    const text = await view.locator('pre', { hasText: '"action":"accept"' }).first().innerText();
+    // The result view renders the JSON text; its source is kept beside it.
+    const view = await webviewFrame(wb.page, 'pre.src:has-text("ada@example.com")');
+    const text = (await view.locator('pre.src', { hasText: 'ada@example.com' }).first().textContent()) ?? '';
     const answer = JSON.parse(text) as { action: string; content: Record<string, unknown> };
     assert.equal(answer.content.name, 'Ada');
     assert.equal(answer.content.email, 'ada@example.com');

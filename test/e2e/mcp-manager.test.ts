@@ -3,7 +3,7 @@
 // server, stdio), `fixture` (test/fixtures/server.mjs, stdio), `fixture-http` (the same fixture
 // over Streamable HTTP on 127.0.0.1:39217, started by scripts/run-e2e.mjs) and `fixture-secret`
 // (the fixture again, with DEMO_TOKEN from an `${input:}` that VS Code's input box asks for), and
-// `asks` (the v2 fixture that asks back; test/e2e/ask.test.ts answers it). Every step leaves a
+// `survey` (the v2 fixture that asks back; test/e2e/ask.test.ts answers it). Every step leaves a
 // screenshot in test-results/e2e/; the last one, readme.png, is docs/screenshot.png's source.
 //
 // The tests are one story (each step builds on the one before), so after a failure the rest skip.
@@ -125,7 +125,7 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
         'fixture, Idle, stdio · expand to start',
         'fixture-http, Idle, http · expand to start',
         'fixture-secret, Idle, stdio · expand to start',
-        'asks, Idle, stdio · expand to start',
+        'survey, Idle, stdio · expand to start',
       ],
       `rows: ${rows.join(' | ')}`,
     );

@@ -125,7 +125,7 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
     const built = formToArgs(fields, isObject(m.raw) ? (m.raw as RawValues) : {});
     const issues = validateValue(req.inputSchema, built.args);
     const extra = req.ask?.check?.(built.args) ?? {};
-    return { args: built.args, errors: { ...extra, ...issuesByField(fields, issues), ...built.errors } };
+    return { args: built.args, errors: { ...issuesByField(fields, issues), ...extra, ...built.errors } };
   };
 
   return new Promise((resolve) => {
