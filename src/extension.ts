@@ -101,6 +101,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       registry,
       catalog,
       logs,
+      prompter,
       missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs),
       onDidCall: tests.recordCall,
     }),

@@ -51,6 +51,10 @@ export interface CliArgs {
   readonly updateSnapshots?: boolean;
   /** `test --filter TEXT`: only tests whose name contains TEXT. */
   readonly filter?: string;
+  /** `read --watch`: print the resource again each time the server says it changed. */
+  readonly watch?: boolean;
+  /** `servers --probe`: connect to each enabled server and report its protocol version. */
+  readonly probe?: boolean;
   /** `search` and `add`: see src/cli/registry.ts. */
   readonly registryArgs?: RegistryArgs;
   /** `--root DIR` (repeatable): the roots every server gets, instead of the workspace or its entry's. */
@@ -80,11 +84,15 @@ export const USAGE = `Usage: mcp-manager <command> [options]
 
 Commands:
   servers                        list configured servers and configuration errors
+    --probe                      also connect to each enabled server (4 at a time) and show its protocol
+                                 version and era, or why it failed (exit 3 when one failed)
   tools <server>                 list tools (with --json: full definitions and input schemas)
   call <server> <tool> [JSON]    call a tool with JSON object arguments ("-" reads them from stdin);
                                  prints its content, or the raw result with --json
   resources <server>             list resources and resource templates
   read <server> <uri>            read a resource: text as is, binary as a note (--json: the raw result)
+    --watch                      keep following it: print it again each time the server says it changed
+                                 (--json: one result per line), until interrupted
   prompts <server>               list prompts with their arguments ([optional] ones in brackets)
   prompt <server> <name> [JSON]  get a prompt with JSON string arguments ("-" reads them from stdin)
   ping <server>                  connect and ping
@@ -161,6 +169,8 @@ const OPTIONS = {
   as: { type: 'string' },
   set: { type: 'string', multiple: true },
   package: { type: 'string' },
+  probe: { type: 'boolean' },
+  watch: { type: 'boolean' },
   root: { type: 'string', multiple: true },
   elicit: { type: 'string' },
   'sample-with': { type: 'string' },
@@ -232,6 +242,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (adHoc && command === 'servers') throw usageError('"servers" lists configured servers; it takes no --stdio or --url.');
   if (adHoc && command === 'test')
     throw usageError('"test" runs the servers its collections name from the configuration; it takes no --stdio or --url.');
+  if (command !== 'servers' && v.probe) throw usageError('--probe applies to "servers" only.');
+  if (command !== 'read' && v.watch) throw usageError('--watch applies to "read" only.');
   if (command !== 'test' && (v.junit !== undefined || v['update-snapshots'] || v.filter !== undefined))
     throw usageError('--junit, --update-snapshots and --filter apply to "test" only.');
 
@@ -297,6 +309,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     config: v.config,
     adHoc,
     timeoutMs,
+    probe: command === 'servers' ? !!v.probe : undefined,
+    watch: command === 'read' ? !!v.watch : undefined,
     ...asking,
   };
 }

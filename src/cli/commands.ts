@@ -10,6 +10,7 @@ import { cliInputResolver } from './inputs';
 import { stderrLogger } from './logger';
 import { formatCallResult, formatServers, formatTools, json, serversJson } from './output';
 import { runDoctor } from './doctor';
+import { probeServers } from './probe';
 import { prompt, prompts, read, resources } from './browse';
 import { runTests } from './test';
 import { add, search, terminalAsk } from './registry';
@@ -61,12 +62,16 @@ export async function run(ctx: RunContext): Promise<number> {
   }
 }
 
-function servers(ctx: RunContext): number {
+async function servers(ctx: RunContext): Promise<number> {
   const config = loadCliConfig(ctx.args, ctx.cwd);
+  const probes = ctx.args.probe ? await probeServers(ctx, config) : undefined;
   ctx.out(
-    ctx.args.jsonOutput ? json(serversJson(config.servers, config.issues)) : formatServers(config.servers, config.issues, config.where),
+    ctx.args.jsonOutput
+      ? json(serversJson(config.servers, config.issues, probes))
+      : formatServers(config.servers, config.issues, config.where, probes),
   );
-  return config.issues.some((i) => !isConfigNote(i)) ? EXIT.usage : EXIT.ok;
+  if (config.issues.some((i) => !isConfigNote(i))) return EXIT.usage;
+  return probes && [...probes.values()].some((p) => !p.ok) ? EXIT.connection : EXIT.ok;
 }
 
 async function tools(ctx: RunContext): Promise<number> {

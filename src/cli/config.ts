@@ -51,7 +51,11 @@ export interface Target {
 
 /** The server a command runs against, with --timeout applied. Unknown or invalid: a usage error (exit 2). */
 export function resolveTarget(args: CliArgs, cwd = process.cwd()): Target {
-  const target = args.adHoc ? adHocTarget(args.adHoc, args, cwd) : configuredTarget(args, cwd);
+  return withTimeout(args.adHoc ? adHocTarget(args.adHoc, args, cwd) : configuredTarget(args, cwd), args);
+}
+
+/** --timeout applied to a target: the handshake and every request. */
+export function withTimeout(target: Target, args: Pick<CliArgs, 'timeoutMs'>): Target {
   if (args.timeoutMs === undefined) return target;
   const def = target.definition;
   return {

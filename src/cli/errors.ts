@@ -43,6 +43,7 @@ const KIND_EXIT: Record<FailureKind, number> = {
   stopped: EXIT.connection,
   cancelled: EXIT.interrupted,
   protocol: EXIT.toolError,
+  unsupported: EXIT.usage,
 };
 
 export function exitCodeFor(e: unknown): number {

@@ -11,6 +11,7 @@ import {
   type ServerDefinition,
 } from '../core';
 import { describeIssue, sourceLabel } from './config';
+import { describeProbe, type Probe } from './probe';
 
 /**
  * A tool result as a person reads it: text as is, embedded text resources (and text blobs) after a
@@ -107,11 +108,23 @@ export function table(rows: readonly (readonly string[])[], indent = ''): string
     .join('');
 }
 
-export function formatServers(servers: readonly ServerDefinition[], issues: readonly ConfigIssue[], where: string): string {
+export function formatServers(
+  servers: readonly ServerDefinition[],
+  issues: readonly ConfigIssue[],
+  where: string,
+  probes?: ReadonlyMap<string, Probe>,
+): string {
   let out = '';
   if (servers.length) {
-    const rows = [['NAME', 'TRANSPORT', 'SOURCE', 'TARGET']];
-    for (const s of servers) rows.push([s.name + (s.disabled ? ' (disabled)' : ''), s.type, sourceLabel(s.source), describeTarget(s)]);
+    const rows = [['NAME', 'TRANSPORT', 'SOURCE', 'TARGET', ...(probes ? ['PROTOCOL'] : [])]];
+    for (const s of servers)
+      rows.push([
+        s.name + (s.disabled ? ' (disabled)' : ''),
+        s.type,
+        sourceLabel(s.source),
+        describeTarget(s),
+        ...(probes ? [describeProbe(probes.get(s.name), !!s.disabled)] : []),
+      ]);
     out += table(rows);
   } else if (!issues.length) {
     out += `No servers configured in ${where}.\n`;
@@ -130,7 +143,11 @@ function formatIssues(issues: readonly ConfigIssue[]): string {
   );
 }
 
-export function serversJson(servers: readonly ServerDefinition[], issues: readonly ConfigIssue[]): unknown {
+export function serversJson(
+  servers: readonly ServerDefinition[],
+  issues: readonly ConfigIssue[],
+  probes?: ReadonlyMap<string, Probe>,
+): unknown {
   return {
     servers: servers.map((s) => ({
       name: s.name,
@@ -138,6 +155,8 @@ export function serversJson(servers: readonly ServerDefinition[], issues: readon
       target: describeTarget(s),
       disabled: s.disabled,
       source: s.source ? { kind: s.source.kind, label: s.source.label, file: s.source.file } : undefined,
+      // With --probe: { ok, protocolVersion, era, serverInfo } or { ok: false, error }.
+      ...(probes && !s.disabled ? { probe: probes.get(s.name) ?? { ok: false, error: 'not probed: interrupted' } } : {}),
     })),
     issues: issues.map((i) => ({
       severity: isConfigNote(i) ? 'warning' : 'error',

@@ -28,10 +28,10 @@ import {
   PaginatedResultSchema,
   ReadResourceResultSchema,
 } from '@modelcontextprotocol/core';
-import type { ServerDefinition } from './config/types';
+import type { LoggingLevel, ServerDefinition } from './config/types';
 import { DEFERRED_VARIABLE, deferredKey } from './config/variables';
 import { ServerError, errorMessage } from './errors';
-import { Emitter } from './events';
+import { Emitter, type Disposable } from './events';
 import { crashFailure, requestFailure, serverMessage, startupFailure } from './failures';
 import { maskingLogger, type Logger } from './logger';
 import { SecretMasker } from './secrets';
@@ -110,6 +110,10 @@ export class ServerConnection {
   private era?: ProtocolEra;
   /** Until when each list is fresh, from the latest session's lists (see listFreshUntil). */
   private readonly freshness = new Map<'tools' | 'resources' | 'prompts', number | undefined>();
+  /** Set by setLogLevel(): wins over the entry's `logLevel` until the connection is disposed. */
+  private chosenLogLevel?: LoggingLevel;
+  /** Followed resources (watchResource): URI -> the callbacks told when it changes. */
+  private readonly watched = new Map<string, Set<() => void>>();
 
   constructor(
     readonly definition: ServerDefinition,
@@ -351,6 +355,135 @@ export class ServerConnection {
     );
   }
 
+  /**
+   * Follows a resource: `onUpdated` runs each time the server says it changed
+   * (notifications/resources/updated, asked for with `resources/subscribe` in the 2025 era and as
+   * the subscriptions/listen stream's `resourceSubscriptions` in 2026-07-28), and once more after
+   * the server was restarted or the stream came back, since updates may have been missed. The
+   * kept-alive session is not stopped for idleness while anything is followed. Dispose the result
+   * to stop following. Fails when the server does not announce updates (no `resources.subscribe`
+   * capability) or has `keepAlive: false` (no connection lasts to hear them on).
+   */
+  async watchResource(uri: string, onUpdated: () => void, options: { signal?: AbortSignal } = {}): Promise<Disposable> {
+    if (!this.definition.keepAlive)
+      throw new ServerError(
+        this.name,
+        'unsupported',
+        `cannot follow ${uri}: the server has "keepAlive": false, so no connection stays open to hear its updates. Set "keepAlive": true in its configuration to follow resources.`,
+        { field: 'keepAlive' },
+      );
+    const s = await this.use(async (session) => session, options.signal, `following ${uri}`);
+    if (!s.client.getServerCapabilities()?.resources?.subscribe)
+      throw new ServerError(
+        this.name,
+        'unsupported',
+        `cannot follow ${uri}: the server does not announce resource updates (no resources.subscribe capability).`,
+      );
+    let callbacks = this.watched.get(uri);
+    const first = !callbacks;
+    if (!callbacks) this.watched.set(uri, (callbacks = new Set()));
+    const callback = () => onUpdated();
+    callbacks.add(callback);
+    s.clearTimer('idle');
+    if (first) {
+      try {
+        await this.subscribeOn(s, uri);
+      } catch (e) {
+        callbacks.delete(callback);
+        if (!callbacks.size) this.watched.delete(uri);
+        if (this.activeOps === 0) this.armIdleTimer();
+        throw this.translate(e, s, `resources/subscribe ${uri}`);
+      }
+    }
+    let disposed = false;
+    return {
+      dispose: () => {
+        if (disposed) return;
+        disposed = true;
+        callbacks.delete(callback);
+        if (callbacks.size || this.watched.get(uri) !== callbacks) return;
+        this.watched.delete(uri);
+        const current = this.session;
+        if (current && !current.closed) void this.unsubscribeOn(current, uri);
+        if (this.activeOps === 0) this.armIdleTimer();
+      },
+    };
+  }
+
+  /** The least severe server log message asked for: setLogLevel()'s choice, else the entry's `logLevel`. */
+  get logLevel(): LoggingLevel | undefined {
+    return this.chosenLogLevel ?? this.definition.logLevel;
+  }
+
+  /**
+   * Asks the server for log messages of `level` and worse, now and for later sessions:
+   * `logging/setLevel` in the 2025 era, the level in each request's `_meta` in 2026-07-28.
+   * Starts nothing: an idle server gets the level when it starts.
+   */
+  async setLogLevel(level: LoggingLevel): Promise<void> {
+    this.chosenLogLevel = level;
+    const s = this.session && !this.session.closed ? this.session : undefined;
+    if (!s) return;
+    if (!s.client.getServerCapabilities()?.logging)
+      throw new ServerError(this.name, 'unsupported', 'the server does not send log messages (no logging capability).');
+    if (s.client.getProtocolEra() === 'modern') s.logLevel = level;
+    else
+      await this.use((session) =>
+        sendRequest(session, this.definition, { method: 'logging/setLevel', params: { level } }, EmptyResultSchema, {}),
+      );
+    this.log.info(`log level set to ${level}`);
+  }
+
+  /**
+   * A new session of a server that logs: the chosen level. A 2026-07-28 server sends log messages
+   * only for requests that carry a level, so those sessions ask for "info" unless told otherwise.
+   */
+  private applyLogLevel(s: Session): void {
+    if (!s.client.getServerCapabilities()?.logging) return;
+    const level = this.logLevel;
+    if (s.client.getProtocolEra() === 'modern') s.logLevel = level ?? 'info';
+    else if (level)
+      void sendRequest(s, this.definition, { method: 'logging/setLevel', params: { level } }, EmptyResultSchema, {}).catch((e: unknown) =>
+        this.log.warn(`logging/setLevel ${level} failed: ${errorMessage(e)}`),
+      );
+  }
+
+  private async subscribeOn(s: Session, uri: string): Promise<void> {
+    if (s.client.getProtocolEra() === 'modern') return s.subscribe(this.log);
+    await sendRequest(s, this.definition, { method: 'resources/subscribe', params: { uri } }, EmptyResultSchema, {});
+  }
+
+  private async unsubscribeOn(s: Session, uri: string): Promise<void> {
+    if (s.client.getProtocolEra() === 'modern') return s.subscribe(this.log);
+    await sendRequest(s, this.definition, { method: 'resources/unsubscribe', params: { uri } }, EmptyResultSchema, {}).catch((e: unknown) =>
+      this.log.debug(`resources/unsubscribe ${uri} failed: ${errorMessage(e)}`),
+    );
+  }
+
+  /** A new kept-alive session: follow again what was followed, and tell the followers to read again. */
+  private rewatch(s: Session): void {
+    const uris = [...this.watched.keys()];
+    if (s.client.getProtocolEra() === 'legacy' && s.client.getServerCapabilities()?.resources?.subscribe)
+      for (const uri of uris)
+        void sendRequest(s, this.definition, { method: 'resources/subscribe', params: { uri } }, EmptyResultSchema, {}).catch(
+          (e: unknown) => this.log.warn(`could not follow ${uri} again after the restart: ${errorMessage(e)}`),
+        );
+    for (const uri of uris) this.resourceUpdated(uri);
+  }
+
+  private resourceUpdated(uri: string): void {
+    const callbacks = this.watched.get(uri);
+    if (!callbacks) return;
+    this.log.debug(`resource updated: ${uri}`);
+    for (const cb of [...callbacks]) {
+      try {
+        cb();
+      } catch (e) {
+        this.log.warn(`a follower of ${uri} failed: ${errorMessage(e)}`);
+      }
+    }
+  }
+
   listPrompts(options: CallOptions = {}): Promise<Prompt[]> {
     return this.use(
       (s) =>
@@ -463,6 +596,7 @@ export class ServerConnection {
       // 2026-07-28 has no unsolicited notifications: list changes come on a subscriptions/listen
       // stream, opened for the kept-alive session and opened again when it drops.
       if (s.client.getProtocolEra() === 'modern') s.subscribe(this.log);
+      if (this.watched.size) this.rewatch(s);
       this.toolsEmitter.fire();
       s.setTimer('healthy', this.timing.healthyAfterMs, () => (this.failures = 0));
       return s;
@@ -631,6 +765,8 @@ export class ServerConnection {
       isLive: () => session === this.session || this.ephemeral.has(session),
       toolsChanged: () => this.toolsEmitter.fire(),
       listChanged: (kind) => this.listEmitter.fire(kind),
+      resourceUpdated: (uri) => this.resourceUpdated(uri),
+      watchedResources: () => [...this.watched.keys()],
     });
     installAskHandlers(client, this.definition, this.options.ask, this.log);
     client.onerror = (e) => this.log.debug(`protocol: ${e.message}`);
@@ -662,6 +798,7 @@ export class ServerConnection {
       completeResultTypes(transport);
       session.mirrorsParams = !driver.process(transport);
     }
+    this.applyLogLevel(session);
     this.log.info(
       `running${session.pid ? ` (pid ${session.pid})` : ''}: ${describeServer(client)}, protocol ${client.getNegotiatedProtocolVersion() ?? 'unknown'}, in ${Date.now() - started} ms`,
     );
@@ -692,9 +829,10 @@ export class ServerConnection {
   private armIdleTimer(): void {
     const ms = this.timing.idleTimeoutMs ?? this.definition.idleTimeoutMinutes * 60_000;
     const s = this.session;
-    if (!ms || !this.definition.keepAlive || !s) return;
+    // A followed resource needs the session to hear its updates.
+    if (!ms || !this.definition.keepAlive || !s || this.watched.size) return;
     s.setTimer('idle', ms, () => {
-      if (this.session !== s || this.activeOps > 0) return;
+      if (this.session !== s || this.activeOps > 0 || this.watched.size) return;
       this.session = undefined;
       this.log.info(`stopping after ${Math.round(ms / 1000)} s without use (idleTimeoutMinutes); it restarts on next use`);
       void s.close().then(() => {

@@ -12,6 +12,7 @@ export type FailureKind =
   | 'tooLarge'
   | 'gaveUp' // repeated failures: not retrying until the user restarts
   | 'protocol' // the server answered with a JSON-RPC error
+  | 'unsupported' // the server (or its configuration) cannot do what was asked, e.g. follow a resource
   | 'stopped'; // stopped while an operation waited for it
 
 export interface ServerErrorDetails {

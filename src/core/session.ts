@@ -3,7 +3,7 @@
 import type { Client, McpSubscription, SubscriptionFilter, Tool, Transport } from '@modelcontextprotocol/client';
 import { DisposableStore, type Disposable } from './events';
 import type { Logger } from './logger';
-import type { ServerDefinition } from './config/types';
+import type { LoggingLevel, ServerDefinition } from './config/types';
 import type { ToolOutputValidators } from './toolOutput';
 import type { TransportDriver } from './transport/driver';
 import { freshUntil } from './modern';
@@ -24,12 +24,17 @@ export interface SessionListener {
   isLive(): boolean;
   toolsChanged(): void;
   listChanged(kind: 'resources' | 'prompts'): void;
+  /** notifications/resources/updated for a resource someone follows. */
+  resourceUpdated(uri: string): void;
+  /** The resources someone follows (2026-07-28: the listen stream's `resourceSubscriptions`). */
+  watchedResources(): readonly string[];
 }
 
 const HANDLED = [
   'notifications/tools/list_changed',
   'notifications/resources/list_changed',
   'notifications/prompts/list_changed',
+  'notifications/resources/updated',
   'notifications/message',
 ] as const;
 
@@ -46,11 +51,15 @@ export class Session {
   private readonly timers = new Map<SessionTimer, Disposable>();
   /** 2026-07-28 over HTTP: x-mcp-header arguments are mirrored into Mcp-Param-* headers. */
   mirrorsParams = false;
+  /** 2026-07-28: the log level every request carries in `_meta` (that era has no logging/setLevel). */
+  logLevel?: LoggingLevel;
   /** Until when each list is fresh (2026-07-28 `ttlMs`); absent: until the server says it changed. */
   private readonly freshUntil = new Map<ListKind, number>();
   private subscription?: McpSubscription;
   private listener?: SessionListener;
   private relistens = 0;
+  /** Counts listen() calls: an answer to an older one (a filter since replaced) is closed unused. */
+  private listens = 0;
 
   constructor(
     readonly client: Client,
@@ -77,40 +86,59 @@ export class Session {
   }
 
   /**
-   * Opens a subscriptions/listen stream (2026-07-28) for what the server can announce; its
-   * notifications reach the handlers of listen(). When the stream drops, it is opened again,
-   * after 0.5 s, doubling up to 30 s; a graceful end or our own close ends it for good.
+   * Opens a subscriptions/listen stream (2026-07-28) for what the server can announce and the
+   * resources followed; its notifications reach the handlers of listen(). Called again when the
+   * followed resources change: the new stream replaces the old one once it is open, so nothing
+   * is missed in between. When the stream drops, it is opened again after 0.5 s, doubling up to
+   * 30 s; a graceful end or our own close ends it for good.
    */
   subscribe(log: Logger): void {
     const caps = this.client.getServerCapabilities() ?? {};
+    const watched = caps.resources?.subscribe ? (this.listener?.watchedResources() ?? []) : [];
     const filter: SubscriptionFilter = {
       ...(caps.tools?.listChanged && { toolsListChanged: true }),
       ...(caps.prompts?.listChanged && { promptsListChanged: true }),
       ...(caps.resources?.listChanged && { resourcesListChanged: true }),
+      ...(watched.length > 0 && { resourceSubscriptions: [...watched] }),
     };
-    if (Object.keys(filter).length === 0 || this.closed || this.closing) return;
+    if (this.closed || this.closing) return;
+    const seq = ++this.listens;
+    if (Object.keys(filter).length === 0) {
+      void this.replaceSubscription(undefined);
+      return;
+    }
     this.client.listen(filter).then(
       (subscription) => {
-        if (this.closed || this.closing) return void subscription.close();
-        this.subscription = subscription;
+        if (this.closed || this.closing || seq !== this.listens) return void subscription.close();
+        void this.replaceSubscription(subscription);
         if (this.relistens > 0) {
           log.info('listening for changes again (subscriptions/listen)');
-          // Changes while nobody listened were missed: the views list again.
+          // Changes while nobody listened were missed: the views list (and read) again.
           const to = this.listener;
           if (to?.isCurrent()) {
             to.toolsChanged();
             to.listChanged('resources');
             to.listChanged('prompts');
+            for (const uri of watched) to.resourceUpdated(uri);
           }
         }
         this.relistens = 0;
         void subscription.closed.then((how) => {
-          if (this.subscription === subscription) this.subscription = undefined;
+          if (this.subscription !== subscription) return;
+          this.subscription = undefined;
           if (how === 'remote') this.listenAgain(log, 'the subscriptions/listen stream dropped');
         });
       },
-      (e: unknown) => this.listenAgain(log, `subscriptions/listen failed: ${e instanceof Error ? e.message : String(e)}`),
+      (e: unknown) => {
+        if (seq === this.listens) this.listenAgain(log, `subscriptions/listen failed: ${e instanceof Error ? e.message : String(e)}`);
+      },
     );
+  }
+
+  private async replaceSubscription(next: McpSubscription | undefined): Promise<void> {
+    const old = this.subscription;
+    this.subscription = next;
+    await old?.close().catch(() => undefined);
   }
 
   private listenAgain(log: Logger, why: string): void {
@@ -147,9 +175,13 @@ export class Session {
         to.listChanged(kind);
       });
     }
+    client.setNotificationHandler('notifications/resources/updated', (n) => {
+      if (to.isCurrent()) to.resourceUpdated(n.params.uri);
+    });
     client.setNotificationHandler('notifications/message', (n) => {
       const text = typeof n.params.data === 'string' ? n.params.data : JSON.stringify(n.params.data);
-      to.log.info(`[server ${n.params.level}]${n.params.logger ? ` ${n.params.logger}:` : ''} ${text}`);
+      // At its own level in the server's log: debug, info (and notice), warn, error (and worse).
+      logAt(to.log, n.params.level)(`[server ${n.params.level}]${n.params.logger ? ` ${n.params.logger}:` : ''} ${text}`);
     });
     this.disposables.add({ dispose: () => HANDLED.forEach((method) => client.removeNotificationHandler(method)) });
   }
@@ -186,5 +218,19 @@ export class Session {
     await this.subscription?.close().catch(() => undefined);
     await this.client.close().catch(() => undefined);
     this.ended();
+  }
+}
+
+function logAt(log: Logger, level: string): (message: string) => void {
+  switch (level) {
+    case 'debug':
+      return (m) => log.debug(m);
+    case 'info':
+    case 'notice':
+      return (m) => log.info(m);
+    case 'warning':
+      return (m) => log.warn(m);
+    default:
+      return (m) => log.error(m);
   }
 }

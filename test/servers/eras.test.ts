@@ -155,6 +155,10 @@ describe('protocol eras', function () {
         await catalog.list(c, 'prompts');
         await catalog.list(c, 'prompts');
         catalog.dispose();
+        // The server logs each request on stderr, a pipe that may lag behind its HTTP answers: a
+        // last request whose line has arrived means every earlier line has too.
+        await c.callTool('echo', { message: 'last' });
+        await waitFor(() => /^request tools\/call /m.test(s.stderr()), 10_000, 'the request log of the last call');
         const count = (m: string) =>
           s
             .stderr()
@@ -175,6 +179,110 @@ describe('protocol eras', function () {
       await waitFor(() => changed > 0, 10_000, 'tools list_changed over subscriptions/listen');
       const after = await c.listTools();
       assert.equal(after.length, before.length + 1);
+    });
+  });
+
+  describe('following a resource (watchResource)', () => {
+    const servers: StartedServer[] = [];
+    after(() => Promise.all(servers.map((s) => s.stop())));
+    const http = async (era: string) => {
+      const s = await startHttpFixture(['--http', '--era', era], { script: ERAS.modern, env: { ERA_LOG_REQUESTS: '1' } });
+      servers.push(s);
+      return s;
+    };
+    const cases: Array<[string, () => Promise<ServerConnection>]> = [
+      ['2026-07-28 over stdio (subscriptions/listen)', async () => stdio('modern')],
+      ['2025-11-25 over stdio (resources/subscribe)', async () => stdio('legacy')],
+      ['2026-07-28 over HTTP (subscriptions/listen)', async () => conn({ type: 'http', url: (await http('modern')).url })],
+      ['2025-11-25 over HTTP (resources/subscribe)', async () => conn({ type: 'http', url: (await http('legacy')).url })],
+    ];
+    for (const [label, make] of cases) {
+      it(`hears updates of a followed resource: ${label}`, async () => {
+        const c = await make();
+        const read = async () => {
+          const r = await c.readResource('eras://hello');
+          return (r.contents[0] as { text: string }).text;
+        };
+        assert.equal(await read(), 'Hello from eras (v1)');
+        let updates = 0;
+        const watch = await c.watchResource('eras://hello', () => updates++);
+        await c.callTool('touch', {});
+        await waitFor(() => updates > 0, 15_000, 'notifications/resources/updated');
+        assert.equal(await read(), 'Hello from eras (v2)');
+        watch.dispose();
+      });
+    }
+
+    it('stops following on dispose: resources/unsubscribe (2025) or a listen stream without the resource (2026)', async () => {
+      const legacy = await http('legacy');
+      const modern = await http('modern');
+      const a = conn({ type: 'http', url: legacy.url });
+      const b = conn({ type: 'http', url: modern.url });
+      const wa = await a.watchResource('eras://hello', () => undefined);
+      const wb = await b.watchResource('eras://hello', () => undefined);
+      const listens = () => (modern.stderr().match(/request subscriptions\/listen /g) ?? []).length;
+      // Server logs lag behind answers (a pipe): wait for them rather than read them at once.
+      await waitFor(() => /request resources\/subscribe /.test(legacy.stderr()), 10_000, 'resources/subscribe');
+      await waitFor(() => listens() >= 2, 10_000, 'the session listen, then one with the resource');
+      wa.dispose();
+      wb.dispose();
+      await waitFor(() => /request resources\/unsubscribe /.test(legacy.stderr()), 10_000, 'resources/unsubscribe');
+      await waitFor(() => listens() >= 3, 10_000, 'a new listen stream without the resource');
+    });
+
+    it('tells followers to read again after the server restarts', async () => {
+      const c = stdio('legacy');
+      let updates = 0;
+      const watch = await c.watchResource('eras://hello', () => updates++);
+      await c.restart();
+      await waitFor(() => updates > 0, 15_000, 'a follower told after the restart');
+      let after = 0;
+      const again = await c.watchResource('eras://hello', () => after++);
+      await c.callTool('touch', {});
+      await waitFor(() => after > 0, 15_000, 'updates heard on the new session');
+      watch.dispose();
+      again.dispose();
+    });
+
+    it('says why a resource cannot be followed', async () => {
+      const noSubscribe = conn({ command: NODE, args: [FIXTURE_SERVER] });
+      await assert.rejects(
+        noSubscribe.watchResource('fixture://readme', () => undefined),
+        (e: Error) => /cannot follow fixture:\/\/readme: the server does not announce resource updates/.test(e.message),
+      );
+      const ephemeral = conn({ command: NODE, args: [ERAS.modern], keepAlive: false });
+      await assert.rejects(
+        ephemeral.watchResource('eras://hello', () => undefined),
+        (e: Error) => /"keepAlive": false.*Set "keepAlive": true/.test(e.message),
+      );
+    });
+  });
+
+  describe('server log messages', () => {
+    const serverLines = (c: { logged: string[] }) =>
+      c.logged.filter((l) => / \[server \w+\] eras: \w+ from log$/.test(l)).map((l) => l.replace(/ \[server (\w+)\].*/, ' $1'));
+    for (const era of ['modern', 'legacy'] as const) {
+      const label = era === 'modern' ? '2026-07-28 (level in each request)' : '2025-11-25 (logging/setLevel)';
+      it(`reach the log at their own level, from the entry's logLevel and then setLogLevel: ${label}`, async () => {
+        const c = conn({ command: NODE, args: [ERAS.modern, '--era', era], logLevel: 'warning' });
+        assert.equal(textOf(await c.callTool('log', {})), 'logged');
+        await waitFor(() => serverLines(c).length >= 2, 10_000, 'the warning and the error');
+        assert.deepEqual(serverLines(c), ['warn warning', 'error error']);
+        await c.setLogLevel('debug');
+        assert.equal(c.logLevel, 'debug');
+        await c.callTool('log', {});
+        await waitFor(() => serverLines(c).length >= 6, 10_000, 'all four levels');
+        assert.deepEqual(serverLines(c).slice(2), ['debug debug', 'info info', 'warn warning', 'error error']);
+      });
+    }
+
+    it('a 2026-07-28 server logs at info and worse unless told otherwise; a 2025 one decides itself', async () => {
+      const modern = stdio('modern');
+      const legacy = stdio('legacy');
+      await Promise.all([modern.callTool('log', {}), legacy.callTool('log', {})]);
+      await waitFor(() => serverLines(modern).length >= 3 && serverLines(legacy).length >= 4, 10_000, 'the log messages');
+      assert.deepEqual(serverLines(modern), ['info info', 'warn warning', 'error error']);
+      assert.deepEqual(serverLines(legacy), ['debug debug', 'info info', 'warn warning', 'error error']);
     });
   });
 

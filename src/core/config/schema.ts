@@ -3,7 +3,7 @@
 // and never hides the others.
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { ConfigIssue, ConfigSource, ParseResult, ServerDefinition } from './types';
+import { LOG_LEVELS, type ConfigIssue, type ConfigSource, type ParseResult, type ServerDefinition } from './types';
 import { suggest } from '../text';
 import { expandHome, inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
 
@@ -29,6 +29,7 @@ const common = {
   roots: z.array(z.string().min(1, 'must not be empty: give a directory path')).optional(),
   sampling: z.enum(['ask', 'allow', 'deny'], { error: 'must be "ask", "allow" or "deny"' }).default('ask'),
   samplingModels: z.array(z.string().min(1)).default([]),
+  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
   // Keys VS Code's mcp.json allows that we accept and ignore, so shared files stay valid.
   dev: z.unknown().optional(),
   gallery: z.unknown().optional(),
@@ -170,6 +171,7 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
     sampling: data.sampling,
     samplingModels: data.samplingModels,
     ...(roots && { roots }),
+    ...(data.logLevel ? { logLevel: data.logLevel } : {}),
     ...(data.registry ? { registry: data.registry } : {}),
   };
   if ('url' in data) {

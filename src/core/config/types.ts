@@ -1,6 +1,10 @@
 // The resolved, validated form of a server entry: what connections are built from.
 import type { Transport } from '@modelcontextprotocol/client';
 
+/** MCP's log levels (RFC 5424 severities), least severe first. */
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export type LoggingLevel = (typeof LOG_LEVELS)[number];
+
 /** Transports a configuration entry can ask for ('memory' is made in code, see inMemoryServer). */
 export type TransportType = 'stdio' | 'http' | 'sse';
 
@@ -25,6 +29,8 @@ interface CommonDefinition {
   readonly maxTotalTimeoutMs: number;
   readonly idleTimeoutMinutes: number;
   readonly maxResultBytes: number;
+  /** The least severe server log message wanted (`logging/setLevel`, or each request's level in 2026-07-28). */
+  readonly logLevel?: LoggingLevel;
   /** Ids of `${input:ID}` variables used; resolved when connecting. */
   readonly inputs: readonly string[];
   /**

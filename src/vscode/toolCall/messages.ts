@@ -20,6 +20,7 @@ const ACTIONS: Record<FailureKind, readonly string[]> = {
   tooLarge: [SHOW_LOGS, OPEN_SETTINGS],
   gaveUp: [SHOW_LOGS, RESTART],
   protocol: [SHOW_LOGS],
+  unsupported: [OPEN_SETTINGS],
   stopped: [SHOW_LOGS, RESTART],
 };
 
