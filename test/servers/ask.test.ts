@@ -49,7 +49,11 @@ describe('when the server asks: roots, elicitation, sampling', function () {
   const servers: StartedServer[] = [];
   const connect = (entry: Record<string, unknown>, host: AskHost | undefined) => {
     const logger = recordingLogger();
-    const c = new ServerConnection(definition('asker', entry), { timing: { ...fastTiming, stdioProbeTimeoutMs: 1500 }, logger, ask: host });
+    const c = new ServerConnection(definition('asker', entry), {
+      timing: { ...fastTiming, stdioProbeTimeoutMs: 10_000 },
+      logger,
+      ask: host,
+    });
     open.push(c);
     return Object.assign(c, { logged: logger.lines });
   };

@@ -21,6 +21,8 @@ const BASE_TOOLS = [
   'add',
   'slow',
   'route',
+  'log',
+  'reset',
   'whoami',
   'change',
   'touch',
