@@ -265,6 +265,15 @@ describe('when the server asks: roots, elicitation, sampling', function () {
       assert.match(text, /accept/i);
     });
 
+    it('trigger-url-elicitation: the host sees the URL and its id; accept reaches the tool', async () => {
+      const { host, asked } = scriptedHost({ elicit: async () => ({ action: 'accept' }) });
+      const c = everything(host);
+      const text = textOf(await c.callTool('trigger-url-elicitation', { url: 'https://example.com/login' }));
+      const req = asked.elicit[0]!;
+      assert.ok(req.mode === 'url' && req.url === 'https://example.com/login' && typeof req.elicitationId === 'string');
+      assert.match(text, /completed the URL elicitation/);
+    });
+
     it('trigger-sampling-request: the reply reaches the tool', async () => {
       const { host } = scriptedHost({
         sample: async () => ({ role: 'assistant', model: 'scripted', content: { type: 'text', text: 'forty-two' } }),
