@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { ServerRegistry, type ConfigSource, type ServerDefinition } from './core';
 import { createApi, type McpManagerApi } from './vscode/api';
+import { EditorAsk } from './vscode/ask/editorAsk';
 import { registerBrowseCommands, ServerCatalog } from './vscode/browse';
 import { ServerCommands } from './vscode/commands';
 import { SettingsConfigSource } from './vscode/configSource';
@@ -47,6 +48,8 @@ export interface TestHooks {
   /** Browse Registry (tests replace its live search pick) and the registry update checks. */
   readonly registryBrowser: RegistryBrowser;
   readonly registryUpdates: RegistryUpdates;
+  /** Answers servers' questions (roots, elicitation, sampling); tests swap its models and form. */
+  readonly ask: EditorAsk;
 }
 
 export type ExtensionApi = McpManagerApi & { readonly _test?: TestHooks };
@@ -64,7 +67,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     inputsFor: (kind) => config.inputsFor(kind),
   });
   const consent = new LaunchConsent(context.workspaceState, prompter, (): ServerDefinition[] => registry.list().map((c) => c.definition));
+  // Servers' questions (roots, elicitation, sampling), answered here for every path to a server.
+  const ask = new EditorAsk({ prompter });
   const registry = new ServerRegistry({
+    ask,
     loggerFor: (name) => logs.loggerFor(name),
     clientInfo: { name: 'mcp-manager', version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0') },
     parentEnv: process.env,
@@ -111,6 +117,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     catalog,
     statusBar,
     api,
+    // Roots are the workspace folders: servers using them are told when they change.
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      for (const conn of registry.list()) void conn.notifyRootsChanged();
+    }),
     // deactivate() awaits this; here it is the safety net if only the subscriptions are disposed.
     { dispose: () => void shutdown() },
     logs,
@@ -146,6 +156,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         walkthrough,
         registryBrowser: mcpRegistries.browser,
         registryUpdates: mcpRegistries.updates,
+        ask,
       },
     };
   }

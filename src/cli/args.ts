@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { splitCommandLine as splitWords } from '../core';
 import { usageError } from './errors';
+import { parseElicitOption, type ElicitAnswer } from './ask';
 
 export const COMMANDS = [
   'servers',
@@ -59,6 +60,12 @@ export interface CliArgs {
   readonly probe?: boolean;
   /** `search` and `add`: see src/cli/registry.ts. */
   readonly registryArgs?: RegistryArgs;
+  /** `--root DIR` (repeatable): the roots every server gets, instead of the workspace or its entry's. */
+  readonly roots?: readonly string[];
+  /** `--elicit`: the answer to every elicitation of the run. */
+  readonly elicit?: ElicitAnswer;
+  /** `--sample-with "COMMAND"`: answers sampling requests. */
+  readonly sampleWith?: string;
 }
 
 export interface CompletionArgs {
@@ -136,6 +143,14 @@ Ad-hoc server (instead of <server>):
     --header "K: V"              send a header (repeatable)
     --transport http|sse         default: sse if the URL path ends with /sse, else http (Streamable HTTP)
 
+When the server asks (tools that need roots, a question for you, or a language model):
+  --root DIR                     a root the server may work in (repeatable; default: the workspace directory)
+  --elicit accept[:JSON]|decline|cancel
+                                 answer every question of the run (accept: JSON values over the form's
+                                 defaults); without it questions are asked in a terminal, else declined
+  --sample-with "COMMAND"        answer sampling requests with COMMAND: the system prompt and messages on
+                                 its stdin, its stdout is the reply (MCPM_SERVER, MCPM_MAX_TOKENS set)
+
 Options:
   --timeout MS                   time limit for the handshake and for each request
   --json                         machine-readable output
@@ -176,6 +191,9 @@ const OPTIONS = {
   probe: { type: 'boolean' },
   watch: { type: 'boolean' },
   context: { type: 'string' },
+  root: { type: 'string', multiple: true },
+  elicit: { type: 'string' },
+  'sample-with': { type: 'string' },
 } as const;
 
 /** `add NAME --version V`: --version takes a value there (elsewhere it prints ours). */
@@ -250,6 +268,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (command !== 'test' && (v.junit !== undefined || v['update-snapshots'] || v.filter !== undefined))
     throw usageError('--junit, --update-snapshots and --filter apply to "test" only.');
 
+  const asking = askArgs(v);
   let timeoutMs: number | undefined;
   if (v.timeout !== undefined) {
     timeoutMs = Number(v.timeout);
@@ -269,6 +288,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
       workspace: v.workspace,
       config: v.config,
       timeoutMs,
+      ...asking,
     };
   }
 
@@ -327,7 +347,23 @@ export function parseCli(argv: readonly string[]): CliArgs {
     probe: command === 'servers' ? !!v.probe : undefined,
     watch: command === 'read' ? !!v.watch : undefined,
     completion,
+    ...asking,
   };
+}
+
+/** --root, --elicit and --sample-with, checked. */
+function askArgs(v: { root?: string[]; elicit?: string; 'sample-with'?: string }): Pick<CliArgs, 'roots' | 'elicit' | 'sampleWith'> {
+  if (v.root?.some((r) => !r.trim())) throw usageError('--root needs a directory, e.g. --root ./src.');
+  let elicit: ElicitAnswer | undefined;
+  if (v.elicit !== undefined) {
+    const parsed = parseElicitOption(v.elicit);
+    if (typeof parsed === 'string') throw usageError(parsed);
+    elicit = parsed;
+  }
+  const sampleWith = v['sample-with'];
+  if (sampleWith !== undefined && !sampleWith.trim())
+    throw usageError('--sample-with needs a command, e.g. --sample-with "llm -m gpt-4o".');
+  return { ...(v.root?.length && { roots: v.root }), ...(elicit && { elicit }), ...(sampleWith !== undefined && { sampleWith }) };
 }
 
 function registryArgs(

@@ -1,7 +1,7 @@
 // The CLI's commands. Each returns an exit code or throws (CliError / ServerError); main.ts prints
 // the error line and disposes every connection made through `ctx.open`.
 import type { Tool } from '@modelcontextprotocol/client';
-import { isConfigNote, ServerConnection, suggest } from '../core';
+import { isConfigNote, ServerConnection, suggest, type AskHost } from '../core';
 import { catalogOf } from './catalog';
 import { loadCliConfig, resolveTarget, type Target } from './config';
 import { parseJsonObject, startConnection, type RunContext } from './context';
@@ -21,8 +21,9 @@ export { parseJsonObject, startConnection, type RunContext } from './context';
 
 export const CLIENT_NAME = 'mcp-manager-cli';
 
-export function createConnection(target: Target, verbosity: number, version: string): ServerConnection {
+export function createConnection(target: Target, verbosity: number, version: string, ask?: AskHost): ServerConnection {
   return new ServerConnection(target.definition, {
+    ask,
     logger: stderrLogger(verbosity, target.definition.name),
     inputResolver: cliInputResolver(target.inputs),
     clientInfo: { name: CLIENT_NAME, version },

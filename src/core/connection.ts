@@ -55,6 +55,8 @@ import type { TransportDriver } from './transport/driver';
 import { sanitizeTools } from './toolSchema';
 import { completeResultTypes, mcpParamHeaders, scanMcpParams } from './modern';
 import { z } from 'zod';
+import { askCapabilities, installAskHandlers } from './ask/install';
+import { MAX_INPUT_ROUNDS } from './ask/types';
 
 export {
   DEFAULT_TIMING,
@@ -530,6 +532,26 @@ export class ServerConnection {
     );
   }
 
+  /**
+   * The host's default roots changed (a workspace folder was added or removed): tells the live
+   * 2025-era sessions of a server that uses them (notifications/roots/list_changed). A
+   * 2026-07-28 server asks for roots with each request that needs them.
+   */
+  async notifyRootsChanged(): Promise<void> {
+    if (this.definition.roots !== undefined || !this.options.ask?.defaultRoots) return;
+    const sessions = [...(this.session ? [this.session] : []), ...this.ephemeral];
+    await Promise.all(
+      sessions
+        .filter((s) => !s.closed && s.client.getProtocolEra() !== 'modern')
+        .map((s) =>
+          s.client.sendRootsListChanged().then(
+            () => this.log.info('told the server its roots changed (notifications/roots/list_changed)'),
+            (e: unknown) => this.log.warn(`could not tell the server its roots changed: ${errorMessage(e)}`),
+          ),
+        ),
+    );
+  }
+
   // ---------------------------------------------------------------- internals
 
   /**
@@ -752,7 +774,9 @@ export class ServerConnection {
     const validators = new ToolOutputValidators(this.options.validatorFactory);
     const timeoutMs = this.definition.startupTimeoutMs;
     const client = new Client(this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' }, {
-      capabilities: {},
+      // Roots, elicitation, sampling: what the host can answer (core/ask).
+      capabilities: askCapabilities(this.definition, this.options.ask),
+      inputRequired: { maxRounds: MAX_INPUT_ROUNDS },
       jsonSchemaValidator: validators.lazyProvider,
       versionNegotiation: {
         mode: 'auto',
@@ -769,6 +793,7 @@ export class ServerConnection {
       resourceUpdated: (uri) => this.resourceUpdated(uri),
       watchedResources: () => [...this.watched.keys()],
     });
+    installAskHandlers(client, this.definition, this.options.ask, this.log);
     client.onerror = (e) => this.log.debug(`protocol: ${e.message}`);
     client.onclose = () => this.onSessionClosed(session);
 

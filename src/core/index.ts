@@ -51,3 +51,4 @@ export type { LayerSource } from './config/layers';
 export { MCP_JSON } from './config/mcpJson';
 export type { McpJsonContent } from './config/mcpJson';
 export * from './icons';
+export * from './ask';

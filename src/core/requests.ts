@@ -47,7 +47,7 @@ export async function sendRequest<S extends StandardSchemaV1>(
       signal: abort.signal,
       // An onprogress handler is what makes the SDK send a progressToken; progress then also
       // resets the timeout.
-      onprogress: options.onProgress,
+      onprogress: options.onProgress && withoutRoundProgress(options.onProgress),
       timeout,
       headers,
       resetTimeoutOnProgress: true,
@@ -61,6 +61,18 @@ export async function sendRequest<S extends StandardSchemaV1>(
     clearTimeout(timer);
     if (callerAborted) caller.removeEventListener('abort', callerAborted);
   }
+}
+
+/**
+ * The SDK reports each 2026-07-28 input_required round as progress of the call ("Fulfilling input
+ * required by ..., round N"), numbered by round, not by the server: the caller sees the server's
+ * progress only (the host shows the questions themselves).
+ */
+function withoutRoundProgress(onProgress: NonNullable<CallOptions['onProgress']>): NonNullable<CallOptions['onProgress']> {
+  return (p) => {
+    if (p.message?.startsWith('Fulfilling input required by ')) return;
+    onProgress(p);
+  };
 }
 
 /** 2026-07-28: the wanted log level rides in each request's `_meta` (the SDK adds the rest of the envelope). */

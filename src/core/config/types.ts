@@ -17,6 +17,8 @@ export interface ConfigSource {
   readonly file?: string;
 }
 
+export type SamplingPolicy = 'ask' | 'allow' | 'deny';
+
 interface CommonDefinition {
   readonly name: string;
   readonly source?: ConfigSource;
@@ -31,6 +33,15 @@ interface CommonDefinition {
   readonly logLevel?: LoggingLevel;
   /** Ids of `${input:ID}` variables used; resolved when connecting. */
   readonly inputs: readonly string[];
+  /**
+   * Directories the server may work in (absolute paths), told to it as roots. Undefined: the
+   * host's defaults (the workspace folders); empty: none.
+   */
+  readonly roots?: readonly string[];
+  /** Whether the server may ask for completions from a language model: ask the user each time, allow, or deny (not offered). */
+  readonly sampling: SamplingPolicy;
+  /** Language models sampling may use (ids, families or names); empty: any. */
+  readonly samplingModels: readonly string[];
   /** Set when the entry was installed from an MCP registry (its `registry` key). */
   readonly registry?: { readonly url: string; readonly name: string; readonly version?: string };
 }
