@@ -7,6 +7,7 @@ import { createApi, type McpManagerApi } from './vscode/api';
 import { registerBrowseCommands, ServerCatalog } from './vscode/browse';
 import { ServerCommands } from './vscode/commands';
 import { SettingsConfigSource } from './vscode/configSource';
+import { ConfigWriter } from './vscode/configWriter';
 import { LaunchConsent } from './vscode/consent';
 import { InputService } from './vscode/inputs';
 import { SwitchablePrompter } from './vscode/prompts';
@@ -29,6 +30,8 @@ export interface TestHooks {
   readonly inputs: InputService;
   readonly consent: LaunchConsent;
   readonly config: SettingsConfigSource;
+  /** Every configuration write goes through it (tests read which user settings file it found). */
+  readonly writer: ConfigWriter;
   /** Where the log channels' files are (one `<channel name>.log` per channel). */
   readonly logDir: string;
   /** Re-reads the settings now (skipping the debounce) and resolves once applied. */
@@ -78,7 +81,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // What servers offer (tools, resources, prompts), listed on demand; the one copy every view reads.
   const catalog = new ServerCatalog(registry, (name) => logs.loggerFor(name));
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
-  const mcpRegistries = createRegistryFeature({ registry, prompter, inputs, logs, reload: () => config.reload(), version });
+  // Every configuration write (Add, Import, the tree's actions, registry installs) goes through it.
+  const writer = new ConfigWriter({ globalStorageUri: context.globalStorageUri, log: logs.general });
+  const mcpRegistries = createRegistryFeature({ registry, prompter, inputs, logs, reload: () => config.reload(), version, writer });
   const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates);
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
@@ -89,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
     config,
-    new ServerCommands({ registry, logs, tree, catalog, config, prompter, inputs, consent }).register(),
+    new ServerCommands({ registry, logs, tree, catalog, config, prompter, inputs, consent, writer }).register(),
     registerToolCallCommands({
       context,
       registry,
@@ -133,6 +138,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         inputs,
         consent,
         config,
+        writer,
         logDir: context.logUri.fsPath,
         reloadConfig: () => config.reload(),
         shutdown,
