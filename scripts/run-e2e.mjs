@@ -3,7 +3,7 @@
 // checks what went into it, installs it into a fresh code-server (VS Code 1.139.1) with
 // --install-extension, opens demo/ and runs the Playwright tests in test/e2e/*.test.ts with mocha
 // (test/e2e/.mocharc.json; TypeScript via tsx). Screenshots land in test-results/e2e/;
-// MCPM_UPDATE_SCREENSHOT=1 copies test-results/e2e/readme.png to docs/screenshot.png.
+// MCPM_UPDATE_SCREENSHOT=1 copies the ones the docs show (DOC_SHOTS) into docs/.
 // The demo's `fixture-http` server (test/fixtures/server.mjs --http --port 39217) runs for the
 // duration; a taken port fails the run at once with who holds it. After the tests, code-server is
 // shut down the way it normally ends (SIGTERM to its own processes only) and the run fails if any
@@ -22,7 +22,12 @@ const E2E_REGISTRY_PORT = 39218;
 const VSIX = path.join(ROOT, 'dist', 'mcp-manager.vsix');
 const WORKSPACE = path.join(ROOT, 'demo');
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
-const README_SHOT = 'readme.png';
+/** Screenshots the README shows: what the e2e takes -> the file in docs/ (MCPM_UPDATE_SCREENSHOT=1). */
+const DOC_SHOTS = {
+  'readme.png': 'screenshot.png', // test/e2e/mcp-manager.test.ts
+  'testing.png': 'testing.png', // test/e2e/tests.test.ts
+  'registry-search.png': 'registry.png', // test/e2e/registry.test.ts
+};
 /** Command lines of the MCP servers the demo starts over stdio. */
 const MCP_SERVER = /test\/fixtures\/server\.mjs|server-everything/;
 // What may ship in the .vsix (paths inside its extension/ folder; vsce renames LICENSE to
@@ -168,7 +173,12 @@ async function main() {
       version: VERSION,
       extensionsDir,
       smokeTestDriver: false,
-      settings: { 'git.openRepositoryInParentFolders': 'never', 'mcpManager.registries': [`http://127.0.0.1:${E2E_REGISTRY_PORT}`] }, // demo/ sits inside this repo: no "open the repository?" toast
+      settings: {
+        'git.openRepositoryInParentFolders': 'never', // demo/ sits inside this repo: no "open the repository?" toast
+        'mcpManager.registries': [`http://127.0.0.1:${E2E_REGISTRY_PORT}`],
+        // Ports that other programs on this machine open would show as a "Ports" badge in the screenshots.
+        'remote.autoForwardPorts': false,
+      },
     });
     console.log(`[e2e] code-server ${server.url} workspace ${path.relative(ROOT, WORKSPACE)}/`);
     lap('install and start code-server');
@@ -209,10 +219,16 @@ async function main() {
     const shot = newestPng(RESULTS);
     if (shot) console.log(`[e2e] screenshots in ${path.relative(ROOT, RESULTS)}/ (last: ${path.basename(shot)})`);
     if (code === 0 && process.env.MCPM_UPDATE_SCREENSHOT === '1') {
-      const readme = path.join(RESULTS, README_SHOT);
-      if (!fs.existsSync(readme)) throw new Error(`${path.relative(ROOT, readme)} was not taken`);
-      fs.copyFileSync(readme, path.join(ROOT, 'docs', 'screenshot.png'));
-      console.log(`[e2e] copied ${README_SHOT} to docs/screenshot.png`);
+      // A run of some suites (--grep) updates the shots it took and says which it did not.
+      const taken = Object.entries(DOC_SHOTS).filter(([shot]) => fs.existsSync(path.join(RESULTS, shot)));
+      if (!taken.length) throw new Error(`none of ${Object.keys(DOC_SHOTS).join(', ')} was taken`);
+      for (const [shot, doc] of taken) {
+        fs.copyFileSync(path.join(RESULTS, shot), path.join(ROOT, 'docs', doc));
+        console.log(`[e2e] copied ${shot} to docs/${doc}`);
+      }
+      for (const shot of Object.keys(DOC_SHOTS).filter((s) => !taken.some(([t]) => t === s))) {
+        console.log(`[e2e] ${shot} was not taken (its suite did not run): docs/${DOC_SHOTS[shot]} unchanged`);
+      }
     }
     console.log(`[e2e] ${code === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - t0) / 1000)}s`);
     return code;
