@@ -13,7 +13,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installVsix, killTree, onCleanup, runCleanups, startCodeServer } from './code-server-host.mjs';
-import { descendantPids, PortInUseError, processesMatching, startDemoHttpServer } from './demo-servers.mjs';
+import {
+  DEMO_HTTP_PORT,
+  descendantPids,
+  listenerOf,
+  PortInUseError,
+  portTaken,
+  processesMatching,
+  startDemoHttpServer,
+} from './demo-servers.mjs';
 import { sleep } from './proc.mjs';
 import { ensureVSCode, ROOT } from './setup-vscode.mjs';
 
@@ -131,8 +139,64 @@ async function shutDownAndFindLeftovers(server) {
   return { ours, leftovers: ours.filter((p) => alive(p.pid)) };
 }
 
+/** One e2e run at a time on a machine: the demo's ports are fixed (see takeTurn). */
+const TURN_LOCK = path.join(os.tmpdir(), 'mcpm-e2e-ports.lock');
+const TURN_WAIT_MS = Number(process.env.MCPM_E2E_WAIT_MS ?? 20 * 60_000);
+
+/**
+ * The demo's `fixture-http` (39217, in demo/'s settings) and the test registry (39218) have fixed
+ * ports, so two e2e runs on one machine (two checkouts' `npm test`, which must pass side by side)
+ * take turns instead of failing at once: an O_EXCL lock file holding our pid (taken over when its
+ * owner died), then the ports free, for holders that take no turn (an older checkout, `npm start`).
+ * A budget (MCPM_E2E_WAIT_MS, 20 min) turns a holder that never lets go into a failure naming it.
+ */
+async function takeTurn() {
+  const until = Date.now() + TURN_WAIT_MS;
+  let said = '';
+  const say = (line) => {
+    if (line !== said) console.log(`[e2e] ${line}`);
+    said = line;
+  };
+  for (;;) {
+    try {
+      fs.writeFileSync(TURN_LOCK, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    let owner = 0;
+    try {
+      owner = Number(fs.readFileSync(TURN_LOCK, 'utf8')) || 0;
+    } catch {
+      continue; // released meanwhile
+    }
+    if (!owner || !alive(owner)) {
+      fs.rmSync(TURN_LOCK, { force: true }); // stale: its owner is gone
+      continue;
+    }
+    if (Date.now() > until) throw new Error(`another e2e run (pid ${owner}) still holds ${TURN_LOCK} after ${TURN_WAIT_MS / 60000} min`);
+    say(`waiting for the e2e run of pid ${owner} to finish: the demo's ports are fixed (${TURN_LOCK})`);
+    await sleep(1000);
+  }
+  onCleanup(() => {
+    try {
+      if (Number(fs.readFileSync(TURN_LOCK, 'utf8')) === process.pid) fs.rmSync(TURN_LOCK, { force: true });
+    } catch {
+      /* already gone */
+    }
+  });
+  for (const port of [DEMO_HTTP_PORT, E2E_REGISTRY_PORT]) {
+    // Past the budget, startDemoHttpServer (or the registry) fails with who holds the port.
+    while ((await portTaken(port)) && Date.now() < until) {
+      say(`waiting for port ${port} on 127.0.0.1 (${listenerOf(port) ?? 'held by another process'}; a running \`npm start\`?)`);
+      await sleep(1000);
+    }
+  }
+}
+
 async function main() {
   const t0 = Date.now();
+  await takeTurn();
   const lap = (() => {
     let last = t0;
     return (what) => {
