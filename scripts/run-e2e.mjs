@@ -139,6 +139,20 @@ async function shutDownAndFindLeftovers(server) {
   return { ours, leftovers: ours.filter((p) => alive(p.pid)) };
 }
 
+/** A live process (not a zombie), whatever it runs: the owner of the turn lock. */
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc: kill(0) is all there is
+  }
+}
+
 /** One e2e run at a time on a machine: the demo's ports are fixed (see takeTurn). */
 const TURN_LOCK = path.join(os.tmpdir(), 'mcpm-e2e-ports.lock');
 const TURN_WAIT_MS = Number(process.env.MCPM_E2E_WAIT_MS ?? 20 * 60_000);
@@ -170,7 +184,7 @@ async function takeTurn() {
     } catch {
       continue; // released meanwhile
     }
-    if (!owner || !alive(owner)) {
+    if (!owner || !processAlive(owner)) {
       fs.rmSync(TURN_LOCK, { force: true }); // stale: its owner is gone
       continue;
     }
