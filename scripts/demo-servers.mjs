@@ -19,7 +19,7 @@ const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'server.mjs');
 export class PortInUseError extends Error {}
 
 /** Resolves true when something accepts connections on 127.0.0.1:port. */
-function portTaken(port) {
+export function portTaken(port) {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
@@ -35,7 +35,7 @@ function portTaken(port) {
 }
 
 /** Who listens on a TCP port, from /proc (Linux; best effort): "pid 123: node …" or undefined. */
-function listenerOf(port) {
+export function listenerOf(port) {
   try {
     const hex = port.toString(16).toUpperCase().padStart(4, '0');
     const inodes = new Set();

@@ -3,7 +3,7 @@
 // checks what went into it, installs it into a fresh code-server (VS Code 1.139.1) with
 // --install-extension, opens demo/ and runs the Playwright tests in test/e2e/*.test.ts with mocha
 // (test/e2e/.mocharc.json; TypeScript via tsx). Screenshots land in test-results/e2e/;
-// MCPM_UPDATE_SCREENSHOT=1 copies test-results/e2e/readme.png to docs/screenshot.png.
+// MCPM_UPDATE_SCREENSHOT=1 copies the ones the docs show (DOC_SHOTS) into docs/.
 // The demo's `fixture-http` server (test/fixtures/server.mjs --http --port 39217) runs for the
 // duration; a taken port fails the run at once with who holds it. After the tests, code-server is
 // shut down the way it normally ends (SIGTERM to its own processes only) and the run fails if any
@@ -13,7 +13,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installVsix, killTree, onCleanup, runCleanups, startCodeServer } from './code-server-host.mjs';
-import { descendantPids, PortInUseError, processesMatching, startDemoHttpServer } from './demo-servers.mjs';
+import {
+  DEMO_HTTP_PORT,
+  descendantPids,
+  listenerOf,
+  PortInUseError,
+  portTaken,
+  processesMatching,
+  startDemoHttpServer,
+} from './demo-servers.mjs';
 import { sleep } from './proc.mjs';
 import { ensureVSCode, ROOT } from './setup-vscode.mjs';
 
@@ -22,7 +30,12 @@ const E2E_REGISTRY_PORT = 39218;
 const VSIX = path.join(ROOT, 'dist', 'mcp-manager.vsix');
 const WORKSPACE = path.join(ROOT, 'demo');
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
-const README_SHOT = 'readme.png';
+/** Screenshots the README shows: what the e2e takes -> the file in docs/ (MCPM_UPDATE_SCREENSHOT=1). */
+const DOC_SHOTS = {
+  'readme.png': 'screenshot.png', // test/e2e/mcp-manager.test.ts
+  'testing.png': 'testing.png', // test/e2e/tests.test.ts
+  'registry-search.png': 'registry.png', // test/e2e/registry.test.ts
+};
 /** Command lines of the MCP servers the demo starts over stdio. */
 const MCP_SERVER = /test\/fixtures\/server\.mjs|test\/fixtures\/eras\/modern\.mjs|server-everything/;
 // What may ship in the .vsix (paths inside its extension/ folder; vsce renames LICENSE to
@@ -126,8 +139,78 @@ async function shutDownAndFindLeftovers(server) {
   return { ours, leftovers: ours.filter((p) => alive(p.pid)) };
 }
 
+/** A live process (not a zombie), whatever it runs: the owner of the turn lock. */
+function processAlive(pid) {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return true; // no /proc: kill(0) is all there is
+  }
+}
+
+/** One e2e run at a time on a machine: the demo's ports are fixed (see takeTurn). */
+const TURN_LOCK = path.join(os.tmpdir(), 'mcpm-e2e-ports.lock');
+const TURN_WAIT_MS = Number(process.env.MCPM_E2E_WAIT_MS ?? 20 * 60_000);
+
+/**
+ * The demo's `fixture-http` (39217, in demo/'s settings) and the test registry (39218) have fixed
+ * ports, so two e2e runs on one machine (two checkouts' `npm test`, which must pass side by side)
+ * take turns instead of failing at once: an O_EXCL lock file holding our pid (taken over when its
+ * owner died), then the ports free, for holders that take no turn (an older checkout, `npm start`).
+ * A budget (MCPM_E2E_WAIT_MS, 20 min) turns a holder that never lets go into a failure naming it.
+ */
+async function takeTurn() {
+  const until = Date.now() + TURN_WAIT_MS;
+  let said = '';
+  const say = (line) => {
+    if (line !== said) console.log(`[e2e] ${line}`);
+    said = line;
+  };
+  for (;;) {
+    try {
+      fs.writeFileSync(TURN_LOCK, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+    }
+    let owner = 0;
+    try {
+      owner = Number(fs.readFileSync(TURN_LOCK, 'utf8')) || 0;
+    } catch {
+      continue; // released meanwhile
+    }
+    if (!owner || !processAlive(owner)) {
+      fs.rmSync(TURN_LOCK, { force: true }); // stale: its owner is gone
+      continue;
+    }
+    if (Date.now() > until) throw new Error(`another e2e run (pid ${owner}) still holds ${TURN_LOCK} after ${TURN_WAIT_MS / 60000} min`);
+    say(`waiting for the e2e run of pid ${owner} to finish: the demo's ports are fixed (${TURN_LOCK})`);
+    await sleep(1000);
+  }
+  onCleanup(() => {
+    try {
+      if (Number(fs.readFileSync(TURN_LOCK, 'utf8')) === process.pid) fs.rmSync(TURN_LOCK, { force: true });
+    } catch {
+      /* already gone */
+    }
+  });
+  for (const port of [DEMO_HTTP_PORT, E2E_REGISTRY_PORT]) {
+    // Past the budget, startDemoHttpServer (or the registry) fails with who holds the port.
+    while ((await portTaken(port)) && Date.now() < until) {
+      say(`waiting for port ${port} on 127.0.0.1 (${listenerOf(port) ?? 'held by another process'}; a running \`npm start\`?)`);
+      await sleep(1000);
+    }
+  }
+}
+
 async function main() {
   const t0 = Date.now();
+  await takeTurn();
   const lap = (() => {
     let last = t0;
     return (what) => {
@@ -168,7 +251,12 @@ async function main() {
       version: VERSION,
       extensionsDir,
       smokeTestDriver: false,
-      settings: { 'git.openRepositoryInParentFolders': 'never', 'mcpManager.registries': [`http://127.0.0.1:${E2E_REGISTRY_PORT}`] }, // demo/ sits inside this repo: no "open the repository?" toast
+      settings: {
+        'git.openRepositoryInParentFolders': 'never', // demo/ sits inside this repo: no "open the repository?" toast
+        'mcpManager.registries': [`http://127.0.0.1:${E2E_REGISTRY_PORT}`],
+        // Ports that other programs on this machine open would show as a "Ports" badge in the screenshots.
+        'remote.autoForwardPorts': false,
+      },
     });
     console.log(`[e2e] code-server ${server.url} workspace ${path.relative(ROOT, WORKSPACE)}/`);
     lap('install and start code-server');
@@ -209,10 +297,16 @@ async function main() {
     const shot = newestPng(RESULTS);
     if (shot) console.log(`[e2e] screenshots in ${path.relative(ROOT, RESULTS)}/ (last: ${path.basename(shot)})`);
     if (code === 0 && process.env.MCPM_UPDATE_SCREENSHOT === '1') {
-      const readme = path.join(RESULTS, README_SHOT);
-      if (!fs.existsSync(readme)) throw new Error(`${path.relative(ROOT, readme)} was not taken`);
-      fs.copyFileSync(readme, path.join(ROOT, 'docs', 'screenshot.png'));
-      console.log(`[e2e] copied ${README_SHOT} to docs/screenshot.png`);
+      // A run of some suites (--grep) updates the shots it took and says which it did not.
+      const taken = Object.entries(DOC_SHOTS).filter(([shot]) => fs.existsSync(path.join(RESULTS, shot)));
+      if (!taken.length) throw new Error(`none of ${Object.keys(DOC_SHOTS).join(', ')} was taken`);
+      for (const [shot, doc] of taken) {
+        fs.copyFileSync(path.join(RESULTS, shot), path.join(ROOT, 'docs', doc));
+        console.log(`[e2e] copied ${shot} to docs/${doc}`);
+      }
+      for (const shot of Object.keys(DOC_SHOTS).filter((s) => !taken.some(([t]) => t === s))) {
+        console.log(`[e2e] ${shot} was not taken (its suite did not run): docs/${DOC_SHOTS[shot]} unchanged`);
+      }
     }
     console.log(`[e2e] ${code === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - t0) / 1000)}s`);
     return code;

@@ -100,7 +100,7 @@ if (hasDesktopCode) {
 
   console.log(`
   VS Code ${version} (code-server) with MCP Manager loaded from ${ROOT}
-  workspace: demo/ (servers: everything, fixture, ${httpFixture ? `fixture-http on ${httpFixture.url}` : 'fixture-http (not started here: its port is taken, see above)'}, fixture-secret)
+  workspace: demo/ (servers: everything, fixture, ${httpFixture ? `fixture-http on ${httpFixture.url}` : 'fixture-http (not started here: its port is taken, see above)'}, fixture-secret, survey)
 
   Open:  ${url}
 

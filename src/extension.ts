@@ -8,6 +8,7 @@ import { EditorAsk } from './vscode/ask/editorAsk';
 import { registerBrowseCommands, ServerCatalog } from './vscode/browse';
 import { ServerCommands } from './vscode/commands';
 import { SettingsConfigSource } from './vscode/configSource';
+import { ConfigWriter } from './vscode/configWriter';
 import { LaunchConsent } from './vscode/consent';
 import { InputService } from './vscode/inputs';
 import { SwitchablePrompter } from './vscode/prompts';
@@ -31,6 +32,8 @@ export interface TestHooks {
   readonly inputs: InputService;
   readonly consent: LaunchConsent;
   readonly config: SettingsConfigSource;
+  /** Every configuration write goes through it (tests read which user settings file it found). */
+  readonly writer: ConfigWriter;
   /** Where the log channels' files are (one `<channel name>.log` per channel). */
   readonly logDir: string;
   /** Re-reads the settings now (skipping the debounce) and resolves once applied. */
@@ -85,7 +88,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // What servers offer (tools, resources, prompts), listed on demand; the one copy every view reads.
   const catalog = new ServerCatalog(registry, (name) => logs.loggerFor(name));
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
-  const mcpRegistries = createRegistryFeature({ registry, prompter, inputs, logs, reload: () => config.reload(), version });
+  // Every configuration write (Add, Import, the tree's actions, registry installs) goes through it.
+  const writer = new ConfigWriter({ globalStorageUri: context.globalStorageUri, log: logs.general });
+  const mcpRegistries = createRegistryFeature({ registry, prompter, inputs, logs, reload: () => config.reload(), version, writer });
   const icons = new IconCache(vscode.Uri.joinPath(context.globalStorageUri, 'icons'), logs.general);
   const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates, icons);
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
@@ -98,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(
     config,
     icons,
-    new ServerCommands({ registry, logs, tree, catalog, config, prompter, inputs, consent }).register(),
+    new ServerCommands({ registry, logs, tree, catalog, config, prompter, inputs, consent, writer }).register(),
     registerToolCallCommands({
       context,
       registry,
@@ -147,6 +152,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         inputs,
         consent,
         config,
+        writer,
         logDir: context.logUri.fsPath,
         reloadConfig: () => config.reload(),
         shutdown,

@@ -1,8 +1,9 @@
 // Applies configuration changes (planned in ui/config/configEdits.ts) to the file a scope lives in:
 // one WorkspaceEdit on the document, then saved, so undo works, open editors stay in sync, and
-// comments, order and formatting outside the changed entry survive. Only a scope with no file we
-// can address (user settings, see fileOf) goes through the configuration API, which rewrites our
-// setting's value (comments inside it are lost there; the rest of the file is kept).
+// comments, order and formatting outside the changed entry survive. User settings are written the
+// same way to their file on disk (see userFile); only when that file cannot be found or trusted do
+// they go through the configuration API, which rewrites our setting's value (comments inside it
+// are lost there; the rest of the file is kept), and the log says why.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -20,6 +21,7 @@ import {
 import {
   INPUTS_KEY,
   KEY,
+  READ_MCP_JSON_KEY,
   SECTION,
   isMcpJsonScope,
   isSettingsScope,
@@ -28,6 +30,8 @@ import {
   type McpJsonScope,
   type SettingsScope,
 } from './configSource';
+import { userSettingsFileOf, userSettingsMismatch } from '../ui/config/userSettingsFile';
+import type { Logger } from '../core';
 
 export type WriteTarget = SettingsScope | McpJsonScope;
 
@@ -43,14 +47,29 @@ interface FileRef {
 /** How long to wait for VS Code to re-read a settings file we saved before going on anyway. */
 const SETTINGS_SETTLE_MS = 5000;
 
+/** Where user settings are: derived from the extension's global storage folder (see userSettingsFile.ts). */
+export interface UserSettingsOptions {
+  /** `context.globalStorageUri`; without it (or for a non-file URI) user settings use the API. */
+  readonly globalStorageUri?: vscode.Uri;
+  readonly log?: Logger;
+}
+
 export class ConfigWriter {
+  /** The user settings file derived from the global storage folder (used only once checked, see userFile). */
+  readonly userSettingsFile: string | undefined;
+  private readonly log: Logger | undefined;
+  private lastFallback: string | undefined;
+
+  constructor(options: UserSettingsOptions = {}) {
+    const storage = options.globalStorageUri;
+    this.userSettingsFile = storage?.scheme === 'file' ? userSettingsFileOf(storage.fsPath) : undefined;
+    this.log = options.log;
+  }
+
   /** The file a target's servers are written to, or undefined for the configuration API. */
   fileOf(target: WriteTarget): FileRef | undefined {
     if (isMcpJsonScope(target)) return { file: target.file, kind: 'mcpJson' };
-    // User settings: the workbench keeps their document under its own scheme (vscode-userdata), and
-    // neither a WorkspaceEdit on the file: URI nor a write on disk reached the configuration
-    // reliably (tried in code-server); the configuration API edits only our key of that file.
-    if (target.kind === 'user') return undefined;
+    if (target.kind === 'user') return this.userFile();
     if (!target.file) return undefined;
     return { file: target.file, kind: target.file.endsWith('.code-workspace') ? 'workspaceFile' : 'settings' };
   }
@@ -73,6 +92,7 @@ export class ConfigWriter {
   async apply(target: WriteTarget, changes: readonly ConfigChange[]): Promise<void> {
     const ref = this.usableFile(target);
     if (!ref) return this.applyToSettings(target as SettingsScope, changes);
+    if (isSettingsScope(target) && target.kind === 'user') return this.applyToUserFile(target, ref, changes);
     const uri = vscode.Uri.file(ref.file);
     if (!fs.existsSync(ref.file)) {
       const text = applyChanges('', ref.kind, changes, ref.file);
@@ -104,6 +124,8 @@ export class ConfigWriter {
 
   /** Opens the target's file with the server's name selected (the settings JSON for the API case). */
   async reveal(target: WriteTarget, name: string): Promise<boolean> {
+    // User settings open in VS Code's own settings editor (the caller's fallback), not as a file.
+    if (isSettingsScope(target) && target.kind === 'user') return false;
     const ref = this.usableFile(target);
     if (!ref || !fs.existsSync(ref.file)) return false;
     const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(ref.file));
@@ -118,6 +140,52 @@ export class ConfigWriter {
 
   private usableFile(target: WriteTarget): FileRef | undefined {
     return this.fileOf(target);
+  }
+
+  /**
+   * The user settings file, when it is certainly the one VS Code reads and nothing in the editor
+   * holds a copy of it; otherwise undefined (the configuration API), logged once per reason.
+   */
+  private userFile(): FileRef | undefined {
+    const file = this.userSettingsFile;
+    const fallback = (why: string) => {
+      const line = `User settings are written through the settings API (comments inside "${SECTION}.${KEY}" are not kept): ${why}`;
+      if (line !== this.lastFallback) this.log?.info(line);
+      this.lastFallback = line;
+      return undefined;
+    };
+    if (!file) return fallback('the user settings file is not known in this window');
+    // An open settings editor keeps its own copy: written under it, the next save from VS Code
+    // would bring the old text back (code-server shows no change from outside for this file).
+    if (vscode.workspace.textDocuments.some((d) => d.uri.path === vscode.Uri.file(file).path)) {
+      return fallback(`${file} is open in an editor`);
+    }
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return fallback(`${file} does not exist`);
+    }
+    const config = vscode.workspace.getConfiguration();
+    const mismatch = userSettingsMismatch(text, (key) => config.inspect(key)?.globalValue);
+    if (mismatch) return fallback(`${file} is not the user settings file VS Code uses (${mismatch})`);
+    this.lastFallback = undefined;
+    return { file, kind: 'settings' };
+  }
+
+  /**
+   * Writes user settings on disk, then makes VS Code read them: a file watcher would, but not in
+   * every host (code-server never saw the change), while a settings update re-reads the file. The
+   * update sets a setting of ours to the value it has, which changes no text in the file.
+   */
+  private async applyToUserFile(scope: SettingsScope, ref: FileRef, changes: readonly ConfigChange[]): Promise<void> {
+    const text = await fs.promises.readFile(ref.file, 'utf8');
+    const next = applyChanges(text, ref.kind, changes, ref.file);
+    if (next === text) return;
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(ref.file), Buffer.from(next, 'utf8'));
+    const config = vscode.workspace.getConfiguration(SECTION);
+    await config.update(READ_MCP_JSON_KEY, config.inspect(READ_MCP_JSON_KEY)?.globalValue, vscode.ConfigurationTarget.Global);
+    await settled(scope, serversIn(next, ref.kind));
   }
 
   private async text(file: string): Promise<string> {

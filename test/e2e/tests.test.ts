@@ -2,7 +2,7 @@
 // fixture's echo is saved as a test with its result view's button (a new
 // demo/fixture.mcptest.json), runs green from the Testing commands, then a broken expectation
 // shows its failure inline in the file. The collection (and any snapshots) are removed
-// afterwards, so the demo's tracked files are as before.
+// afterwards, so the demo's tracked files are as before. testing.png is docs/testing.png's source.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -92,9 +92,13 @@ describe('MCP Tests: save a call as a test, run it, break it (e2e)', function ()
     await wb.runCommand('Testing: Focus on Test Explorer View');
     await wb.runCommand('Test: Run All Tests');
     await wb.page.locator('.part.editor .margin .codicon-testing-passed-icon').first().waitFor({ timeout: 60000 });
-    // The Testing view lists the collection (its tests are its children).
-    await wb.page.locator('.part.sidebar .monaco-list-row[aria-label*="fixture.mcptest.json"]').first().waitFor({ timeout: 30000 });
-    await wb.screenshot('tests-01-passed');
+    // The Testing view lists the collection, expanded to show its test, as in docs/testing.png.
+    const row = wb.page.locator('.part.sidebar .monaco-list-row[aria-label*="fixture.mcptest.json"]').first();
+    await row.waitFor({ timeout: 30000 });
+    if ((await row.getAttribute('aria-expanded')) !== 'true') await row.locator('.monaco-tl-twistie').click();
+    await wb.page.locator('.part.sidebar .monaco-list-row[aria-label^="echo"]').first().waitFor({ timeout: 30000 });
+    // testing.png is docs/testing.png's source (MCPM_UPDATE_SCREENSHOT=1 copies it).
+    await wb.screenshot('testing');
   });
 
   it('a broken expectation fails, with the reason inline in the file', async () => {

@@ -22,6 +22,7 @@ import {
   type Question,
   type RegistryEntry,
 } from '../../core/mcpRegistry';
+import type { ConfigWriter } from '../configWriter';
 import type { InputService } from '../inputs';
 import type { Prompter } from '../prompts';
 import { entriesAt, installTargets, writeInstalledEntry, type InstallTarget } from './installTarget';
@@ -36,6 +37,8 @@ export interface BrowseDeps {
   readonly inputs: InputService;
   readonly reload: () => Promise<void>;
   readonly client: RegistryClient;
+  /** Writes the installed entry into settings (comments kept). */
+  readonly writer: ConfigWriter;
 }
 
 export interface Installed {
@@ -215,7 +218,7 @@ export class RegistryBrowser {
       throw e;
     }
     for (const [id, value] of Object.entries(built.secretValues)) await this.deps.inputs.store(target.secretScope, target.label, id, value);
-    await writeInstalledEntry(target, name, built.entry, built.inputs);
+    await writeInstalledEntry(this.deps.writer, target, name, built.entry, built.inputs);
     await this.deps.reload();
     void prompter.notify(
       `Installed "${name}" (${server.name} ${server.version ?? ''}) into ${target.label}. It starts when you first use it.${built.inputs.length ? ` Secret values are kept in VS Code's secret storage.` : ''}`,
@@ -310,7 +313,7 @@ export class RegistryBrowser {
     );
     if (answer !== 'Update') return undefined;
     for (const [id, value] of Object.entries(built.secretValues)) await this.deps.inputs.store(target.secretScope, target.label, id, value);
-    await writeInstalledEntry(target, name, built.entry, built.inputs);
+    await writeInstalledEntry(this.deps.writer, target, name, built.entry, built.inputs);
     await this.deps.reload();
     void this.deps.prompter.notify(`Updated "${name}" to ${latest.server.version ?? 'the latest version'}.`);
     return { name, target, entry: built.entry };

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ServerRegistry } from '../../core';
 import { RegistryClient } from '../../core/mcpRegistry';
 import { serverNameOf } from '../commands';
+import type { ConfigWriter } from '../configWriter';
 import type { InputService } from '../inputs';
 import { reportFailure } from '../notify';
 import type { Prompter } from '../prompts';
@@ -20,6 +21,8 @@ export interface RegistryDeps {
   readonly logs: ServerLogs;
   readonly reload: () => Promise<void>;
   readonly version: string;
+  /** Writes installed entries into settings (the one ConfigWriter of the window). */
+  readonly writer: ConfigWriter;
 }
 
 export interface RegistryFeature extends vscode.Disposable {
@@ -35,6 +38,7 @@ export function createRegistryFeature(deps: RegistryDeps): RegistryFeature {
     inputs: deps.inputs,
     reload: deps.reload,
     client,
+    writer: deps.writer,
   });
   const updates = new RegistryUpdates(deps.registry, client);
   const reg = (id: string, fn: (...args: unknown[]) => Promise<unknown>) =>

@@ -1,13 +1,14 @@
 // Where an installed server goes (user settings, workspace settings, a folder's .vscode/mcp.json)
-// and the ONE function that writes it there. Settings go through the configuration API; mcp.json
-// through core's jsonc edit (comments kept). When the comment-preserving configuration writer
-// lands (branch h11config), writeInstalledEntry is the only place to switch over.
+// and the ONE function that writes it there. Settings go through the ConfigWriter (a jsonc edit of
+// the settings file: comments, order and formatting outside the entry kept); mcp.json through
+// core's jsonc edit (comments kept too).
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MCP_JSON, type McpInput } from '../../core';
 import { readServersFile, writeServerEntry } from '../../core/mcpRegistry';
 import { inputForSettings } from '../../ui/config/importPlan';
-import { INPUTS_KEY, KEY, scopeValue, updateScope, writableScopes, type SettingsScope } from '../configSource';
+import { INPUTS_KEY, KEY, scopeValue, writableScopes, type SettingsScope } from '../configSource';
+import type { ConfigWriter } from '../configWriter';
 
 export type InstallTarget =
   | {
@@ -64,6 +65,7 @@ export function entriesAt(target: InstallTarget): { servers: Record<string, unkn
 
 /** Writes (or replaces) one server entry and declares the inputs it references that are new. */
 export async function writeInstalledEntry(
+  writer: ConfigWriter,
   target: InstallTarget,
   name: string,
   entry: Record<string, unknown>,
@@ -73,12 +75,9 @@ export async function writeInstalledEntry(
     writeServerEntry(target.file, name, entry, inputs);
     return;
   }
-  const declared = (scopeValue<unknown[]>(target.scope, INPUTS_KEY) ?? []).filter(
-    (d): d is Record<string, unknown> => !!d && typeof d === 'object',
-  );
-  const taken = new Set(declared.map((d) => String(d.id)));
-  const fresh = inputs.filter((i) => !taken.has(i.id));
-  if (fresh.length) await updateScope(target.scope, INPUTS_KEY, [...declared, ...fresh.map(inputForSettings)]);
-  const current = scopeValue<Record<string, unknown>>(target.scope, KEY) ?? {};
-  await updateScope(target.scope, KEY, { ...current, [name]: entry });
+  // addInputs declares only ids not declared yet; set replaces an entry in place or appends it.
+  await writer.apply(target.scope, [
+    ...(inputs.length ? [{ op: 'addInputs' as const, inputs: inputs.map(inputForSettings) }] : []),
+    { op: 'set', name, entry },
+  ]);
 }
