@@ -29,26 +29,30 @@ const zodEnglishOnly = {
 };
 
 /**
- * The SDK's Client (and Server) fall back to `new AjvJsonSchemaValidator()` when no
- * `jsonSchemaValidator` option is given, which bundles ajv + ajv-formats + fast-uri (~133 KB
- * minified). We validate with @cfworker/json-schema (~23 KB; src/core/toolOutput.ts,
- * src/vscode/toolCall/validator.ts) and give every Client a validator (src/core/connection.ts), so
- * the SDK's Ajv provider resolves to a stub that throws if a Client is ever created without one.
- * Measured (--production, esbuild's KB = 1024 bytes): dist/extension.js 579.7 KB with Ajv -> 478.1 KB
- * with cfworker and this stub; dist/cli.js 496.1 KB -> 388.3 KB. The stub alone saves ~132 KB
- * (cfworker without it: 608.5 KB). The build fails if ajv comes back (FORBIDDEN below).
+ * The SDK's Client falls back to `new DefaultJsonSchemaValidator()` when no `jsonSchemaValidator`
+ * option is given; in Node that is its Ajv provider (`_shims` -> shimsNode.mjs -> ajvProvider-*.mjs:
+ * Ajv, ajv-formats and fast-uri, ~150 KB minified), imported statically even when a validator is
+ * passed, as we always do (src/core/connection.ts gives every Client one; validation uses
+ * @cfworker/json-schema: src/core/toolOutput.ts, src/ui/toolCall/validator.ts). The provider module
+ * resolves to a stub whose exports throw if ever used. Measured (--production, KB = 1024 bytes):
+ * dist/extension.js 935.0 KB -> 784.3 KB, dist/cli.js 726.5 KB -> 576.0 KB. The build fails if
+ * Ajv comes back (FORBIDDEN below), and fails to link if the provider's export names change.
  * @type {import('esbuild').Plugin}
  */
 const noAjv = {
   name: 'no-ajv',
   setup(build) {
-    build.onResolve({ filter: /(^|[\\/])ajv-provider(\.js)?$|^@modelcontextprotocol\/sdk\/validation\/ajv$/ }, (args) =>
-      /[\\/]@modelcontextprotocol[\\/]sdk[\\/]/.test(args.importer) || args.path.startsWith('@modelcontextprotocol/sdk/')
-        ? { path: 'ajv-provider', namespace: 'no-ajv' }
-        : undefined,
+    build.onResolve({ filter: /[\\/]ajvProvider-[^\\/]*\.mjs$/ }, (args) =>
+      /[\\/]@modelcontextprotocol[\\/]client[\\/]/.test(args.importer) ? { path: 'ajv-provider', namespace: 'no-ajv' } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'no-ajv' }, () => ({
-      contents: `export class AjvJsonSchemaValidator { constructor() { throw new Error('this bundle has no Ajv: pass a jsonSchemaValidator'); } }`,
+      // n: AjvJsonSchemaValidator, t: Ajv, r: addFormats (the chunk's minified export names).
+      contents: [
+        `const none = () => { throw new Error('this bundle has no Ajv: pass a jsonSchemaValidator'); };`,
+        `export class n { constructor() { none(); } }`,
+        `export class t { constructor() { none(); } }`,
+        `export const r = none;`,
+      ].join('\n'),
       loader: 'js',
     }));
   },
