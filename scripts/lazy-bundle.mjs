@@ -17,7 +17,8 @@
 //    loaded.
 // Builds, in order: the export names of each LAZY module and a first pass of the extension bundle
 // (to know which modules it holds); protocol.js (recording which of those it takes from the
-// extension bundle); the extension bundle again, with the loader handing exactly those over.
+// extension bundle); the extension bundle again, with the loader handing exactly those over. The
+// first pass also checks that the proxies will have every name the sources import.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
@@ -44,7 +45,7 @@ export async function buildSplit({ lazy, options, protocolName }) {
   const files = new Map(lazy.filter((s) => s.startsWith('./')).map((s) => [key(cwd, path.resolve(cwd, s)), s]));
 
   /** The extension bundle's side: proxies for the LAZY modules and the loader of protocol.js. */
-  const proxies = (names, shared) => ({
+  const proxies = (names, shared, check = false) => ({
     name: 'lazy-proxies',
     setup(build) {
       build.onResolve({ filter: spec }, (args) =>
@@ -63,16 +64,24 @@ export async function buildSplit({ lazy, options, protocolName }) {
         const own = files.get(key(cwd, r.path));
         return own ? { path: own, namespace: 'lazy-proxy' } : { path: r.path, sideEffects: r.sideEffects, pluginData: r.pluginData };
       });
+      // check: an ESM stand-in with the same names, so that esbuild fails on an import of a name
+      // the proxy would not have (the CommonJS proxy would give `undefined` at run time).
       build.onLoad({ filter: /.*/, namespace: 'lazy-proxy' }, (args) => ({
         loader: 'js',
         resolveDir: cwd,
-        contents: [
-          `var load = require(${JSON.stringify(LOADER)}).load, m = ${JSON.stringify(`m${lazy.indexOf(args.path)}`)};`,
-          `Object.defineProperty(exports, '__esModule', { value: true });`,
-          `${JSON.stringify(names.get(args.path) ?? [])}.forEach(function (k) {`,
-          `  Object.defineProperty(exports, k, { enumerable: true, get: function () { return load()[m][k]; } });`,
-          `});`,
-        ].join('\n'),
+        contents:
+          check && names.get(args.path)
+            ? names
+                .get(args.path)
+                .map((k) => (k === 'default' ? 'export default 0;' : `export const ${k} = 0;`))
+                .join('\n')
+            : [
+                `var load = require(${JSON.stringify(LOADER)}).load, m = ${JSON.stringify(`m${lazy.indexOf(args.path)}`)};`,
+                `Object.defineProperty(exports, '__esModule', { value: true });`,
+                `${JSON.stringify(names.get(args.path) ?? [])}.forEach(function (k) {`,
+                `  Object.defineProperty(exports, k, { enumerable: true, get: function () { return load()[m][k]; } });`,
+                `});`,
+              ].join('\n'),
       }));
       build.onResolve({ filter: new RegExp(`^${LOADER}$`) }, () => ({ path: LOADER, namespace: 'lazy-loader' }));
       build.onResolve({ filter: /^\.\/.*\.js$/ }, (args) =>
@@ -111,6 +120,7 @@ export async function buildSplit({ lazy, options, protocolName }) {
       }));
     },
   };
+  const imports = scanImports(cwd, lazy, path.join(cwd, 'src'));
   const [namesPass, firstPass] = await Promise.all([
     esbuild.build({
       ...options,
@@ -123,7 +133,15 @@ export async function buildSplit({ lazy, options, protocolName }) {
       logLevel: 'error',
       banner: undefined,
     }),
-    esbuild.build({ ...options, plugins: [...(options.plugins ?? []), proxies(new Map(), new Set())], write: false, logLevel: 'error' }),
+    // Also the check that every name the sources import from a LAZY package is one its proxy will
+    // have: an ESM stand-in with those names, so that esbuild fails on any other (the CommonJS
+    // proxy would give `undefined` at run time). Names only used as types are dropped by esbuild.
+    esbuild.build({
+      ...options,
+      plugins: [...(options.plugins ?? []), proxies(new Map([...lazy].map((sp) => [sp, importedNames(imports, sp)])), new Set(), true)],
+      write: false,
+      logLevel: 'error',
+    }),
   ]);
   const names = new Map();
   for (const out of Object.values(namesPass.metafile.outputs)) {
@@ -131,11 +149,13 @@ export async function buildSplit({ lazy, options, protocolName }) {
     if (m) names.set(lazy[Number(m[1])], out.exports);
   }
   const eager = new Set(Object.keys(firstPass.metafile.inputs));
-  const used = usedNames(
-    cwd,
-    lazy,
-    names,
-    [...eager].filter((f) => !f.includes(':') && !/(^|\/)node_modules\//.test(f)),
+  // The names protocol.js exports: those the extension bundle's own sources import, at run time.
+  const inExtension = new Map([...imports].filter(([file]) => eager.has(file)));
+  const used = new Map(
+    lazy.map((sp) => {
+      const wanted = importedNames(inExtension, sp);
+      return [sp, wanted ? names.get(sp).filter((n) => wanted.includes(n)) : names.get(sp)];
+    }),
   );
 
   // 2. protocol.js: the LAZY modules; what the extension bundle holds is taken from it.
@@ -199,20 +219,21 @@ export async function buildSplit({ lazy, options, protocolName }) {
 }
 
 /**
- * The value names each LAZY module is imported by in the extension's own sources (`import { a, b as
- * c, type T } from 'x'`, `export { a } from 'x'`), keeping those it exports at run time (a name
- * without `type` may be a type). Any other form of import of it (`import * as`) takes every name.
+ * What each source file under `dir` imports from each LAZY package, by file (project-relative):
+ * spec -> the names of `import { a, b as c, type T } from 'x'` and `export { a } from 'x'` (type-only
+ * ones left out; a name without `type` may still be a type), or null when the file imports it in
+ * another form too (`import * as`): then every name. Our own LAZY files are imported by relative
+ * paths of every spelling, so they always export every name (they are not scanned).
  */
-function usedNames(cwd, lazy, names, sources) {
-  const used = new Map(lazy.map((s) => [s, new Set()]));
-  const all = new Set();
-  for (const file of sources) {
-    const text = fs.readFileSync(path.join(cwd, file), 'utf8');
-    for (const s of lazy) {
-      if (s.startsWith('./')) {
-        all.add(s); // our own files: every export (they are imported by relative paths of every spelling)
-        continue;
-      }
+function scanImports(cwd, lazy, dir) {
+  const packages = lazy.filter((s) => !s.startsWith('./'));
+  const result = new Map();
+  for (const entry of fs.readdirSync(dir, { recursive: true })) {
+    if (!/\.ts$/.test(entry)) continue;
+    const file = path.join(dir, entry);
+    const text = fs.readFileSync(file, 'utf8');
+    const found = new Map();
+    for (const s of packages) {
       const quoted = `'${s}'`;
       const mentions = text.split(quoted).length - 1;
       if (!mentions) continue;
@@ -220,20 +241,35 @@ function usedNames(cwd, lazy, names, sources) {
         `(?:import|export)\\s+(type\\s+)?\\{([^}]*)\\}\\s*from\\s*${quoted.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`,
         'g',
       );
-      let found = 0;
+      const names = new Set();
+      let statements = 0;
       for (const m of text.matchAll(named)) {
-        found++;
+        statements++;
         if (m[1]) continue;
         for (const item of m[2].split(',')) {
           const name = item
             .trim()
             .split(/\s+as\s+/)[0]
             .trim();
-          if (name && !name.startsWith('type ')) used.get(s).add(name);
+          if (name && !name.startsWith('type ')) names.add(name);
         }
       }
-      if (found < mentions) all.add(s);
+      found.set(s, statements < mentions ? null : names);
     }
+    if (found.size) result.set(key(cwd, file), found);
   }
-  return new Map(lazy.map((s) => [s, all.has(s) ? names.get(s) : names.get(s).filter((n) => used.get(s).has(n))]));
+  return result;
+}
+
+/** The names the files of `imports` import from `spec`, or null for every name (see scanImports). */
+function importedNames(imports, spec) {
+  if (spec.startsWith('./')) return null;
+  const names = new Set();
+  for (const found of imports.values()) {
+    if (!found.has(spec)) continue;
+    const n = found.get(spec);
+    if (n === null) return null;
+    for (const x of n) names.add(x);
+  }
+  return [...names];
 }
