@@ -2,11 +2,17 @@
 // `--watch` rebuilds on change. `vscode` is provided by the editor at run time.
 import * as path from 'node:path';
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
+import { buildSplit } from './scripts/lazy-bundle.mjs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 // `--analyze` prints what each bundle is made of (for keeping the bundle small).
 const analyze = process.argv.includes('--analyze');
+// `--metafile=<file>` writes esbuild's metafile of all bundles (what docs/performance.md's table is made from).
+const metafileOut = process.argv.find((a) => a.startsWith('--metafile='))?.slice('--metafile='.length);
+// `--outdir=<dir>` writes the bundles elsewhere than dist/ (test/servers/bundle.test.ts, the bench).
+const outdir = process.argv.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist';
 
 /**
  * zod re-exports every locale (`z.locales`, ~258 KB minified) although only English is used:
@@ -29,26 +35,30 @@ const zodEnglishOnly = {
 };
 
 /**
- * The SDK's Client (and Server) fall back to `new AjvJsonSchemaValidator()` when no
- * `jsonSchemaValidator` option is given, which bundles ajv + ajv-formats + fast-uri (~133 KB
- * minified). We validate with @cfworker/json-schema (~23 KB; src/core/toolOutput.ts,
- * src/vscode/toolCall/validator.ts) and give every Client a validator (src/core/connection.ts), so
- * the SDK's Ajv provider resolves to a stub that throws if a Client is ever created without one.
- * Measured (--production, esbuild's KB = 1024 bytes): dist/extension.js 579.7 KB with Ajv -> 478.1 KB
- * with cfworker and this stub; dist/cli.js 496.1 KB -> 388.3 KB. The stub alone saves ~132 KB
- * (cfworker without it: 608.5 KB). The build fails if ajv comes back (FORBIDDEN below).
+ * The SDK's Client falls back to `new DefaultJsonSchemaValidator()` when no `jsonSchemaValidator`
+ * option is given; in Node that is its Ajv provider (`_shims` -> shimsNode.mjs -> ajvProvider-*.mjs:
+ * Ajv, ajv-formats and fast-uri, ~150 KB minified), imported statically even when a validator is
+ * passed, as we always do (src/core/connection.ts gives every Client one; validation uses
+ * @cfworker/json-schema: src/core/toolOutput.ts, src/ui/toolCall/validator.ts). The provider module
+ * resolves to a stub whose exports throw if ever used. Measured (--production, KB = 1024 bytes):
+ * dist/extension.js 935.0 KB -> 784.3 KB, dist/cli.js 726.5 KB -> 576.0 KB. The build fails if
+ * Ajv comes back (FORBIDDEN below), and fails to link if the provider's export names change.
  * @type {import('esbuild').Plugin}
  */
 const noAjv = {
   name: 'no-ajv',
   setup(build) {
-    build.onResolve({ filter: /(^|[\\/])ajv-provider(\.js)?$|^@modelcontextprotocol\/sdk\/validation\/ajv$/ }, (args) =>
-      /[\\/]@modelcontextprotocol[\\/]sdk[\\/]/.test(args.importer) || args.path.startsWith('@modelcontextprotocol/sdk/')
-        ? { path: 'ajv-provider', namespace: 'no-ajv' }
-        : undefined,
+    build.onResolve({ filter: /[\\/]ajvProvider-[^\\/]*\.mjs$/ }, (args) =>
+      /[\\/]@modelcontextprotocol[\\/]client[\\/]/.test(args.importer) ? { path: 'ajv-provider', namespace: 'no-ajv' } : undefined,
     );
     build.onLoad({ filter: /.*/, namespace: 'no-ajv' }, () => ({
-      contents: `export class AjvJsonSchemaValidator { constructor() { throw new Error('this bundle has no Ajv: pass a jsonSchemaValidator'); } }`,
+      // n: AjvJsonSchemaValidator, t: Ajv, r: addFormats (the chunk's minified export names).
+      contents: [
+        `const none = () => { throw new Error('this bundle has no Ajv: pass a jsonSchemaValidator'); };`,
+        `export class n { constructor() { none(); } }`,
+        `export class t { constructor() { none(); } }`,
+        `export const r = none;`,
+      ].join('\n'),
       loader: 'js',
     }));
   },
@@ -75,8 +85,12 @@ const zodNoFromJsonSchema = {
   },
 };
 
-/** Packages that must not end up in a bundle (see noAjv): the build fails if one does. */
-const FORBIDDEN = /(^|[\\/])node_modules[\\/](ajv|ajv-formats|fast-uri|fast-deep-equal|json-schema-traverse)[\\/]/;
+/**
+ * Modules that must not end up in a bundle (see noAjv): the build fails if one does. The v2 client
+ * bundles Ajv into its own dist chunk (ajvProvider-*.mjs), so the packages alone are not enough.
+ */
+const FORBIDDEN =
+  /(^|[\\/])node_modules[\\/](ajv|ajv-formats|fast-uri|fast-deep-equal|json-schema-traverse)[\\/]|[\\/]@modelcontextprotocol[\\/]client[\\/]dist[\\/]ajvProvider-/;
 
 /** @type {import('esbuild').BuildOptions} */
 const common = {
@@ -95,20 +109,75 @@ const common = {
   mainFields: ['module', 'main'],
 };
 
-const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', external: ['vscode'] },
-  { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
+/**
+ * What the extension loads on first use instead of at activation: dist/protocol.js
+ * (scripts/lazy-bundle.mjs; the sources import these as usual). Activation needs none of it, and
+ * each is first used by a connection or by what only follows one (a tool's form and result need its
+ * tool list), so it loads with the first connection. docs/performance.md (Bundle size) has the sizes.
+ * A module here must not be used at another module's top level (test/servers/bundle.test.ts).
+ */
+const LAZY = [
+  // The MCP SDK (protocol, schemas of both protocol eras, HTTP/SSE transports, OAuth) and the JSON
+  // Schema validator of tool outputs and argument forms.
+  '@modelcontextprotocol/client',
+  '@modelcontextprotocol/core',
+  '@modelcontextprotocol/client/validators/cf-worker',
+  '@cfworker/json-schema',
+  // Building transports (the SSE fallback class extends an SDK class at its top level).
+  './src/core/transport/factory.ts',
+  // The Call Tool argument form and result view: webview pages and scripts, argument plans, validation.
+  './src/ui/toolCall/callRunner.ts',
+  './src/ui/toolCall/formScript.ts',
+  './src/ui/toolCall/formValues.ts',
+  './src/ui/toolCall/markdown.ts',
+  './src/ui/toolCall/resultFormat.ts',
+  './src/ui/toolCall/resultHtml.ts',
+  './src/ui/toolCall/resultScript.ts',
+  './src/ui/toolCall/toolArgs.ts',
+  './src/ui/toolCall/validator.ts',
+  './src/ui/toolCall/webviewHtml.ts',
 ];
 
-if (watch) {
-  const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
-  await Promise.all(contexts.map((c) => c.watch()));
-} else {
-  const results = await Promise.all(builds.map((b) => esbuild.build(b)));
+/** @type {import('esbuild').BuildOptions} */
+const extension = { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir, external: ['vscode'] };
+// The CLI connects on nearly every command, so it stays one file (docs/performance.md, Bundle size).
+const cli = { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner: { js: '#!/usr/bin/env node' } };
+
+async function buildAll() {
+  const [[ext, protocol], cliResult] = await Promise.all([
+    buildSplit({ lazy: LAZY, options: extension, protocolName: 'protocol' }),
+    esbuild.build(cli),
+  ]);
+  const results = [ext, protocol, cliResult];
   if (analyze) for (const r of results) console.log(await esbuild.analyzeMetafile(r.metafile));
   const forbidden = results.flatMap((r) => Object.keys(r.metafile.inputs).filter((f) => FORBIDDEN.test(f)));
-  if (forbidden.length) {
-    console.error(`Bundled modules that should not be (see noAjv in esbuild.mjs):\n  ${[...new Set(forbidden)].join('\n  ')}`);
+  if (forbidden.length)
+    throw new Error(`Bundled modules that should not be (see noAjv in esbuild.mjs):\n  ${[...new Set(forbidden)].join('\n  ')}`);
+  const eager = Object.keys(ext.metafile.inputs).filter((f) => LAZY_PACKAGES.test(f));
+  if (eager.length) throw new Error(`dist/extension.js holds modules meant for dist/protocol.js:\n  ${eager.join('\n  ')}`);
+  if (metafileOut) {
+    const merged = (k) => Object.assign({}, ...results.map((r) => r.metafile[k]));
+    fs.writeFileSync(metafileOut, JSON.stringify({ inputs: merged('inputs'), outputs: merged('outputs') }));
+  }
+}
+/** Packages whose modules must be only in dist/protocol.js. */
+const LAZY_PACKAGES = /(^|[\\/])node_modules[\\/](@modelcontextprotocol|@cfworker|eventsource|eventsource-parser|pkce-challenge)[\\/]/;
+
+if (watch) {
+  // Three builds depend on each other (scripts/lazy-bundle.mjs), so watch the sources and rebuild all.
+  let timer,
+    running = Promise.resolve();
+  const rebuild = () => (running = running.then(() => buildAll().catch((e) => console.error(e.message))));
+  await rebuild();
+  fs.watch('src', { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(rebuild, 100);
+  });
+} else {
+  try {
+    await buildAll();
+  } catch (e) {
+    console.error(e.message);
     process.exit(1);
   }
 }

@@ -46,6 +46,7 @@ const ALLOWED = [
   /^changelog\.md$/i,
   /^license(\.txt)?$/i,
   /^dist\/extension\.js$/,
+  /^dist\/protocol\.js$/,
   /^dist\/cli\.js$/,
   /^media\/(walkthrough\/)?[^/]+$/,
   /^docs\/screenshot\.png$/,
@@ -85,7 +86,8 @@ function checkVsixContents() {
   const unexpected = files.filter((f) => !ALLOWED.some((re) => re.test(f)));
   console.log(`[e2e] ${path.relative(ROOT, VSIX)}: ${files.join(', ')}`);
   if (unexpected.length) throw new Error(`unexpected files in the .vsix (fix .vscodeignore): ${unexpected.join(', ')}`);
-  for (const must of ['package.json', 'dist/extension.js']) {
+  // dist/protocol.js: the SDK, loaded by dist/extension.js on the first connection (esbuild.mjs).
+  for (const must of ['package.json', 'dist/extension.js', 'dist/protocol.js']) {
     if (!files.includes(must)) throw new Error(`${must} is missing from the .vsix`);
   }
 }

@@ -14,7 +14,10 @@ import { REPO_ROOT, childCount } from '../lib/setup';
 import { extensionContext, installVscodeStub } from '../lib/vscodeStub';
 
 interface Extension {
-  activate(context: unknown): { listServers(): { name: string; state: string; transport: string }[] };
+  activate(context: unknown): {
+    listServers(): { name: string; state: string; transport: string }[];
+    listTools(server: string): Promise<unknown[]>;
+  };
   deactivate(): Promise<void>;
 }
 
@@ -35,6 +38,41 @@ function loadCommonJs(file: string): unknown {
   return m.exports;
 }
 
+/**
+ * Times the loading of dist/protocol.js (the SDK, which the bundle require()s on its first use):
+ * reading and compiling it, and running its top level (the function it exports, called with the
+ * modules it shares with extension.js). Loaded as loadCommonJs does, not through tsx's hook.
+ */
+function timeProtocolLoad(): { ms?: number; cpuMs?: number; bytes?: number } {
+  const record: { ms?: number; cpuMs?: number; bytes?: number } = {};
+  const M = Module as unknown as { _load(request: string, parent: { filename: string }, isMain: boolean): unknown };
+  const load = M._load;
+  M._load = function (request, parent, isMain) {
+    if (!/(^|\/)protocol\.js$/.test(request)) return load.call(this, request, parent, isMain);
+    const file = path.resolve(path.dirname(parent.filename), request);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const init = loadCommonJs(file) as (shared: unknown) => unknown;
+    const compiled = performance.now() - t0;
+    const compiledCpu = cpuMs(c0, process.cpuUsage());
+    record.bytes = fs.statSync(file).size;
+    return (shared: unknown) => {
+      const c1 = process.cpuUsage();
+      const t1 = performance.now();
+      const exports = init(shared);
+      record.ms = compiled + performance.now() - t1;
+      record.cpuMs = compiledCpu + cpuMs(c1, process.cpuUsage());
+      return exports;
+    };
+  };
+  return record;
+}
+
+/** User + system CPU time of this process between two `process.cpuUsage()` readings, in ms. */
+function cpuMs(a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number {
+  return (b.user - a.user + b.system - a.system) / 1000;
+}
+
 /** Counts every way of starting a process (a process that exits at once would not be seen alive). */
 function countSpawns(): { readonly calls: string[] } {
   const calls: string[] = [];
@@ -50,7 +88,7 @@ function countSpawns(): { readonly calls: string[] } {
 }
 
 /** One activation of the bundle: code loading and activate() timed separately, processes counted. */
-export async function activation(opts: { bundle?: string; settleMs?: number; extraServers?: number }) {
+export async function activation(opts: { bundle?: string; settleMs?: number; extraServers?: number; connect?: boolean }) {
   const bundle = path.resolve(REPO_ROOT, opts.bundle ?? path.join('dist', 'extension.js'));
   const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
     contributes: { configuration: { properties: Record<string, { default?: unknown }> } };
@@ -73,7 +111,11 @@ export async function activation(opts: { bundle?: string; settleMs?: number; ext
     settings['mcpManager.servers'] = servers;
   }
   const configured = Object.keys((settings['mcpManager.servers'] ?? {}) as object);
-  const api = installVscodeStub({ folders: [folder], workspace: settings, defaults, trusted: true });
+  // connect: the first connection is made (to the demo's `fixture` server) after activation is
+  // measured; its consent prompt, which the stub would refuse, is turned off as in the integration tests.
+  const user = opts.connect ? { 'mcpManager.confirmWorkspaceServers': false } : {};
+  const api = installVscodeStub({ folders: [folder], workspace: settings, user, defaults, trusted: true });
+  const protocol = timeProtocolLoad();
   const context = extensionContext({
     extensionPath: REPO_ROOT,
     packageJSON: pkg,
@@ -82,11 +124,15 @@ export async function activation(opts: { bundle?: string; settleMs?: number; ext
   const spawns = countSpawns();
   const childrenBefore = childCount();
 
+  // CPU time beside wall time: on a loaded machine the process's own CPU time varies much less.
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   const ext = loadCommonJs(bundle) as Extension;
   const t1 = performance.now();
+  const c1 = process.cpuUsage();
   const exported = ext.activate(context);
   const t2 = performance.now();
+  const c2 = process.cpuUsage();
 
   const serversAtReturn = exported.listServers().length;
   const apiCalls = Object.values(api.calls).reduce((a, b) => a + b, 0);
@@ -95,6 +141,14 @@ export async function activation(opts: { bundle?: string; settleMs?: number; ext
   await new Promise((r) => setTimeout(r, opts.settleMs ?? 200));
   const processes = Math.max(childCount() - childrenBefore, spawns.calls.length);
   const servers = exported.listServers();
+  const protocolAtActivation = protocol.ms !== undefined;
+  const spawnCalls = [...spawns.calls];
+  let firstConnectMs: number | undefined;
+  if (opts.connect) {
+    const t3 = performance.now();
+    await exported.listTools('fixture');
+    firstConnectMs = performance.now() - t3;
+  }
   for (const d of context.subscriptions) d.dispose();
   await ext.deactivate();
 
@@ -105,12 +159,21 @@ export async function activation(opts: { bundle?: string; settleMs?: number; ext
   return {
     loadMs: t1 - t0,
     activateMs: t2 - t1,
+    loadCpuMs: cpuMs(c0, c1),
+    activateCpuMs: cpuMs(c1, c2),
     processes,
-    spawnCalls: spawns.calls,
+    spawnCalls,
     serversAtReturn,
     servers: servers.map((s) => `${s.name} (${s.transport}, ${s.state})`),
     apiCalls,
     commands,
     bundleBytes: fs.statSync(bundle).size,
+    /** dist/protocol.js was loaded by activation (it must not be). */
+    protocolAtActivation,
+    /** With connect: loading protocol.js (read, compile, top level), and the whole first listTools. */
+    protocolLoadMs: protocol.ms,
+    protocolLoadCpuMs: protocol.cpuMs,
+    protocolBytes: protocol.bytes,
+    firstConnectMs,
   };
 }
