@@ -136,6 +136,19 @@ const LAZY = [
   './src/ui/toolCall/toolArgs.ts',
   './src/ui/toolCall/validator.ts',
   './src/ui/toolCall/webviewHtml.ts',
+  // Answering a server's questions (roots, elicitation, sampling): installed by a handshake.
+  './src/core/ask/install.ts',
+  './src/core/ask/elicitFields.ts',
+  './src/core/ask/samplingText.ts',
+  // Checking a listed tool's schemas: after a tools/list.
+  './src/core/toolSchema.ts',
+  // Running a test collection (matching, diffs, snapshots, JUnit): after a run starts; finding
+  // and parsing the collections stays eager for the Testing view.
+  './src/core/tests/runner.ts',
+  './src/core/tests/match.ts',
+  './src/core/tests/diff.ts',
+  './src/core/tests/snapshot.ts',
+  './src/core/tests/junit.ts',
 ];
 
 /** @type {import('esbuild').BuildOptions} */
