@@ -14,6 +14,7 @@ import { probeServers } from './probe';
 import { prompt, prompts, read, resources } from './browse';
 import { runTests } from './test';
 import { add, search, terminalAsk } from './registry';
+import { serve } from './serve';
 
 // Kept importable from here for existing callers.
 export { parseJsonObject, startConnection, type RunContext } from './context';
@@ -56,6 +57,8 @@ export async function run(ctx: RunContext): Promise<number> {
       return search(ctx);
     case 'add':
       return add(ctx, { ask: terminalAsk() });
+    case 'serve':
+      return serve(ctx);
     default:
       throw usageError('missing command.');
   }

@@ -319,7 +319,7 @@ export class Gateway implements AskRelay {
       return up.refreshing;
     }
     if (up.conn.state.kind !== 'running' || !up.conn.definition.keepAlive) return Promise.resolve();
-    up.refreshing = this.fetch(up)
+    up.refreshing = this.fetch(up, true)
       .catch((e: unknown) => this.log.warn(`gateway: could not list ${up.conn.name} again: ${errorMessage(e)}`))
       .finally(() => {
         up.refreshing = undefined;
@@ -331,9 +331,10 @@ export class Gateway implements AskRelay {
     return up.refreshing;
   }
 
-  private async fetch(up: Upstream): Promise<void> {
+  /** `again`: ask the server even when the session has a list (a list_changed may have raced the last listing). */
+  private async fetch(up: Upstream, again = false): Promise<void> {
     const conn = up.conn;
-    const tools = await conn.listTools();
+    const tools = await conn.listTools({ refresh: again });
     const caps = conn.capabilities;
     const [resources, resourceTemplates, prompts] = await Promise.all([
       caps?.resources ? conn.listResources().catch(() => []) : [],
