@@ -10,6 +10,7 @@ import {
   inMemoryServer,
   listsKey,
   MemoryMetadataStore,
+  askHostFor,
   NameTable,
   serveGatewayStdio,
   ServerConnection,
@@ -63,11 +64,14 @@ describe('gateway (in memory)', function () {
     for (const f of cleanup.splice(0).reverse()) await f();
   });
 
-  async function serve(servers: Upstream[], opts: { store?: MemoryMetadataStore; choices?: FileToolChoices } = {}) {
+  async function serve(
+    servers: Upstream[],
+    opts: { store?: MemoryMetadataStore; choices?: FileToolChoices; capabilities?: ConstructorParameters<typeof Client>[1] } = {},
+  ) {
     const gateway = new Gateway({ servers: () => servers.map((s) => s.conn), store: opts.store, choices: opts.choices });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     const stdio: GatewayStdio = await serveGatewayStdio(gateway, { transport: serverSide });
-    const client = new Client({ name: 'test-client', version: '1.0.0' });
+    const client = new Client({ name: 'test-client', version: '1.0.0' }, opts.capabilities);
     await client.connect(clientSide);
     cleanup.push(async () => {
       await client.close();
@@ -173,5 +177,56 @@ describe('gateway (in memory)', function () {
     await assert.rejects(call);
     await waitFor(() => a.cancelled === 1, 5000, 'the upstream server saw the cancellation');
     assert.deepEqual(progress, [1, 2, 3]);
+  });
+
+  it('relays an upstream question to the client whose call is waiting on that server', async () => {
+    const a = upstream('alpha', []);
+    const { gateway, client } = await serve([a], { capabilities: { capabilities: { elicitation: {}, sampling: {} } } });
+    client.setRequestHandler('elicitation/create', (req) => ({ action: 'accept', content: { answer: `yes to ${req.params.message}` } }));
+    client.setRequestHandler('sampling/createMessage', () => ({
+      role: 'assistant',
+      content: { type: 'text', text: 'sampled' },
+      model: 'm',
+    }));
+    const controller = new AbortController();
+    let inFlight = false;
+    const call = client.callTool(
+      { name: 'alpha_slow', arguments: { steps: 1 } },
+      { signal: controller.signal, onprogress: () => (inFlight = true) },
+    );
+    call.catch(() => undefined);
+    await waitFor(() => inFlight, 5000, 'the call to reach the server');
+    const ask = askHostFor(gateway);
+    const answer = await ask.elicit({ message: 'proceed?', requestedSchema: { type: 'object', properties: {} } }, { server: 'alpha' });
+    assert.deepEqual(answer, { action: 'accept', content: { answer: 'yes to proceed?' } });
+    const sampled = await ask.sample({ messages: [], maxTokens: 5 }, { server: 'alpha' });
+    assert.deepEqual(sampled.content, { type: 'text', text: 'sampled' });
+    controller.abort();
+    // Once the call has ended on the gateway, nobody is left to ask.
+    await waitFor(
+      () =>
+        ask.elicit({ message: 'later?', requestedSchema: { type: 'object', properties: {} } }, { server: 'alpha' }).then(
+          () => false,
+          (e: Error) => /no gateway client is waiting/.test(e.message),
+        ),
+      5000,
+      'the call to end on the gateway',
+    );
+  });
+
+  it('says so when the calling client cannot answer a question', async () => {
+    const a = upstream('alpha', []);
+    const { gateway, client } = await serve([a]);
+    let inFlight = false;
+    const controller = new AbortController();
+    client
+      .callTool({ name: 'alpha_slow', arguments: { steps: 1 } }, { signal: controller.signal, onprogress: () => (inFlight = true) })
+      .catch(() => undefined);
+    await waitFor(() => inFlight, 5000, 'the call to reach the server');
+    await assert.rejects(
+      askHostFor(gateway).elicit({ message: 'x', requestedSchema: { type: 'object', properties: {} } }, { server: 'alpha' }),
+      /alpha: asked for elicitation, but the gateway client test-client does not support it/,
+    );
+    controller.abort();
   });
 });

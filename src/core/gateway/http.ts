@@ -83,6 +83,7 @@ export class GatewayHttpServer {
       if (typeof sid === 'string') {
         const transport = sessions.get(sid);
         if (!transport) return reply(res, 404, -32001, 'Session not found: initialize again');
+        cancelWhenGone(res, body, transport);
         return transport.handleRequest(req, res, body);
       }
       const first: unknown = Array.isArray(body) ? body[0] : body;
@@ -180,6 +181,27 @@ export function checkRequest(req: http.IncomingMessage, port: number, expected: 
       log: req.headers.authorization ? 'wrong token' : 'no token',
     };
   return undefined;
+}
+
+/**
+ * A 2025-era client that goes away mid-call (closes the POST's response stream) never sends
+ * notifications/cancelled, and the SDK's transport does not abort the handler: the gateway
+ * cancels the requests of that POST itself, through the protocol, so the upstream server is told.
+ */
+function cancelWhenGone(res: http.ServerResponse, body: unknown, transport: { onmessage?: (message: never) => void }): void {
+  const ids = (Array.isArray(body) ? body : [body])
+    .filter((m): m is { id: string | number; method: string } => !!m && typeof m === 'object' && 'method' in m && 'id' in m)
+    .map((m) => m.id);
+  if (!ids.length) return;
+  res.once('close', () => {
+    if (res.writableFinished) return;
+    for (const requestId of ids)
+      transport.onmessage?.({
+        jsonrpc: '2.0',
+        method: 'notifications/cancelled',
+        params: { requestId, reason: 'the client disconnected' },
+      } as never);
+  });
 }
 
 function localHosts(port: number): string[] {
