@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BigOutcome } from './cases/stdio';
+import { report as gatewayReport } from './cases/gateway';
 import { REPO_ROOT } from './lib/setup';
 import { MiB, summarize, type Summary } from './lib/stats';
 
@@ -19,7 +20,7 @@ const quick = argv.includes('--quick');
 const onlyArg = argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set(argv[onlyArg + 1]?.split(',') ?? []) : undefined;
 const want = (group: string) => !only || only.has(group);
-const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools'];
+const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools', 'gateway'];
 {
   const unknown = argv.filter((a, i) => (a.startsWith('-') ? a !== '--quick' && a !== '--only' : argv[i - 1] !== '--only'));
   const badGroups = [...(only ?? [])].filter((g) => !GROUPS.includes(g));
@@ -605,6 +606,7 @@ async function main(): Promise<void> {
     ['big', big],
     ['http', httpCases],
     ['tools', toolsCases],
+    ['gateway', () => gatewayReport(runCase, rows, goal, quick)],
   ];
   for (const [name, step] of steps) {
     if (!want(name)) continue;
