@@ -55,62 +55,97 @@ export class GatewayHttpServer {
     return `http://127.0.0.1:${this.port}${GATEWAY_PATH}`;
   }
 
-  static async start(gateway: Gateway, options: GatewayHttpOptions = {}): Promise<GatewayHttpServer> {
+  /**
+   * Listens for `gateway` on /mcp. With `routes`, /mcp/<name> serves `routes(name)` (a gateway of
+   * one server, for clients that list servers one by one such as VS Code's definition provider);
+   * undefined answers 404.
+   */
+  static async start(
+    gateway: Gateway,
+    options: GatewayHttpOptions & { readonly routes?: (name: string) => Gateway | undefined } = {},
+  ): Promise<GatewayHttpServer> {
     const log = options.logger ?? nullLogger;
     const token = options.token ?? newGatewayToken();
     if (token.length < 22) throw new Error('the gateway token must have at least 128 bits (22 base64url characters)');
     const maxBody = options.maxBodyBytes ?? 4 * 1024 * 1024;
     const sdk = await loadServerSdk();
     const node = (await import('@modelcontextprotocol/node')) as unknown as typeof import('@modelcontextprotocol/node');
-    const listeners: { modern?: ReturnType<typeof sdk.createMcpHandler> } = {};
-    const endpoint = new GatewayEndpoint(gateway, sdk, log, options.info, (kind) => {
-      const notify = listeners.modern?.notify;
-      if (kind === 'tools') notify?.toolsChanged();
-      else if (kind === 'prompts') notify?.promptsChanged();
-      else notify?.resourcesChanged();
-    });
-    const modern = (listeners.modern = sdk.createMcpHandler((ctx) => endpoint.create(ctx, false), {
-      legacy: 'reject',
-      onerror: (e) => log.debug(`gateway http: ${e.message}`),
-      maxRequestBodySize: maxBody,
-    }));
-    const modernNode = node.toNodeHandler(modern);
-    const sessions = new Map<string, InstanceType<typeof node.NodeStreamableHTTPServerTransport>>();
     const expected = Buffer.from(`Bearer ${token}`);
 
-    const legacy = async (req: http.IncomingMessage, res: http.ServerResponse, body: unknown) => {
-      const sid = req.headers['mcp-session-id'];
-      if (typeof sid === 'string') {
-        const transport = sessions.get(sid);
-        if (!transport) return reply(res, 404, -32001, 'Session not found: initialize again');
-        cancelWhenGone(res, body, transport);
-        return transport.handleRequest(req, res, body);
-      }
-      const first: unknown = Array.isArray(body) ? body[0] : body;
-      if (req.method !== 'POST' || (first as { method?: unknown } | undefined)?.method !== 'initialize')
-        return reply(res, 400, -32000, 'Bad Request: send initialize first (no valid Mcp-Session-Id)');
-      const transport = new node.NodeStreamableHTTPServerTransport({
-        sessionIdGenerator: () => randomUUID(),
-        onsessioninitialized: (id) => void sessions.set(id, transport),
+    /** One endpoint per path: its SDK handler (2026-07-28) and its 2025-era sessions. */
+    const makeRoute = (g: Gateway) => {
+      const listeners: { modern?: ReturnType<typeof sdk.createMcpHandler> } = {};
+      const endpoint = new GatewayEndpoint(g, sdk, log, options.info, (kind) => {
+        const notify = listeners.modern?.notify;
+        if (kind === 'tools') notify?.toolsChanged();
+        else if (kind === 'prompts') notify?.promptsChanged();
+        else notify?.resourcesChanged();
       });
-      const instance = endpoint.create({ era: 'legacy' }, true);
-      const closed = instance.onclose;
-      instance.onclose = () => {
-        if (transport.sessionId) sessions.delete(transport.sessionId);
-        closed?.();
+      const modern = (listeners.modern = sdk.createMcpHandler((ctx) => endpoint.create(ctx, false), {
+        legacy: 'reject',
+        onerror: (e) => log.debug(`gateway http: ${e.message}`),
+        maxRequestBodySize: maxBody,
+      }));
+      const sessions = new Map<string, InstanceType<typeof node.NodeStreamableHTTPServerTransport>>();
+      const modernNode = node.toNodeHandler(modern);
+      const legacy = async (req: http.IncomingMessage, res: http.ServerResponse, body: unknown) => {
+        const sid = req.headers['mcp-session-id'];
+        if (typeof sid === 'string') {
+          const transport = sessions.get(sid);
+          if (!transport) return reply(res, 404, -32001, 'Session not found: initialize again');
+          cancelWhenGone(res, body, transport);
+          return transport.handleRequest(req, res, body);
+        }
+        const first: unknown = Array.isArray(body) ? body[0] : body;
+        if (req.method !== 'POST' || (first as { method?: unknown } | undefined)?.method !== 'initialize')
+          return reply(res, 400, -32000, 'Bad Request: send initialize first (no valid Mcp-Session-Id)');
+        const transport = new node.NodeStreamableHTTPServerTransport({
+          sessionIdGenerator: () => randomUUID(),
+          onsessioninitialized: (id) => void sessions.set(id, transport),
+        });
+        const instance = endpoint.create({ era: 'legacy' }, true);
+        const closed = instance.onclose;
+        instance.onclose = () => {
+          if (transport.sessionId) sessions.delete(transport.sessionId);
+          closed?.();
+        };
+        await instance.connect(transport);
+        return transport.handleRequest(req, res, body);
       };
-      await instance.connect(transport);
-      return transport.handleRequest(req, res, body);
+      const close = async () => {
+        await Promise.all([...sessions.values()].map((t) => t.close().catch(() => undefined)));
+        sessions.clear();
+        await modern.close().catch(() => undefined);
+        await endpoint.close();
+      };
+      return { endpoint, legacy, modernNode, close };
+    };
+    const main = makeRoute(gateway);
+    const routes = new Map<string, ReturnType<typeof makeRoute>>();
+    const routeFor = (pathname: string) => {
+      if (pathname === GATEWAY_PATH) return main;
+      const name =
+        pathname.startsWith(`${GATEWAY_PATH}/`) && options.routes ? decodeURIComponent(pathname.slice(GATEWAY_PATH.length + 1)) : undefined;
+      if (!name) return undefined;
+      let route = routes.get(name);
+      if (!route) {
+        const g = options.routes!(name);
+        if (!g) return undefined;
+        routes.set(name, (route = makeRoute(g)));
+      }
+      return route;
     };
 
     const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
       const port = (server.address() as AddressInfo).port;
-      const refusal = checkRequest(req, port, expected);
+      const refusal = checkRequest(req, port, expected, !!options.routes);
       if (refusal) {
         log.warn(`gateway http: refused ${req.method} ${req.url}: ${refusal.log}`);
         if (refusal.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="mcp-manager-gateway"');
         return reply(res, refusal.status, -32000, refusal.message);
       }
+      const route = routeFor(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+      if (!route) return reply(res, 404, -32000, 'not found: no such server in this gateway');
       let body: unknown;
       if (req.method === 'POST') {
         const raw = await readBody(req, maxBody);
@@ -122,7 +157,7 @@ export class GatewayHttpServer {
         }
       }
       const isLegacy = req.method !== 'POST' || (await sdk.isLegacyRequest(await node.toWebRequest(req, body), body));
-      return isLegacy ? legacy(req, res, body) : modernNode(req, res, body);
+      return isLegacy ? route.legacy(req, res, body) : route.modernNode(req, res, body);
     };
 
     const server = http.createServer((req, res) => {
@@ -140,14 +175,12 @@ export class GatewayHttpServer {
       });
     });
     const shutdown = async () => {
-      await Promise.all([...sessions.values()].map((t) => t.close().catch(() => undefined)));
-      sessions.clear();
-      await modern.close().catch(() => undefined);
-      await endpoint.close();
+      await Promise.all([main, ...routes.values()].map((r) => r.close()));
+      routes.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     };
-    return new GatewayHttpServer(server, endpoint, token, shutdown);
+    return new GatewayHttpServer(server, main.endpoint, token, shutdown);
   }
 
   close(): Promise<void> {
@@ -163,9 +196,9 @@ interface Refusal {
 }
 
 /** Host, Origin and token checks; undefined when the request may pass. */
-export function checkRequest(req: http.IncomingMessage, port: number, expected: Buffer): Refusal | undefined {
+export function checkRequest(req: http.IncomingMessage, port: number, expected: Buffer, subPaths = false): Refusal | undefined {
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-  if (url.pathname !== GATEWAY_PATH)
+  if (url.pathname !== GATEWAY_PATH && !(subPaths && url.pathname.startsWith(`${GATEWAY_PATH}/`)))
     return { status: 404, message: `not found: the gateway answers on ${GATEWAY_PATH}`, log: 'unknown path' };
   const host = req.headers.host;
   if (!host || !localHosts(port).includes(host.toLowerCase()))
