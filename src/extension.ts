@@ -6,7 +6,7 @@ import { ServerRegistry, type ConfigSource, type ServerDefinition } from './core
 import { createApi, type McpManagerApi } from './vscode/api';
 import { registerBrowseCommands, ServerCatalog } from './vscode/browse';
 import { ServerCommands } from './vscode/commands';
-import { EditorGateway } from './vscode/gateway';
+import { EditorGateway, registerCopyGatewayConfig } from './vscode/gateway';
 import { SettingsConfigSource } from './vscode/configSource';
 import { LaunchConsent } from './vscode/consent';
 import { InputService } from './vscode/inputs';
@@ -113,6 +113,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     walkthrough,
     mcpRegistries,
     gateway,
+    registerCopyGatewayConfig(context.extensionPath, prompter),
     view,
     tree,
     catalog,

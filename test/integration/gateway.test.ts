@@ -2,7 +2,8 @@
 // and the local HTTP gateway its definitions point at, served from the registry's connections.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { childProcesses, fixtureServer, getApi, rememberServers, setServers, waitFor } from './helpers/mcpm';
+import { scriptedUi } from './helpers/configHelpers';
+import { childProcesses, extensionPath, fixtureServer, getApi, rememberServers, setServers, waitFor } from './helpers/mcpm';
 
 /** One JSON-RPC exchange over HTTP; the answer may come as JSON or as one SSE event. */
 async function rpc(
@@ -88,5 +89,23 @@ describe('gateway for VS Code chat', function () {
     assert.equal(_test.registry.get('fx')?.state.kind, 'running', "the registry's own connection ran the call");
     assert.equal(childProcesses().length, 1);
     assert.equal(_test.gateway.clientsOf('fx'), 1, 'in use by one client');
+  });
+
+  it('MCP Manager: Copy Gateway Configuration... copies the entry a client needs', async () => {
+    const { ui, done } = await scriptedUi();
+    try {
+      ui.on('pick', /Which client/, /Claude Code/);
+      ui.on('notify', /Copied/, undefined);
+      await vscode.commands.executeCommand('mcpManager.copyGatewayConfig');
+      const entry = (
+        JSON.parse(await vscode.env.clipboard.readText()) as { mcpServers: Record<string, { command: string; args: string[] }> }
+      ).mcpServers['mcp-manager']!;
+      assert.equal(entry.command, 'node');
+      assert.deepEqual(entry.args.slice(0, 2), [`${extensionPath()}/dist/cli.js`, 'serve']);
+      assert.deepEqual(entry.args.slice(2), ['--workspace', vscode.workspace.workspaceFolders![0]!.uri.fsPath]);
+      assert.equal(ui.count('notify', /Copied the Claude Code entry/), 1);
+    } finally {
+      done();
+    }
   });
 });

@@ -169,3 +169,5 @@ export class EditorGateway implements vscode.Disposable {
     this.gateway.dispose();
   }
 }
+
+export { registerCopyGatewayConfig, COPY_GATEWAY_CONFIG_COMMAND } from './copyConfig';
