@@ -12,6 +12,7 @@ import {
   MemoryMetadataStore,
   askHostFor,
   NameTable,
+  parseServer,
   serveGatewayStdio,
   ServerConnection,
   type GatewayStdio,
@@ -130,6 +131,13 @@ describe('gateway (in memory)', function () {
     assert.equal(a.starts, 1);
     await waitFor(() => changed > 0, 5000, 'tools list_changed after the start');
     assert.deepEqual((await client.listTools()).tools.map((t) => t.name).sort(), ['alpha_echo', 'alpha_new', 'alpha_slow']);
+  });
+
+  it('reads expose from a server entry: false is kept, true and absent are the same, anything else names the field', () => {
+    assert.equal(definition('a', { command: 'node', expose: false }).expose, false);
+    assert.equal('expose' in definition('a', { command: 'node', expose: true }), false);
+    const bad = parseServer('a', { command: 'node', expose: 'no' });
+    assert.ok('issues' in bad && bad.issues.some((i) => i.field === 'expose'), JSON.stringify(bad));
   });
 
   it('keys the remembered lists by the configuration, not by expose', () => {
