@@ -24,7 +24,7 @@ const WORKSPACE = path.join(ROOT, 'demo');
 const RESULTS = path.join(ROOT, 'test-results', 'e2e');
 const README_SHOT = 'readme.png';
 /** Command lines of the MCP servers the demo starts over stdio. */
-const MCP_SERVER = /test\/fixtures\/server\.mjs|server-everything/;
+const MCP_SERVER = /test\/fixtures\/server\.mjs|test\/fixtures\/eras\/modern\.mjs|server-everything/;
 // What may ship in the .vsix (paths inside its extension/ folder; vsce renames LICENSE to
 // LICENSE.txt and may lower-case README/CHANGELOG).
 const ALLOWED = [

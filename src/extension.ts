@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import { ServerRegistry, type ConfigSource, type ServerDefinition } from './core';
 import { createApi, type McpManagerApi } from './vscode/api';
+import { EditorAsk } from './vscode/ask/editorAsk';
 import { registerBrowseCommands, ServerCatalog } from './vscode/browse';
 import { ServerCommands } from './vscode/commands';
 import { EditorGateway, registerCopyGatewayConfig } from './vscode/gateway';
@@ -17,6 +18,7 @@ import { ServerStatusBar } from './vscode/statusBar';
 import { registerToolCallCommands } from './vscode/toolCall';
 import { registerMcpTests, type McpTestController } from './vscode/tests';
 import { ServerTreeProvider } from './vscode/tree/serverTree';
+import { IconCache } from './vscode/icons';
 import { trustNotices } from './vscode/trust';
 import { registerWalkthrough, type WalkthroughState } from './vscode/walkthrough';
 
@@ -49,6 +51,8 @@ export interface TestHooks {
   /** Browse Registry (tests replace its live search pick) and the registry update checks. */
   readonly registryBrowser: RegistryBrowser;
   readonly registryUpdates: RegistryUpdates;
+  /** Answers servers' questions (roots, elicitation, sampling); tests swap its models and form. */
+  readonly ask: EditorAsk;
 }
 
 export type ExtensionApi = McpManagerApi & { readonly _test?: TestHooks };
@@ -66,7 +70,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     inputsFor: (kind) => config.inputsFor(kind),
   });
   const consent = new LaunchConsent(context.workspaceState, prompter, (): ServerDefinition[] => registry.list().map((c) => c.definition));
+  // Servers' questions (roots, elicitation, sampling), answered here for every path to a server.
+  const ask = new EditorAsk({ prompter });
   const registry = new ServerRegistry({
+    ask,
     loggerFor: (name) => logs.loggerFor(name),
     clientInfo: { name: 'mcp-manager', version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0') },
     parentEnv: process.env,
@@ -82,7 +89,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const catalog = new ServerCatalog(registry, (name) => logs.loggerFor(name));
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   const mcpRegistries = createRegistryFeature({ registry, prompter, inputs, logs, reload: () => config.reload(), version });
-  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates);
+  const icons = new IconCache(vscode.Uri.joinPath(context.globalStorageUri, 'icons'), logs.general);
+  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates, icons);
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
   const api = createApi(registry, catalog);
@@ -99,12 +107,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
     config,
+    icons,
     new ServerCommands({ registry, logs, tree, catalog, config, prompter, inputs, consent }).register(),
     registerToolCallCommands({
       context,
       registry,
       catalog,
       logs,
+      prompter,
       missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs),
       onDidCall: tests.recordCall,
     }),
@@ -119,6 +129,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     catalog,
     statusBar,
     api,
+    // Roots are the workspace folders: servers using them are told when they change.
+    vscode.workspace.onDidChangeWorkspaceFolders(() => {
+      for (const conn of registry.list()) void conn.notifyRootsChanged();
+    }),
     // deactivate() awaits this; here it is the safety net if only the subscriptions are disposed.
     { dispose: () => void shutdown() },
     logs,
@@ -155,6 +169,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         gateway,
         registryBrowser: mcpRegistries.browser,
         registryUpdates: mcpRegistries.updates,
+        ask,
       },
     };
   }

@@ -1,6 +1,6 @@
 // Lifecycle cases: the cost of configured but unused servers, and idle shutdown.
 import { ServerRegistry } from '../../src/core';
-import { FIXTURE_SERVER, NODE, childCount, definition, oursStdio } from '../lib/setup';
+import { FIXTURE_SERVER, NODE, childCount, definition, oursStdio, type Era } from '../lib/setup';
 import { gc, now } from '../lib/stats';
 
 /** `n` stdio servers configured and never used: heap and processes they cost. */
@@ -24,9 +24,9 @@ export async function idleServers(opts: { n?: number }) {
 }
 
 /** idleTimeout stops the process after inactivity; the next call restarts it transparently. */
-export async function idleShutdown(opts: { idleMs?: number }) {
+export async function idleShutdown(opts: { era: Era; idleMs?: number }) {
   const idleMs = opts.idleMs ?? 300;
-  const conn = oursStdio({}, {}, { timing: { closeGraceMs: 300, killGraceMs: 300, idleTimeoutMs: idleMs } });
+  const conn = oursStdio(opts.era, {}, {}, { timing: { closeGraceMs: 300, killGraceMs: 300, idleTimeoutMs: idleMs } });
   try {
     const pidOf = async () => Number((await conn.callTool('pid', {})).content.map((c) => (c.type === 'text' ? c.text : '')).join(''));
     const first = await pidOf();

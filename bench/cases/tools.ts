@@ -1,23 +1,27 @@
 // Tool lists: 10,000 tools (one page), output-schema validators (list time, memory over
 // re-lists, lazy compile on first call), and the tree's first paint of 10,000 tools.
-import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/client';
 import { ServerRegistry } from '../../src/core';
 import { createValidatorProvider } from '../../src/core/toolOutput';
-import { FIXTURE_SERVER, NODE } from '../lib/setup';
 import { RawPipeClient } from '../lib/raw';
-import { definition, oursStdio, sdkStdio } from '../lib/setup';
-import { MiB, gc, now, summarize } from '../lib/stats';
+import {
+  FIXTURE_SERVER,
+  NODE,
+  definition,
+  oursStdio,
+  oursV1Fixture,
+  plainStdio,
+  serverArgs,
+  toolsEnv,
+  v1FixtureToolsEnv,
+  type Era,
+} from '../lib/setup';
+import { MiB, cpuMs, gc, now, summarize } from '../lib/stats';
 import type { TreeNode } from '../../src/ui/tree/nodes';
 import { installVscodeStub } from '../lib/vscodeStub';
 
-function fixtureEnv(tools: number, outputSchema: boolean): Record<string, string> {
-  // One page (the server renders the list once and caches it, so re-lists measure the client).
-  return {
-    FIXTURE_TOOL_COUNT: String(tools),
-    FIXTURE_PAGE_SIZE: String(tools + 100),
-    ...(outputSchema ? { FIXTURE_OUTPUT_SCHEMA: '1' } : {}),
-  };
-}
+/** The bench server's own tools (echo, pid, big) besides the t0..tN-1 of a tools case. */
+const OWN_TOOLS = 3;
 
 function heapUsed(): number {
   gc();
@@ -30,38 +34,50 @@ function heapUsed(): number {
  * as a client would.
  */
 export async function toolsList(opts: {
+  era: Era;
   who: 'floor' | 'sdk' | 'ours';
   tools: number;
   outputSchema?: boolean;
   lists?: number;
   relists?: number;
+  /** The SDK 1.x fixture server of the figures recorded before issue 13 (2025 era; floor and ours only). */
+  v1Fixture?: boolean;
 }) {
-  const env = fixtureEnv(opts.tools, !!opts.outputSchema);
+  const { era } = opts;
+  const v1Fixture = !!opts.v1Fixture;
+  // One page (the server renders the list once and keeps it, so re-lists measure the client).
+  const env = v1Fixture ? v1FixtureToolsEnv(opts.tools) : toolsEnv(opts.tools, !!opts.outputSchema);
   let list: () => Promise<number>;
   let close: () => Promise<void>;
   if (opts.who === 'floor') {
-    const raw = new RawPipeClient(NODE, [FIXTURE_SERVER], { ...process.env, ...env });
-    await raw.initialize();
+    const raw = new RawPipeClient(NODE, v1Fixture ? [FIXTURE_SERVER] : serverArgs(era), { ...process.env, ...env });
+    await raw.open(v1Fixture ? 'legacy' : era);
     list = async () => ((await raw.request('tools/list', {})) as { result: { tools: unknown[] } }).result.tools.length;
     close = () => raw.close();
   } else if (opts.who === 'sdk') {
-    const sdk = await sdkStdio(env);
-    list = async () => (await sdk.listTools()).tools.length;
+    if (v1Fixture) throw new Error('toolsList: the v1 fixture case has no plain v2 contender');
+    const sdk = await plainStdio(era, env);
+    // 'refresh': fetch every time (a 2026-07-28 list may be served from the client's cache otherwise).
+    list = async () => (await sdk.listTools(undefined, { cacheMode: 'refresh' })).tools.length;
     close = () => sdk.close();
   } else {
-    const ours = oursStdio(env);
+    const ours = v1Fixture ? oursV1Fixture(env) : oursStdio(era, env);
     list = async () => (await ours.listTools({ refresh: true })).length;
     close = () => ours.dispose();
   }
   try {
-    const expected = opts.tools + 13;
+    // The SDK 1.x fixture has 13 tools of its own.
+    const expected = opts.tools + (v1Fixture ? 13 : OWN_TOOLS);
     const first = await list(); // warm-up: the server renders and caches its list
     if (first !== expected) throw new Error(`listed ${first} tools, expected ${expected}`);
     const times: number[] = [];
+    const cpu: number[] = [];
     for (let i = 0; i < (opts.lists ?? 5); i++) {
+      const c0 = cpuMs();
       const t0 = now();
       await list();
       times.push(now() - t0);
+      cpu.push(cpuMs() - c0);
     }
     const heapBase = heapUsed();
     const heap: number[] = [];
@@ -72,6 +88,8 @@ export async function toolsList(opts: {
     const last = heap.length ? heap[heap.length - 1]! : heapBase;
     return {
       time: summarize(times),
+      /** The client process's CPU time per list. */
+      cpu: summarize(cpu),
       lists: times.length,
       relists: heap.length,
       heapAfterFirstMiB: heap.length ? (heap[0]! - heapBase) / MiB : 0,
@@ -84,11 +102,12 @@ export async function toolsList(opts: {
 }
 
 /** Our lazy output validation: first call of a tool compiles its validator, later calls reuse it. */
-export async function lazyValidation(opts: { tools?: number; calls?: number }) {
+export async function lazyValidation(opts: { era: Era; tools?: number; calls?: number }) {
   const tools = opts.tools ?? 1000;
   let compiled = 0;
   const ours = oursStdio(
-    fixtureEnv(tools, true),
+    opts.era,
+    toolsEnv(tools, true),
     {},
     {
       validatorFactory: () => {
@@ -121,7 +140,7 @@ export async function lazyValidation(opts: { tools?: number; calls?: number }) {
  * the listing) to a TreeItem for every tool. The server is already running (a kept-alive session
  * whose tools were not listed yet); `cold: true` includes starting it.
  */
-export async function treeFirstPaint(opts: { tools?: number; runs?: number; cold?: boolean }) {
+export async function treeFirstPaint(opts: { era: Era; tools?: number; runs?: number; cold?: boolean }) {
   installVscodeStub();
   const { ServerTreeProvider } =
     (await import('../../src/vscode/tree/serverTree.js')) as typeof import('../../src/vscode/tree/serverTree.js');
@@ -131,7 +150,7 @@ export async function treeFirstPaint(opts: { tools?: number; runs?: number; cold
   for (let run = -1; run < (opts.runs ?? 5); run++) {
     const registry = new ServerRegistry({ timing: { closeGraceMs: 300, killGraceMs: 300 } });
     await registry.update({
-      servers: [definition({ command: NODE, args: [FIXTURE_SERVER], env: fixtureEnv(tools, false) }, 'big')],
+      servers: [definition({ command: NODE, args: serverArgs(opts.era), env: toolsEnv(tools) }, 'big')],
       issues: [],
     });
     const conn = registry.get('big')!;
@@ -166,7 +185,7 @@ export async function treeFirstPaint(opts: { tools?: number; runs?: number; cold
     tree.dispose();
     await registry.dispose();
   }
-  // The fixture's own 13 tools, and its Resources and Prompts folders (listed only when expanded).
-  if (items !== tools + 13 + 2) throw new Error(`tree showed ${items} items, expected ${tools + 13 + 2}`);
+  // The server's own tools besides the t0..tN-1 (it declares no resources or prompts: no folders).
+  if (items !== tools + OWN_TOOLS) throw new Error(`tree showed ${items} items, expected ${tools + OWN_TOOLS}`);
   return { time: summarize(samples), items };
 }

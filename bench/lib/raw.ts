@@ -2,6 +2,20 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as http from 'node:http';
 
+/** The `_meta` envelope every 2026-07-28 request carries (that era has no handshake to carry it once). */
+export const MODERN_ENVELOPE = {
+  'io.modelcontextprotocol/protocolVersion': '2026-07-28',
+  'io.modelcontextprotocol/clientCapabilities': {},
+  'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1' },
+};
+
+type RawEra = 'legacy' | 'modern';
+
+function withEnvelope(params: unknown): unknown {
+  const p = (params ?? {}) as { _meta?: Record<string, unknown> };
+  return { ...p, _meta: { ...p._meta, ...MODERN_ENVELOPE } };
+}
+
 interface Pending {
   resolve: (m: { id: number; result?: unknown; error?: unknown }) => void;
 }
@@ -13,6 +27,8 @@ export class RawPipeClient {
   private size = 0;
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
+  /** Set by open(): 2026-07-28 requests carry the `_meta` envelope. */
+  private modern = false;
 
   constructor(command: string, args: string[], env: NodeJS.ProcessEnv = process.env) {
     this.child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'], env });
@@ -50,7 +66,8 @@ export class RawPipeClient {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { resolve });
-      this.child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method, params }) + '\n');
+      const p = this.modern ? withEnvelope(params) : params;
+      this.child.stdin.write(JSON.stringify({ jsonrpc: '2.0', id, method, params: p }) + '\n');
     });
   }
 
@@ -58,9 +75,23 @@ export class RawPipeClient {
     this.child.stdin.write(JSON.stringify({ jsonrpc: '2.0', method, params }) + '\n');
   }
 
-  /** The MCP handshake, for floor clients talking to a real MCP server. */
-  async initialize(): Promise<void> {
-    await this.request('initialize', { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } });
+  /**
+   * The opening of each era, for floor clients talking to a real MCP server: `initialize` (2025), or
+   * `server/discover` (2026-07-28, after which every request carries the envelope).
+   */
+  async open(era: RawEra): Promise<void> {
+    if (era === 'modern') {
+      this.modern = true;
+      const r = await this.request('server/discover', {});
+      if (r.error) throw new Error(`server/discover failed: ${JSON.stringify(r.error)}`);
+      return;
+    }
+    const r = await this.request('initialize', {
+      protocolVersion: '2025-11-25',
+      capabilities: {},
+      clientInfo: { name: 'raw', version: '1' },
+    });
+    if (r.error) throw new Error(`initialize failed: ${JSON.stringify(r.error)}`);
     this.notify('notifications/initialized');
   }
 
@@ -80,20 +111,31 @@ export class RawHttpClient {
   private session?: string;
   private nextId = 1;
 
-  constructor(url: string) {
+  constructor(
+    url: string,
+    private readonly era: RawEra = 'legacy',
+  ) {
     this.url = new URL(url);
   }
 
-  post(body: unknown): Promise<{ status: number; json?: unknown }> {
-    const data = JSON.stringify(body);
+  post(
+    body: { method: string; params?: { name?: string } & Record<string, unknown> } & Record<string, unknown>,
+  ): Promise<{ status: number; json?: unknown }> {
+    const modern = this.era === 'modern';
+    const data = JSON.stringify(modern && 'id' in body ? { ...body, params: withEnvelope(body.params) } : body);
     const headers: Record<string, string> = {
       'content-type': 'application/json',
       accept: 'application/json, text/event-stream',
       'content-length': String(Buffer.byteLength(data)),
     };
-    if (this.session) {
+    if (modern) {
+      // The 2026-07-28 Streamable HTTP headers: version, method, and the name of what is called.
+      headers['mcp-protocol-version'] = '2026-07-28';
+      headers['mcp-method'] = body.method;
+      if (body.params?.name) headers['mcp-name'] = body.params.name;
+    } else if (this.session) {
       headers['mcp-session-id'] = this.session;
-      headers['mcp-protocol-version'] = '2025-06-18';
+      headers['mcp-protocol-version'] = '2025-11-25';
     }
     return new Promise((resolve, reject) => {
       const req = http.request(this.url, { method: 'POST', agent: this.agent, headers }, (res) => {
@@ -113,12 +155,17 @@ export class RawHttpClient {
     });
   }
 
-  async initialize(): Promise<void> {
+  /** `initialize` (2025, then the session id goes with every request) or `server/discover` (2026-07-28). */
+  async open(): Promise<void> {
+    if (this.era === 'modern') {
+      await this.post({ jsonrpc: '2.0', id: 0, method: 'server/discover', params: {} });
+      return;
+    }
     await this.post({
       jsonrpc: '2.0',
       id: 0,
       method: 'initialize',
-      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
+      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '1' } },
     });
     await this.post({ jsonrpc: '2.0', method: 'notifications/initialized' });
   }

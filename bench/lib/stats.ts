@@ -17,6 +17,16 @@ export function summarize(samplesMs: readonly number[]): Summary {
   return { n: s.length, median: at(0.5), p95: at(0.95), min: s[0]!, max: s[s.length - 1]! };
 }
 
+/**
+ * CPU time (user + system) this process has used, in milliseconds. On a shared machine a
+ * client's CPU time is what other processes disturb least: wall time also holds the waits for a
+ * descheduled server or client, CPU time only the work done.
+ */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /** High-resolution now, in milliseconds. */
 export function now(): number {
   return Number(process.hrtime.bigint()) / 1e6;
@@ -35,15 +45,23 @@ export async function timeIt<T>(fn: () => Promise<T>): Promise<{ ms: number; val
 export async function alternate(
   fns: Record<string, () => Promise<unknown>>,
   opts: { warmup: number; rounds: number; perRound: number },
-): Promise<Record<string, Summary>> {
-  const samples = await alternateSamples(fns, opts);
-  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)]));
+): Promise<Record<string, Summary> & { cpu: Record<string, Summary> }> {
+  const cpu: Record<string, number[]> = {};
+  const samples = await alternateSamples(fns, opts, cpu);
+  return {
+    ...Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, summarize(v)])),
+    cpu: Object.fromEntries(Object.entries(cpu).map(([k, v]) => [k, summarize(v)])),
+  } as Record<string, Summary> & { cpu: Record<string, Summary> };
 }
 
-/** alternate(), returning every sample (milliseconds) instead of summaries. */
+/**
+ * alternate(), returning every sample (milliseconds) instead of summaries. With `cpu`, also this
+ * process's CPU time per call, averaged over each round (one sample per round), into `cpu[name]`.
+ */
 export async function alternateSamples(
   fns: Record<string, () => Promise<unknown>>,
   opts: { warmup: number; rounds: number; perRound: number },
+  cpu?: Record<string, number[]>,
 ): Promise<Record<string, number[]>> {
   const samples: Record<string, number[]> = {};
   for (const [name, fn] of Object.entries(fns)) {
@@ -53,11 +71,13 @@ export async function alternateSamples(
   for (let r = 0; r < opts.rounds; r++) {
     for (const [name, fn] of Object.entries(fns)) {
       const out = samples[name]!;
+      const c0 = cpuMs();
       for (let i = 0; i < opts.perRound; i++) {
         const t0 = now();
         await fn();
         out.push(now() - t0);
       }
+      if (cpu) (cpu[name] ??= []).push((cpuMs() - c0) / opts.perRound);
     }
   }
   return samples;

@@ -267,6 +267,7 @@ const known: Record<string, unknown> = {
   QuickInputButtons: { Back: { iconPath: new ThemeIcon('arrow-left') } },
   TextEditorRevealType: { Default: 0, InCenter: 1, InCenterIfOutsideViewport: 2, AtTop: 3 },
   InputBoxValidationSeverity: { Info: 1, Warning: 2, Error: 3 },
+  TestRunProfileKind: { Run: 1, Debug: 2, Coverage: 3 },
   version: '1.100.0',
   commands: namespace('commands', {
     registerCommand: (id: string, fn: (...args: unknown[]) => unknown) => {
@@ -283,6 +284,8 @@ const known: Record<string, unknown> = {
     showWarningMessage: async () => undefined,
     showErrorMessage: async () => undefined,
     activeTextEditor: undefined,
+    // Open editors (resource documents follow their tabs).
+    tabGroups: handle('window.tabGroups', { all: [], onDidChangeTabs: event, onDidChangeTabGroups: event }),
   }),
   workspace: namespace('workspace', {
     get workspaceFolders() {
@@ -296,8 +299,17 @@ const known: Record<string, unknown> = {
     onDidChangeConfiguration: event,
     onDidChangeWorkspaceFolders: event,
     onDidGrantWorkspaceTrust: event,
+    textDocuments: [],
+    onDidOpenTextDocument: event,
+    onDidChangeTextDocument: event,
+    onDidSaveTextDocument: event,
+    onDidCloseTextDocument: event,
     createFileSystemWatcher: () => handle('fileSystemWatcher'),
     registerTextDocumentContentProvider: () => disposable(),
+  }),
+  // The Testing view's controller (src/vscode/tests): its items are a real collection, the rest inert.
+  tests: namespace('tests', {
+    createTestController: (id: string, label: string) => handle(`testController(${id})`, { id, label, items: testItems() }),
   }),
   languages: namespace('languages', { registerDocumentLinkProvider: () => disposable() }),
   env: namespace('env', { clipboard: handle('env.clipboard'), language: 'en' }),
@@ -312,6 +324,25 @@ const known: Record<string, unknown> = {
 export const vscodeStub = new Proxy(known, {
   get: (t, p) => (typeof p === 'symbol' || p in t ? t[p as string] : p === '__esModule' ? undefined : handle(p)),
 });
+
+/** A TestItemCollection over a Map. */
+function testItems() {
+  const m = new Map<string, { id: string }>();
+  return {
+    get size() {
+      return m.size;
+    },
+    get: (id: string) => m.get(id),
+    add: (item: { id: string }) => void m.set(item.id, item),
+    delete: (id: string) => void m.delete(id),
+    replace: (items: readonly { id: string }[]) => {
+      m.clear();
+      for (const item of items) m.set(item.id, item);
+    },
+    forEach: (fn: (item: { id: string }) => void) => m.forEach((item) => fn(item)),
+    [Symbol.iterator]: () => [...m].map(([id, item]) => [id, item] as const)[Symbol.iterator](),
+  };
+}
 
 /** A memento (globalState, workspaceState) over a Map. */
 function memento() {

@@ -1,14 +1,57 @@
 #!/usr/bin/env node
-// A minimal Streamable HTTP MCP server for the benchmarks: JSON responses (no SSE), one session,
-// echo tool only. It does as little work per request as an MCP server can, so that the client's
+// A minimal Streamable HTTP MCP server for the benchmarks: JSON responses (no SSE), echo tool only,
+// in one protocol era. It does as little work per request as an MCP server can, so that the client's
 // cost dominates what is measured. The floor client (raw http.request) talks to this same server.
 //
-//   node bench/servers/tinyHttp.mjs        prints `LISTENING <url>` on stderr
+//   node bench/servers/tinyHttp.mjs [--era legacy|modern]     prints `LISTENING <url>` on stderr
+//
+//   legacy (default)  2025-11-25: `initialize`, one session id; `server/discover` gets -32601 (Method
+//                     not found), which is how a 2025-era server answers the 2026 probe.
+//   modern            2026-07-28: `server/discover`; results carry `resultType`, lists `ttlMs`, and every
+//                     result the `_meta` serverInfo stamp. No sessions. `initialize` gets -32022.
 import http from 'node:http';
 
+const argv = process.argv.slice(2);
+const eraArg = argv.indexOf('--era');
+const era = eraArg >= 0 ? argv[eraArg + 1] : 'legacy';
+if (era !== 'legacy' && era !== 'modern') {
+  process.stderr.write(`tinyHttp: --era must be legacy or modern, not ${JSON.stringify(era)}\n`);
+  process.exit(2);
+}
+const MODERN = '2026-07-28';
 const SESSION = 'bench-session';
+const SERVER_INFO = { name: 'tiny-http', version: '1.0.0' };
+const ECHO_TOOL = { name: 'echo', inputSchema: { type: 'object', properties: { message: { type: 'string' } } } };
+
+function legacyResult(msg) {
+  switch (msg.method) {
+    case 'initialize':
+      return { protocolVersion: msg.params.protocolVersion, capabilities: { tools: {} }, serverInfo: SERVER_INFO };
+    case 'tools/call':
+      return { content: [{ type: 'text', text: `Echo: ${msg.params.arguments?.message ?? ''}` }] };
+    case 'tools/list':
+      return { tools: [ECHO_TOOL] };
+    case 'ping':
+      return {};
+  }
+  return undefined;
+}
+
+function modernResult(msg) {
+  const meta = { _meta: { 'io.modelcontextprotocol/serverInfo': SERVER_INFO } };
+  switch (msg.method) {
+    case 'server/discover':
+      return { resultType: 'complete', supportedVersions: [MODERN], capabilities: { tools: {} }, ttlMs: 0, cacheScope: 'private', ...meta };
+    case 'tools/call':
+      return { resultType: 'complete', content: [{ type: 'text', text: `Echo: ${msg.params.arguments?.message ?? ''}` }], ...meta };
+    case 'tools/list':
+      return { resultType: 'complete', tools: [ECHO_TOOL], ttlMs: 0, cacheScope: 'private', ...meta };
+  }
+  return undefined;
+}
+
 const server = http.createServer((req, res) => {
-  if (req.method === 'GET') {
+  if (req.method === 'GET' || (era === 'modern' && req.method === 'DELETE')) {
     res.writeHead(405).end();
     return;
   }
@@ -24,22 +67,18 @@ const server = http.createServer((req, res) => {
       res.writeHead(202).end();
       return;
     }
-    let result;
-    if (msg.method === 'initialize') {
-      result = { protocolVersion: msg.params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: 'tiny-http', version: '1.0.0' } };
-    } else if (msg.method === 'tools/call') {
-      result = { content: [{ type: 'text', text: `Echo: ${msg.params.arguments?.message ?? ''}` }] };
-    } else if (msg.method === 'tools/list') {
-      result = { tools: [{ name: 'echo', inputSchema: { type: 'object', properties: { message: { type: 'string' } } } }] };
-    } else if (msg.method === 'ping') {
-      result = {};
-    } else {
-      const body = JSON.stringify({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
-      res.writeHead(200, { 'content-type': 'application/json', 'mcp-session-id': SESSION }).end(body);
-      return;
-    }
-    const body = JSON.stringify({ jsonrpc: '2.0', id: msg.id, result });
-    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'mcp-session-id': SESSION });
+    const headers = { 'content-type': 'application/json', ...(era === 'legacy' && { 'mcp-session-id': SESSION }) };
+    const result = era === 'legacy' ? legacyResult(msg) : modernResult(msg);
+    let body;
+    if (result) body = JSON.stringify({ jsonrpc: '2.0', id: msg.id, result });
+    else if (era === 'modern' && msg.method === 'initialize')
+      body = JSON.stringify({
+        jsonrpc: '2.0',
+        id: msg.id,
+        error: { code: -32022, message: 'Unsupported protocol version', data: { supported: [MODERN] } },
+      });
+    else body = JSON.stringify({ jsonrpc: '2.0', id: msg.id, error: { code: -32601, message: 'Method not found' } });
+    res.writeHead(200, { ...headers, 'content-length': Buffer.byteLength(body) });
     res.end(body);
   });
 });

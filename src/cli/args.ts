@@ -3,6 +3,7 @@
 import { parseArgs } from 'node:util';
 import { splitCommandLine as splitWords } from '../core';
 import { usageError } from './errors';
+import { parseElicitOption, type ElicitAnswer } from './ask';
 
 export const COMMANDS = [
   'servers',
@@ -13,6 +14,7 @@ export const COMMANDS = [
   'prompts',
   'prompt',
   'ping',
+  'complete',
   'doctor',
   'test',
   'search',
@@ -51,12 +53,22 @@ export interface CliArgs {
   readonly updateSnapshots?: boolean;
   /** `test --filter TEXT`: only tests whose name contains TEXT. */
   readonly filter?: string;
+  /** `complete`: what to complete (see src/cli/complete.ts). */
+  readonly completion?: CompletionArgs;
+  /** `read --watch`: print the resource again each time the server says it changed. */
+  readonly watch?: boolean;
   /** `servers --probe`: connect to each enabled server and report its protocol version. */
   readonly probe?: boolean;
   /** `search` and `add`: see src/cli/registry.ts. */
   readonly registryArgs?: RegistryArgs;
   /** `serve`: see src/cli/serve.ts. */
   readonly serveArgs?: ServeArgs;
+  /** `--root DIR` (repeatable): the roots every server gets, instead of the workspace or its entry's. */
+  readonly roots?: readonly string[];
+  /** `--elicit`: the answer to every elicitation of the run. */
+  readonly elicit?: ElicitAnswer;
+  /** `--sample-with "COMMAND"`: answers sampling requests. */
+  readonly sampleWith?: string;
 }
 
 export interface ServeArgs {
@@ -66,6 +78,17 @@ export interface ServeArgs {
   readonly httpPort?: number;
   readonly tokenFile?: string;
   readonly printConfig?: 'claude' | 'cursor' | 'vscode';
+}
+
+export interface CompletionArgs {
+  readonly kind: 'prompt' | 'resource';
+  /** The prompt name, or the resource template (`uriTemplate`). */
+  readonly target: string;
+  /** The prompt argument or template variable being completed. */
+  readonly argument: string;
+  readonly prefix: string;
+  /** `--context JSON`: the other arguments already entered. */
+  readonly context?: string;
 }
 
 export interface RegistryArgs {
@@ -94,9 +117,16 @@ Commands:
                                  prints its content, or the raw result with --json
   resources <server>             list resources and resource templates
   read <server> <uri>            read a resource: text as is, binary as a note (--json: the raw result)
+    --watch                      keep following it: print it again each time the server says it changed
+                                 (--json: one result per line), until interrupted
   prompts <server>               list prompts with their arguments ([optional] ones in brackets)
   prompt <server> <name> [JSON]  get a prompt with JSON string arguments ("-" reads them from stdin)
   ping <server>                  connect and ping
+  complete <server> prompt <name> <argument> [PREFIX]
+  complete <server> resource <uriTemplate> <variable> [PREFIX]
+                                 the server's suggestions for a prompt argument or template variable,
+                                 one per line (--json: the raw completion)
+    --context JSON               the other arguments already entered, e.g. '{"department":"Sales"}'
   search [TEXT]                  find servers in MCP registries (name, version, kind, description; --json raw)
   add <registry-name>            install a server from a registry into .vscode/mcp.json (or --config FILE)
     --version V                  that version instead of the latest
@@ -129,6 +159,14 @@ Ad-hoc server (instead of <server>):
   --url URL                      connect to an HTTP server
     --header "K: V"              send a header (repeatable)
     --transport http|sse         default: sse if the URL path ends with /sse, else http (Streamable HTTP)
+
+When the server asks (tools that need roots, a question for you, or a language model):
+  --root DIR                     a root the server may work in (repeatable; default: the workspace directory)
+  --elicit accept[:JSON]|decline|cancel
+                                 answer every question of the run (accept: JSON values over the form's
+                                 defaults); without it questions are asked in a terminal, else declined
+  --sample-with "COMMAND"        answer sampling requests with COMMAND: the system prompt and messages on
+                                 its stdin, its stdout is the reply (MCPM_SERVER, MCPM_MAX_TOKENS set)
 
 Options:
   --timeout MS                   time limit for the handshake and for each request
@@ -171,6 +209,11 @@ const OPTIONS = {
   http: { type: 'string' },
   'token-file': { type: 'string' },
   'print-config': { type: 'string' },
+  watch: { type: 'boolean' },
+  context: { type: 'string' },
+  root: { type: 'string', multiple: true },
+  elicit: { type: 'string' },
+  'sample-with': { type: 'string' },
 } as const;
 
 /** `add NAME --version V`: --version takes a value there (elsewhere it prints ours). */
@@ -243,9 +286,12 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (adHoc && command === 'test')
     throw usageError('"test" runs the servers its collections name from the configuration; it takes no --stdio or --url.');
   if (command !== 'servers' && v.probe) throw usageError('--probe applies to "servers" only.');
+  if (command !== 'read' && v.watch) throw usageError('--watch applies to "read" only.');
+  if (command !== 'complete' && v.context !== undefined) throw usageError('--context applies to "complete" only.');
   if (command !== 'test' && (v.junit !== undefined || v['update-snapshots'] || v.filter !== undefined))
     throw usageError('--junit, --update-snapshots and --filter apply to "test" only.');
 
+  const asking = askArgs(v);
   let timeoutMs: number | undefined;
   if (v.timeout !== undefined) {
     timeoutMs = Number(v.timeout);
@@ -265,6 +311,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
       workspace: v.workspace,
       config: v.config,
       timeoutMs,
+      ...asking,
     };
   }
 
@@ -280,10 +327,24 @@ export function parseCli(argv: readonly string[]): CliArgs {
   let tool: string | undefined;
   let json: string | undefined;
   let target: string | undefined;
+  let completion: CompletionArgs | undefined;
   if (command === 'call') {
     tool = args.shift();
     if (!tool) throw usageError(`missing tool name. Usage: mcp-manager ${usage}`, server);
     json = args.shift();
+  } else if (command === 'complete') {
+    const [kind, name, argument, prefix] = args.splice(0, 4);
+    if (kind !== 'prompt' && kind !== 'resource')
+      throw usageError(
+        `complete needs "prompt" or "resource" after the server, got ${kind === undefined ? 'nothing' : `"${kind}"`}. Usage: mcp-manager ${usage}`,
+        server,
+      );
+    if (!name || !argument)
+      throw usageError(
+        `missing ${!name ? (kind === 'prompt' ? 'prompt name' : 'resource template') : kind === 'prompt' ? 'argument name' : 'variable name'}. Usage: mcp-manager ${usage}`,
+        server,
+      );
+    completion = { kind, target: name, argument, prefix: prefix ?? '', context: v.context };
   } else if (command === 'read' || command === 'prompt') {
     target = args.shift();
     if (!target) throw usageError(`missing ${command === 'read' ? 'resource URI' : 'prompt name'}. Usage: mcp-manager ${usage}`, server);
@@ -307,7 +368,25 @@ export function parseCli(argv: readonly string[]): CliArgs {
     adHoc,
     timeoutMs,
     probe: command === 'servers' ? !!v.probe : undefined,
+    watch: command === 'read' ? !!v.watch : undefined,
+    completion,
+    ...asking,
   };
+}
+
+/** --root, --elicit and --sample-with, checked. */
+function askArgs(v: { root?: string[]; elicit?: string; 'sample-with'?: string }): Pick<CliArgs, 'roots' | 'elicit' | 'sampleWith'> {
+  if (v.root?.some((r) => !r.trim())) throw usageError('--root needs a directory, e.g. --root ./src.');
+  let elicit: ElicitAnswer | undefined;
+  if (v.elicit !== undefined) {
+    const parsed = parseElicitOption(v.elicit);
+    if (typeof parsed === 'string') throw usageError(parsed);
+    elicit = parsed;
+  }
+  const sampleWith = v['sample-with'];
+  if (sampleWith !== undefined && !sampleWith.trim())
+    throw usageError('--sample-with needs a command, e.g. --sample-with "llm -m gpt-4o".');
+  return { ...(v.root?.length && { roots: v.root }), ...(elicit && { elicit }), ...(sampleWith !== undefined && { sampleWith }) };
 }
 
 function registryArgs(
@@ -379,6 +458,7 @@ const USAGE_LINES: Record<Command, string> = {
   prompts: 'prompts <server>',
   prompt: 'prompt <server> <name> [\'{"arg": "value"}\']',
   ping: 'ping <server>',
+  complete: 'complete <server> prompt|resource <name|uriTemplate> <argument> [PREFIX]',
   doctor: 'doctor <server>',
   test: 'test [FILE|DIR ...]',
   search: 'search [TEXT]',

@@ -34,9 +34,56 @@ export async function resources(ctx: RunContext): Promise<number> {
 
 export async function read(ctx: RunContext): Promise<number> {
   const conn = await openWith(ctx, 'resources');
+  if (ctx.args.watch) return watch(ctx, conn, ctx.args.target!);
   const result = await conn.readResource(ctx.args.target!, { signal: ctx.signal });
   ctx.out(ctx.args.jsonOutput ? json(result) : formatResourceContents(result));
   return EXIT.ok;
+}
+
+/**
+ * `read --watch`: follows the resource first (so no change between the first read and the
+ * subscription is missed), prints it, then prints it again after each update, one read at a time
+ * (updates that arrive during a read make one more read). Ends on Ctrl+C, or with the error of a
+ * read that failed.
+ */
+async function watch(ctx: RunContext, conn: ServerConnection, uri: string): Promise<number> {
+  const print = (result: ReadResourceResult) =>
+    ctx.out(ctx.args.jsonOutput ? `${JSON.stringify(result)}\n` : formatResourceContents(result));
+  let failed: (e: unknown) => void = () => undefined;
+  const ended = new Promise<never>((_, reject) => (failed = reject));
+  let reading: Promise<void> | undefined;
+  let again = false;
+  let version = 0;
+  const readNow = (): void => {
+    if (reading) {
+      again = true;
+      return;
+    }
+    reading = conn.readResource(uri, { signal: ctx.signal }).then(
+      (result) => {
+        if (version++ > 0 && !ctx.args.jsonOutput) ctx.err(`mcp-manager: ${conn.name}: ${uri} changed\n`);
+        print(result);
+        reading = undefined;
+        if (again) {
+          again = false;
+          readNow();
+        }
+      },
+      (e: unknown) => failed(e),
+    );
+  };
+  const following = await conn.watchResource(uri, readNow, { signal: ctx.signal });
+  try {
+    readNow();
+    const interrupted = new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }));
+    if (!ctx.signal.aborted) await Promise.race([interrupted, ended]);
+    return EXIT.ok;
+  } catch (e) {
+    if (ctx.signal.aborted) return EXIT.ok;
+    throw e;
+  } finally {
+    following.dispose();
+  }
 }
 
 export async function prompts(ctx: RunContext): Promise<number> {

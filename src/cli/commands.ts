@@ -1,7 +1,7 @@
 // The CLI's commands. Each returns an exit code or throws (CliError / ServerError); main.ts prints
 // the error line and disposes every connection made through `ctx.open`.
 import type { Tool } from '@modelcontextprotocol/client';
-import { isConfigNote, ServerConnection, suggest } from '../core';
+import { isConfigNote, ServerConnection, suggest, type AskHost } from '../core';
 import { catalogOf } from './catalog';
 import { loadCliConfig, resolveTarget, type Target } from './config';
 import { parseJsonObject, startConnection, type RunContext } from './context';
@@ -11,6 +11,7 @@ import { stderrLogger } from './logger';
 import { formatCallResult, formatServers, formatTools, json, serversJson } from './output';
 import { runDoctor } from './doctor';
 import { probeServers } from './probe';
+import { complete } from './complete';
 import { prompt, prompts, read, resources } from './browse';
 import { runTests } from './test';
 import { add, search, terminalAsk } from './registry';
@@ -21,8 +22,9 @@ export { parseJsonObject, startConnection, type RunContext } from './context';
 
 export const CLIENT_NAME = 'mcp-manager-cli';
 
-export function createConnection(target: Target, verbosity: number, version: string): ServerConnection {
+export function createConnection(target: Target, verbosity: number, version: string, ask?: AskHost): ServerConnection {
   return new ServerConnection(target.definition, {
+    ask,
     logger: stderrLogger(verbosity, target.definition.name),
     inputResolver: cliInputResolver(target.inputs),
     clientInfo: { name: CLIENT_NAME, version },
@@ -49,6 +51,8 @@ export async function run(ctx: RunContext): Promise<number> {
       return prompt(ctx);
     case 'ping':
       return ping(ctx);
+    case 'complete':
+      return complete(ctx);
     case 'doctor':
       return runDoctor(ctx);
     case 'test':

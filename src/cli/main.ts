@@ -1,11 +1,13 @@
 // mcp-manager: the command-line face of the same core the extension uses. This file owns the
 // process: arguments, signals, the one error line, exit codes, and disposing every connection
 // (the core ends whole process groups) before exiting, so no server outlives the CLI.
+import * as path from 'node:path';
 import { version } from '../../package.json';
 import { type ServerConnection, ServerError } from '../core';
 import { CliError, EXIT, exitCodeFor, formatError } from './errors';
 import { parseCli, USAGE, type CliArgs } from './args';
 import { createConnection, run } from './commands';
+import { cliAskHost } from './ask';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let args: CliArgs;
@@ -37,6 +39,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  const askHost = cliAskHost({
+    roots: [path.resolve(process.cwd(), args.workspace ?? '.')],
+    elicit: args.elicit,
+    sampleWith: args.sampleWith,
+    interactive: !!process.stdin.isTTY && !!process.stderr.isTTY,
+    err: (text) => void process.stderr.write(text),
+  });
   let code: number;
   try {
     code = await run({
@@ -47,7 +56,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       signal: controller.signal,
       columns: process.stdout.isTTY ? process.stdout.columns : undefined,
       open: (target) => {
-        const conn = createConnection(target, args.verbosity, version);
+        // --root replaces every server's roots (its entry's and the workspace default).
+        const roots = args.roots?.map((r) => path.resolve(process.cwd(), r));
+        const def = roots ? { ...target, definition: { ...target.definition, roots } } : target;
+        const conn = createConnection(def, args.verbosity, version, askHost);
         connections.push(conn);
         return conn;
       },

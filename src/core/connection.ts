@@ -5,6 +5,7 @@ import {
   Client,
   ProtocolError,
   type CallToolResult,
+  type CompleteResult,
   type GetPromptResult,
   type ListPromptsResult,
   type ListResourcesResult,
@@ -19,6 +20,7 @@ import {
 } from '@modelcontextprotocol/client';
 import {
   CallToolResultSchema,
+  CompleteResultSchema,
   DiscoverResultSchema,
   EmptyResultSchema,
   GetPromptResultSchema,
@@ -28,7 +30,7 @@ import {
   PaginatedResultSchema,
   ReadResourceResultSchema,
 } from '@modelcontextprotocol/core';
-import type { ServerDefinition } from './config/types';
+import type { LoggingLevel, ServerDefinition } from './config/types';
 import { DEFERRED_VARIABLE, deferredKey } from './config/variables';
 import { ServerError, errorMessage } from './errors';
 import { Emitter, type Disposable } from './events';
@@ -53,6 +55,8 @@ import type { TransportDriver } from './transport/driver';
 import { sanitizeTools } from './toolSchema';
 import { completeResultTypes, mcpParamHeaders, scanMcpParams } from './modern';
 import { z } from 'zod';
+import { askCapabilities, installAskHandlers } from './ask/install';
+import { MAX_INPUT_ROUNDS } from './ask/types';
 
 export {
   DEFAULT_TIMING,
@@ -108,6 +112,8 @@ export class ServerConnection {
   private era?: ProtocolEra;
   /** Until when each list is fresh, from the latest session's lists (see listFreshUntil). */
   private readonly freshness = new Map<'tools' | 'resources' | 'prompts', number | undefined>();
+  /** Set by setLogLevel(): wins over the entry's `logLevel` until the connection is disposed. */
+  private chosenLogLevel?: LoggingLevel;
   /** Followed resources (watchResource): URI -> the callbacks told when it changes. */
   private readonly watched = new Map<string, Set<() => void>>();
 
@@ -406,6 +412,44 @@ export class ServerConnection {
     };
   }
 
+  /** The least severe server log message asked for: setLogLevel()'s choice, else the entry's `logLevel`. */
+  get logLevel(): LoggingLevel | undefined {
+    return this.chosenLogLevel ?? this.definition.logLevel;
+  }
+
+  /**
+   * Asks the server for log messages of `level` and worse, now and for later sessions:
+   * `logging/setLevel` in the 2025 era, the level in each request's `_meta` in 2026-07-28.
+   * Starts nothing: an idle server gets the level when it starts.
+   */
+  async setLogLevel(level: LoggingLevel): Promise<void> {
+    this.chosenLogLevel = level;
+    const s = this.session && !this.session.closed ? this.session : undefined;
+    if (!s) return;
+    if (!s.client.getServerCapabilities()?.logging)
+      throw new ServerError(this.name, 'unsupported', 'the server does not send log messages (no logging capability).');
+    if (s.client.getProtocolEra() === 'modern') s.logLevel = level;
+    else
+      await this.use((session) =>
+        sendRequest(session, this.definition, { method: 'logging/setLevel', params: { level } }, EmptyResultSchema, {}),
+      );
+    this.log.info(`log level set to ${level}`);
+  }
+
+  /**
+   * A new session of a server that logs: the chosen level. A 2026-07-28 server sends log messages
+   * only for requests that carry a level, so those sessions ask for "info" unless told otherwise.
+   */
+  private applyLogLevel(s: Session): void {
+    if (!s.client.getServerCapabilities()?.logging) return;
+    const level = this.logLevel;
+    if (s.client.getProtocolEra() === 'modern') s.logLevel = level ?? 'info';
+    else if (level)
+      void sendRequest(s, this.definition, { method: 'logging/setLevel', params: { level } }, EmptyResultSchema, {}).catch((e: unknown) =>
+        this.log.warn(`logging/setLevel ${level} failed: ${errorMessage(e)}`),
+      );
+  }
+
   private async subscribeOn(s: Session, uri: string): Promise<void> {
     if (s.client.getProtocolEra() === 'modern') return s.subscribe(this.log);
     await sendRequest(s, this.definition, { method: 'resources/subscribe', params: { uri } }, EmptyResultSchema, {});
@@ -442,6 +486,29 @@ export class ServerConnection {
     }
   }
 
+  /**
+   * Suggested values for a prompt argument or a resource-template variable (`completion/complete`),
+   * given what was typed and the other arguments already entered. A server without the
+   * `completions` capability gets no request: the answer is no suggestions.
+   */
+  async complete(
+    ref: { readonly type: 'prompt'; readonly name: string } | { readonly type: 'resource'; readonly uri: string },
+    argument: { readonly name: string; readonly value: string },
+    context: Readonly<Record<string, string>> = {},
+    options: CallOptions = {},
+  ): Promise<CompleteResult['completion']> {
+    const params = {
+      ref: ref.type === 'prompt' ? { type: 'ref/prompt' as const, name: ref.name } : { type: 'ref/resource' as const, uri: ref.uri },
+      argument: { name: argument.name, value: argument.value },
+      ...(Object.keys(context).length ? { context: { arguments: { ...context } } } : {}),
+    };
+    return this.use(async (s) => {
+      if (!s.client.getServerCapabilities()?.completions) return { values: [] };
+      const result = await sendRequest(s, this.definition, { method: 'completion/complete', params }, CompleteResultSchema, options);
+      return result.completion;
+    }, options.signal);
+  }
+
   listPrompts(options: CallOptions = {}): Promise<Prompt[]> {
     return this.use(
       (s) =>
@@ -462,6 +529,26 @@ export class ServerConnection {
     return this.use(
       (s) => sendRequest(s, this.definition, { method: 'prompts/get', params: { name, arguments: args } }, GetPromptResultSchema, options),
       options.signal,
+    );
+  }
+
+  /**
+   * The host's default roots changed (a workspace folder was added or removed): tells the live
+   * 2025-era sessions of a server that uses them (notifications/roots/list_changed). A
+   * 2026-07-28 server asks for roots with each request that needs them.
+   */
+  async notifyRootsChanged(): Promise<void> {
+    if (this.definition.roots !== undefined || !this.options.ask?.defaultRoots) return;
+    const sessions = [...(this.session ? [this.session] : []), ...this.ephemeral];
+    await Promise.all(
+      sessions
+        .filter((s) => !s.closed && s.client.getProtocolEra() !== 'modern')
+        .map((s) =>
+          s.client.sendRootsListChanged().then(
+            () => this.log.info('told the server its roots changed (notifications/roots/list_changed)'),
+            (e: unknown) => this.log.warn(`could not tell the server its roots changed: ${errorMessage(e)}`),
+          ),
+        ),
     );
   }
 
@@ -687,7 +774,9 @@ export class ServerConnection {
     const validators = new ToolOutputValidators(this.options.validatorFactory);
     const timeoutMs = this.definition.startupTimeoutMs;
     const client = new Client(this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' }, {
-      capabilities: {},
+      // Roots, elicitation, sampling: what the host can answer (core/ask).
+      capabilities: askCapabilities(this.definition, this.options.ask),
+      inputRequired: { maxRounds: MAX_INPUT_ROUNDS },
       jsonSchemaValidator: validators.lazyProvider,
       versionNegotiation: {
         mode: 'auto',
@@ -704,6 +793,7 @@ export class ServerConnection {
       resourceUpdated: (uri) => this.resourceUpdated(uri),
       watchedResources: () => [...this.watched.keys()],
     });
+    installAskHandlers(client, this.definition, this.options.ask, this.log);
     client.onerror = (e) => this.log.debug(`protocol: ${e.message}`);
     client.onclose = () => this.onSessionClosed(session);
 
@@ -733,6 +823,7 @@ export class ServerConnection {
       completeResultTypes(transport);
       session.mirrorsParams = !driver.process(transport);
     }
+    this.applyLogLevel(session);
     this.log.info(
       `running${session.pid ? ` (pid ${session.pid})` : ''}: ${describeServer(client)}, protocol ${client.getNegotiatedProtocolVersion() ?? 'unknown'}, in ${Date.now() - started} ms`,
     );

@@ -4,6 +4,7 @@ import type { ServerDefinition } from './config/types';
 import type { Logger } from './logger';
 import type { ValidatorProviderFactory } from './toolOutput';
 import type { LaunchRequest } from './transport/driver';
+import type { AskHost } from './ask/types';
 
 export interface Timing {
   /** After closing stdin, wait this long before SIGTERM. */
@@ -56,6 +57,11 @@ export interface ConnectionOptions {
    * commands a workspace (not the user) configured.
    */
   readonly beforeLaunch?: (def: ServerDefinition, launch: LaunchRequest) => Promise<boolean>;
+  /**
+   * Answers the server's questions (roots, elicitation, sampling; see core/ask). What it can
+   * answer is declared as client capabilities; without it none are.
+   */
+  readonly ask?: AskHost;
 }
 
 /** What beforeLaunch is shown: the resolved launch, secret values masked. */

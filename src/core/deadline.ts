@@ -8,11 +8,16 @@
 // `reason`, so this class is that much of an AbortSignal and nothing else. test/unit/deadline.test.ts
 // drives it through the real SDK Client, so an SDK that starts using more of the signal fails there.
 
-/** A one-shot abort for one request, shaped as the part of AbortSignal the SDK's request uses. */
+/** A one-shot abort for one request (and its input_required retries), shaped as the part of AbortSignal the SDK's request uses. */
 export class RequestAbort {
   aborted = false;
   reason: unknown = undefined;
   private listener?: () => void;
+  /**
+   * Listeners after the first: a request answered with 2026-07-28 `input_required` is retried on
+   * the same signal, and the SDK's round driver listens on it too (core/ask). Rare, so kept apart.
+   */
+  private more?: (() => void)[];
 
   throwIfAborted(): void {
     if (this.aborted) throw this.reason;
@@ -20,21 +25,24 @@ export class RequestAbort {
 
   addEventListener(type: 'abort', listener: () => void): void {
     if (type !== 'abort') throw new TypeError(`RequestAbort supports only 'abort' listeners, not '${String(type)}'`);
-    if (this.listener) throw new Error('RequestAbort takes one listener (one request)');
-    this.listener = listener;
+    if (!this.listener) this.listener = listener;
+    else (this.more ??= []).push(listener);
   }
 
   removeEventListener(type: 'abort', listener: () => void): void {
-    if (type === 'abort' && this.listener === listener) this.listener = undefined;
+    if (type !== 'abort') return;
+    if (this.listener === listener) this.listener = this.more?.shift();
+    else if (this.more) this.more = this.more.filter((l) => l !== listener);
   }
 
   abort(reason: unknown): void {
     if (this.aborted) return;
     this.aborted = true;
     this.reason = reason;
-    const listener = this.listener;
+    const listeners = [...(this.listener ? [this.listener] : []), ...(this.more ?? [])];
     this.listener = undefined;
-    listener?.();
+    this.more = undefined;
+    for (const listener of listeners) listener();
   }
 
   /** For the SDK's `signal` option, whose type is AbortSignal. */

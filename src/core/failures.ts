@@ -84,6 +84,23 @@ export function requestFailure(
       { cause: e, code: REQUEST_TIMEOUT_CODE },
     );
   }
+  // 2026-07-28: the server kept answering input_required (ask/install.ts answers each round).
+  if (e instanceof SdkError && e.code === SdkErrorCode.InputRequiredRoundsExceeded) {
+    const rounds = (e.data as { rounds?: number } | undefined)?.rounds;
+    return new ServerError(
+      server,
+      'protocol',
+      `${what} was stopped: the server still asked for input after ${rounds ?? 'the maximum of'} rounds of answers (input_required); it may be looping. Report it to the server's authors.`,
+      { cause: e },
+    );
+  }
+  if (e instanceof SdkError && e.code === SdkErrorCode.CapabilityNotSupported && /input request/.test(e.message))
+    return new ServerError(
+      server,
+      'protocol',
+      `${what} failed: the server asked for something this client does not offer it (${e.message.replace(/^.*?'(elicitation\/create|sampling\/createMessage|roots\/list)'.*$/, '$1')}); check the server's "sampling" and "roots" settings.`,
+      { cause: e },
+    );
   if (e instanceof SdkError && e.code === SdkErrorCode.ConnectionClosed)
     return new ServerError(server, 'crash', `connection closed during ${what}`, { cause: e, code: CONNECTION_CLOSED_CODE });
   if (e instanceof ProtocolError) {

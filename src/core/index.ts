@@ -50,4 +50,6 @@ export { isLayerSource } from './config/layers';
 export type { LayerSource } from './config/layers';
 export { MCP_JSON } from './config/mcpJson';
 export type { McpJsonContent } from './config/mcpJson';
+export * from './icons';
+export * from './ask';
 export * from './gateway';

@@ -45,21 +45,48 @@ const UNREACHABLE = [
   'definitions',
 ] as const;
 const MAP_VALUED = new Set<string>(['patternProperties', 'dependentSchemas', '$defs', 'definitions']);
+const UNREACHABLE_KEYS = new Set<string>(UNREACHABLE);
 const MAX_NODES = 10_000;
+
+/** A schema node to visit; its path is made from the parent links only where an annotation needs it. */
+interface ScanEntry {
+  readonly node: unknown;
+  readonly parent?: ScanEntry;
+  /** The property name, or `<keyword>`, under which `parent` holds this node. */
+  readonly key?: string;
+  readonly reachable: boolean;
+}
+
+function pathOf(entry: ScanEntry): string[] {
+  const path: string[] = [];
+  for (let e: ScanEntry | undefined = entry; e?.key !== undefined; e = e.parent) path.push(e.key);
+  return path.reverse();
+}
+
+/** Whether a schema node has any key of UNREACHABLE (most nodes have none: a few own keys are cheaper to look at than 18 names). */
+function hasUnreachable(node: Record<string, unknown>): boolean {
+  for (const key in node) if (UNREACHABLE_KEYS.has(key)) return true;
+  return false;
+}
 
 /**
  * The `x-mcp-header` annotations of a tool's inputSchema, or the first rule one breaks: a
  * non-empty token name, unique ignoring case, on a primitive property reached from the root
- * through `properties` only. Iterative with a node budget (schemas can be deep).
+ * through `properties` only. Iterative with a node budget (schemas can be deep). It runs on every
+ * tool of every 2026-07-28 list, so a node costs one small object and no path copy: 10,000
+ * one-property tools took 6.0 ms of CPU with a path array per node and 18 keyword look-ups per
+ * node, 1.9 ms now (docs/performance.md).
  */
 export function scanMcpParams(inputSchema: unknown): McpParamScan {
   const declarations: McpParamDeclaration[] = [];
   const seen = new Map<string, string>();
-  const stack: { node: unknown; path: string[]; reachable: boolean }[] = [{ node: inputSchema, path: [], reachable: true }];
+  const stack: ScanEntry[] = [{ node: inputSchema, reachable: true }];
   for (let visited = 0; stack.length && visited < MAX_NODES; visited++) {
-    const { node, path, reachable } = stack.pop()!;
+    const entry = stack.pop()!;
+    const { node, reachable } = entry;
     if (!isObject(node)) continue;
     if ('x-mcp-header' in node) {
+      const path = pathOf(entry);
       const where = path.length ? path.join('.') : 'the schema root';
       const name = node['x-mcp-header'];
       if (!reachable || path.length === 0)
@@ -78,12 +105,13 @@ export function scanMcpParams(inputSchema: unknown): McpParamScan {
       declarations.push({ path, header: name });
     }
     if (isObject(node.properties))
-      for (const [key, child] of Object.entries(node.properties)) stack.push({ node: child, path: [...path, key], reachable });
+      for (const [key, child] of Object.entries(node.properties)) stack.push({ node: child, parent: entry, key, reachable });
+    if (!hasUnreachable(node)) continue;
     for (const keyword of UNREACHABLE) {
       const sub = node[keyword];
       if (sub === undefined) continue;
       const branches = Array.isArray(sub) ? sub : MAP_VALUED.has(keyword) && isObject(sub) ? Object.values(sub) : [sub];
-      for (const branch of branches) stack.push({ node: branch, path: [...path, `<${keyword}>`], reachable: false });
+      for (const branch of branches) stack.push({ node: branch, parent: entry, key: `<${keyword}>`, reachable: false });
     }
   }
   return { valid: true, declarations };

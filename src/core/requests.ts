@@ -1,6 +1,6 @@
 // The requests of a session: one request with its deadlines (requestTimeoutMs, maxTotalTimeoutMs,
 // the caller's signal), and pagination.
-import { SdkError, SdkErrorCode, type Client, type StandardSchemaV1 } from '@modelcontextprotocol/client';
+import { LOG_LEVEL_META_KEY, SdkError, SdkErrorCode, type Client, type StandardSchemaV1 } from '@modelcontextprotocol/client';
 import type { ServerDefinition } from './config/types';
 import type { CallOptions } from './connectionTypes';
 import { RequestAbort } from './deadline';
@@ -26,6 +26,7 @@ export async function sendRequest<S extends StandardSchemaV1>(
   headers?: Record<string, string>,
 ): Promise<StandardSchemaV1.InferOutput<S>> {
   const timeout = options.timeoutMs ?? def.requestTimeoutMs;
+  if (s.logLevel !== undefined) request = withLogLevel(request, s.logLevel);
   // Without onProgress no progress token is sent, as with the SDK: the server sends no progress,
   // nothing resets the timeout, and the SDK's own timer ends the request and cancels it on the
   // server. Nothing else to arm (measured: the token costs a warm call ~7 µs, the deadline ~5 µs).
@@ -46,7 +47,7 @@ export async function sendRequest<S extends StandardSchemaV1>(
       signal: abort.signal,
       // An onprogress handler is what makes the SDK send a progressToken; progress then also
       // resets the timeout.
-      onprogress: options.onProgress,
+      onprogress: options.onProgress && withoutRoundProgress(options.onProgress),
       timeout,
       headers,
       resetTimeoutOnProgress: true,
@@ -60,6 +61,25 @@ export async function sendRequest<S extends StandardSchemaV1>(
     clearTimeout(timer);
     if (callerAborted) caller.removeEventListener('abort', callerAborted);
   }
+}
+
+/**
+ * The SDK reports each 2026-07-28 input_required round as progress of the call ("Fulfilling input
+ * required by ..., round N"), numbered by round, not by the server: the caller sees the server's
+ * progress only (the host shows the questions themselves).
+ */
+function withoutRoundProgress(onProgress: NonNullable<CallOptions['onProgress']>): NonNullable<CallOptions['onProgress']> {
+  return (p) => {
+    if (p.message?.startsWith('Fulfilling input required by ')) return;
+    onProgress(p);
+  };
+}
+
+/** 2026-07-28: the wanted log level rides in each request's `_meta` (the SDK adds the rest of the envelope). */
+function withLogLevel(request: Parameters<Client['request']>[0], level: string): Parameters<Client['request']>[0] {
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const meta = (params._meta ?? {}) as Record<string, unknown>;
+  return { ...request, params: { ...params, _meta: { ...meta, [LOG_LEVEL_META_KEY]: level } } };
 }
 
 export async function paginate<R extends { nextCursor?: string }, T>(

@@ -3,7 +3,7 @@
 import type { Client, McpSubscription, SubscriptionFilter, Tool, Transport } from '@modelcontextprotocol/client';
 import { DisposableStore, type Disposable } from './events';
 import type { Logger } from './logger';
-import type { ServerDefinition } from './config/types';
+import type { LoggingLevel, ServerDefinition } from './config/types';
 import type { ToolOutputValidators } from './toolOutput';
 import type { TransportDriver } from './transport/driver';
 import { freshUntil } from './modern';
@@ -51,6 +51,8 @@ export class Session {
   private readonly timers = new Map<SessionTimer, Disposable>();
   /** 2026-07-28 over HTTP: x-mcp-header arguments are mirrored into Mcp-Param-* headers. */
   mirrorsParams = false;
+  /** 2026-07-28: the log level every request carries in `_meta` (that era has no logging/setLevel). */
+  logLevel?: LoggingLevel;
   /** Until when each list is fresh (2026-07-28 `ttlMs`); absent: until the server says it changed. */
   private readonly freshUntil = new Map<ListKind, number>();
   private subscription?: McpSubscription;
@@ -178,7 +180,8 @@ export class Session {
     });
     client.setNotificationHandler('notifications/message', (n) => {
       const text = typeof n.params.data === 'string' ? n.params.data : JSON.stringify(n.params.data);
-      to.log.info(`[server ${n.params.level}]${n.params.logger ? ` ${n.params.logger}:` : ''} ${text}`);
+      // At its own level in the server's log: debug, info (and notice), warn, error (and worse).
+      logAt(to.log, n.params.level)(`[server ${n.params.level}]${n.params.logger ? ` ${n.params.logger}:` : ''} ${text}`);
     });
     this.disposables.add({ dispose: () => HANDLED.forEach((method) => client.removeNotificationHandler(method)) });
   }
@@ -215,5 +218,19 @@ export class Session {
     await this.subscription?.close().catch(() => undefined);
     await this.client.close().catch(() => undefined);
     this.ended();
+  }
+}
+
+function logAt(log: Logger, level: string): (message: string) => void {
+  switch (level) {
+    case 'debug':
+      return (m) => log.debug(m);
+    case 'info':
+    case 'notice':
+      return (m) => log.info(m);
+    case 'warning':
+      return (m) => log.warn(m);
+    default:
+      return (m) => log.error(m);
   }
 }

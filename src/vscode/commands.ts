@@ -5,7 +5,9 @@ import {
   canStart,
   errorMessage,
   isActive,
+  LOG_LEVELS,
   type ConfigSource,
+  type LoggingLevel,
   type ServerCatalog,
   type ServerConnection,
   type ServerRegistry,
@@ -78,6 +80,7 @@ export class ServerCommands {
       reg('mcpManager.stopServer', (arg) => this.stop(arg)),
       reg('mcpManager.restartServer', (arg) => this.restart(arg)),
       reg('mcpManager.showServerLogs', (arg) => this.showLogs(arg)),
+      reg('mcpManager.setServerLogLevel', (arg, level) => this.setLogLevel(arg, level)),
       reg('mcpManager.refresh', () => this.refresh()),
       reg('mcpManager.openSettings', (arg) => this.openSettings(arg)),
       reg('mcpManager.copyToolName', (arg) => this.copyToolName(arg)),
@@ -123,6 +126,45 @@ export class ServerCommands {
     if (!conn) return;
     this.deps.consent.forgetDenial(conn.name);
     await this.run(conn, 'restart', `Restarting ${conn.name}…`, () => conn.restart());
+  }
+
+  /**
+   * mcpManager.setServerLogLevel: which server log messages to ask for, until the window closes
+   * (the entry's `logLevel` keeps it). Takes a node or `{ serverName }`, and optionally the level.
+   */
+  async setLogLevel(arg?: unknown, given?: unknown): Promise<void> {
+    const conn = await this.resolve(arg, { title: 'Set MCP Server Log Level' });
+    if (!conn) return;
+    let level = typeof given === 'string' && (LOG_LEVELS as readonly string[]).includes(given) ? (given as LoggingLevel) : undefined;
+    if (!level) {
+      const current = conn.logLevel;
+      const picked = await this.deps.prompter.pick(
+        LOG_LEVELS.map((l) => ({
+          label: l,
+          description: l === current ? 'current' : l === 'debug' ? 'everything' : undefined,
+          level: l,
+        })),
+        {
+          title: `Log level of ${conn.name}`,
+          placeHolder: `The least severe message ${conn.name} should send to its log (until the window closes; "logLevel" in its entry keeps it)`,
+        },
+      );
+      level = picked?.level;
+    }
+    if (!level) return;
+    await conn.setLogLevel(level);
+    const running = conn.state.kind === 'running';
+    vscode.window.setStatusBarMessage(`MCP: ${conn.name} logs at ${level}${running ? '' : ' once it starts'}`, 5000);
+    this.deps.logs.show(conn.name, true);
+    // The channel has its own level (Info unless lowered): say how to see debug messages.
+    if (level === 'debug' && this.deps.logs.channel(conn.name).logLevel > vscode.LogLevel.Debug) {
+      void this.deps.prompter
+        .notify(
+          `${conn.name} now sends debug messages; its log channel shows Info and above. Lower the channel's level to see them.`,
+          'Set Channel Log Level...',
+        )
+        .then((action) => action && vscode.commands.executeCommand('workbench.action.setLogLevel'));
+    }
   }
 
   async showLogs(arg?: unknown): Promise<void> {

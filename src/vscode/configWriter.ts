@@ -83,6 +83,16 @@ export class ConfigWriter {
     }
     const doc = await vscode.workspace.openTextDocument(uri);
     if (doc.isDirty) throw new ConfigEditError(`${ref.file} has unsaved changes: save or revert them, then try again`);
+    const onDisk = fs.readFileSync(ref.file, 'utf8');
+    if (doc.getText() !== onDisk) {
+      // The file changed on disk and VS Code has not reloaded its (clean) document yet: an edit of
+      // the old text would be refused on save. Nothing of the user's is unsaved, so write the file;
+      // VS Code then reloads the document from disk.
+      const text = applyChanges(onDisk, ref.kind, changes, ref.file);
+      await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+      if (isSettingsScope(target)) await settled(target, serversIn(text, ref.kind));
+      return;
+    }
     const edit = planFileEdit(doc.getText(), ref.kind, changes, ref.file);
     if (!edit) return;
     const we = new vscode.WorkspaceEdit();

@@ -3,6 +3,8 @@
 // everything behind the question stays real: SecretStorage, settings writes, file watchers,
 // processes. The real dialogs are exercised by hand and in the e2e tests.
 import * as vscode from 'vscode';
+import type { Suggest } from '../ui/suggestions';
+import { inputWithSuggestions } from './suggestInput';
 
 export interface PickOptions {
   readonly title?: string;
@@ -12,13 +14,16 @@ export interface PickOptions {
   readonly matchOnDetail?: boolean;
 }
 
+/** An InputBox; with `suggest`, a quick input that also lists the server's suggestions as you type. */
+export type InputOptions = vscode.InputBoxOptions & { readonly suggest?: Suggest };
+
 export interface Prompter {
   /** A QuickPick with one answer; undefined when dismissed. */
   pick<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions): Promise<T | undefined>;
   /** A QuickPick with checkboxes (items with `picked` start checked); undefined when dismissed. */
   pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions): Promise<T[] | undefined>;
-  /** An InputBox; undefined when dismissed. */
-  input(options: vscode.InputBoxOptions): Promise<string | undefined>;
+  /** An InputBox (or, with `suggest`, a quick input with suggestions); undefined when dismissed. */
+  input(options: InputOptions): Promise<string | undefined>;
   /** A modal warning; the chosen action's title, undefined for Cancel/Escape. */
   confirm(message: string, detail: string, ...actions: string[]): Promise<string | undefined>;
   /** The file open dialog. */
@@ -33,7 +38,7 @@ export interface Prompter {
 export const windowPrompter: Prompter = {
   pick: async (items, options) => vscode.window.showQuickPick(items, options),
   pickMany: async (items, options) => vscode.window.showQuickPick(items, { ...options, canPickMany: true }),
-  input: async (options) => vscode.window.showInputBox(options),
+  input: async (options) => (options.suggest ? inputWithSuggestions(options, options.suggest) : vscode.window.showInputBox(options)),
   confirm: async (message, detail, ...actions) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...actions),
   openFile: async (options) => (await vscode.window.showOpenDialog({ ...options, canSelectMany: false }))?.[0],
   notify: async (message, ...actions) => vscode.window.showInformationMessage(message, ...actions),
@@ -64,7 +69,7 @@ export class SwitchablePrompter implements Prompter {
   pickMany<T extends vscode.QuickPickItem>(items: readonly T[], options: PickOptions): Promise<T[] | undefined> {
     return this.serial(() => this.target.pickMany(items, options));
   }
-  input(options: vscode.InputBoxOptions): Promise<string | undefined> {
+  input(options: InputOptions): Promise<string | undefined> {
     return this.serial(() => this.target.input(options));
   }
   confirm(message: string, detail: string, ...actions: string[]): Promise<string | undefined> {

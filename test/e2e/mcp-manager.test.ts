@@ -1,8 +1,9 @@
 // End to end: the packaged extension in a real workbench, opened on demo/, used the way a person
-// uses it. demo/.vscode/settings.json configures four servers: `everything` (the MCP reference
+// uses it. demo/.vscode/settings.json configures five servers: `everything` (the MCP reference
 // server, stdio), `fixture` (test/fixtures/server.mjs, stdio), `fixture-http` (the same fixture
 // over Streamable HTTP on 127.0.0.1:39217, started by scripts/run-e2e.mjs) and `fixture-secret`
-// (the fixture again, with DEMO_TOKEN from an `${input:}` that VS Code's input box asks for). Every step leaves a
+// (the fixture again, with DEMO_TOKEN from an `${input:}` that VS Code's input box asks for), and
+// `survey` (the v2 fixture that asks back; test/e2e/ask.test.ts answers it). Every step leaves a
 // screenshot in test-results/e2e/; the last one, readme.png, is docs/screenshot.png's source.
 //
 // The tests are one story (each step builds on the one before), so after a failure the rest skip.
@@ -110,10 +111,10 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     return tools;
   }
 
-  it('shows the four demo servers, idle', async () => {
+  it('shows the five demo servers, idle', async () => {
     await wb.openViewContainer('MCP Manager');
     await wb.viewPane('MCP Manager').waitFor({ timeout: 30000 });
-    const rows = await wb.treeRows(4);
+    const rows = await wb.treeRows(5);
     const labels = await wb.page
       .locator('.part.sidebar .monaco-list-row')
       .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
@@ -124,6 +125,7 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
         'fixture, Idle, stdio · expand to start',
         'fixture-http, Idle, http · expand to start',
         'fixture-secret, Idle, stdio · expand to start',
+        'survey, Idle, stdio · expand to start',
       ],
       `rows: ${rows.join(' | ')}`,
     );

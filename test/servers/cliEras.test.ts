@@ -5,8 +5,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BAD, ERAS, FIXTURE_SERVER, NODE, startHttpFixture, type StartedServer } from '../fixtures/paths';
-import { buildCli, runCli } from './runCli';
+import { BAD, ERAS, EVERYTHING_SERVER, FIXTURE_SERVER, NODE, startHttpFixture, type StartedServer } from '../fixtures/paths';
+import { buildCli, runCli, startCli } from './runCli';
+import { waitFor } from '../unit/helpers';
 
 describe('cli against both protocol eras', function () {
   this.timeout(180_000);
@@ -55,6 +56,65 @@ describe('cli against both protocol eras', function () {
       assert.match(prompt.stdout, /Hello, Ada!/);
     });
   }
+
+  for (const era of ['modern', 'legacy'] as const) {
+    it(`read --watch prints each new version until interrupted (${era === 'modern' ? '2026-07-28' : '2025-11-25'} over HTTP)`, async () => {
+      const server = era === 'modern' ? http : await startHttpFixture(['--http', '--era', 'legacy'], { script: ERAS.modern });
+      try {
+        const watching = startCli(['read', '--url', server.url, 'eras://hello', '--watch', '--json']);
+        const versions = () =>
+          watching
+            .stdout()
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => (JSON.parse(line) as { contents: Array<{ text: string }> }).contents[0]!.text);
+        await waitFor(() => versions().length === 1, 30_000, 'the first version');
+        const first = versions()[0]!;
+        const touched = await runCli(['call', '--url', server.url, 'touch']);
+        assert.equal(touched.code, 0, touched.stderr);
+        await waitFor(() => versions().length === 2, 30_000, `a second version after touch\n${watching.stderr()}`);
+        assert.notEqual(versions()[1], first);
+        assert.match(versions()[1]!, /^Hello from eras \(v\d+\)$/);
+        watching.child.kill('SIGINT');
+        const done = await watching.exited;
+        assert.equal(done.code, 130, done.stderr);
+      } finally {
+        if (server !== http) await server.stop();
+      }
+    });
+  }
+
+  it('read --watch says why a resource cannot be followed', async () => {
+    const r = await runCli(['read', '--stdio', `${JSON.stringify(NODE)} ${JSON.stringify(FIXTURE_SERVER)}`, 'fixture://readme', '--watch']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /cannot follow fixture:\/\/readme: the server does not announce resource updates/);
+  });
+
+  it('complete suggests prompt arguments and template variables, in both eras, with --context', async () => {
+    const modern = ['--url', http.url];
+    const everything = ['--stdio', `${JSON.stringify(NODE)} ${JSON.stringify(EVERYTHING_SERVER)}`];
+    const [names, ids, all, departments, team, asJson, unknown] = await Promise.all([
+      runCli(['complete', ...modern, 'prompt', 'greet', 'name', 'a']),
+      runCli(['complete', ...modern, 'resource', 'eras://item/{id}', 'id', '4']),
+      runCli(['complete', ...modern, 'prompt', 'greet', 'name']),
+      runCli(['complete', ...everything, 'prompt', 'completable-prompt', 'department', 'S']),
+      runCli(['complete', ...everything, 'prompt', 'completable-prompt', 'name', '', '--context', '{"department":"Sales"}']),
+      runCli(['complete', ...modern, 'prompt', 'greet', 'name', 'G', '--json']),
+      runCli(['complete', ...modern, 'prompt', 'greet', 'nmae', 'a']),
+    ]);
+    for (const r of [names, ids, all, departments, team, asJson]) assert.equal(r.code, 0, r.stderr);
+    assert.equal(names.stdout, 'Ada\nAlan\n');
+    assert.equal(ids.stdout, '42\n420\n');
+    assert.equal(all.stdout, 'Ada\nAlan\nGrace\nLinus\n');
+    assert.equal(departments.stdout, 'Sales\nSupport\n');
+    assert.equal(team.stdout, 'David\nEve\nFrank\n', 'the other argument narrows the values');
+    assert.deepEqual((JSON.parse(asJson.stdout) as { values: string[] }).values, ['Grace']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /prompt "greet" has no argument "nmae"; its arguments: name/);
+    const usage = await runCli(['complete', ...modern, 'tool', 'x', 'y']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /complete needs "prompt" or "resource" after the server, got "tool"/);
+  });
 
   it('servers --probe shows each server’s protocol version and era, and exits 3 when one fails', async () => {
     const config = path.join(tmp, 'probe.json');

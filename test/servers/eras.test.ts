@@ -258,6 +258,34 @@ describe('protocol eras', function () {
     });
   });
 
+  describe('server log messages', () => {
+    const serverLines = (c: { logged: string[] }) =>
+      c.logged.filter((l) => / \[server \w+\] eras: \w+ from log$/.test(l)).map((l) => l.replace(/ \[server (\w+)\].*/, ' $1'));
+    for (const era of ['modern', 'legacy'] as const) {
+      const label = era === 'modern' ? '2026-07-28 (level in each request)' : '2025-11-25 (logging/setLevel)';
+      it(`reach the log at their own level, from the entry's logLevel and then setLogLevel: ${label}`, async () => {
+        const c = conn({ command: NODE, args: [ERAS.modern, '--era', era], logLevel: 'warning' });
+        assert.equal(textOf(await c.callTool('log', {})), 'logged');
+        await waitFor(() => serverLines(c).length >= 2, 10_000, 'the warning and the error');
+        assert.deepEqual(serverLines(c), ['warn warning', 'error error']);
+        await c.setLogLevel('debug');
+        assert.equal(c.logLevel, 'debug');
+        await c.callTool('log', {});
+        await waitFor(() => serverLines(c).length >= 6, 10_000, 'all four levels');
+        assert.deepEqual(serverLines(c).slice(2), ['debug debug', 'info info', 'warn warning', 'error error']);
+      });
+    }
+
+    it('a 2026-07-28 server logs at info and worse unless told otherwise; a 2025 one decides itself', async () => {
+      const modern = stdio('modern');
+      const legacy = stdio('legacy');
+      await Promise.all([modern.callTool('log', {}), legacy.callTool('log', {})]);
+      await waitFor(() => serverLines(modern).length >= 3 && serverLines(legacy).length >= 4, 10_000, 'the log messages');
+      assert.deepEqual(serverLines(modern), ['info info', 'warn warning', 'error error']);
+      assert.deepEqual(serverLines(legacy), ['debug debug', 'info info', 'warn warning', 'error error']);
+    });
+  });
+
   describe('misbehaving 2026-07-28 HTTP servers', () => {
     let srv: StartedServer;
     before(async () => {

@@ -1,5 +1,5 @@
 // Runs the built CLI (dist/cli.js) as a child process, for tests that drive it against real servers.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { NODE, REPO_ROOT } from '../fixtures/paths';
@@ -27,7 +27,20 @@ export function buildCli(): void {
   if (!fs.existsSync(CLI)) throw new Error('dist/cli.js was not built');
 }
 
+export interface RunningCli {
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when it exits (rejects after killing it if it outlives the hang guard). */
+  readonly exited: Promise<CliRun>;
+}
+
 export function runCli(args: readonly string[], options: CliRunOptions = {}): Promise<CliRun> {
+  return startCli(args, options).exited;
+}
+
+/** Starts the CLI and returns at once, for commands that run until interrupted (`read --watch`). */
+export function startCli(args: readonly string[], options: CliRunOptions = {}): RunningCli {
   const child = spawn(NODE, [CLI, ...args], {
     cwd: options.cwd ?? REPO_ROOT,
     env: { ...process.env, ...options.env },
@@ -39,7 +52,7 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   child.stdin.end(options.input ?? '');
   const limit = options.timeoutMs ?? 90_000;
-  return new Promise((resolve, reject) => {
+  const exited = new Promise<CliRun>((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`mcp-manager ${args.join(' ')} did not exit within ${limit} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
@@ -50,4 +63,5 @@ export function runCli(args: readonly string[], options: CliRunOptions = {}): Pr
       resolve({ code, signal, stdout, stderr });
     });
   });
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }

@@ -47,6 +47,14 @@ describe('config: parsing server entries', () => {
     assert.match(find('notObject')!.message, /must be an object/);
   });
 
+  it("takes a logLevel of MCP's levels, and names them for any other value", () => {
+    const r = parseServers({ quiet: { command: 'node', logLevel: 'error' }, noisy: { command: 'node', logLevel: 'verbose' } });
+    assert.equal(r.servers.find((s) => s.name === 'quiet')?.logLevel, 'error');
+    const issue = r.issues.find((i) => i.server === 'noisy');
+    assert.equal(issue?.field, 'logLevel');
+    assert.match(issue!.message, /must be one of debug, info, notice, warning, error, critical, alert, emergency/);
+  });
+
   it('says when a key belongs to the other kind of server', () => {
     const r = parseServers({ h: { type: 'http', url: 'http://127.0.0.1/mcp', env: {} }, s: { command: 'node', headers: {} } });
     assert.match(r.issues.find((i) => i.server === 'h')!.message, /"env" applies only to stdio servers/);

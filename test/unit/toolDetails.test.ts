@@ -1,10 +1,31 @@
 // The tool details view (selecting a tool in the tree) and the launch-consent text: pure parts.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { toolDetailsHeader } from '../../src/ui/toolCall/toolDetails';
+import { destructiveQuestion, isDestructive, toolDetailsHeader } from '../../src/ui/toolCall/toolDetails';
 import { renderFormHtml, type FormState } from '../../src/ui/toolCall/webviewHtml';
 import { ALLOW, ALLOW_ALWAYS, allowAllLabel, describeLaunch, displayPath } from '../../src/ui/consent/launchText';
 import { definition } from './helpers';
+
+describe('destructive tools', () => {
+  it('are the ones declared destructive and not read-only; no annotations is not destructive', () => {
+    assert.equal(isDestructive({ annotations: { destructiveHint: true } }), true);
+    assert.equal(isDestructive({ annotations: { destructiveHint: true, readOnlyHint: true } }), false);
+    assert.equal(isDestructive({ annotations: { destructiveHint: false } }), false);
+    assert.equal(isDestructive({}), false, 'the spec default (true) is not taken as a declaration');
+    assert.equal(isDestructive(undefined), false);
+    assert.equal(isDestructive({ annotations: 'junk' }), false);
+  });
+
+  it('are confirmed with the server, the title and the arguments, cut when long', () => {
+    const q = destructiveQuestion('db', { name: 'drop', title: 'Drop Table', annotations: { destructiveHint: true } }, { table: 'users' });
+    assert.equal(q.message, 'Call "Drop Table" on the MCP server "db"?');
+    assert.match(q.detail, /may delete or overwrite data\. It would be called with arguments \{"table":"users"\}\./);
+    assert.match(q.detail, /mcpManager\.confirmDestructiveTools/);
+    assert.match(destructiveQuestion('db', { name: 'wipe' }, {}).detail, /called with no arguments/);
+    const long = destructiveQuestion('db', { name: 'wipe' }, { text: 'x'.repeat(1000) }).detail;
+    assert.ok(long.length < 600 && long.includes('...'), long);
+  });
+});
 
 describe('tool details header', () => {
   it('names only the hints the server set, and warns for destructive tools', () => {

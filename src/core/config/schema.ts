@@ -3,7 +3,7 @@
 // and never hides the others.
 import * as path from 'node:path';
 import { z } from 'zod';
-import type { ConfigIssue, ConfigSource, ParseResult, ServerDefinition } from './types';
+import { LOG_LEVELS, type ConfigIssue, type ConfigSource, type ParseResult, type ServerDefinition } from './types';
 import { suggest } from '../text';
 import { expandHome, inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
 
@@ -29,6 +29,10 @@ const common = {
   maxTotalTimeoutMs: timeout.default(DEFAULTS.maxTotalTimeoutMs),
   idleTimeoutMinutes: z.number().min(0).default(DEFAULTS.idleTimeoutMinutes),
   maxResultBytes: z.number().int().min(1024).default(DEFAULTS.maxResultBytes),
+  roots: z.array(z.string().min(1, 'must not be empty: give a directory path')).optional(),
+  sampling: z.enum(['ask', 'allow', 'deny'], { error: 'must be "ask", "allow" or "deny"' }).default('ask'),
+  samplingModels: z.array(z.string().min(1)).default([]),
+  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
   // Keys VS Code's mcp.json allows that we accept and ignore, so shared files stay valid.
   dev: z.unknown().optional(),
   gallery: z.unknown().optional(),
@@ -149,6 +153,14 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
       throw e;
     }
   };
+  const folder = ctx.workspaceFolder;
+  const absolute = (raw: string, field: string): string => {
+    const p = expandHome(raw, ctx.userHome);
+    if (path.isAbsolute(p)) return path.normalize(p);
+    if (!folder) throw new FieldError(field, `relative path "${p}" needs a workspace folder; use an absolute path or \${workspaceFolder}`);
+    return path.resolve(folder, p);
+  };
+  const roots = data.roots?.map((r, i) => absolute(sub(r, `roots.${i}`), `roots.${i}`));
   const base = {
     name,
     source: options.source,
@@ -159,6 +171,10 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
     maxTotalTimeoutMs: Math.max(data.maxTotalTimeoutMs, data.requestTimeoutMs),
     idleTimeoutMinutes: data.idleTimeoutMinutes,
     maxResultBytes: data.maxResultBytes,
+    sampling: data.sampling,
+    samplingModels: data.samplingModels,
+    ...(roots && { roots }),
+    ...(data.logLevel ? { logLevel: data.logLevel } : {}),
     ...(data.registry ? { registry: data.registry } : {}),
     ...(data.expose === false ? { expose: false } : {}),
   };
@@ -167,13 +183,6 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
     for (const [k, v] of Object.entries(data.headers)) headers[k] = sub(v, `headers.${k}`);
     return { ...base, type: data.type, url: sub(data.url, 'url'), headers, inputs: [...inputs] };
   }
-  const folder = ctx.workspaceFolder;
-  const absolute = (raw: string, field: string): string => {
-    const p = expandHome(raw, ctx.userHome);
-    if (path.isAbsolute(p)) return path.normalize(p);
-    if (!folder) throw new FieldError(field, `relative path "${p}" needs a workspace folder; use an absolute path or \${workspaceFolder}`);
-    return path.resolve(folder, p);
-  };
   const env: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(data.env)) env[k] = v === null ? null : sub(v, `env.${k}`);
   const cwd = data.cwd !== undefined ? absolute(sub(data.cwd, 'cwd'), 'cwd') : folder;

@@ -1,6 +1,10 @@
 // The resolved, validated form of a server entry: what connections are built from.
 import type { Transport } from '@modelcontextprotocol/client';
 
+/** MCP's log levels (RFC 5424 severities), least severe first. */
+export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+export type LoggingLevel = (typeof LOG_LEVELS)[number];
+
 /** Transports a configuration entry can ask for ('memory' is made in code, see inMemoryServer). */
 export type TransportType = 'stdio' | 'http' | 'sse';
 
@@ -12,6 +16,8 @@ export interface ConfigSource {
   readonly label: string;
   readonly file?: string;
 }
+
+export type SamplingPolicy = 'ask' | 'allow' | 'deny';
 
 interface CommonDefinition {
   readonly name: string;
@@ -25,8 +31,19 @@ interface CommonDefinition {
   readonly maxTotalTimeoutMs: number;
   readonly idleTimeoutMinutes: number;
   readonly maxResultBytes: number;
+  /** The least severe server log message wanted (`logging/setLevel`, or each request's level in 2026-07-28). */
+  readonly logLevel?: LoggingLevel;
   /** Ids of `${input:ID}` variables used; resolved when connecting. */
   readonly inputs: readonly string[];
+  /**
+   * Directories the server may work in (absolute paths), told to it as roots. Undefined: the
+   * host's defaults (the workspace folders); empty: none.
+   */
+  readonly roots?: readonly string[];
+  /** Whether the server may ask for completions from a language model: ask the user each time, allow, or deny (not offered). */
+  readonly sampling: SamplingPolicy;
+  /** Language models sampling may use (ids, families or names); empty: any. */
+  readonly samplingModels: readonly string[];
   /** Set when the entry was installed from an MCP registry (its `registry` key). */
   readonly registry?: { readonly url: string; readonly name: string; readonly version?: string };
 }

@@ -17,7 +17,7 @@ export function inMemoryServer(
   createServer: () => InMemoryServer | Promise<InMemoryServer>,
   options: MemoryOptions = {},
 ): MemoryDefinition {
-  return { ...DEFAULTS, disabled: false, ...options, type: 'memory', name, createServer, inputs: [] };
+  return { ...DEFAULTS, disabled: false, sampling: 'ask', samplingModels: [], ...options, type: 'memory', name, createServer, inputs: [] };
 }
 
 /**

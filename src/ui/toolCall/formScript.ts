@@ -72,7 +72,7 @@ export const FORM_SCRIPT = String.raw`(function () {
       c = h('select', { id: id });
       c.appendChild(h('option', { value: '' }, f.required ? '(choose)' : '(not set)'));
       var opts = f.control === 'tristate' ? ['true', 'false'] : (f.options || []);
-      opts.forEach(function (o, i) { c.appendChild(h('option', { value: f.control === 'tristate' ? o : String(i) }, o)); });
+      opts.forEach(function (o, i) { c.appendChild(h('option', { value: f.control === 'tristate' ? o : String(i) }, (f.optionLabels && f.optionLabels[i]) || o)); });
     } else if (f.control === 'json') {
       c = h('textarea', { id: id, rows: itemLabel ? '2' : '4', spellcheck: 'false', 'class': 'mono', placeholder: f.placeholder });
     } else {
@@ -301,6 +301,8 @@ export const FORM_SCRIPT = String.raw`(function () {
   form.addEventListener('submit', function (e) { e.preventDefault(); clearTimeout(timer); post('submit'); });
   toggle.addEventListener('click', function () { clearTimeout(timer); post('switch', { to: mode === 'json' ? 'form' : 'json' }); });
   document.getElementById('mcp-cancel').addEventListener('click', function () { post('cancel'); });
+  var decline = document.getElementById('mcp-decline');
+  if (decline) decline.addEventListener('click', function () { post('decline'); });
   document.addEventListener('keydown', function (e) {
     var t = e.target;
     var tag = t && t.tagName;

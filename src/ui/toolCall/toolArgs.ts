@@ -42,6 +42,8 @@ export interface FieldSpec {
   readonly hasDefault: boolean;
   readonly default?: unknown;
   readonly enumValues?: readonly unknown[];
+  /** Titles shown for enumValues (a server's titled choices); absent: the values themselves. */
+  readonly enumLabels?: readonly string[];
   /** "string", "integer", "JSON array", ... (used in titles: `echo: message (string, required)`). */
   readonly typeLabel: string;
   /** Human-readable constraints: "1 to 10", "at least 1 character", "format: uri". */

@@ -33,3 +33,24 @@ export function toolDetailsHeader(tool: {
       : undefined;
   return { title: title && title !== tool.name ? title : undefined, badges, warning };
 }
+
+/** Whether calling the tool should be confirmed first: the server declared it destructive (and not read-only). */
+export function isDestructive(tool: { readonly annotations?: unknown } | undefined): boolean {
+  const a = (typeof tool?.annotations === 'object' && tool.annotations !== null ? tool.annotations : {}) as Record<string, unknown>;
+  return a.destructiveHint === true && a.readOnlyHint !== true;
+}
+
+/** The confirmation asked before calling a destructive tool. */
+export function destructiveQuestion(
+  server: string,
+  tool: { readonly name: string; readonly title?: unknown; readonly annotations?: unknown },
+  args: Record<string, unknown>,
+): { readonly message: string; readonly detail: string } {
+  const { title } = toolDetailsHeader(tool);
+  const shown = JSON.stringify(args);
+  const argText = shown === '{}' ? 'no arguments' : `arguments ${shown.length > 300 ? `${shown.slice(0, 297)}...` : shown}`;
+  return {
+    message: `Call "${title ?? tool.name}" on the MCP server "${server}"?`,
+    detail: `The server marks this tool as destructive: it may delete or overwrite data. It would be called with ${argText}. (Setting mcpManager.confirmDestructiveTools turns this question off.)`,
+  };
+}

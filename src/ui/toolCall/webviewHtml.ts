@@ -23,6 +23,8 @@ export interface WebField {
   readonly placeholder: string;
   readonly secret: boolean;
   readonly options?: readonly string[];
+  /** What each option shows, when not its value (titled choices). */
+  readonly optionLabels?: readonly string[];
   readonly children?: readonly WebField[];
   /** The key's last segment (JSON-pointer escaped): the page builds list items' keys from it. */
   readonly seg: string;
@@ -47,6 +49,8 @@ export interface FormState {
   readonly details?: ToolDetailsHeader;
   /** The tool takes no arguments: no fields and no JSON editor, just Call. */
   readonly noArgs?: boolean;
+  /** A server's question (elicitation) instead of a tool's arguments: Accept, Decline, Cancel. */
+  readonly ask?: { readonly message: string };
 }
 
 export function toWebFields(fields: readonly FieldSpec[]): WebField[] {
@@ -69,6 +73,7 @@ export function toWebFields(fields: readonly FieldSpec[]): WebField[] {
       placeholder: f.control === 'json' && f.key.endsWith(`/${ITEM_SEGMENT}`) ? 'JSON value' : fieldPlaceholder(f),
       secret: f.secret,
       options: f.control === 'select' ? (f.enumValues ?? []).map((v) => (typeof v === 'string' ? v : JSON.stringify(v))) : undefined,
+      optionLabels: f.control === 'select' ? f.enumLabels : undefined,
       children: f.children ? toWebFields(f.children) : undefined,
       item: f.control === 'list' && f.items ? toWebFields([f.items])[0] : undefined,
       minItems: f.minItems,
@@ -148,11 +153,18 @@ const FORM_CSS = `
   pre { white-space: pre-wrap; word-break: break-word; background: var(--vscode-textCodeBlock-background); padding: 8px; max-height: 40vh; overflow: auto; }
   .badges { display: flex; gap: 6px; flex-wrap: wrap; margin: 6px 0; }
   .badge { font-size: 0.85em; padding: 1px 7px; border-radius: 10px; color: var(--vscode-badge-foreground); background: var(--vscode-badge-background); }
+  .ask-message { font-size: 1.1em; white-space: pre-wrap; border-left: 3px solid var(--vscode-textLink-foreground); padding: 6px 10px; margin: 10px 0; }
   .warn { border-left: 3px solid var(--vscode-editorWarning-foreground); padding: 4px 8px; margin: 10px 0; }
 `;
 
 /** The heading of the page: "Call <tool> on <server>", or in details mode the tool, its title and hints. */
 function headerHtml(state: FormState): string {
+  if (state.ask)
+    return [
+      `<h1><span class="mono">${escapeHtml(state.server)}</span> asks</h1>`,
+      `<p class="meta">A question from the MCP server ${escapeHtml(state.server)}. Your answer goes to that server only.</p>`,
+      `<p class="ask-message" id="mcp-ask-message">${escapeHtml(state.ask.message)}</p>`,
+    ].join('\n');
   const d = state.details;
   if (!d) return `<h1>Call <span class="mono">${escapeHtml(state.tool)}</span> on ${escapeHtml(state.server)}</h1>`;
   const badges = d.badges.length
@@ -186,7 +198,8 @@ export function renderFormHtml(o: FormHtmlOptions): string {
   }
   if (schemaText.length > MAX_SCHEMA_CHARS)
     schemaText = `${schemaText.slice(0, MAX_SCHEMA_CHARS)}\n… (${schemaText.length - MAX_SCHEMA_CHARS} more characters)`;
-  const title = `${state.tool} — ${state.server}`;
+  const title = state.ask ? `${state.server} asks` : `${state.tool} — ${state.server}`;
+  const ask = !!state.ask;
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -199,7 +212,7 @@ export function renderFormHtml(o: FormHtmlOptions): string {
 <body>
 ${headerHtml(state)}
 ${o.description ? `<p class="desc">${escapeHtml(o.description)}</p>` : ''}
-<form id="mcp-form" novalidate aria-label="Arguments for ${escapeHtml(state.tool)}">
+<form id="mcp-form" novalidate aria-label="${ask ? `Answer to ${escapeHtml(state.server)}` : `Arguments for ${escapeHtml(state.tool)}`}"${ask ? ' aria-describedby="mcp-ask-message"' : ''}>
 <div id="mcp-note" class="note" hidden></div>
 <div id="mcp-form-error" class="error banner" role="alert"></div>
 <div id="mcp-fields"></div>
@@ -209,12 +222,16 @@ ${o.description ? `<p class="desc">${escapeHtml(o.description)}</p>` : ''}
 <div id="mcp-json-error" class="error" role="alert"></div>
 </div>
 ${state.noArgs ? '<p class="meta">This tool takes no arguments.</p>\n' : ''}<div class="actions">
-<button type="submit" id="mcp-submit" class="primary">${state.details ? 'Call' : 'Call Tool'}</button>
-<button type="button" id="mcp-toggle" class="secondary"${state.noArgs ? ' hidden' : ''}>Edit as JSON</button>
+<button type="submit" id="mcp-submit" class="primary">${ask ? 'Accept' : state.details ? 'Call' : 'Call Tool'}</button>
+${ask ? '<button type="button" id="mcp-decline" class="secondary">Decline</button>\n' : ''}<button type="button" id="mcp-toggle" class="secondary"${state.noArgs ? ' hidden' : ''}>Edit as JSON</button>
 <button type="button" id="mcp-cancel" class="secondary">${state.details ? 'Close' : 'Cancel'}</button>
-<span class="hint">${state.details ? 'Nothing runs until you press Call · ' : ''}Enter calls the tool (Ctrl+Enter in a text area) · Escape ${state.details ? 'closes' : 'cancels'}</span>
+<span class="hint">${
+    ask
+      ? 'Enter accepts (Ctrl+Enter in a text area) · Escape or closing this tab cancels'
+      : `${state.details ? 'Nothing runs until you press Call · ' : ''}Enter calls the tool (Ctrl+Enter in a text area) · Escape ${state.details ? 'closes' : 'cancels'}`
+  }</span>
 </div>
-<details><summary>Input schema</summary><pre class="mono">${escapeHtml(schemaText)}</pre></details>
+<details><summary>${ask ? 'Requested schema' : 'Input schema'}</summary><pre class="mono">${escapeHtml(schemaText)}</pre></details>
 </form>
 <script type="application/json" id="mcp-state">${scriptJson(state)}</script>
 <script nonce="${nonce}">${FORM_SCRIPT}</script>

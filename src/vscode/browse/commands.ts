@@ -4,6 +4,7 @@
 // time; Escape at any question ends the command before anything is read or sent. Every question
 // and error message goes through the Prompter, so the integration tests can answer them.
 import * as vscode from 'vscode';
+import type { Suggest } from '../../ui/suggestions';
 import type {
   GetPromptResult,
   Prompt,
@@ -152,7 +153,7 @@ export class BrowseCommands {
         prompt = await this.pickPrompt(conn);
       }
       if (!prompt) return undefined;
-      const args = req.args ?? (await this.askArguments(conn.name, prompt));
+      const args = req.args ?? (await this.askArguments(conn, prompt));
       if (!args) return undefined;
       return await this.get(conn, prompt, args);
     } catch (e) {
@@ -279,6 +280,7 @@ export class BrowseCommands {
         placeHolder: summaryLine(template.description) ?? field.name,
         ignoreFocusOut: true,
         validateInput: (v) => checkTemplateValue(field, v),
+        suggest: this.suggester(conn, { type: 'resource', uri: template.uriTemplate }, field.name, values),
       });
       if (value === undefined) return undefined;
       values[field.name] = value;
@@ -338,7 +340,8 @@ export class BrowseCommands {
   }
 
   /** One input box per argument: required ones must not be empty, optional ones may be; undefined on Escape. */
-  private async askArguments(server: string, prompt: Prompt): Promise<Record<string, string> | undefined> {
+  private async askArguments(conn: ServerConnection, prompt: Prompt): Promise<Record<string, string> | undefined> {
+    const server = conn.name;
     const fields = promptFields(prompt);
     const values: Record<string, string> = {};
     for (const [i, field] of fields.entries()) {
@@ -348,11 +351,29 @@ export class BrowseCommands {
         placeHolder: field.required ? field.name : `${field.name} (optional)`,
         ignoreFocusOut: true,
         validateInput: (v) => checkPromptValue(field, v),
+        suggest: this.suggester(conn, { type: 'prompt', name: prompt.name }, field.name, values),
       });
       if (value === undefined) return undefined;
       values[field.name] = value;
     }
     return promptArguments(fields, values);
+  }
+
+  /**
+   * Where the server offers completions, the input lists its suggestions for this argument as you
+   * type, with the arguments entered so far as context (a failure only means no suggestions).
+   */
+  private suggester(
+    conn: ServerConnection,
+    ref: Parameters<ServerConnection['complete']>[0],
+    argument: string,
+    entered: Readonly<Record<string, string>>,
+  ): Suggest | undefined {
+    if (!conn.capabilities?.completions) return undefined;
+    return async (value, signal) => {
+      const context = Object.fromEntries(Object.entries(entered).filter(([k, v]) => k !== argument && v !== ''));
+      return (await conn.complete(ref, { name: argument, value }, context, { signal })).values;
+    };
   }
 
   private async get(conn: ServerConnection, prompt: Prompt, args: Record<string, string>): Promise<GetPromptResult | undefined> {

@@ -7,8 +7,11 @@
 // One document per server and resource (or prompt): reading it again updates the open document.
 // A resource document VS Code asks for without a stored text (an editor restored with the window)
 // is read from its server then. Images and audio go to a media panel beside the document.
+// While a resource's tab is open, the document follows the resource (the server's
+// notifications/resources/updated, where it offers them) and is read again on each update; the
+// last tab closed ends the subscription.
 import * as vscode from 'vscode';
-import { errorMessage, failureText, type ServerRegistry } from '../../core';
+import { type Disposable, errorMessage, failureText, type ServerConnection, type ServerRegistry } from '../../core';
 import type { MediaItem } from '../../ui/toolCall/resultFormat';
 import { showMediaPanel } from '../toolCall/resultView';
 import { documentName, renderResource, type DocumentType } from '../../ui/browse/resourceFormat';
@@ -32,19 +35,94 @@ export class BrowseDocuments implements vscode.TextDocumentContentProvider, vsco
   private readonly changeEmitter = new vscode.EventEmitter<vscode.Uri>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly disposables: vscode.Disposable[] = [];
+  /** Resource documents being followed: document URI -> the connection and its subscription. */
+  private readonly follows = new Map<
+    string,
+    { readonly uri: vscode.Uri; readonly conn: ServerConnection; readonly watch: Promise<Disposable | undefined> }
+  >();
 
   constructor(private readonly registry: ServerRegistry) {
     this.disposables.push(
       this.changeEmitter,
       vscode.workspace.registerTextDocumentContentProvider(RESOURCE_SCHEME, this),
       vscode.workspace.registerTextDocumentContentProvider(PROMPT_SCHEME, this),
+      vscode.window.tabGroups.onDidChangeTabs(() => this.unfollowClosed()),
+      vscode.workspace.onDidCloseTextDocument((doc) => this.unfollowClosed(doc.uri)),
+      // A changed configuration replaces a server's connection: open documents follow the new one.
+      registry.onDidChangeServers(() => {
+        for (const { uri } of [...this.follows.values()]) this.follow(uri);
+      }),
     );
   }
 
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
+    for (const key of [...this.follows.keys()]) this.unfollow(key);
     this.texts.clear();
     this.uris.clear();
+  }
+
+  /** Whether the resource document is being followed (its server announces updates). */
+  async isFollowing(uri: vscode.Uri): Promise<boolean> {
+    return !!(await this.follows.get(uri.toString())?.watch);
+  }
+
+  /**
+   * Follows the resource shown in this document while it is open: each update reads it again and
+   * refreshes the document. Servers that do not announce updates are simply not followed.
+   */
+  private follow(uri: vscode.Uri): void {
+    const key = uri.toString();
+    if (uri.scheme !== RESOURCE_SCHEME) return;
+    const q = new URLSearchParams(uri.query);
+    const conn = this.registry.get(q.get('server') ?? '');
+    const target = q.get('uri') ?? '';
+    // A server whose configuration changed has a new connection: follow on that one.
+    if (this.follows.get(key)?.conn === conn) return;
+    this.unfollow(key);
+    if (!conn || !conn.capabilities?.resources?.subscribe || !conn.definition.keepAlive) return;
+    const entry = {
+      uri,
+      conn,
+      watch: conn
+        .watchResource(target, () => void this.refresh(uri, conn.name, target))
+        .catch(() => {
+          if (this.follows.get(key) === entry) this.follows.delete(key);
+          return undefined;
+        }),
+    };
+    this.follows.set(key, entry);
+  }
+
+  private unfollow(key: string): void {
+    const following = this.follows.get(key);
+    this.follows.delete(key);
+    void following?.watch.then((f) => f?.dispose());
+  }
+
+  /** Ends the follows of resource documents no tab shows any more. */
+  private unfollowClosed(closed?: vscode.Uri): void {
+    if (!this.follows.size) return;
+    const shown = new Set<string>();
+    for (const group of vscode.window.tabGroups.all)
+      for (const tab of group.tabs) if (tab.input instanceof vscode.TabInputText) shown.add(tab.input.uri.toString());
+    for (const key of [...this.follows.keys()]) if (!shown.has(key) || key === closed?.toString()) this.unfollow(key);
+  }
+
+  /** A followed resource changed: read it again and refresh its document. */
+  private async refresh(uri: vscode.Uri, server: string, target: string): Promise<void> {
+    const conn = this.follows.get(uri.toString())?.conn;
+    if (!conn || conn !== this.registry.get(server)) return;
+    try {
+      const result = await conn.readResource(target);
+      this.keep(uri.toString(), renderResource(result, { server, uri: target, label: labelOf(uri) }).text);
+    } catch (e) {
+      this.keep(
+        uri.toString(),
+        `Could not read resource "${target}" again after it changed (MCP server "${server}"): ${failureText(conn.masker.mask(errorMessage(e)), server)}`,
+      );
+    }
+    this.changeEmitter.fire(uri);
   }
 
   /** The document URI of a resource read (the same one for every read of it). */
@@ -83,6 +161,7 @@ export class BrowseDocuments implements vscode.TextDocumentContentProvider, vsco
       doc = await vscode.languages.setTextDocumentLanguage(doc, type.languageId);
     }
     const editor = await vscode.window.showTextDocument(doc, { preview: true });
+    this.follow(uri);
     const panel = media.length ? showMediaPanel('mcpManager.browseMedia', mediaTitle, media) : undefined;
     return { editor, media: panel };
   }
@@ -103,9 +182,9 @@ export class BrowseDocuments implements vscode.TextDocumentContentProvider, vsco
     const sub = token.onCancellationRequested(() => ac.abort());
     try {
       const result = await conn.readResource(target, { signal: ac.signal });
-      const label = uri.path.replace(/^\//, '').replace(/ \([^)]*\)\.[^.]+$/, '');
-      const text = renderResource(result, { server, uri: target, label }).text;
+      const text = renderResource(result, { server, uri: target, label: labelOf(uri) }).text;
       this.keep(uri.toString(), text);
+      this.follow(uri);
       return text;
     } catch (e) {
       return `Could not read resource "${target}" from MCP server "${server}": ${failureText(conn.masker.mask(errorMessage(e)), server)}`;
@@ -130,4 +209,9 @@ export class BrowseDocuments implements vscode.TextDocumentContentProvider, vsco
     this.texts.set(key, text);
     while (this.texts.size > MAX_KEPT) this.texts.delete(this.texts.keys().next().value as string);
   }
+}
+
+/** The label a resource document was named after (`/<label> (<server>).<ext>`). */
+function labelOf(uri: vscode.Uri): string {
+  return uri.path.replace(/^\//, '').replace(/ \([^)]*\)\.[^.]+$/, '');
 }

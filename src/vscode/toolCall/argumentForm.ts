@@ -27,6 +27,18 @@ export interface FormRequest {
    * a call, and Call runs `onCall` (the panel shows busy meanwhile). The promise then resolves
    * (undefined) only when the panel is closed.
    */
+  /**
+   * A server's question (elicitation) instead of a tool's arguments: the page names the server and
+   * shows its message, with Accept (resolves with the answer), Decline (`onDecline`, then
+   * undefined) and Cancel or closing (undefined). `check` adds problems the schema cannot express.
+   */
+  readonly ask?: {
+    readonly message: string;
+    readonly onDecline: () => void;
+    readonly check?: (args: Record<string, unknown>) => Record<string, string>;
+    /** The open panel (tests drive the page through it). */
+    readonly onOpen?: (form: OpenForm) => void;
+  };
   readonly details?: {
     readonly header: ToolDetailsHeader;
     /** The tool takes no arguments: Call only. */
@@ -46,7 +58,8 @@ export interface OpenForm {
 type FromPage =
   | { type: 'validate' | 'submit'; seq?: number; mode: 'form' | 'json'; raw?: RawValues; json?: string }
   | { type: 'switch'; seq?: number; to: 'form' | 'json'; mode: 'form' | 'json'; raw?: RawValues; json?: string }
-  | { type: 'cancel' };
+  | { type: 'cancel' }
+  | { type: 'decline' };
 
 interface Evaluation {
   readonly args?: Record<string, unknown>;
@@ -85,11 +98,12 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
     errors,
     details: req.details?.header,
     noArgs: req.details?.noArgs,
+    ask: req.ask && { message: req.ask.message },
   };
 
   const panel = vscode.window.createWebviewPanel(
-    req.details ? 'mcpManager.toolDetails' : 'mcpManager.toolArguments',
-    req.details ? `${req.tool} (${req.server})` : `Call ${req.tool} (${req.server})`,
+    req.ask ? 'mcpManager.elicitation' : req.details ? 'mcpManager.toolDetails' : 'mcpManager.toolArguments',
+    req.ask ? `${req.server} asks` : req.details ? `${req.tool} (${req.server})` : `Call ${req.tool} (${req.server})`,
     { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
     // The form keeps its state while its tab is hidden; it is short-lived, so the memory is fine.
     { enableScripts: true, enableCommandUris: false, localResourceRoots: [], retainContextWhenHidden: true },
@@ -110,7 +124,8 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
     }
     const built = formToArgs(fields, isObject(m.raw) ? (m.raw as RawValues) : {});
     const issues = validateValue(req.inputSchema, built.args);
-    return { args: built.args, errors: { ...issuesByField(fields, issues), ...built.errors } };
+    const extra = req.ask?.check?.(built.args) ?? {};
+    return { args: built.args, errors: { ...issuesByField(fields, issues), ...extra, ...built.errors } };
   };
 
   return new Promise((resolve) => {
@@ -129,6 +144,10 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
     const receive = (msg: FromPage) => {
       if (!isObject(msg) || typeof msg.type !== 'string') return;
       if (msg.type === 'cancel') return finish(undefined);
+      if (msg.type === 'decline') {
+        req.ask?.onDecline();
+        return finish(undefined);
+      }
       if (msg.mode !== 'form' && msg.mode !== 'json') return;
       const ev = evaluate(msg);
       const ok = ev.args !== undefined && Object.keys(ev.errors).length === 0;
@@ -166,5 +185,6 @@ export function openArgumentForm(req: FormRequest): Promise<Record<string, unkno
     const sub = panel.webview.onDidReceiveMessage(receive);
     const disposeSub = panel.onDidDispose(() => finish(undefined));
     req.details?.onOpen?.({ panel, receive: (msg) => receive(msg as FromPage) });
+    req.ask?.onOpen?.({ panel, receive: (msg) => receive(msg as FromPage) });
   });
 }

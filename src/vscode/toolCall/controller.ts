@@ -16,8 +16,16 @@ import { toolDetailsHeader } from '../../ui/toolCall/toolDetails';
 import { pickTool, type PickSnapshot } from './toolPicker';
 import type { CallToolRequest, ServerLogsLike } from '../../ui/toolCall/types';
 import { validateValue } from '../../ui/toolCall/validator';
+import { destructiveQuestion, isDestructive } from '../../ui/toolCall/toolDetails';
+import type { Prompter } from '../prompts';
 
 const RUN_AGAIN = 'Run Again';
+const CALL = 'Call';
+const CALL_ALWAYS = "Call, Don't Ask Again for This Tool";
+/** Setting: ask before calling a tool its server marks destructive. */
+export const CONFIRM_DESTRUCTIVE_SETTING = 'confirmDestructiveTools';
+/** workspaceState: "<server>/<tool>" of destructive tools the user said not to ask about again. */
+const DESTRUCTIVE_ALLOWED_KEY = 'mcpManager.destructiveToolsAllowed';
 const EDIT_AND_RUN = 'Edit and Run Again';
 
 export interface ToolCallDeps {
@@ -26,6 +34,8 @@ export interface ToolCallDeps {
   /** Every tool list (shared with the tree and the API). */
   readonly catalog: ServerCatalog;
   readonly logs: ServerLogsLike;
+  /** Asks before a destructive tool runs (the integration tests answer through it). */
+  readonly prompter: Prompter;
   /** The `${input:...}` ids a server would ask for if started now (see pickTool). */
   readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
   /** Told of every call that returned a result (id = its history entry), e.g. for "Save as Test...". */
@@ -363,6 +373,7 @@ export class ToolCallController implements vscode.Disposable {
   /** Calls the tool under a cancellable notification, records it, and shows the outcome. */
   async execute(req: ExecuteRequest): Promise<CallToolResult | undefined> {
     const { conn, toolName, args } = req;
+    if (!(await this.confirmDestructive(conn, req.tool ?? (await this.toolFor(conn, toolName)), toolName, args))) return undefined;
     const callId = newCallId();
     const outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `MCP: ${toolName} (${conn.name})`, cancellable: true },
@@ -417,6 +428,38 @@ export class ToolCallController implements vscode.Disposable {
         showCallFailure(outcome.error, server, toolName, this.deps.logs);
         return undefined;
     }
+  }
+
+  /** The tool's definition for a call made with only its name (listing starts the server, as the call would). */
+  private async toolFor(conn: ServerConnection, name: string): Promise<Tool | undefined> {
+    return (
+      this.knownTool(conn, name) ??
+      (await this.deps.catalog.list(conn, 'tools').catch(() => [] as readonly Tool[])).find((t) => t.name === name)
+    );
+  }
+
+  /**
+   * A tool its server marks destructive (destructiveHint, not read-only) is called only after the
+   * user agreed, unless they said not to ask again for it in this workspace or turned the
+   * question off (mcpManager.confirmDestructiveTools). Every way of calling comes through here:
+   * the palette, the details view, the history and commands with arguments.
+   */
+  private async confirmDestructive(
+    conn: ServerConnection,
+    tool: Tool | undefined,
+    name: string,
+    args: Record<string, unknown>,
+  ): Promise<boolean> {
+    if (!isDestructive(tool)) return true;
+    if (!vscode.workspace.getConfiguration('mcpManager').get<boolean>(CONFIRM_DESTRUCTIVE_SETTING, true)) return true;
+    const state = this.deps.context.workspaceState;
+    const key = `${conn.name}/${name}`;
+    const allowed = state.get<string[]>(DESTRUCTIVE_ALLOWED_KEY, []);
+    if (allowed.includes(key)) return true;
+    const { message, detail } = destructiveQuestion(conn.name, tool ?? { name }, args);
+    const answer = await this.deps.prompter.confirm(message, conn.masker.mask(detail), CALL, CALL_ALWAYS);
+    if (answer === CALL_ALWAYS) await state.update(DESTRUCTIVE_ALLOWED_KEY, [...allowed, key]);
+    return answer === CALL || answer === CALL_ALWAYS;
   }
 
   private async runWithProgress(

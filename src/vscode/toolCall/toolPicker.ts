@@ -6,6 +6,7 @@
 // Show Logs. A server that would ask for an `${input:...}` value gets a "Start …" row that closes
 // the pick (its input box would replace it), starts the server, then shows the pick again.
 import * as vscode from 'vscode';
+import { isDestructive, toolDetailsHeader } from '../../ui/toolCall/toolDetails';
 import type { Tool } from '@modelcontextprotocol/client';
 import { errorMessage, isServerError, type ServerCatalog, type ServerConnection, type ServerRegistry, summaryLine } from '../../core';
 import type { ServerLogsLike } from '../../ui/toolCall/types';
@@ -97,9 +98,13 @@ export function pickTool(
                 : typeof tool.annotations?.title === 'string'
                   ? tool.annotations.title
                   : undefined;
+            const { badges } = toolDetailsHeader(tool);
             items.push({
               label: tool.name,
-              description: title && title !== tool.name ? `${conn.name} · ${title}` : conn.name,
+              // The declared hints ("read-only", "destructive"), destructive ones marked.
+              description: [conn.name, ...(title && title !== tool.name ? [title] : []), ...badges]
+                .join(' · ')
+                .concat(isDestructive(tool) ? ' $(warning)' : ''),
               detail: summaryLine(tool.description),
               server: conn.name,
               tool,

@@ -2,6 +2,7 @@
 // hold), never from a second copy of it.
 import type { Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
+import { toolDetailsHeader } from '../../ui/toolCall/toolDetails';
 import { describeTarget, schemaText, stateLabel, type ConnectionState, type ServerConnection } from '../../core';
 import type { GroupNode, IssueNode, MessageNode, NoticeNode, ServerNode, ToolNode } from '../../ui/tree/nodes';
 import { firstLine, formatDuration } from '../../core';
@@ -136,10 +137,10 @@ export function toolTooltip(tool: Tool): vscode.MarkdownString {
   const label = toolLabel(tool);
   md.appendMarkdown(label === tool.name ? `**${escape(tool.name)}**\n\n` : `**${escape(label)}** \`${escapeCode(tool.name)}\`\n\n`);
   if (tool.description) md.appendText(tool.description.trim() + '\n\n');
-  const hints = Object.entries(tool.annotations ?? {})
-    .filter(([k, v]) => k.endsWith('Hint') && typeof v === 'boolean')
-    .map(([k, v]) => `${k.replace(/Hint$/, '')}: ${String(v)}`);
-  if (hints.length) md.appendMarkdown(`_${hints.join(' · ')}_\n\n`);
+  // The hints the server declared, named as in the tool's details view ("read-only", "destructive").
+  const { badges, warning } = toolDetailsHeader(tool);
+  if (badges.length) md.appendMarkdown(`_Hints: ${escape(badges.join(' · '))}_\n\n`);
+  if (warning) md.appendMarkdown(`$(warning) ${escape('Destructive: calling it asks for confirmation first.')}\n\n`);
   md.appendMarkdown('Input schema:\n');
   // schemaText: bounded in depth and size, so odd schemas cannot overflow the stack or the tooltip.
   md.appendCodeblock(schemaText(tool.inputSchema), 'json');

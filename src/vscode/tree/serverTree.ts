@@ -62,7 +62,10 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     catalog?: ServerCatalog,
     /** Newer registry versions of installed servers (an "update" note and action on the server). */
     private readonly updates?: UpdateSource,
+    /** Icons the servers give their tools, resources and prompts (a codicon until one is ready). */
+    private readonly icons?: IconSource,
   ) {
+    if (icons) this.disposables.push(icons.onDidChange(() => this.changeEmitter.fire(undefined)));
     this.catalog = catalog ?? new ServerCatalog(registry, () => nullLogger);
     if (updates) this.disposables.push(updates.onDidChange((name) => this.refreshServer(name)));
     if (!catalog) this.disposables.push(this.catalog);
@@ -122,6 +125,14 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   }
 
   getTreeItem(node: TreeNode): vscode.TreeItem {
+    const item = this.itemOf(node);
+    const given = iconsOf(node);
+    const icon = given !== undefined ? this.icons?.uriFor(given) : undefined;
+    if (icon) item.iconPath = icon;
+    return item;
+  }
+
+  private itemOf(node: TreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'group':
         return groupItem(node, this.serversOf(node.source).length, this.issuesOf(node.source));
@@ -341,5 +352,27 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     this.timers.clear();
     for (const d of this.disposables) d.dispose();
     this.changeEmitter.dispose();
+  }
+}
+
+/** What tells the tree which file shows a server-provided icon (src/vscode/icons.ts). */
+export interface IconSource {
+  uriFor(icons: unknown): vscode.Uri | undefined;
+  readonly onDidChange: vscode.Event<void>;
+}
+
+/** The server's `icons` for a node, where it has any (servers keep their state icon). */
+function iconsOf(node: TreeNode): unknown {
+  switch (node.kind) {
+    case 'tool':
+      return node.tool.icons;
+    case 'resource':
+      return node.resource.icons;
+    case 'template':
+      return node.template.icons;
+    case 'prompt':
+      return node.prompt.icons;
+    default:
+      return undefined;
   }
 }

@@ -3,7 +3,7 @@
 // Everything behind the questions stays real. Input answers go through the InputBox's own
 // validateInput, so an answer the real dialog would refuse fails the test.
 import * as vscode from 'vscode';
-import type { PickOptions, Prompter } from '../../../src/vscode/prompts';
+import type { InputOptions, PickOptions, Prompter } from '../../../src/vscode/prompts';
 
 export type AskKind = 'pick' | 'pickMany' | 'input' | 'confirm' | 'openFile' | 'notify' | 'error';
 
@@ -14,6 +14,8 @@ export interface Ask {
   readonly text: string;
   readonly detail?: string;
   readonly password?: boolean;
+  /** The input's suggestion source (prompt arguments, template variables), for answers to call. */
+  readonly suggest?: (value: string) => Promise<readonly string[]>;
   readonly items?: readonly vscode.QuickPickItem[];
   readonly actions?: readonly string[];
 }
@@ -68,14 +70,18 @@ export class ScriptedPrompter implements Prompter {
     return items.filter((i) => patterns.some((p) => matches(p, labelOf(i))));
   }
 
-  async input(options: vscode.InputBoxOptions): Promise<string | undefined> {
+  async input(options: InputOptions): Promise<string | undefined> {
+    const suggest = options.suggest;
     const answer = this.answerFor({
       kind: 'input',
       text: join(options.title, options.prompt, options.placeHolder),
       password: options.password,
+      suggest: suggest && ((value: string) => suggest(value, new AbortController().signal)),
     });
     const value =
-      typeof answer === 'function' ? (answer as (a: Ask) => string | undefined)(this.asked.at(-1)!) : (answer as string | undefined);
+      typeof answer === 'function'
+        ? await (answer as (a: Ask) => string | undefined | Promise<string | undefined>)(this.asked.at(-1)!)
+        : (answer as string | undefined);
     if (value === undefined) return undefined;
     const problem = await options.validateInput?.(value);
     const message =
