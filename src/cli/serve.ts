@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  askHostFor,
   FileMetadataStore,
   FileToolChoices,
   Gateway,
@@ -16,6 +17,8 @@ import {
   suggest,
   TOKEN_VARIABLE,
   writeTokenFile,
+  type AskHost,
+  type GatewayAskHost,
   type GatewayLaunch,
 } from '../core';
 import { loadCliConfig } from './config';
@@ -65,17 +68,25 @@ export async function serve(ctx: RunContext): Promise<number> {
 
   // Named servers are offered even with "expose": false (asking for them by name is the choice).
   const chosen = a.servers.length ? config.servers.filter((s) => a.servers.includes(s.name)) : config.servers;
+  const workspace = path.resolve(ctx.cwd, ctx.args.config ?? ctx.args.workspace ?? '.');
+  // The servers' questions go to the gateway client whose call caused them (not to this terminal).
+  const relay: { host?: GatewayAskHost } = {};
+  const ask: AskHost = {
+    defaultRoots: () => [path.resolve(ctx.cwd, ctx.args.workspace ?? '.')],
+    elicit: (request, c) => relay.host!.elicit(request, c),
+    sample: (request, c) => relay.host!.sample(request, c),
+  };
   const connections = chosen.map((definition) =>
-    ctx.open({ definition: a.servers.length ? { ...definition, expose: true } : definition, inputs: config.inputs }),
+    ctx.open({ definition: a.servers.length ? { ...definition, expose: true } : definition, inputs: config.inputs }, ask),
   );
   const dir = gatewayStateDir();
-  const workspace = path.resolve(ctx.cwd, ctx.args.config ?? ctx.args.workspace ?? '.');
   const gateway = new Gateway({
     servers: () => connections,
     store: new FileMetadataStore(path.join(dir, 'lists')),
     choices: new FileToolChoices(path.join(dir, `tools-${createHash('sha256').update(workspace).digest('hex').slice(0, 16)}.json`)),
     logger: stderrLogger(ctx.args.verbosity, 'gateway'),
   });
+  relay.host = askHostFor(gateway);
   const log = stderrLogger(ctx.args.verbosity, 'gateway');
   try {
     if (a.httpPort === undefined) {

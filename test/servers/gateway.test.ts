@@ -149,4 +149,18 @@ describe('gateway: mcp-manager serve over stdio', function () {
     assert.equal(server.url, 'http://127.0.0.1:7777/mcp');
     assert.equal(server.headers.Authorization, 'Bearer ${input:mcp-manager-gateway-token}');
   });
+
+  it("relays a server's elicitation to the client whose call caused it", async () => {
+    const { client } = await serve(['everything'], { capabilities: { elicitation: {} } });
+    const asked: string[] = [];
+    client.setRequestHandler('elicitation/create', (req) => {
+      asked.push(req.params.message);
+      return { action: 'decline' };
+    });
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    assert.ok(tools.includes('everything_trigger-elicitation-request'), tools.join(', '));
+    const r = await client.callTool({ name: 'everything_trigger-elicitation-request', arguments: {} });
+    assert.equal(asked.length, 1, 'the downstream client was asked once');
+    assert.match(JSON.stringify(r.content), /decline/i);
+  });
 });
