@@ -2,12 +2,21 @@
 // memory figures of one case are not polluted by another. Usage (what run.ts does):
 //   node --expose-gc --import tsx bench/child.ts <case> '<json options>'
 import * as activation from './cases/activation';
+import { gatewayList, gatewayWarmCall } from './cases/gateway';
 import * as http from './cases/http';
 import * as lifecycle from './cases/lifecycle';
 import * as stdio from './cases/stdio';
 import * as tools from './cases/tools';
 
-const cases: Record<string, (opts: never) => Promise<unknown>> = { ...stdio, ...http, ...tools, ...lifecycle, ...activation };
+const cases: Record<string, (opts: never) => Promise<unknown>> = {
+  ...stdio,
+  ...http,
+  ...tools,
+  ...lifecycle,
+  ...activation,
+  gatewayList,
+  gatewayWarmCall,
+};
 
 async function main(): Promise<void> {
   const [name, json] = process.argv.slice(2);

@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { BigOutcome } from './cases/stdio';
+import { report as gatewayReport } from './cases/gateway';
 import { ERAS, ERA_VERSION, REPO_ROOT, type Era } from './lib/setup';
 import { MiB, summarize, type Summary } from './lib/stats';
 
@@ -21,7 +22,7 @@ const quick = argv.includes('--quick');
 const onlyArg = argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set(argv[onlyArg + 1]?.split(',') ?? []) : undefined;
 const want = (group: string) => !only || only.has(group);
-const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools'];
+const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools', 'gateway'];
 const eraArg = argv.indexOf('--era');
 const eras: readonly Era[] = eraArg >= 0 ? ERAS.filter((e) => e === argv[eraArg + 1]) : ERAS;
 {
@@ -800,6 +801,7 @@ async function main(): Promise<void> {
     ['big', perEra(big)],
     ['http', perEra(httpCases)],
     ['tools', perEra(toolsCases)],
+    ['gateway', [[undefined, () => gatewayReport(runCase, rows, goal, quick)]]],
   ];
   for (const [name, variants] of steps) {
     if (!want(name)) continue;

@@ -7,6 +7,7 @@ import { createApi, type McpManagerApi } from './vscode/api';
 import { EditorAsk } from './vscode/ask/editorAsk';
 import { registerBrowseCommands, ServerCatalog } from './vscode/browse';
 import { ServerCommands } from './vscode/commands';
+import { EditorGateway, registerCopyGatewayConfig } from './vscode/gateway';
 import { SettingsConfigSource } from './vscode/configSource';
 import { ConfigWriter } from './vscode/configWriter';
 import { LaunchConsent } from './vscode/consent';
@@ -48,6 +49,8 @@ export interface TestHooks {
   forgetCallResults(): void;
   /** The Getting Started walkthrough's context keys as set so far. */
   readonly walkthrough: WalkthroughState;
+  /** The in-editor gateway (VS Code's MCP server definition provider). */
+  readonly gateway: EditorGateway;
   /** Browse Registry (tests replace its live search pick) and the registry update checks. */
   readonly registryBrowser: RegistryBrowser;
   readonly registryUpdates: RegistryUpdates;
@@ -98,6 +101,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const api = createApi(registry, catalog);
   const tests = registerMcpTests(registry);
   const walkthrough = registerWalkthrough(context, registry);
+  // VS Code's chat gets our servers through a local gateway (feature-detected; listens on first use).
+  const gateway = new EditorGateway(
+    registry,
+    { global: context.globalStorageUri.fsPath, workspace: context.storageUri?.fsPath },
+    logs.general,
+  );
+  gateway.registerProvider();
 
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
@@ -117,6 +127,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerBrowseCommands({ registry, catalog, prompter, logs }),
     walkthrough,
     mcpRegistries,
+    gateway,
+    registerCopyGatewayConfig(context.extensionPath, prompter),
     view,
     tree,
     catalog,
@@ -160,6 +172,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         tests: tests.controller,
         forgetCallResults: tests.forgetResults,
         walkthrough,
+        gateway,
         registryBrowser: mcpRegistries.browser,
         registryUpdates: mcpRegistries.updates,
         ask,

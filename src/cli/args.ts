@@ -19,6 +19,7 @@ export const COMMANDS = [
   'test',
   'search',
   'add',
+  'serve',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -60,12 +61,23 @@ export interface CliArgs {
   readonly probe?: boolean;
   /** `search` and `add`: see src/cli/registry.ts. */
   readonly registryArgs?: RegistryArgs;
+  /** `serve`: see src/cli/serve.ts. */
+  readonly serveArgs?: ServeArgs;
   /** `--root DIR` (repeatable): the roots every server gets, instead of the workspace or its entry's. */
   readonly roots?: readonly string[];
   /** `--elicit`: the answer to every elicitation of the run. */
   readonly elicit?: ElicitAnswer;
   /** `--sample-with "COMMAND"`: answers sampling requests. */
   readonly sampleWith?: string;
+}
+
+export interface ServeArgs {
+  /** The servers to offer (empty: every configured, enabled one). */
+  readonly servers: readonly string[];
+  /** `--http 127.0.0.1:PORT` (PORT 0: a free one). */
+  readonly httpPort?: number;
+  readonly tokenFile?: string;
+  readonly printConfig?: 'claude' | 'cursor' | 'vscode';
 }
 
 export interface CompletionArgs {
@@ -122,6 +134,11 @@ Commands:
     --set KEY=VALUE              a value it needs (repeatable); asked in a terminal otherwise
     --package KIND               which package when there are several: npm, pypi, oci, nuget, remote
   --registry URL                 registry for search/add (repeatable; default https://registry.modelcontextprotocol.io)
+  serve [server...]              offer the configured servers (default: all enabled ones) to other MCP
+                                 clients as one MCP server on stdio; started only when used
+    --http 127.0.0.1:PORT        serve Streamable HTTP there instead (local only; bearer token required)
+    --token-file FILE            write the token there (mode 0600); else $MCP_MANAGER_GATEWAY_TOKEN is used
+    --print-config KIND          print the entry claude, cursor or vscode needs, and exit
   doctor <server>                show the resolved launch (command path, cwd, environment with secrets
                                  masked) or URL, then test the connection
   test [FILE|DIR ...]            run MCP test collections (*.mcptest.json; default: all under the
@@ -189,6 +206,9 @@ const OPTIONS = {
   set: { type: 'string', multiple: true },
   package: { type: 'string' },
   probe: { type: 'boolean' },
+  http: { type: 'string' },
+  'token-file': { type: 'string' },
+  'print-config': { type: 'string' },
   watch: { type: 'boolean' },
   context: { type: 'string' },
   root: { type: 'string', multiple: true },
@@ -231,6 +251,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
   const command = commandName as Command;
   if (command === 'search' || command === 'add')
     return { ...base, command, registryArgs: registryArgs(command, rest, v), workspace: v.workspace, config: v.config };
+  if (command === 'serve') return { ...base, command, serveArgs: serveArgs(rest, v), workspace: v.workspace, config: v.config };
+  if (v.http !== undefined || v['token-file'] !== undefined || v['print-config'] !== undefined)
+    throw usageError('--http, --token-file and --print-config apply to "serve" only.');
   for (const [flag, given] of [
     ['--registry', v.registry?.length],
     ['--as', v.as],
@@ -406,6 +429,26 @@ function registryArgs(
   return { registries, text: name, version: v['pin-version'], localName: v.as?.trim(), set: v.set ?? [], option: v.package };
 }
 
+function serveArgs(
+  servers: string[],
+  v: { http?: string; 'token-file'?: string; 'print-config'?: string; stdio?: string; url?: string },
+): ServeArgs {
+  if (v.stdio !== undefined || v.url !== undefined) throw usageError('"serve" offers configured servers; it takes no --stdio or --url.');
+  let httpPort: number | undefined;
+  if (v.http !== undefined) {
+    const m = /^(127\.0\.0\.1|localhost):(\d{1,5})$/.exec(v.http.trim());
+    if (!m || Number(m[2]) > 65535)
+      throw usageError(`--http must be 127.0.0.1:PORT (the gateway listens on this machine only), got "${v.http}".`);
+    httpPort = Number(m[2]);
+  }
+  const kind = v['print-config'];
+  if (kind !== undefined && kind !== 'claude' && kind !== 'cursor' && kind !== 'vscode')
+    throw usageError(`--print-config must be claude, cursor or vscode, got "${kind}".`);
+  if (kind && httpPort === 0) throw usageError('--print-config with --http needs a fixed port, e.g. --http 127.0.0.1:7777.');
+  if (v['token-file'] !== undefined && httpPort === undefined) throw usageError('--token-file applies to --http.');
+  return { servers, httpPort, tokenFile: v['token-file'], printConfig: kind };
+}
+
 const USAGE_LINES: Record<Command, string> = {
   servers: 'servers',
   tools: 'tools <server>',
@@ -420,6 +463,7 @@ const USAGE_LINES: Record<Command, string> = {
   test: 'test [FILE|DIR ...]',
   search: 'search [TEXT]',
   add: 'add <registry-name>',
+  serve: 'serve [server...]',
 };
 
 function describeParseArgsError(e: unknown): string {

@@ -15,6 +15,7 @@ import { complete } from './complete';
 import { prompt, prompts, read, resources } from './browse';
 import { runTests } from './test';
 import { add, search, terminalAsk } from './registry';
+import { serve } from './serve';
 
 // Kept importable from here for existing callers.
 export { parseJsonObject, startConnection, type RunContext } from './context';
@@ -60,6 +61,8 @@ export async function run(ctx: RunContext): Promise<number> {
       return search(ctx);
     case 'add':
       return add(ctx, { ask: terminalAsk() });
+    case 'serve':
+      return serve(ctx);
     default:
       throw usageError('missing command.');
   }

@@ -1,6 +1,6 @@
 // What every CLI command gets (RunContext) and the helpers they share, so that commands.ts,
 // browse.ts and doctor.ts import this file instead of each other.
-import { abortable, type ServerConnection, ServerError } from '../core';
+import { abortable, type AskHost, type ServerConnection, ServerError } from '../core';
 import type { CliArgs } from './args';
 import type { Target } from './config';
 import { usageError } from './errors';
@@ -15,7 +15,7 @@ export interface RunContext {
   /** Terminal width when stdout is a terminal. */
   readonly columns?: number;
   /** Creates a connection that main.ts disposes before exiting. */
-  readonly open: (target: Target) => ServerConnection;
+  readonly open: (target: Target, ask?: AskHost) => ServerConnection;
   /** Reads all of stdin (for `call ... -`). */
   readonly readStdin: () => Promise<string>;
 }

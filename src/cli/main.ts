@@ -55,11 +55,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       err: (text) => void process.stderr.write(text),
       signal: controller.signal,
       columns: process.stdout.isTTY ? process.stdout.columns : undefined,
-      open: (target) => {
+      open: (target, ask) => {
         // --root replaces every server's roots (its entry's and the workspace default).
         const roots = args.roots?.map((r) => path.resolve(process.cwd(), r));
         const def = roots ? { ...target, definition: { ...target.definition, roots } } : target;
-        const conn = createConnection(def, args.verbosity, version, askHost);
+        const conn = createConnection(def, args.verbosity, version, ask ?? askHost);
         connections.push(conn);
         return conn;
       },

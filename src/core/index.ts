@@ -52,3 +52,4 @@ export { MCP_JSON } from './config/mcpJson';
 export type { McpJsonContent } from './config/mcpJson';
 export * from './icons';
 export * from './ask';
+export * from './gateway';

@@ -21,6 +21,9 @@ const timeout = z.number().int().min(100, 'must be at least 100 (milliseconds)')
 const common = {
   keepAlive: z.boolean().default(DEFAULTS.keepAlive),
   disabled: z.boolean().default(false),
+  // Whether the gateway offers the server to other clients (absent = yes; kept out of the resolved
+  // definition when absent, so existing entries keep their fingerprints).
+  expose: z.boolean().optional(),
   startupTimeoutMs: timeout.default(DEFAULTS.startupTimeoutMs),
   requestTimeoutMs: timeout.default(DEFAULTS.requestTimeoutMs),
   maxTotalTimeoutMs: timeout.default(DEFAULTS.maxTotalTimeoutMs),
@@ -173,6 +176,7 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
     ...(roots && { roots }),
     ...(data.logLevel ? { logLevel: data.logLevel } : {}),
     ...(data.registry ? { registry: data.registry } : {}),
+    ...(data.expose === false ? { expose: false } : {}),
   };
   if ('url' in data) {
     const headers: Record<string, string> = {};

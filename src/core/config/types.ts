@@ -24,6 +24,8 @@ interface CommonDefinition {
   readonly source?: ConfigSource;
   readonly keepAlive: boolean;
   readonly disabled: boolean;
+  /** `false`: the gateway (core/gateway) does not offer this server to other clients. Absent: offered. */
+  readonly expose?: boolean;
   readonly startupTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly maxTotalTimeoutMs: number;
