@@ -142,6 +142,12 @@ const LAZY = [
   './src/core/ask/samplingText.ts',
   // Checking a listed tool's schemas: after a tools/list.
   './src/core/toolSchema.ts',
+  // The gateway (and its MCP server side: the SDK's server and node packages): only once a client
+  // starts one of its servers.
+  './src/core/gateway/gateway.ts',
+  './src/core/gateway/downstream.ts',
+  './src/core/gateway/http.ts',
+  './src/core/gateway/stdio.ts',
   // Running a test collection (matching, diffs, snapshots, JUnit): after a run starts; finding
   // and parsing the collections stays eager for the Testing view.
   './src/core/tests/runner.ts',

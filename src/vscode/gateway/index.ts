@@ -48,7 +48,11 @@ export function readByVsCode(conn: ServerConnection): boolean {
 }
 
 export class EditorGateway implements vscode.Disposable {
-  readonly gateway: Gateway;
+  private made?: Gateway;
+  /** The gateway of every exposed server, made on first use: its code loads with dist/protocol.js. */
+  get gateway(): Gateway {
+    return (this.made ??= this.makeGateway());
+  }
   private readonly perServer = new Map<ServerConnection, Gateway>();
   private http?: Promise<GatewayHttpServer>;
   /** Whether VS Code took the definition provider (1.101+). */
@@ -66,7 +70,6 @@ export class EditorGateway implements vscode.Disposable {
     this.store = new FileMetadataStore(path.join(storage.global, 'gateway', 'lists'));
     // Tool choices are the workspace's (its storage), else the window's.
     this.choices = new FileToolChoices(path.join(storage.workspace ?? storage.global, 'gateway-tools.json'));
-    this.gateway = this.makeGateway();
     this.disposables.push(
       this.changed,
       registry.onDidChangeServers(() => {
@@ -82,7 +85,8 @@ export class EditorGateway implements vscode.Disposable {
 
   /** Servers offered to VS Code: the gateway's, without those VS Code runs itself. */
   offered(): ServerConnection[] {
-    return this.gateway.offeredServers().filter((c) => !readByVsCode(c));
+    // What the gateway offers, worked out without making it (VS Code asks at startup).
+    return this.registry.list().filter((c) => !c.definition.disabled && c.definition.expose !== false && !readByVsCode(c));
   }
 
   /** Registers the definition provider when this VS Code has the API (1.101+); returns whether it did. */
@@ -138,7 +142,7 @@ export class EditorGateway implements vscode.Disposable {
 
   /** How many clients of the gateway used `server`. */
   clientsOf(server: string): number {
-    let n = this.gateway.clientsOf(server);
+    let n = this.made?.clientsOf(server) ?? 0;
     for (const [conn, g] of this.perServer) if (conn.name === server) n += g.clientsOf(server);
     return n;
   }
@@ -166,7 +170,7 @@ export class EditorGateway implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     void this.http?.then((s) => s.close()).catch(() => undefined);
     for (const g of this.perServer.values()) g.dispose();
-    this.gateway.dispose();
+    this.made?.dispose();
   }
 }
 
