@@ -44,6 +44,7 @@ const KIND_EXIT: Record<FailureKind, number> = {
   cancelled: EXIT.interrupted,
   protocol: EXIT.toolError,
   unsupported: EXIT.usage,
+  auth: EXIT.connection,
 };
 
 export function exitCodeFor(e: unknown): number {
@@ -99,6 +100,7 @@ export function formatError(e: unknown, adHoc?: 'stdio' | 'url'): string {
     // The core's wording is for the editor, where servers restart; here each run is one session.
     text = e.message
       .replace(/; the next operation restarts it$/, '')
+      .replace(/Sign in \(in the editor: Sign In on the server; in a terminal: (mcp-manager login .+)\)\.$/, 'Run "$1" to sign in.')
       .replace(/Check the logs\b/, 'Run with --verbose to see its output')
       .replace(/(raise) (startupTimeoutMs|requestTimeoutMs)\b/i, '$1 $2 (or pass --timeout MS)');
     if (adHoc) text = forAdHoc(text, adHoc);

@@ -32,6 +32,7 @@ import {
 } from '@modelcontextprotocol/core';
 import type { LoggingLevel, ServerDefinition } from './config/types';
 import { DEFERRED_VARIABLE, deferredKey } from './config/variables';
+import { isSignInRequired } from './auth/types';
 import { ServerError, errorMessage } from './errors';
 import { Emitter, type Disposable } from './events';
 import { crashFailure, requestFailure, serverMessage, startupFailure } from './failures';
@@ -688,9 +689,16 @@ export class ServerConnection {
       // stop() (or removal) killed the handshake: not the server's failure, whatever it says.
       if (gen !== this.generation || this.disposed) throw stoppedWhileStarting();
       const err = e instanceof ServerError ? e : new ServerError(this.name, 'handshake', errorMessage(e), { cause: e });
-      this.recordFailure(err);
+      // Needing sign-in is a state, not a failure of the server: no backoff, no giving up.
+      if (err.kind === 'auth') this.setAuthState(err);
+      else this.recordFailure(err);
       throw err;
     }
+  }
+
+  private setAuthState(err: ServerError): void {
+    this.log.warn(err.message);
+    this.setState({ kind: 'error', message: err.message, failures: this.failures, gaveUp: false, signInRequired: isSignInRequired(err) });
   }
 
   private recordFailure(err: ServerError): void {
@@ -766,6 +774,7 @@ export class ServerConnection {
       masker: this.masker,
       timing: this.timing,
       parentEnv: this.options.parentEnv,
+      auth: this.options.auth,
       onProblem: (problem) => {
         // Shown while it starts (the tree's description), e.g. text a stdio server wrote on stdout.
         if (gen === this.generation && this._state.kind === 'starting') this.setState({ ...this._state, problem });
@@ -848,7 +857,7 @@ export class ServerConnection {
     if (e instanceof ServerError) return e;
     if (signal?.aborted) return new ServerError(this.name, 'cancelled', `${what} was cancelled`, { cause: e });
     if (s?.closed && !s.closing) return crashFailure(this.name, s.driver.process(s.transport), this.masker.mask, what, e);
-    return requestFailure(this.name, e, what, s?.driver ?? driverFor(this.definition), this.definition);
+    return requestFailure(this.name, e, what, s?.driver ?? driverFor(this.definition), this.definition, s?.transport);
   }
 
   private armIdleTimer(): void {

@@ -1,7 +1,7 @@
 // The public surface of core/, for the VS Code adapters and the CLI.
 export * from './config/types';
 export { parseServers, parseServer, normaliseType, DEFAULTS } from './config/schema';
-export { substituteVariables, type VariableContext, type WorkspaceFolderRef } from './config/variables';
+export { substituteVariables, DEFERRED_VARIABLE, deferredKey, type VariableContext, type WorkspaceFolderRef } from './config/variables';
 export {
   ServerConnection,
   DEFAULT_TIMING,
@@ -52,3 +52,24 @@ export { MCP_JSON } from './config/mcpJson';
 export type { McpJsonContent } from './config/mcpJson';
 export * from './icons';
 export * from './ask';
+export {
+  signIn,
+  signOut,
+  authStatus,
+  SignInRequiredError,
+  isSignInRequired,
+  MemoryCredentialStore,
+  startLoopback,
+  CallbackError,
+  MAX_STEP_UPS,
+  type AuthHost,
+  type AuthStatus,
+  type CredentialStore,
+  type IssuerCredentials,
+  type ServerCredentials,
+  type SignInOptions,
+  type SignInResult,
+  type SignInUi,
+  type StoredClient,
+  type StoredTokenSet,
+} from './auth';
