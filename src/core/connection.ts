@@ -587,7 +587,14 @@ export class ServerConnection {
         return await fn(session);
       }
     } catch (e) {
-      throw this.translate(e, session, what, signal);
+      const err = this.translate(e, session, what, signal);
+      // A sign-in that stopped working (revoked, expired without refresh) makes the server "sign-in
+      // required" again: the session goes (its token is gone), and nothing retries by itself.
+      if (isSignInRequired(err) && session && !session.closing) {
+        await this.dropSession(session);
+        this.setAuthState(err);
+      }
+      throw err;
     } finally {
       this.activeOps--;
       if (!this.definition.keepAlive && session) {

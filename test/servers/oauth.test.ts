@@ -164,10 +164,11 @@ describe('OAuth sign-in (core)', function () {
   it('over SSE too', async () => {
     const s = await setup({ upstream: sse, type: 'sse' });
     const conn = s.connect();
-    const r = await conn.callTool('echo', { text: 'x' }).catch((e: unknown) => e);
-    assert.ok(!(r instanceof Error) || !isSignInRequired(r), String(r));
+    assert.equal(await echo(conn), 'Echo: hi');
     assert.equal(s.ui.opened.length, 1);
-    assert.ok(s.rs.seenAuthorization.some((h) => h.startsWith('Bearer ')));
+    assert.equal(s.ui.opened[0]!.searchParams.get('resource'), s.rs.resource);
+    // The GET stream and the POSTs to /messages both carried the token.
+    assert.ok(s.rs.seenAuthorization.filter((h) => h.startsWith('Bearer ')).length >= 2);
   });
 
   it('without on-demand sign-in a 401 is a typed "sign-in required" failure; signIn() then fixes it', async () => {
@@ -214,10 +215,19 @@ describe('OAuth sign-in (core)', function () {
     assert.equal(await echo(conn), 'Echo: hi');
     s.as.revokeAll();
     const before = s.rs.refused.length;
+    const opened = s.ui.opened.length;
     const e = await rejects(echo(conn));
     assert.ok(isSignInRequired(e), e.message);
     assert.match(e.message, /no longer accepted/);
-    assert.equal(s.rs.refused.length - before, 1, 'one 401, no loop');
+    // One refused request, no loop (a notifications/cancelled for it may follow).
+    assert.deepEqual(
+      s.rs.refused.slice(before).filter((r) => !r.method?.startsWith('notifications/')),
+      [{ status: 401, path: '/mcp', method: 'tools/call' }],
+    );
+    assert.equal(conn.state.kind === 'error' && conn.state.signInRequired, true, JSON.stringify(conn.state));
+    const again = await rejects(echo(conn));
+    assert.ok(isSignInRequired(again));
+    assert.equal(s.ui.opened.length, opened, 'never a browser without on-demand sign-in');
     // Sign in again, then out: the AS gets both tokens revoked and the store forgets them.
     await signIn(s.def, s.host);
     const out = await signOut(s.def, s.host);
