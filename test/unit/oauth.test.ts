@@ -92,7 +92,15 @@ describe('oauth provider over a credential store', () => {
   const ISS_A = 'https://as-a.example';
   const ISS_B = 'https://as-b.example';
   const provider = (store: MemoryCredentialStore, config = {}, interactive = true) =>
-    new StoreProvider({ server: 's', store, config, redirectUrl: 'http://127.0.0.1:5000/callback', clientName: 'Test', interactive });
+    new StoreProvider({
+      server: 's',
+      serverUrl: 'https://mcp.example.com/mcp',
+      store,
+      config,
+      redirectUrl: 'http://127.0.0.1:5000/callback',
+      clientName: 'Test',
+      interactive,
+    });
 
   it('keeps registrations and tokens per issuer, never showing one issuer another one’s', async () => {
     const store = new MemoryCredentialStore();

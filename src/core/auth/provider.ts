@@ -2,19 +2,22 @@
 // refresh, or the two legs of a sign-in). Discovery state, the PKCE verifier and `state` live in
 // memory for that run only; registrations and tokens go to the store, keyed by issuer.
 import { randomBytes } from 'node:crypto';
-import type {
-  OAuthClientInformationContext,
-  OAuthClientMetadata,
-  OAuthClientProvider,
-  OAuthDiscoveryState,
-  StoredOAuthClientInformation,
-  StoredOAuthTokens,
+import {
+  resourceUrlFromServerUrl,
+  type OAuthClientInformationContext,
+  type OAuthClientMetadata,
+  type OAuthClientProvider,
+  type OAuthDiscoveryState,
+  type StoredOAuthClientInformation,
+  type StoredOAuthTokens,
 } from '@modelcontextprotocol/client';
 import type { OAuthConfig } from '../config/types';
 import type { CredentialStore, IssuerCredentials, ServerCredentials, StoredClient } from './types';
 
 export interface ProviderOptions {
   readonly server: string;
+  /** The configured MCP URL: the resource when the server publishes no metadata naming one. */
+  readonly serverUrl: string;
   readonly store: CredentialStore;
   readonly config: OAuthConfig;
   /** The redirect URI sent (and registered with DCR). */
@@ -132,7 +135,7 @@ export class StoreProvider implements OAuthClientProvider {
         tokens: {
           ...rest,
           ...(rest.expires_in !== undefined && { expiresAt: now + rest.expires_in * 1000 }),
-          resource: this.resource ?? '',
+          resource: this.resource ?? resourceUrlFromServerUrl(this.o.serverUrl).href,
           obtainedAt: now,
         },
       }),

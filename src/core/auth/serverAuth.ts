@@ -272,6 +272,7 @@ export class ServerAuth {
     return new StoreProvider({
       interactive,
       server: this.server,
+      serverUrl: this.def.url,
       store: this.host.store,
       config: this.config,
       redirectUrl,
@@ -297,15 +298,13 @@ export class ServerAuth {
     return t.resource && checkResourceAllowed({ requestedResource: requested, configuredResource: t.resource }) ? t : undefined;
   }
 
-  /** The SDK's warnings (console.warn) go to our log instead. */
+  /** Runs the SDK with its warnings (console.warn: fallbacks, nothing secret) in our log instead of on stderr. */
   private async quietly<T>(fn: () => Promise<T>): Promise<T> {
-    // The SDK warns on stderr (console) about fallbacks; nothing secret, but noise in a CLI.
-    const warn = console.warn;
-    console.warn = (...args: unknown[]) => this.log.debug(args.map(String).join(' '));
+    const release = captureWarnings(this.log);
     try {
       return await fn();
     } finally {
-      console.warn = warn;
+      release();
     }
   }
 
@@ -360,6 +359,29 @@ export class ServerAuth {
       return new ServerError(this.server, 'auth', `the authorization server is failing: ${firstLine(msg)}. Try again later.`);
     return new ServerError(this.server, 'auth', `sign-in failed: ${firstLine(msg)}`);
   }
+}
+
+/** Loggers of the SDK flows running now; console.warn is routed to them while any runs (flows overlap). */
+const warningLogs = new Set<Logger>();
+let originalWarn: typeof console.warn | undefined;
+
+function captureWarnings(log: Logger): () => void {
+  if (warningLogs.size === 0) {
+    originalWarn = console.warn;
+    console.warn = (...args: unknown[]) => {
+      const text = args.map(String).join(' ');
+      for (const l of warningLogs) l.debug(text);
+    };
+  }
+  const token: Logger = { ...nullLogger, debug: (m) => log.debug(m) }; // one entry per flow, even for the same logger
+  warningLogs.add(token);
+  return () => {
+    warningLogs.delete(token);
+    if (warningLogs.size === 0 && originalWarn) {
+      console.warn = originalWarn;
+      originalWarn = undefined;
+    }
+  };
 }
 
 function url(u: string | undefined): URL | undefined {
