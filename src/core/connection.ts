@@ -32,7 +32,8 @@ import {
 } from '@modelcontextprotocol/core';
 import type { LoggingLevel, ServerDefinition } from './config/types';
 import { DEFERRED_VARIABLE, deferredKey } from './config/variables';
-import { isSignInRequired } from './auth/types';
+import { MAX_STEP_UPS } from './auth/serverAuth';
+import { isSignInRequired, SignInRequiredError } from './auth/types';
 import { ServerError, errorMessage } from './errors';
 import { Emitter, type Disposable } from './events';
 import { crashFailure, requestFailure, serverMessage, startupFailure } from './failures';
@@ -570,7 +571,11 @@ export class ServerConnection {
       session =
         running ?? (await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.startCancelled));
       try {
-        return await fn(session);
+        return await this.signingIn(
+          () => fn(session!),
+          signal,
+          (e) => session!.driver.authFailure?.(session!.transport) ?? e,
+        );
       } catch (e) {
         const expiredId = session.expired ? undefined : session.driver.expiredSession(e, session.transport);
         if (!(session.expired || expiredId !== undefined) || signal?.aborted) throw e;
@@ -584,7 +589,11 @@ export class ServerConnection {
         }
         await this.dropSession(session);
         session = await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.startCancelled);
-        return await fn(session);
+        return await this.signingIn(
+          () => fn(session!),
+          signal,
+          (e) => session!.driver.authFailure?.(session!.transport) ?? e,
+        );
       }
     } catch (e) {
       const err = this.translate(e, session, what, signal);
@@ -751,20 +760,49 @@ export class ServerConnection {
     const remembered = this.era;
     const gen = this.generation;
     try {
-      return await this.handshake(driver, def, remembered === 'legacy' ? 'legacy' : 'auto');
+      return await this.signingIn(() => this.handshake(driver, def, remembered === 'legacy' ? 'legacy' : 'auto'));
     } catch (e) {
       // A stdio server that exits on the unknown `server/discover` (as servers on some 2025-era
       // SDKs do) is a 2025-era server: start it again with the 2025 handshake. And a server
       // remembered as 2025-era that no longer accepts `initialize` may have moved on: probe again.
       const retry = remembered === 'legacy' ? 'auto' : probeEndedServer(e, driver) ? 'legacy' : undefined;
-      if (!retry || this.disposed || gen !== this.generation) throw e;
+      if (!retry || isSignInRequired(e) || this.disposed || gen !== this.generation) throw e;
       this.era = undefined;
       this.log.info(
         retry === 'legacy'
           ? 'the server closed its end on the protocol version probe (server/discover); starting it again with the 2025 handshake (initialize)'
           : 'the server no longer accepts the 2025 handshake (initialize); probing its protocol version again',
       );
-      return await this.handshake(driver, def, retry);
+      return await this.signingIn(() => this.handshake(driver, def, retry));
+    }
+  }
+
+  /**
+   * Runs `attempt`; when it fails because the server needs (more) sign-in and the host may sign in
+   * during operations (AuthHost.signInOnDemand), signs in (between attempts, outside any handshake
+   * or request timer: a person may take minutes in the browser) and runs it again, at most
+   * MAX_STEP_UPS times. `translate` finds the sign-in failure behind a request's raw failure.
+   */
+  private async signingIn<T>(attempt: () => Promise<T>, signal?: AbortSignal, translate: (e: unknown) => unknown = (e) => e): Promise<T> {
+    const host = this.options.auth;
+    for (let signIns = 0; ; signIns++) {
+      let err: unknown;
+      try {
+        return await attempt();
+      } catch (e) {
+        err = translate(e);
+      }
+      if (!(err instanceof SignInRequiredError) || !err.signIn || !host?.ui || !host.signInOnDemand || signal?.aborted) throw err;
+      if (signIns >= MAX_STEP_UPS) {
+        if (!err.stepUp) throw err;
+        throw new ServerError(
+          this.name,
+          'auth',
+          `the server still refuses with insufficient_scope after ${signIns} sign-ins with more scopes (it asks for "${err.scope ?? ''}")`,
+        );
+      }
+      this.log.info(`${err.reason}; signing in`);
+      await err.signIn(signal);
     }
   }
 

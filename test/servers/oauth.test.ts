@@ -19,6 +19,7 @@ import {
 import { ERAS, FIXTURE_SERVER, startHttpFixture, type StartedServer } from '../fixtures/paths';
 import {
   consentUi,
+  follow,
   startAuthServer,
   startProtectedServer,
   type AuthKnobs,
@@ -171,6 +172,21 @@ describe('OAuth sign-in (core)', function () {
     assert.ok(s.rs.seenAuthorization.filter((h) => h.startsWith('Bearer ')).length >= 2);
   });
 
+  it('the time spent in the browser does not count against startupTimeoutMs', async () => {
+    const slow = consentUi();
+    const ui: ReturnType<typeof consentUi> = {
+      ...slow,
+      // A person takes longer to sign in than the handshake may take.
+      openAuthorizationUrl: (url, info) => new Promise((r) => setTimeout(r, 5000)).then(() => slow.openAuthorizationUrl(url, info)),
+    };
+    const s = await setup({ ui });
+    const def = { ...s.def, startupTimeoutMs: 3000 };
+    const conn = new ServerConnection(def, { auth: s.host, logger: s.log });
+    cleanup.push(() => conn.dispose());
+    assert.equal(await echo(conn), 'Echo: hi');
+    assert.equal(slow.opened.length, 1);
+  });
+
   it('without on-demand sign-in a 401 is a typed "sign-in required" failure; signIn() then fixes it', async () => {
     const s = await setup({ onDemand: false });
     const conn = s.connect();
@@ -248,6 +264,11 @@ async function web(handler: (req: import('node:http').IncomingMessage, res: impo
   origin = `http://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
   cleanup.push(() => new Promise((r) => (server.closeAllConnections(), server.close(r))));
   return origin;
+}
+
+/** The fixture's HTML escaping (&#N;) undone. */
+function unescape(s: string): string {
+  return s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
 }
 
 async function waitFor(cond: () => boolean, what: string): Promise<void> {
@@ -371,6 +392,33 @@ describe('OAuth discovery, client identity and scopes', function () {
     const e = await rejects(echo(s.connect()));
     assert.ok(isSignInRequired(e), e.message);
     assert.match(e.message, /needs more permissions \(scope "mcp:admin"\)/);
+  });
+
+  it('the consent page (for browser tests): its Allow button posts the consent and redirects to the listener', async () => {
+    const statuses: number[] = [];
+    const ui: ReturnType<typeof consentUi> = {
+      opened: [],
+      delivered: statuses,
+      async openAuthorizationUrl(url) {
+        const page = await fetch(url);
+        const html = await page.text();
+        assert.match(html, /<button id="allow" type="submit">Allow<\/button>/);
+        const form = new URLSearchParams(
+          [...html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m): [string, string] => [
+            unescape(m[1]!),
+            unescape(m[2]!),
+          ]),
+        );
+        const action = new URL(/<form method="post" action="([^"]*)">/.exec(html)![1]!, url);
+        const posted = await fetch(action, { method: 'POST', body: form, redirect: 'manual' });
+        await posted.text();
+        void follow(new URL(posted.headers.get('location')!)).then((st) => statuses.push(st));
+      },
+    };
+    const s = await setup({ as: { consent: 'page' }, ui });
+    await signIn(s.def, s.host);
+    assert.deepEqual(statuses, [200]);
+    assert.equal((await authStatus(s.def, s.host)).signedIn, true);
   });
 
   it('a server that moves to another authorization server: a new registration there, the old one never shown to it', async () => {

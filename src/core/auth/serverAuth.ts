@@ -50,7 +50,7 @@ export interface AuthStatus {
 }
 
 const DEFAULT_CALLBACK_TIMEOUT_MS = 5 * 60_000;
-/** Sign-ins with wider scopes one request may cause before it fails (403 insufficient_scope). */
+/** Sign-ins one operation may cause (a first one, then wider scopes on 403 insufficient_scope) before it fails. */
 export const MAX_STEP_UPS = 2;
 
 /** Interactive sign-ins in progress, per store and server: concurrent 401s share one browser round trip. */
@@ -138,21 +138,25 @@ export class ServerAuth {
         else this.log.info(`could not refresh the access token: ${e.code}`);
       }
     }
+    // Only a person can go on. Not here, inside a timed request: the connection signs in between
+    // attempts when its host allows that (AuthHost.signInOnDemand), else the host offers Sign In.
     const reason = stored ? 'the stored sign-in is no longer accepted (expired or revoked)' : 'the server asks for OAuth sign-in';
-    if (!this.host.ui || !this.host.signInOnDemand) throw new SignInRequiredError(this.server, reason);
-    this.log.info(`${reason}; signing in`);
-    await this.signIn({ challenge });
+    throw this.required(reason, { challenge });
   }
 
-  /** After a 403 insufficient_scope: sign in again with the union of scopes (interactive only). */
-  async stepUp(challenge: Challenge): Promise<void> {
+  /** After a 403 insufficient_scope: a new sign-in with the union of scopes is needed (a person must consent). */
+  async stepUp(challenge: Challenge): Promise<never> {
     const current = await this.currentTokens();
     const scope = computeScopeUnion(this.requestedScope, current?.scope, challenge.scope);
-    if (!this.host.ui || !this.host.signInOnDemand) {
-      throw new SignInRequiredError(this.server, `the server needs more permissions (scope "${challenge.scope ?? '?'}")`);
-    }
-    this.log.info(`the server needs more permissions (scope "${challenge.scope ?? ''}"); signing in again with "${scope ?? ''}"`);
-    await this.signIn({ challenge, scope });
+    throw this.required(`the server needs more permissions (scope "${challenge.scope ?? '?'}")`, { challenge, scope, stepUp: true });
+  }
+
+  private required(reason: string, o: { challenge: Challenge; scope?: string; stepUp?: boolean }): SignInRequiredError {
+    return new SignInRequiredError(this.server, reason, {
+      stepUp: o.stepUp,
+      scope: o.scope,
+      signIn: (signal) => this.signIn({ signal, challenge: o.challenge, ...(o.scope && { scope: o.scope }) }),
+    });
   }
 
   /** Interactive sign-in: loopback listener, browser, code exchange. One at a time per server. */

@@ -77,16 +77,31 @@ export interface AuthHost {
   readonly clientName?: string;
 }
 
+export interface SignInRequiredDetails {
+  readonly issuer?: string;
+  /** The server asked for more scopes (403 insufficient_scope) than the current sign-in has. */
+  readonly stepUp?: boolean;
+  /** The scopes a new sign-in should ask for. */
+  readonly scope?: string;
+  /** Signs in as this failure needs (the right challenge and scopes), for hosts that may do so now. */
+  readonly signIn?: (signal?: AbortSignal) => Promise<unknown>;
+}
+
 /**
  * A server needs (another) sign-in that could not happen here: no UI, not allowed during this
  * operation, or the stored sign-in was revoked. Hosts show "sign-in required" and offer Sign In /
  * `mcp-manager login <server>`. Never carries a token, code or secret.
  */
 export class SignInRequiredError extends ServerError {
+  readonly issuer?: string;
+  readonly stepUp: boolean;
+  readonly scope?: string;
+  declare readonly signIn?: (signal?: AbortSignal) => Promise<unknown>;
+
   constructor(
     server: string,
     readonly reason: string,
-    readonly issuer?: string,
+    details: SignInRequiredDetails = {},
   ) {
     super(
       server,
@@ -94,6 +109,11 @@ export class SignInRequiredError extends ServerError {
       `needs sign-in: ${reason}. Sign in (in the editor: Sign In on the server; in a terminal: mcp-manager login ${quoteName(server)}).`,
     );
     this.name = 'SignInRequiredError';
+    this.issuer = details.issuer;
+    this.stepUp = !!details.stepUp;
+    this.scope = details.scope;
+    // Not enumerable: the error may be logged or serialised; the function is for the connection.
+    Object.defineProperty(this, 'signIn', { value: details.signIn, enumerable: false });
   }
 }
 
