@@ -84,6 +84,10 @@ function forAdHoc(text: string, kind: 'stdio' | 'url'): string {
       /Check the credentials in its "headers" \(e\.g\. Authorization\)/,
       'Pass credentials with --header, e.g. --header "Authorization: Bearer <token>"',
     )
+    .replace(
+      /, which is off for this connection \([^)]*\)\. Remove "oauth": false to sign in, or get/,
+      '. An ad-hoc --url server does not sign in: get',
+    )
     .replace(/pass it in "headers" as "Authorization: Bearer <token>"/, 'pass it with --header "Authorization: Bearer <token>"')
     .replace(/set "type": "sse"/, 'pass --transport sse')
     .replace(/Check the URL and "type" \((an older server may need) "sse"\)/, 'Check the URL and --transport ($1 --transport sse)')
