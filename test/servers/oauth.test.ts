@@ -447,6 +447,23 @@ describe('OAuth discovery, client identity and scopes', function () {
     assert.equal(s.ui.opened.length, 0);
   });
 
+  it('an entry with its own Authorization header keeps it: no OAuth for it', async () => {
+    const seen: string[] = [];
+    const origin = await web((req, res) => {
+      seen.push(req.headers.authorization ?? '');
+      res.writeHead(401, { 'www-authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource"` }).end();
+    });
+    const parsed = parseServer('own', { type: 'http', url: `${origin}/mcp`, headers: { Authorization: 'Bearer static-token' } });
+    assert.ok('definition' in parsed);
+    const ui = consentUi();
+    const conn = new ServerConnection(parsed.definition, { auth: { store: new MemoryCredentialStore(), ui, signInOnDemand: true } });
+    cleanup.push(() => conn.dispose());
+    const e = await rejects(conn.start());
+    assert.equal(e.kind, 'handshake');
+    assert.ok(seen.length > 0 && seen.every((h) => h === 'Bearer static-token'), JSON.stringify(seen));
+    assert.equal(ui.opened.length, 0);
+  });
+
   it('tokens never follow a redirect to another origin', async () => {
     const seen: string[] = [];
     const elsewhere = await web((req, res) => {

@@ -17,7 +17,6 @@ export function withOAuth(inner: FetchLike, auth: ServerAuth): FetchLike {
       const token = await auth.accessToken();
       const headers = new Headers(init.headers);
       if (token) headers.set('authorization', `Bearer ${token}`);
-      else headers.delete('authorization');
       const response = await inner(input, { ...init, headers: Object.fromEntries(headers) });
       if (response.status !== 401 && response.status !== 403) return response;
       const challenge = challengeOf(response);

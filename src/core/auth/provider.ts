@@ -128,6 +128,7 @@ export class StoreProvider implements OAuthClientProvider {
     const { issuer: _stamp, ...rest } = tokens;
     const now = Date.now();
     this.o.onToken?.(rest.access_token);
+    if (rest.refresh_token) this.o.onToken?.(rest.refresh_token);
     await this.update(
       issuer,
       (e) => ({

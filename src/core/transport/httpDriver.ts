@@ -48,8 +48,11 @@ export const httpDriver: TransportDriver<HttpDefinition> = {
 
   create(def, ctx) {
     ctx.log.info(`connecting to ${def.url} (${def.type === 'sse' ? 'SSE' : 'Streamable HTTP'})`);
-    // OAuth when the host can keep credentials and the entry does not turn it off ("oauth": false).
-    const oauth = ctx.auth && def.oauth !== false ? new ServerAuth(def, ctx.auth, ctx.log, (t) => ctx.masker.add(t)) : undefined;
+    // OAuth when the host can keep credentials, the entry does not turn it off ("oauth": false), and
+    // it does not send its own Authorization header (a token the user manages).
+    const ownAuthorization = Object.keys(def.headers).some((k) => k.toLowerCase() === 'authorization');
+    const oauth =
+      ctx.auth && def.oauth !== false && !ownAuthorization ? new ServerAuth(def, ctx.auth, ctx.log, (t) => ctx.masker.add(t)) : undefined;
     const transport: Transport = createHttpTransport(
       def,
       (response) => {
