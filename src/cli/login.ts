@@ -1,6 +1,6 @@
 // `mcp-manager login <server>` and `logout <server>`: sign in to an http/sse server that needs
 // OAuth (tokens go to the credentials file, see credentials.ts), or forget its tokens.
-import { DEFERRED_VARIABLE, deferredKey, driverFor, signIn, signOut, type HttpDefinition, ServerError } from '../core';
+import { signIn, signOut, type HttpDefinition } from '../core';
 import { resolveTarget, type Target } from './config';
 import type { RunContext } from './context';
 import { EXIT, usageError } from './errors';
@@ -20,24 +20,11 @@ function oauthTarget(ctx: RunContext): { def: HttpDefinition; target: Target } {
   return { def, target };
 }
 
-/** The definition with `${input:}` values (a clientSecret) resolved as for a connection. */
-async function withInputs(def: HttpDefinition, target: Target): Promise<HttpDefinition> {
-  if (!def.inputs.length) return def;
-  const values = await cliInputResolver(target.inputs)(def.name, def.inputs);
-  const sub = (v: string) =>
-    v.replace(DEFERRED_VARIABLE, (whole, kind: string, id: string) => {
-      const value = values[deferredKey(kind, id)];
-      if (value === undefined) throw new ServerError(def.name, 'config', `no value for ${whole}`);
-      return value;
-    });
-  return driverFor(def).substitute(def, sub) as HttpDefinition;
-}
-
 export async function login(ctx: RunContext): Promise<number> {
   const { def, target } = oauthTarget(ctx);
   const host = cliAuthHost({ err: ctx.err, always: true });
   const log = stderrLogger(ctx.args.verbosity, def.name);
-  const r = await signIn(await withInputs(def, target), host, { signal: ctx.signal, log });
+  const r = await signIn(def, host, { signal: ctx.signal, log, inputs: cliInputResolver(target.inputs) });
   if (ctx.args.jsonOutput) {
     ctx.out(
       json({
@@ -58,7 +45,7 @@ export async function login(ctx: RunContext): Promise<number> {
 export async function logout(ctx: RunContext): Promise<number> {
   const { def, target } = oauthTarget(ctx);
   const host = cliAuthHost({ err: ctx.err, always: true });
-  const r = await signOut(await withInputs(def, target), host, stderrLogger(ctx.args.verbosity, def.name));
+  const r = await signOut(def, host, { log: stderrLogger(ctx.args.verbosity, def.name), inputs: cliInputResolver(target.inputs) });
   if (ctx.args.jsonOutput) ctx.out(json({ server: def.name, signedOut: r.signedIn, revoked: r.revoked }));
   else if (!r.signedIn) ctx.out(`${def.name} was not signed in.\n`);
   else ctx.out(`Signed out of ${def.name}${r.revoked ? ' (tokens revoked at the authorization server)' : ' (tokens forgotten)'}.\n`);

@@ -1,7 +1,7 @@
 // The public surface of core/, for the VS Code adapters and the CLI.
 export * from './config/types';
 export { parseServers, parseServer, normaliseType, DEFAULTS } from './config/schema';
-export { substituteVariables, DEFERRED_VARIABLE, deferredKey, type VariableContext, type WorkspaceFolderRef } from './config/variables';
+export { substituteVariables, type VariableContext, type WorkspaceFolderRef } from './config/variables';
 export {
   ServerConnection,
   DEFAULT_TIMING,

@@ -327,6 +327,27 @@ describe('OAuth discovery, client identity and scopes', function () {
     }
   });
 
+  it("a clientSecret from an ${input:} is resolved for signIn() through the host's resolver", async () => {
+    const s = await setup({ as: { authMethods: ['client_secret_post'] } });
+    s.as.addClient({
+      clientId: 'pre',
+      clientSecret: 'from-input',
+      redirectUris: ['http://127.0.0.1/callback'],
+      authMethod: 'client_secret_post',
+    });
+    const parsed = parseServer('svc', { type: 'http', url: s.rs.url, oauth: { clientId: 'pre', clientSecret: '${input:sec}' } });
+    assert.ok('definition' in parsed);
+    const asked: string[][] = [];
+    await signIn(parsed.definition as HttpDefinition, s.host, {
+      inputs: async (_server, ids) => (asked.push([...ids]), { sec: 'from-input' }),
+    });
+    assert.deepEqual(asked, [['sec']]);
+    assert.deepEqual(
+      s.as.events.token.map((t) => [t.clientId, t.method]),
+      [['pre', 'client_secret_post']],
+    );
+  });
+
   it('a Client ID Metadata Document URL is the client_id when the server supports them; DCR otherwise', async () => {
     let docUrl = '';
     const origin = await web((_req, res, o) => {
