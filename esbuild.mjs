@@ -142,6 +142,11 @@ const LAZY = [
   './src/core/ask/samplingText.ts',
   // Checking a listed tool's schemas: after a tools/list.
   './src/core/toolSchema.ts',
+  // OAuth sign-in (discovery, registration, the loopback listener, the token-carrying fetch): a 401.
+  './src/core/auth/serverAuth.ts',
+  './src/core/auth/provider.ts',
+  './src/core/auth/loopback.ts',
+  './src/core/auth/authFetch.ts',
   // The gateway (and its MCP server side: the SDK's server and node packages): only once a client
   // starts one of its servers.
   './src/core/gateway/gateway.ts',

@@ -20,6 +20,8 @@ export const COMMANDS = [
   'search',
   'add',
   'serve',
+  'login',
+  'logout',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -127,6 +129,10 @@ Commands:
                                  the server's suggestions for a prompt argument or template variable,
                                  one per line (--json: the raw completion)
     --context JSON               the other arguments already entered, e.g. '{"department":"Sales"}'
+  login <server>                 sign in to an http/sse server that needs OAuth (opens $BROWSER or the
+                                 desktop's browser, else prints the URL); tokens are kept in
+                                 $XDG_CONFIG_HOME/mcp-manager/credentials.json (mode 0600)
+  logout <server>                forget the server's tokens (revoking them where the server allows)
   search [TEXT]                  find servers in MCP registries (name, version, kind, description; --json raw)
   add <registry-name>            install a server from a registry into .vscode/mcp.json (or --config FILE)
     --version V                  that version instead of the latest
@@ -464,6 +470,8 @@ const USAGE_LINES: Record<Command, string> = {
   search: 'search [TEXT]',
   add: 'add <registry-name>',
   serve: 'serve [server...]',
+  login: 'login <server>',
+  logout: 'logout <server>',
 };
 
 function describeParseArgsError(e: unknown): string {

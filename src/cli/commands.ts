@@ -16,15 +16,19 @@ import { prompt, prompts, read, resources } from './browse';
 import { runTests } from './test';
 import { add, search, terminalAsk } from './registry';
 import { serve } from './serve';
+import { login, logout } from './login';
+import { cliAuthHost } from './signIn';
 
 // Kept importable from here for existing callers.
 export { parseJsonObject, startConnection, type RunContext } from './context';
 
 export const CLIENT_NAME = 'mcp-manager-cli';
 
-export function createConnection(target: Target, verbosity: number, version: string, ask?: AskHost): ServerConnection {
+export function createConnection(target: Target, verbosity: number, version: string, ask?: AskHost, adHoc = false): ServerConnection {
   return new ServerConnection(target.definition, {
     ask,
+    // Configured servers sign in on a 401 (an ad-hoc --url has no name to `login` to: it takes --header).
+    ...(!adHoc && { auth: cliAuthHost({ err: (text) => void process.stderr.write(text) }) }),
     logger: stderrLogger(verbosity, target.definition.name),
     inputResolver: cliInputResolver(target.inputs),
     clientInfo: { name: CLIENT_NAME, version },
@@ -63,6 +67,10 @@ export async function run(ctx: RunContext): Promise<number> {
       return add(ctx, { ask: terminalAsk() });
     case 'serve':
       return serve(ctx);
+    case 'login':
+      return login(ctx);
+    case 'logout':
+      return logout(ctx);
     default:
       throw usageError('missing command.');
   }

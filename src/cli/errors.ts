@@ -44,6 +44,7 @@ const KIND_EXIT: Record<FailureKind, number> = {
   cancelled: EXIT.interrupted,
   protocol: EXIT.toolError,
   unsupported: EXIT.usage,
+  auth: EXIT.connection,
 };
 
 export function exitCodeFor(e: unknown): number {
@@ -83,6 +84,10 @@ function forAdHoc(text: string, kind: 'stdio' | 'url'): string {
       /Check the credentials in its "headers" \(e\.g\. Authorization\)/,
       'Pass credentials with --header, e.g. --header "Authorization: Bearer <token>"',
     )
+    .replace(
+      /, which is off for this connection \([^)]*\)\. Remove "oauth": false to sign in, or get/,
+      '. An ad-hoc --url server does not sign in: get',
+    )
     .replace(/pass it in "headers" as "Authorization: Bearer <token>"/, 'pass it with --header "Authorization: Bearer <token>"')
     .replace(/set "type": "sse"/, 'pass --transport sse')
     .replace(/Check the URL and "type" \((an older server may need) "sse"\)/, 'Check the URL and --transport ($1 --transport sse)')
@@ -99,6 +104,7 @@ export function formatError(e: unknown, adHoc?: 'stdio' | 'url'): string {
     // The core's wording is for the editor, where servers restart; here each run is one session.
     text = e.message
       .replace(/; the next operation restarts it$/, '')
+      .replace(/Sign in \(in the editor: Sign In on the server; in a terminal: (mcp-manager login .+)\)\.$/, 'Run "$1" to sign in.')
       .replace(/Check the logs\b/, 'Run with --verbose to see its output')
       .replace(/(raise) (startupTimeoutMs|requestTimeoutMs)\b/i, '$1 $2 (or pass --timeout MS)');
     if (adHoc) text = forAdHoc(text, adHoc);

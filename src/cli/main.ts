@@ -59,7 +59,7 @@ export async function main(argv: readonly string[]): Promise<number> {
         // --root replaces every server's roots (its entry's and the workspace default).
         const roots = args.roots?.map((r) => path.resolve(process.cwd(), r));
         const def = roots ? { ...target, definition: { ...target.definition, roots } } : target;
-        const conn = createConnection(def, args.verbosity, version, ask ?? askHost);
+        const conn = createConnection(def, args.verbosity, version, ask ?? askHost, !!args.adHoc);
         connections.push(conn);
         return conn;
       },

@@ -32,6 +32,8 @@ import {
 } from '@modelcontextprotocol/core';
 import type { LoggingLevel, ServerDefinition } from './config/types';
 import { DEFERRED_VARIABLE, deferredKey } from './config/variables';
+import { MAX_STEP_UPS } from './auth/serverAuth';
+import { isSignInRequired, SignInRequiredError } from './auth/types';
 import { ServerError, errorMessage } from './errors';
 import { Emitter, type Disposable } from './events';
 import { crashFailure, requestFailure, serverMessage, startupFailure } from './failures';
@@ -569,7 +571,11 @@ export class ServerConnection {
       session =
         running ?? (await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.startCancelled));
       try {
-        return await fn(session);
+        return await this.signingIn(
+          () => fn(session!),
+          signal,
+          (e) => session!.driver.authFailure?.(session!.transport) ?? e,
+        );
       } catch (e) {
         const expiredId = session.expired ? undefined : session.driver.expiredSession(e, session.transport);
         if (!(session.expired || expiredId !== undefined) || signal?.aborted) throw e;
@@ -583,10 +589,21 @@ export class ServerConnection {
         }
         await this.dropSession(session);
         session = await abortable(this.definition.keepAlive ? this.ensureSession() : this.startEphemeral(), signal, this.startCancelled);
-        return await fn(session);
+        return await this.signingIn(
+          () => fn(session!),
+          signal,
+          (e) => session!.driver.authFailure?.(session!.transport) ?? e,
+        );
       }
     } catch (e) {
-      throw this.translate(e, session, what, signal);
+      const err = this.translate(e, session, what, signal);
+      // A sign-in that stopped working (revoked, expired without refresh) makes the server "sign-in
+      // required" again: the session goes (its token is gone), and nothing retries by itself.
+      if (isSignInRequired(err) && session && !session.closing) {
+        await this.dropSession(session);
+        this.setAuthState(err);
+      }
+      throw err;
     } finally {
       this.activeOps--;
       if (!this.definition.keepAlive && session) {
@@ -688,9 +705,16 @@ export class ServerConnection {
       // stop() (or removal) killed the handshake: not the server's failure, whatever it says.
       if (gen !== this.generation || this.disposed) throw stoppedWhileStarting();
       const err = e instanceof ServerError ? e : new ServerError(this.name, 'handshake', errorMessage(e), { cause: e });
-      this.recordFailure(err);
+      // Needing sign-in is a state, not a failure of the server: no backoff, no giving up.
+      if (err.kind === 'auth') this.setAuthState(err);
+      else this.recordFailure(err);
       throw err;
     }
+  }
+
+  private setAuthState(err: ServerError): void {
+    this.log.warn(err.message);
+    this.setState({ kind: 'error', message: err.message, failures: this.failures, gaveUp: false, signInRequired: isSignInRequired(err) });
   }
 
   private recordFailure(err: ServerError): void {
@@ -736,20 +760,49 @@ export class ServerConnection {
     const remembered = this.era;
     const gen = this.generation;
     try {
-      return await this.handshake(driver, def, remembered === 'legacy' ? 'legacy' : 'auto');
+      return await this.signingIn(() => this.handshake(driver, def, remembered === 'legacy' ? 'legacy' : 'auto'));
     } catch (e) {
       // A stdio server that exits on the unknown `server/discover` (as servers on some 2025-era
       // SDKs do) is a 2025-era server: start it again with the 2025 handshake. And a server
       // remembered as 2025-era that no longer accepts `initialize` may have moved on: probe again.
       const retry = remembered === 'legacy' ? 'auto' : probeEndedServer(e, driver) ? 'legacy' : undefined;
-      if (!retry || this.disposed || gen !== this.generation) throw e;
+      if (!retry || isSignInRequired(e) || this.disposed || gen !== this.generation) throw e;
       this.era = undefined;
       this.log.info(
         retry === 'legacy'
           ? 'the server closed its end on the protocol version probe (server/discover); starting it again with the 2025 handshake (initialize)'
           : 'the server no longer accepts the 2025 handshake (initialize); probing its protocol version again',
       );
-      return await this.handshake(driver, def, retry);
+      return await this.signingIn(() => this.handshake(driver, def, retry));
+    }
+  }
+
+  /**
+   * Runs `attempt`; when it fails because the server needs (more) sign-in and the host may sign in
+   * during operations (AuthHost.signInOnDemand), signs in (between attempts, outside any handshake
+   * or request timer: a person may take minutes in the browser) and runs it again, at most
+   * MAX_STEP_UPS times. `translate` finds the sign-in failure behind a request's raw failure.
+   */
+  private async signingIn<T>(attempt: () => Promise<T>, signal?: AbortSignal, translate: (e: unknown) => unknown = (e) => e): Promise<T> {
+    const host = this.options.auth;
+    for (let signIns = 0; ; signIns++) {
+      let err: unknown;
+      try {
+        return await attempt();
+      } catch (e) {
+        err = translate(e);
+      }
+      if (!(err instanceof SignInRequiredError) || !err.signIn || !host?.ui || !host.signInOnDemand || signal?.aborted) throw err;
+      if (signIns >= MAX_STEP_UPS) {
+        if (!err.stepUp) throw err;
+        throw new ServerError(
+          this.name,
+          'auth',
+          `the server still refuses with insufficient_scope after ${signIns} sign-ins with more scopes (it asks for "${err.scope ?? ''}")`,
+        );
+      }
+      this.log.info(`${err.reason}; signing in`);
+      await err.signIn(signal);
     }
   }
 
@@ -766,6 +819,7 @@ export class ServerConnection {
       masker: this.masker,
       timing: this.timing,
       parentEnv: this.options.parentEnv,
+      auth: this.options.auth,
       onProblem: (problem) => {
         // Shown while it starts (the tree's description), e.g. text a stdio server wrote on stdout.
         if (gen === this.generation && this._state.kind === 'starting') this.setState({ ...this._state, problem });
@@ -848,7 +902,7 @@ export class ServerConnection {
     if (e instanceof ServerError) return e;
     if (signal?.aborted) return new ServerError(this.name, 'cancelled', `${what} was cancelled`, { cause: e });
     if (s?.closed && !s.closing) return crashFailure(this.name, s.driver.process(s.transport), this.masker.mask, what, e);
-    return requestFailure(this.name, e, what, s?.driver ?? driverFor(this.definition), this.definition);
+    return requestFailure(this.name, e, what, s?.driver ?? driverFor(this.definition), this.definition, s?.transport);
   }
 
   private armIdleTimer(): void {

@@ -1,6 +1,7 @@
 // The options and result types of a ServerConnection (connection.ts).
 import type { Implementation, ServerCapabilities } from '@modelcontextprotocol/client';
 import type { ServerDefinition } from './config/types';
+import type { AuthHost } from './auth/types';
 import type { Logger } from './logger';
 import type { ValidatorProviderFactory } from './toolOutput';
 import type { LaunchRequest } from './transport/driver';
@@ -62,6 +63,11 @@ export interface ConnectionOptions {
    * answer is declared as client capabilities; without it none are.
    */
   readonly ask?: AskHost;
+  /**
+   * OAuth sign-in for http/sse servers that ask for it (core/auth): where credentials live and how
+   * to show a sign-in. Absent: a 401 is explained, not signed in to.
+   */
+  readonly auth?: AuthHost;
 }
 
 /** What beforeLaunch is shown: the resolved launch, secret values masked. */

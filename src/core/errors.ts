@@ -13,6 +13,7 @@ export type FailureKind =
   | 'gaveUp' // repeated failures: not retrying until the user restarts
   | 'protocol' // the server answered with a JSON-RPC error
   | 'unsupported' // the server (or its configuration) cannot do what was asked, e.g. follow a resource
+  | 'auth' // the server needs sign-in (OAuth), or signing in failed
   | 'stopped'; // stopped while an operation waited for it
 
 export interface ServerErrorDetails {

@@ -22,6 +22,9 @@ export async function startupFailure(
   transport: Transport,
   mask: Mask,
 ): Promise<ServerError> {
+  // A 401/403 the OAuth client could not fix: the driver knows why (sign-in required, sign-in failed).
+  const auth = driver.authFailure?.(transport);
+  if (auth) return auth;
   const proc = driver.process(transport);
   // Masked: error messages quote stderr, and a server may print its token there.
   const stderrTail = proc?.stderrTail().map(mask);
@@ -65,7 +68,10 @@ export function requestFailure(
   what: string,
   driver: TransportDriver<ServerDefinition>,
   def: ServerDefinition,
+  transport?: Transport,
 ): ServerError {
+  const auth = transport && driver.authFailure?.(transport);
+  if (auth) return auth;
   if (e instanceof SdkError && e.code === SdkErrorCode.RequestTimeout) {
     if (e.message.includes(MAX_TOTAL_EXCEEDED)) {
       const max = (e.data as { maxTotalTimeout?: number } | undefined)?.maxTotalTimeout;

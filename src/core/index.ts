@@ -53,3 +53,24 @@ export type { McpJsonContent } from './config/mcpJson';
 export * from './icons';
 export * from './ask';
 export * from './gateway';
+export {
+  signIn,
+  signOut,
+  authStatus,
+  SignInRequiredError,
+  isSignInRequired,
+  MemoryCredentialStore,
+  startLoopback,
+  CallbackError,
+  MAX_STEP_UPS,
+  type AuthHost,
+  type AuthStatus,
+  type CredentialStore,
+  type IssuerCredentials,
+  type ServerCredentials,
+  type SignInOptions,
+  type SignInResult,
+  type SignInUi,
+  type StoredClient,
+  type StoredTokenSet,
+} from './auth';

@@ -32,6 +32,8 @@ export type ConnectionState =
       readonly failures: number;
       /** Too many consecutive failures: operations fail until the user restarts. */
       readonly gaveUp: boolean;
+      /** The server needs sign-in (OAuth): the host offers Sign In instead of Restart. */
+      readonly signInRequired?: boolean;
     }
   | { readonly kind: 'stopped' };
 

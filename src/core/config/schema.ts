@@ -3,7 +3,7 @@
 // and never hides the others.
 import * as path from 'node:path';
 import { z } from 'zod';
-import { LOG_LEVELS, type ConfigIssue, type ConfigSource, type ParseResult, type ServerDefinition } from './types';
+import { LOG_LEVELS, type ConfigIssue, type ConfigSource, type OAuthConfig, type ParseResult, type ServerDefinition } from './types';
 import { suggest } from '../text';
 import { expandHome, inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
 
@@ -59,8 +59,12 @@ const httpSchema = z.strictObject({
   type: z.enum(['http', 'sse']),
   url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
   headers: z.record(z.string(), z.string()).default({}),
+  // Checked on its own (parseOAuth) so each mistake names its field: oauth.clientId, oauth.scopes.1, ...
+  oauth: z.unknown().optional(),
   ...common,
 });
+
+const OAUTH_KEYS = ['clientId', 'clientSecret', 'clientMetadataUrl', 'scopes', 'redirectPort'] as const;
 
 const KNOWN_KEYS = [...Object.keys(stdioSchema.shape), ...Object.keys(httpSchema.shape)];
 const STDIO_ONLY = Object.keys(stdioSchema.shape).filter((k) => !(k in httpSchema.shape));
@@ -181,7 +185,15 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
   if ('url' in data) {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(data.headers)) headers[k] = sub(v, `headers.${k}`);
-    return { ...base, type: data.type, url: sub(data.url, 'url'), headers, inputs: [...inputs] };
+    const oauth = parseOAuth(data.oauth, sub);
+    return {
+      ...base,
+      type: data.type,
+      url: sub(data.url, 'url'),
+      headers,
+      ...(oauth !== undefined && { oauth }),
+      inputs: [...inputs],
+    };
   }
   const env: Record<string, string | null> = {};
   for (const [k, v] of Object.entries(data.env)) env[k] = v === null ? null : sub(v, `env.${k}`);
@@ -198,6 +210,79 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
     passEnv: data.passEnv,
     inputs: [...inputs],
   };
+}
+
+/** The `oauth` key: `false`, or an object of OAUTH_KEYS; each mistake names its field. */
+function parseOAuth(raw: unknown, sub: (value: string, field: string) => string): OAuthConfig | false | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === false) return false;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new FieldError(
+      'oauth',
+      `expected an object (clientId, clientSecret, clientMetadataUrl, scopes, redirectPort) or false, got ${describe(raw)}`,
+    );
+  }
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o)) {
+    if (!(OAUTH_KEYS as readonly string[]).includes(k)) {
+      const hint = suggest(k, [...OAUTH_KEYS]);
+      throw new FieldError(`oauth.${k}`, `unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ''}`);
+    }
+  }
+  const text = (k: 'clientId' | 'clientSecret' | 'clientMetadataUrl'): string | undefined => {
+    const v = o[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string' || !v.trim()) throw new FieldError(`oauth.${k}`, `expected a non-empty string, got ${describe(v)}`);
+    return sub(v, `oauth.${k}`);
+  };
+  const clientId = text('clientId');
+  const clientSecret = text('clientSecret');
+  const clientMetadataUrl = text('clientMetadataUrl');
+  if (clientSecret !== undefined && clientId === undefined) {
+    throw new FieldError('oauth.clientSecret', 'a clientSecret needs the clientId it belongs to: add "clientId"');
+  }
+  if (clientMetadataUrl !== undefined && !isMetadataDocumentUrl(clientMetadataUrl)) {
+    throw new FieldError(
+      'oauth.clientMetadataUrl',
+      `must be an https:// URL with a path (where this client's metadata document is served), got ${describe(clientMetadataUrl)}`,
+    );
+  }
+  let scopes: string[] | undefined;
+  if (o.scopes !== undefined) {
+    if (!Array.isArray(o.scopes)) throw new FieldError('oauth.scopes', `expected a list of scope names, got ${describe(o.scopes)}`);
+    scopes = o.scopes.map((s, i) => {
+      if (typeof s !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) {
+        throw new FieldError(`oauth.scopes.${i}`, `expected a scope name (no spaces or quotes), got ${describe(s)}`);
+      }
+      return s;
+    });
+  }
+  let redirectPort: number | undefined;
+  if (o.redirectPort !== undefined) {
+    const p = o.redirectPort;
+    if (typeof p !== 'number' || !Number.isInteger(p) || p < 1 || p > 65535) {
+      throw new FieldError('oauth.redirectPort', `expected a port number from 1 to 65535, got ${describe(p)}`);
+    }
+    redirectPort = p;
+  }
+  return {
+    ...(clientId !== undefined && { clientId }),
+    ...(clientSecret !== undefined && { clientSecret }),
+    ...(clientMetadataUrl !== undefined && { clientMetadataUrl }),
+    ...(scopes !== undefined && { scopes }),
+    ...(redirectPort !== undefined && { redirectPort }),
+  };
+}
+
+/** https with a path, as Client ID Metadata Documents require; http only on a loopback host (local testing). */
+export function isMetadataDocumentUrl(value: string): boolean {
+  try {
+    const u = new URL(value);
+    if (u.pathname === '/' || u.hash) return false;
+    return u.protocol === 'https:' || (u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+  } catch {
+    return false;
+  }
 }
 
 function fieldOf(issue: z.core.$ZodIssue): string | undefined {

@@ -65,6 +65,22 @@ export interface HttpDefinition extends CommonDefinition {
   readonly type: 'http' | 'sse';
   readonly url: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** OAuth sign-in settings; `false` turns sign-in off; absent: sign in with defaults when the server asks. */
+  readonly oauth?: OAuthConfig | false;
+}
+
+/** The `oauth` key of an http/sse entry (see core/auth). */
+export interface OAuthConfig {
+  /** A client pre-registered with the authorization server. */
+  readonly clientId?: string;
+  /** Its secret (may be an `${input:}`), for confidential clients. */
+  readonly clientSecret?: string;
+  /** An https URL serving this client's Client ID Metadata Document. */
+  readonly clientMetadataUrl?: string;
+  /** Scopes to ask for (instead of the server's `WWW-Authenticate` scope or `scopes_supported`). */
+  readonly scopes?: readonly string[];
+  /** A fixed port for the loopback redirect listener (default: any free port). */
+  readonly redirectPort?: number;
 }
 
 /** What an in-memory server must do: an SDK `Server` or `McpServer` fits. */

@@ -3,7 +3,9 @@
 // connection (connection.ts) holds no transport branches; it asks the driver for the definition's
 // type (drivers.ts). To add a transport: a driver file here, one line in drivers.ts.
 import type { Transport } from '@modelcontextprotocol/client';
+import type { AuthHost } from '../auth/types';
 import type { ServerDefinition } from '../config/types';
+import type { ServerError } from '../errors';
 import type { Logger } from '../logger';
 import type { SecretMasker } from '../secrets';
 import type { ExitInfo } from './stdio';
@@ -29,6 +31,8 @@ export interface DriverContext {
   readonly timing: DriverTiming;
   /** The host's environment (allow-list and passEnv are taken from it). */
   readonly parentEnv?: NodeJS.ProcessEnv;
+  /** OAuth sign-in for servers that ask for it (ConnectionOptions.auth). */
+  readonly auth?: AuthHost;
   /** Something about the session a user should see while it starts (text on a stdio server's stdout). */
   readonly onProblem?: (text: string) => void;
 }
@@ -66,6 +70,8 @@ export interface TransportDriver<D extends ServerDefinition = ServerDefinition> 
   explainStartup(e: unknown, def: D, transport: Transport, mask: (text: string) => string): Promise<string | undefined>;
   /** Why a request failed, when this transport can tell (an HTTP status). */
   explainRequest(e: unknown, def: D): string | undefined;
+  /** Why signing in failed or is needed, when the transport's last failure was about authorization (see core/auth). */
+  authFailure?(transport: Transport): ServerError | undefined;
   /** The server forgot this session (a request on it may be sent again on a new one): its id, else undefined. */
   expiredSession(e: unknown, transport: Transport): string | undefined;
 }

@@ -59,6 +59,8 @@ export function createHttpTransport(
   def: HttpDefinition,
   onResponse?: (response: Response) => void,
   onFallback?: (reason: string) => void,
+  /** Wraps the fetch every request goes through (OAuth: core/auth/authFetch.ts). */
+  wrapFetch?: (fetch: FetchLike) => FetchLike,
 ): Transport {
   const url = new URL(def.url);
   // The SDK adds requestInit's headers to every request, the SSE GET stream included.
@@ -66,13 +68,14 @@ export function createHttpTransport(
   // Keep-alive sockets, and abort listeners that do not pile up on the transport's shared
   // signal (see http.ts and docs/performance.md). Its sockets close with the transport.
   const keepAlive = createKeepAliveFetch();
+  const base: FetchLike = wrapFetch ? wrapFetch(keepAlive) : keepAlive;
   const fetch: FetchLike = onResponse
     ? async (input, init) => {
-        const response = await keepAlive(input, init);
+        const response = await base(input, init);
         onResponse(response);
         return response;
       }
-    : keepAlive;
+    : base;
   const transport =
     def.type === 'sse'
       ? new SSEClientTransport(url, { requestInit, fetch })

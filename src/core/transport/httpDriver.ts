@@ -3,6 +3,8 @@
 import { SdkHttpError, StreamableHTTPClientTransport, type Transport } from '@modelcontextprotocol/client';
 import { describeTarget, type HttpDefinition } from '../config/types';
 import { isSecretName } from '../secrets';
+import { withOAuth } from '../auth/authFetch';
+import { ServerAuth } from '../auth/serverAuth';
 import type { TransportDriver } from './driver';
 import { createHttpTransport } from './factory';
 import {
@@ -20,25 +22,37 @@ const challenges = new WeakMap<Transport, string>();
 /** Each transport's latest failed answer. */
 const failed = new WeakMap<Transport, FailedAnswer>();
 const PROBE_TIMEOUT_MS = 3000;
+/** The OAuth client of each transport of a server that signs in. */
+const auths = new WeakMap<Transport, ServerAuth>();
 
 export const httpDriver: TransportDriver<HttpDefinition> = {
   types: ['http', 'sse'],
 
   secrets(def) {
     // Unresolved ${input:...} placeholders are not secrets; their values are added once resolved.
-    return Object.entries(def.headers).flatMap(([k, v]) =>
-      isSecretName(k) && !v.includes('${input:') ? [v.replace(/^Bearer\s+/i, '')] : [],
-    );
+    const secret = def.oauth ? def.oauth.clientSecret : undefined;
+    return [
+      ...Object.entries(def.headers).flatMap(([k, v]) =>
+        isSecretName(k) && !v.includes('${input:') ? [v.replace(/^Bearer\s+/i, '')] : [],
+      ),
+      ...(secret && !secret.includes('${input:') ? [secret] : []),
+    ];
   },
 
   substitute(def, sub) {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(def.headers)) headers[k] = sub(v);
-    return { ...def, url: sub(def.url), headers };
+    const oauth = def.oauth && { ...def.oauth, ...(def.oauth.clientSecret && { clientSecret: sub(def.oauth.clientSecret) }) };
+    return { ...def, url: sub(def.url), headers, ...(oauth !== undefined && { oauth }) };
   },
 
   create(def, ctx) {
     ctx.log.info(`connecting to ${def.url} (${def.type === 'sse' ? 'SSE' : 'Streamable HTTP'})`);
+    // OAuth when the host can keep credentials, the entry does not turn it off ("oauth": false), and
+    // it does not send its own Authorization header (a token the user manages).
+    const ownAuthorization = Object.keys(def.headers).some((k) => k.toLowerCase() === 'authorization');
+    const oauth =
+      ctx.auth && def.oauth !== false && !ownAuthorization ? new ServerAuth(def, ctx.auth, ctx.log, (t) => ctx.masker.add(t)) : undefined;
     const transport: Transport = createHttpTransport(
       def,
       (response) => {
@@ -47,9 +61,13 @@ export const httpDriver: TransportDriver<HttpDefinition> = {
         if (response.status === 401) challenges.set(transport, response.headers.get('www-authenticate') ?? '');
       },
       (reason) => ctx.log.info(reason),
+      oauth && ((fetch) => withOAuth(fetch, oauth)),
     );
+    if (oauth) auths.set(transport, oauth);
     return Promise.resolve(transport);
   },
+
+  authFailure: (transport) => auths.get(transport)?.takeFailure(),
 
   describe: describeTarget,
   process: () => undefined,

@@ -65,7 +65,7 @@ export function httpFailure(e: unknown, def: HttpDefinition, auth: AuthHints = {
       ? ' A URL ending in /sse is usually an SSE endpoint: set "type": "sse".'
       : '';
   if (status === 401 && auth.metadataUrl) {
-    return `${url} needs sign-in: HTTP 401${body}, and the server advertises OAuth sign-in (${auth.metadataUrl}). MCP Manager cannot sign in to it yet: get an access token from the service and pass it in "headers" as "Authorization: Bearer <token>".`;
+    return `${url} needs sign-in: HTTP 401${body}, and the server advertises OAuth sign-in (${auth.metadataUrl}), which is off for this connection ("oauth": false, or a host without sign-in). Remove "oauth": false to sign in, or get an access token from the service and pass it in "headers" as "Authorization: Bearer <token>".`;
   }
   if (status === 401 || status === 403)
     return `${url} refused access: HTTP ${status}${body}. Check the credentials in its "headers" (e.g. Authorization).`;

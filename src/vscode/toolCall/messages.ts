@@ -22,6 +22,7 @@ const ACTIONS: Record<FailureKind, readonly string[]> = {
   protocol: [SHOW_LOGS],
   unsupported: [OPEN_SETTINGS],
   stopped: [SHOW_LOGS, RESTART],
+  auth: [SHOW_LOGS],
 };
 
 function act(action: string | undefined, server: string, logs: ServerLogsLike): void {
