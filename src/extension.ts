@@ -20,6 +20,7 @@ import { registerToolCallCommands } from './vscode/toolCall';
 import { registerMcpTests, type McpTestController } from './vscode/tests';
 import { ServerTreeProvider } from './vscode/tree/serverTree';
 import { IconCache } from './vscode/icons';
+import { EditorAuth } from './vscode/auth';
 import { trustNotices } from './vscode/trust';
 import { registerWalkthrough, type WalkthroughState } from './vscode/walkthrough';
 
@@ -30,6 +31,8 @@ export interface TestHooks {
   readonly statusBar: ServerStatusBar;
   /** Every question the extension asks; tests install a stand-in that answers. */
   readonly prompter: SwitchablePrompter;
+  /** OAuth sign-in: tests install a stand-in browser with `auth.useUi()`. */
+  readonly auth: EditorAuth;
   readonly inputs: InputService;
   readonly consent: LaunchConsent;
   readonly config: SettingsConfigSource;
@@ -75,8 +78,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const consent = new LaunchConsent(context.workspaceState, prompter, (): ServerDefinition[] => registry.list().map((c) => c.definition));
   // Servers' questions (roots, elicitation, sampling), answered here for every path to a server.
   const ask = new EditorAsk({ prompter });
+  // OAuth sign-in (http/sse servers): SecretStorage, the system browser, a loopback listener.
+  const auth = new EditorAuth({ secrets: context.secrets, logs, prompter, resolveInputs: (name, ids) => inputs.resolve(name, ids) });
   const registry = new ServerRegistry({
     ask,
+    auth: auth.host,
     loggerFor: (name) => logs.loggerFor(name),
     clientInfo: { name: 'mcp-manager', version: String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0') },
     parentEnv: process.env,
@@ -96,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const mcpRegistries = createRegistryFeature({ registry, prompter, inputs, logs, reload: () => config.reload(), version, writer });
   const icons = new IconCache(vscode.Uri.joinPath(context.globalStorageUri, 'icons'), logs.general);
   const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates, icons);
+  tree.setAuth(auth);
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
   const api = createApi(registry, catalog);
@@ -113,6 +120,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   context.subscriptions.push(
     config,
     icons,
+    auth,
+    auth.register(registry),
     new ServerCommands({ registry, logs, tree, catalog, config, prompter, inputs, consent, writer }).register(),
     registerToolCallCommands({
       context,
@@ -161,6 +170,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         registry,
         statusBar,
         prompter,
+        auth,
         inputs,
         consent,
         config,

@@ -60,7 +60,7 @@ export function stateLabel(s: ConnectionState): string {
     case 'running':
       return 'Running';
     case 'error':
-      return s.gaveUp ? 'Failed (not retrying)' : 'Error';
+      return s.signInRequired ? 'Sign-in required' : s.gaveUp ? 'Failed (not retrying)' : 'Error';
     case 'stopped':
       return 'Stopped';
   }

@@ -73,7 +73,8 @@ export interface IssueNode {
   readonly field?: string;
 }
 
-export type MessageRole = 'connecting' | 'warning' | 'error' | 'stopped' | 'disabled' | 'noTools' | 'empty' | 'showLogs' | 'restart';
+export type MessageRole =
+  'connecting' | 'warning' | 'error' | 'stopped' | 'disabled' | 'noTools' | 'empty' | 'showLogs' | 'restart' | 'signIn';
 
 /** A child of a server (or of one of its folders) that is not an item: status lines and actions. */
 export interface MessageNode {

@@ -8,6 +8,7 @@ const SHOW_LOGS = 'Show Logs';
 const RESTART = 'Restart Server';
 const OPEN_SETTINGS = 'Open Settings';
 const SHOW_RESULT = 'Show Result';
+const SIGN_IN = 'Sign In';
 
 const ACTIONS: Record<FailureKind, readonly string[]> = {
   config: [OPEN_SETTINGS, SHOW_LOGS],
@@ -22,13 +23,14 @@ const ACTIONS: Record<FailureKind, readonly string[]> = {
   protocol: [SHOW_LOGS],
   unsupported: [OPEN_SETTINGS],
   stopped: [SHOW_LOGS, RESTART],
-  auth: [SHOW_LOGS],
+  auth: [SIGN_IN, SHOW_LOGS],
 };
 
 function act(action: string | undefined, server: string, logs: ServerLogsLike): void {
   if (action === SHOW_LOGS) logs.show(server);
   else if (action === RESTART) void vscode.commands.executeCommand('mcpManager.restartServer', { serverName: server });
   else if (action === OPEN_SETTINGS) void vscode.commands.executeCommand('mcpManager.openSettings', { serverName: server });
+  else if (action === SIGN_IN) void vscode.commands.executeCommand('mcpManager.signIn', { serverName: server });
 }
 
 /** A call failed in the core (ServerError) or unexpectedly. */

@@ -3,7 +3,7 @@
 import type { Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { toolDetailsHeader } from '../../ui/toolCall/toolDetails';
-import { describeTarget, schemaText, stateLabel, type ConnectionState, type ServerConnection } from '../../core';
+import { describeTarget, schemaText, stateLabel, type AuthStatus, type ConnectionState, type ServerConnection } from '../../core';
 import type { GroupNode, IssueNode, MessageNode, NoticeNode, ServerNode, ToolNode } from '../../ui/tree/nodes';
 import { firstLine, formatDuration } from '../../core';
 
@@ -16,7 +16,9 @@ export function stateIcon(state: ConnectionState): vscode.ThemeIcon {
     case 'running':
       return new vscode.ThemeIcon('pass-filled', new vscode.ThemeColor('charts.green'));
     case 'error':
-      return new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
+      return state.signInRequired
+        ? new vscode.ThemeIcon('account', new vscode.ThemeColor('editorWarning.foreground'))
+        : new vscode.ThemeIcon('error', new vscode.ThemeColor('errorForeground'));
     case 'stopped':
       return new vscode.ThemeIcon('debug-stop');
     case 'disabled':
@@ -30,7 +32,12 @@ export function stateCodicon(state: ConnectionState): string {
 }
 
 export function serverContextValue(conn: ServerConnection): string {
-  return `mcpServer;${conn.state.kind};${conn.definition.type};`;
+  const state = conn.state;
+  const kind = state.kind === 'error' && state.signInRequired ? 'signInRequired' : state.kind;
+  // `oauth;`: an http/sse server that may sign in (Sign In / Sign Out in its menu).
+  const def = conn.definition;
+  const oauth = (def.type === 'http' || def.type === 'sse') && def.oauth !== false ? 'oauth;' : '';
+  return `mcpServer;${kind};${def.type};${oauth}`;
 }
 
 export function plural(n: number, word: string): string {
@@ -49,6 +56,7 @@ export const EXPAND_HINT = 'expand to start';
 export function serverDescription(conn: ServerConnection, tools: readonly Tool[] | undefined): string {
   const type = conn.definition.type;
   const state = conn.state;
+  if (state.kind === 'error' && state.signInRequired) return `${type} · sign-in required`;
   if (state.kind === 'error') {
     const message = conn.masker.mask(state.message);
     return `${type} · ${state.gaveUp ? 'failed' : 'error'}: ${firstLine(message.startsWith(`${conn.name}: `) ? message.slice(conn.name.length + 2) : message)}`;
@@ -72,7 +80,8 @@ export function serverItem(node: ServerNode, conn: ServerConnection, tools: read
 }
 
 /** `notes`: configuration notes about this server (e.g. the other places its name is defined). */
-export function serverTooltip(conn: ServerConnection, notes: readonly string[] = []): vscode.MarkdownString {
+/** `signedIn`: who the server's sign-in is with (OAuth servers only; never a token). */
+export function serverTooltip(conn: ServerConnection, notes: readonly string[] = [], signedIn?: AuthStatus): vscode.MarkdownString {
   const def = conn.definition;
   const state = conn.state;
   // Error text and stderr can echo a secret (a server printing its token): mask what we know.
@@ -85,6 +94,7 @@ export function serverTooltip(conn: ServerConnection, notes: readonly string[] =
   if (def.source) lines.push(`Configured in: ${escape(def.source.label)}`);
   for (const note of notes) lines.push(`$(info) ${escape(note)}`);
   if (!def.keepAlive) lines.push('keepAlive: false (a new connection per operation)');
+  if (signedIn) lines.push(escape(describeSignIn(signedIn)));
   if (state.kind === 'running') {
     const info = conn.info;
     const parts = [state.pid ? `PID ${state.pid}` : undefined, `up ${formatDuration(Date.now() - state.since)}`].filter(Boolean);
@@ -104,6 +114,19 @@ export function serverTooltip(conn: ServerConnection, notes: readonly string[] =
     }
   }
   return md;
+}
+
+/** "Signed in at <issuer> (scope ...) until <time>", or how it stands. */
+export function describeSignIn(s: AuthStatus, now = Date.now()): string {
+  if (!s.signedIn) return 'Not signed in (OAuth): Sign In opens the sign-in page in your browser.';
+  const until = s.expiresAt
+    ? s.expiresAt > now
+      ? ` until ${new Date(s.expiresAt).toLocaleString()}${s.refreshable ? ' (renewed automatically)' : ''}`
+      : s.refreshable
+        ? ' (expired; renewed on next use)'
+        : ' (expired: sign in again)'
+    : '';
+  return `Signed in at ${s.issuer ?? 'its authorization server'}${s.scope ? ` (scope: ${s.scope})` : ''}${until}`;
 }
 
 export function toolLabel(tool: Tool): string {
@@ -247,6 +270,12 @@ export function messageItem(node: MessageNode, server: ServerNode): vscode.TreeI
       item.iconPath = new vscode.ThemeIcon('output');
       item.contextValue = 'mcpAction;showLogs;';
       item.command = { command: 'mcpManager.showServerLogs', title: 'Show Logs', arguments: [server] };
+      break;
+    case 'signIn':
+      item.iconPath = new vscode.ThemeIcon('sign-in');
+      item.contextValue = 'mcpAction;signIn;';
+      item.tooltip = 'Opens the sign-in page of its authorization server in your browser.';
+      item.command = { command: 'mcpManager.signIn', title: 'Sign In', arguments: [server] };
       break;
     case 'restart':
       item.iconPath = new vscode.ThemeIcon('debug-restart');

@@ -5,7 +5,7 @@
 // folder is expanded. Every list comes from the shared ServerCatalog; the tree keeps none.
 import type { Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
-import { type ConfigSource, nullLogger, ServerCatalog, type ServerConnection, type ServerRegistry } from '../../core';
+import { type AuthStatus, type ConfigSource, nullLogger, ServerCatalog, type ServerConnection, type ServerRegistry } from '../../core';
 import { scopeOrder } from '../configSource';
 import { folderItem, promptItem, promptTooltip, resourceItem, resourceTooltip, templateItem, templateTooltip } from './browseItems';
 import {
@@ -49,6 +49,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly loadingShownAt = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly disposables: { dispose(): void }[] = [];
+  private auth?: AuthSource;
   private grouped = false;
   /** The configuration issues as last listed by roots(). */
   private issueNodes: IssueNode[] = [];
@@ -160,12 +161,18 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     }
   }
 
+  /** Sign-in status for the tooltips of OAuth servers, and refreshes when it changes (src/vscode/auth). */
+  setAuth(auth: AuthSource): void {
+    this.auth = auth;
+    this.disposables.push(auth.onDidChange((name) => this.refreshServer(name)));
+  }
+
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
     if (node.kind === 'server') {
       const conn = this.registry.get(node.serverName);
       // The other places this name is defined, so the winner is clear where it is shown.
       const notes = this.registry.issues.filter((i) => i.server === node.serverName && i.severity === 'warning').map((i) => i.message);
-      if (conn) item.tooltip = serverTooltip(conn, notes);
+      if (conn) item.tooltip = serverTooltip(conn, notes, this.auth?.known(conn));
     } else if (node.kind === 'tool') {
       item.tooltip = toolTooltip(node.tool);
     } else if (node.kind === 'resource') {
@@ -266,6 +273,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         // Under the server's own node its name in front of the message is noise. Masked: the
         // message can quote stderr, which can echo a secret.
         const message = conn.masker.mask(state.message);
+        if (state.signInRequired) return [msg('signIn', 'Sign in required: click to sign in'), msg('showLogs', 'Show Logs')];
         return [
           msg('error', message.startsWith(`${name}: `) ? message.slice(name.length + 2) : message),
           msg('showLogs', 'Show Logs'),
@@ -375,4 +383,11 @@ function iconsOf(node: TreeNode): unknown {
     default:
       return undefined;
   }
+}
+
+/** Who a server is signed in with (src/vscode/auth): for tooltips, and when that changes. */
+export interface AuthSource {
+  /** What is known now (read from SecretStorage in the background; onDidChange says when it is). */
+  known(conn: ServerConnection): AuthStatus | undefined;
+  readonly onDidChange: vscode.Event<string>;
 }
