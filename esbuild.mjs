@@ -142,6 +142,13 @@ const LAZY = [
   './src/core/ask/samplingText.ts',
   // Checking a listed tool's schemas: after a tools/list.
   './src/core/toolSchema.ts',
+  // Commands' own flows, run only when invoked: Add Server, Import, a server's question form,
+  // suggestions while typing, mapping a registry entry to a server entry.
+  './src/vscode/addServer.ts',
+  './src/vscode/importServers.ts',
+  './src/ui/ask/elicitForm.ts',
+  './src/vscode/suggestInput.ts',
+  './src/core/mcpRegistry/mapping.ts',
   // OAuth sign-in (discovery, registration, the loopback listener, the token-carrying fetch): a 401.
   './src/core/auth/serverAuth.ts',
   './src/core/auth/provider.ts',

@@ -137,7 +137,7 @@ describe('MCP registry: Browse Registry, install, update', function () {
     const conn = await waitFor('the server in the registry', () => api._test.registry.get('remote-secret'));
     assert.equal(conn.state.kind, 'idle', 'installing starts nothing');
     const node = await waitFor('the server in the tree', () => findServer('remote-secret'));
-    assert.match(String(tree().getTreeItem(node).contextValue), /^mcpServer;idle;http;$/);
+    assert.match(String(tree().getTreeItem(node).contextValue), /^mcpServer;idle;http;oauth;$/);
   });
 
   it('installs a package into user settings with its required values; deprecated entries are not offered', async () => {
