@@ -50,3 +50,4 @@ export { isLayerSource } from './config/layers';
 export type { LayerSource } from './config/layers';
 export { MCP_JSON } from './config/mcpJson';
 export type { McpJsonContent } from './config/mcpJson';
+export * from './tasks';

@@ -27,6 +27,7 @@ const common = {
   idleTimeoutMinutes: z.number().min(0).default(DEFAULTS.idleTimeoutMinutes),
   maxResultBytes: z.number().int().min(1024).default(DEFAULTS.maxResultBytes),
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  useTasks: z.enum(['auto', 'always', 'never'], { error: 'must be one of auto, always, never' }).optional(),
   // Keys VS Code's mcp.json allows that we accept and ignore, so shared files stay valid.
   dev: z.unknown().optional(),
   gallery: z.unknown().optional(),
@@ -158,6 +159,7 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
     idleTimeoutMinutes: data.idleTimeoutMinutes,
     maxResultBytes: data.maxResultBytes,
     ...(data.logLevel ? { logLevel: data.logLevel } : {}),
+    ...(data.useTasks ? { useTasks: data.useTasks } : {}),
     ...(data.registry ? { registry: data.registry } : {}),
   };
   if ('url' in data) {
