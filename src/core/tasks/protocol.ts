@@ -97,6 +97,10 @@ export async function waitForTask(ch: TaskChannel, task: TaskInfo, options: Task
       last = next;
     } catch (e) {
       if (!signal?.aborted) throw e;
+      if (options.leaveRunning)
+        throw new ServerError(ch.server, 'cancelled', `stopped waiting for task ${last.taskId}; it keeps running on the server`, {
+          cause: e,
+        });
       const cancelled = await cancelTask(ch, last.taskId).catch(() => undefined);
       if (cancelled) options.onTask?.(cancelled);
       throw new ServerError(ch.server, 'cancelled', `task ${last.taskId} was cancelled`, { cause: e });

@@ -35,6 +35,8 @@ export interface TaskCallOptions {
   readonly detach?: boolean;
   /** The caller expects this call to be long: with `useTasks: auto`, a tool that allows tasks runs as one. */
   readonly long?: boolean;
+  /** On abort, stop waiting and leave the task running (a watcher), instead of cancelling it (its owner). */
+  readonly leaveRunning?: boolean;
 }
 
 /** The extension's identifier in 2026-07-28 capabilities. */
