@@ -14,6 +14,7 @@ import { createRegistryFeature, type RegistryBrowser, type RegistryUpdates } fro
 import { ServerLogs } from './vscode/serverLogs';
 import { ServerStatusBar } from './vscode/statusBar';
 import { registerToolCallCommands } from './vscode/toolCall';
+import { createTasksFeature, type TaskTracker } from './vscode/tasks';
 import { registerMcpTests, type McpTestController } from './vscode/tests';
 import { ServerTreeProvider } from './vscode/tree/serverTree';
 import { trustNotices } from './vscode/trust';
@@ -46,6 +47,8 @@ export interface TestHooks {
   /** Browse Registry (tests replace its live search pick) and the registry update checks. */
   readonly registryBrowser: RegistryBrowser;
   readonly registryUpdates: RegistryUpdates;
+  /** Tool calls running as tasks. */
+  readonly tasks: TaskTracker;
 }
 
 export type ExtensionApi = McpManagerApi & { readonly _test?: TestHooks };
@@ -79,7 +82,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const catalog = new ServerCatalog(registry, (name) => logs.loggerFor(name));
   const version = String((context.extension.packageJSON as { version?: unknown }).version ?? '0.0.0');
   const mcpRegistries = createRegistryFeature({ registry, prompter, inputs, logs, reload: () => config.reload(), version });
-  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates);
+  // Tool calls running as tasks: followed beyond their notification, remembered per workspace.
+  const tasks = createTasksFeature(registry, context.workspaceState, {
+    loggerFor: (name) => logs.loggerFor(name),
+    show: (name) => void vscode.commands.executeCommand('mcpManager.showServerLogs', { serverName: name }),
+  });
+  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates, tasks.tracker);
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
   const api = createApi(registry, catalog);
@@ -98,7 +106,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       prompter,
       missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs),
       onDidCall: tests.recordCall,
+      tasks: tasks.tracker,
     }),
+    tasks.disposable,
     tests,
     registerBrowseCommands({ registry, catalog, prompter, logs }),
     walkthrough,
@@ -114,7 +124,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
 
   // Parsing the settings and registering the servers is synchronous; it starts no server.
-  void config.reload();
+  // Then the tasks of an earlier window are looked up (asking their servers, so after activation).
+  void config.reload().then(
+    () => tasks.tracker.reattach(),
+    () => undefined,
+  );
 
   const activationMs = performance.now() - started;
   const result: ExtensionApi = {
@@ -143,6 +157,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         walkthrough,
         registryBrowser: mcpRegistries.browser,
         registryUpdates: mcpRegistries.updates,
+        tasks: tasks.tracker,
       },
     };
   }

@@ -15,6 +15,7 @@ import {
   type TaskChannel,
   type TaskInfo,
 } from '../../src/core';
+import { describeTask, readRemembered, taskLabel, type TrackedTask } from '../../src/ui/tasks/trackedTasks';
 
 /** A channel whose tasks/get answers come from a script, one per request; every request is recorded. */
 function scripted(era: 'modern' | 'legacy', answers: Record<string, unknown>[]) {
@@ -158,6 +159,31 @@ describe('tasks: polling', () => {
     await assert.rejects(
       followTask(scripted('modern', []).ch, parseTask('srv', { taskId: 't8', status: 'cancelled' })),
       (e: unknown) => isServerError(e) && e.kind === 'cancelled',
+    );
+  });
+});
+
+describe('tasks: what the editor remembers and shows', () => {
+  it('reads remembered tasks, dropping malformed entries', () => {
+    const ok = { server: 's', tool: 't', taskId: 'id', startedAt: 1 };
+    assert.deepEqual(readRemembered([ok, { server: 's' }, null, 'x']), [ok]);
+    assert.deepEqual(readRemembered(undefined), []);
+  });
+
+  it('describes a task: status, elapsed time, message or problem', () => {
+    const t: TrackedTask = {
+      server: 's',
+      tool: 'research',
+      taskId: '1234567890',
+      startedAt: 0,
+      status: 'working',
+      statusMessage: 'Analyzing',
+    };
+    assert.equal(describeTask(t, 12_500), 'working · 12.5 s · Analyzing');
+    assert.equal(taskLabel(t), 'research (task 12345678)');
+    assert.equal(
+      describeTask({ ...t, status: 'lost', problem: 'the server no longer knows it', endedAt: 500 }),
+      'lost · 500 ms · the server no longer knows it',
     );
   });
 });

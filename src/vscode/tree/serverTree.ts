@@ -18,6 +18,7 @@ import {
   type ServerNode,
   type TreeNode,
 } from '../../ui/tree/nodes';
+import { taskItem, type TaskSource } from '../tasks/taskItem';
 import { groupItem, issueItem, messageItem, noticeItem, serverItem, serverTooltip, toolItem, toolTooltip } from './present';
 
 /** Notices shown above the servers (e.g. why workspace servers are not loaded). */
@@ -62,9 +63,12 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     catalog?: ServerCatalog,
     /** Newer registry versions of installed servers (an "update" note and action on the server). */
     private readonly updates?: UpdateSource,
+    /** Tool calls running as tasks, shown under their server (src/vscode/tasks/). */
+    private readonly tasks?: TaskSource,
   ) {
     this.catalog = catalog ?? new ServerCatalog(registry, () => nullLogger);
     if (updates) this.disposables.push(updates.onDidChange((name) => this.refreshServer(name)));
+    if (tasks) this.disposables.push(tasks.onDidChange((name) => (name ? this.refreshServer(name) : this.refresh())));
     if (!catalog) this.disposables.push(this.catalog);
     if (noticeSource) this.disposables.push(noticeSource.onDidChangeNotices(() => this.changeEmitter.fire(undefined)));
     this.disposables.push(
@@ -146,6 +150,11 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return messageItem(node, this.nodes.server(node.serverName));
       case 'notice':
         return noticeItem(node);
+      case 'task':
+        return taskItem(
+          node,
+          this.tasks?.list(node.serverName).find((t) => t.taskId === node.taskId),
+        );
     }
   }
 
@@ -175,6 +184,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
       case 'tool':
       case 'folder':
+      case 'task':
         return this.nodes.server(node.serverName);
       case 'message':
         return node.folder ? this.nodes.folder(node.serverName, node.folder) : this.nodes.server(node.serverName);
@@ -196,7 +206,11 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'group':
         return [...this.serversOf(node.source).map((c) => this.nodes.server(c.name)), ...this.issuesOf(node.source)];
       case 'server':
-        return this.serverChildren(node);
+        // Tasks first: they outlive the server's state (a stopped server's ended tasks keep their results).
+        return [
+          ...(this.tasks?.list(node.serverName) ?? []).map((t) => this.nodes.task(node.serverName, t.taskId)),
+          ...this.serverChildren(node),
+        ];
       case 'folder':
         return this.folderChildren(node);
       default:
