@@ -6,8 +6,9 @@ import * as http from './cases/http';
 import * as lifecycle from './cases/lifecycle';
 import * as stdio from './cases/stdio';
 import * as tools from './cases/tools';
+import { taskPolling } from './cases/tasks';
 
-const cases: Record<string, (opts: never) => Promise<unknown>> = { ...stdio, ...http, ...tools, ...lifecycle, ...activation };
+const cases: Record<string, (opts: never) => Promise<unknown>> = { ...stdio, ...http, ...tools, ...lifecycle, ...activation, taskPolling };
 
 async function main(): Promise<void> {
   const [name, json] = process.argv.slice(2);

@@ -13,13 +13,14 @@ import * as path from 'node:path';
 import type { BigOutcome } from './cases/stdio';
 import { REPO_ROOT } from './lib/setup';
 import { MiB, summarize, type Summary } from './lib/stats';
+import { tasksStep } from './cases/tasks';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set(argv[onlyArg + 1]?.split(',') ?? []) : undefined;
 const want = (group: string) => !only || only.has(group);
-const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools'];
+const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools', 'tasks'];
 {
   const unknown = argv.filter((a, i) => (a.startsWith('-') ? a !== '--quick' && a !== '--only' : argv[i - 1] !== '--only'));
   const badGroups = [...(only ?? [])].filter((g) => !GROUPS.includes(g));
@@ -605,6 +606,7 @@ async function main(): Promise<void> {
     ['big', big],
     ['http', httpCases],
     ['tools', toolsCases],
+    ['tasks', () => tasksStep(runCase, rows)],
   ];
   for (const [name, step] of steps) {
     if (!want(name)) continue;

@@ -27,7 +27,10 @@ export function createTasksFeature(
   item.command = 'mcpManager.servers.focus';
   const update = () => {
     const running = tracker.running();
-    if (!running.length) return item.hide();
+    if (!running.length) {
+      item.text = '';
+      return item.hide();
+    }
     item.text = `$(sync~spin) ${running.length} MCP task${running.length > 1 ? 's' : ''}`;
     item.tooltip = running.map((t) => `${t.tool} (${t.server}): ${describeTask(t)}`).join('\n');
     item.accessibilityInformation = { label: `${running.length} MCP tasks running` };
