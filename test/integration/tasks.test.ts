@@ -7,6 +7,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ServerTreeProvider } from '../../src/vscode/tree/serverTree';
 import type { ServerNode, TaskNode } from '../../src/ui/tree/nodes';
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { TaskInfo } from '../../src/core';
+import type { TaskTracker } from '../../src/vscode/tasks/taskTracker';
 import { extensionPath, fixture, getApi, MARKER, NODE, rememberServers, resultText, setServers, waitFor } from './helpers/mcpm';
 
 interface TaskRow {
@@ -91,5 +94,68 @@ describe('tasks in the editor', function () {
     });
     assert.ok(result);
     assert.match(resultText(result), /Research Report: tides/);
+  });
+
+  describe('after a window reload', () => {
+    let http: ChildProcess | undefined;
+    let url = '';
+    before(async () => {
+      // An HTTP server outlives the window (a stdio server ends with it, and its tasks too).
+      http = spawn(NODE, [fixture('eras', 'modern.mjs'), '--http', '--port', '0', MARKER], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      url = await new Promise<string>((resolve, reject) => {
+        http!.stderr!.setEncoding('utf8').on('data', (d: string) => {
+          err += d;
+          const m = /^LISTENING (\S+)$/m.exec(err);
+          if (m) resolve(m[1]!);
+        });
+        http!.once('exit', (code) => reject(new Error(`the HTTP fixture exited (${code}): ${err}`)));
+      });
+    });
+    after(() => http?.kill());
+
+    it('reattaches to a remembered task the server still has, and reports one it lost', async () => {
+      const api = await getApi();
+      await setServers({ remote: { type: 'http', url } });
+      const conn = api._test.registry.get('remote')!;
+      // Started by "an earlier window": only its id is left, in workspaceState.
+      const detached = await conn.callTool('task_timer', { ms: 1500, pollMs: 50 }, { task: { detach: true } });
+      const started = (detached._meta as Record<string, TaskInfo> | undefined)?.['io.github.mcp-manager/createdTask'];
+      assert.ok(started, JSON.stringify(detached));
+      const stored = new Map<string, unknown>([
+        [
+          'mcpManager.tasks',
+          [
+            { server: 'remote', tool: 'task_timer', taskId: started.taskId, startedAt: Date.now() },
+            { server: 'remote', tool: 'task_ok', taskId: 'forgotten-by-the-server', startedAt: Date.now() },
+          ],
+        ],
+      ]);
+      const memento = {
+        keys: () => [...stored.keys()],
+        get: <T>(key: string, fallback?: T) => (stored.has(key) ? (stored.get(key) as T) : fallback),
+        update: (key: string, value: unknown) => (stored.set(key, value), Promise.resolve()),
+      } as vscode.Memento;
+      const logs = { loggerFor: () => ({ info() {}, warn() {}, error() {} }), show() {} };
+      // A second tracker of the extension's own class, as a reloaded window makes (type-only import:
+      // bundling the core into the test is not needed).
+      const Tracker = api._test.tasks.constructor as typeof TaskTracker;
+      const tracker = new Tracker(api._test.registry, memento, logs);
+      try {
+        await tracker.reattach();
+        assert.equal(tracker.get('remote', 'forgotten-by-the-server')?.status, 'lost');
+        assert.match(String(tracker.get('remote', 'forgotten-by-the-server')?.problem), /no longer knows it/);
+        assert.deepEqual(
+          (stored.get('mcpManager.tasks') as { taskId: string }[]).map((t) => t.taskId),
+          [started.taskId],
+          'only the task still running stays remembered',
+        );
+        const done = await waitFor('the reattached task to complete', () => tracker.get('remote', started.taskId)?.result, 30_000);
+        assert.equal(resultText(done), 'task_timer done after 1500 ms');
+        assert.deepEqual(stored.get('mcpManager.tasks'), []);
+      } finally {
+        tracker.dispose();
+      }
+    });
   });
 });

@@ -16,7 +16,21 @@ import { ERAS, NODE, startHttpFixture, stopChild, type StartedServer } from '../
 const MODERN = '2026-07-28';
 const LEGACY = '2025-11-25';
 const HELLO = 'eras://hello';
-const BASE_TOOLS = ['echo', 'add', 'slow', 'route', 'whoami', 'change', 'touch'];
+const BASE_TOOLS = [
+  'echo',
+  'add',
+  'slow',
+  'route',
+  'log',
+  'reset',
+  'whoami',
+  'change',
+  'touch',
+  'task_ok',
+  'task_fail',
+  'task_wait',
+  'task_timer',
+];
 const ENVELOPE = {
   'io.modelcontextprotocol/protocolVersion': MODERN,
   'io.modelcontextprotocol/clientInfo': { name: 'raw', version: '1.0.0' },
