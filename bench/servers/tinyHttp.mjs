@@ -26,11 +26,7 @@ const server = http.createServer((req, res) => {
     }
     let result;
     if (msg.method === 'initialize') {
-      result = {
-        protocolVersion: msg.params.protocolVersion,
-        capabilities: { tools: {} },
-        serverInfo: { name: 'tiny-http', version: '1.0.0' },
-      };
+      result = { protocolVersion: msg.params.protocolVersion, capabilities: { tools: {} }, serverInfo: { name: 'tiny-http', version: '1.0.0' } };
     } else if (msg.method === 'tools/call') {
       result = { content: [{ type: 'text', text: `Echo: ${msg.params.arguments?.message ?? ''}` }] };
     } else if (msg.method === 'tools/list') {
