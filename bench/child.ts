@@ -7,6 +7,7 @@ import * as http from './cases/http';
 import * as lifecycle from './cases/lifecycle';
 import * as stdio from './cases/stdio';
 import * as tools from './cases/tools';
+import { taskPolling } from './cases/tasks';
 
 const cases: Record<string, (opts: never) => Promise<unknown>> = {
   ...stdio,
@@ -16,6 +17,7 @@ const cases: Record<string, (opts: never) => Promise<unknown>> = {
   ...activation,
   gatewayList,
   gatewayWarmCall,
+  taskPolling,
 };
 
 async function main(): Promise<void> {

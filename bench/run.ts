@@ -16,13 +16,14 @@ import type { BigOutcome } from './cases/stdio';
 import { report as gatewayReport } from './cases/gateway';
 import { ERAS, ERA_VERSION, REPO_ROOT, type Era } from './lib/setup';
 import { MiB, summarize, type Summary } from './lib/stats';
+import { tasksStep } from './cases/tasks';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set(argv[onlyArg + 1]?.split(',') ?? []) : undefined;
 const want = (group: string) => !only || only.has(group);
-const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools', 'gateway'];
+const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools', 'gateway', 'tasks'];
 const eraArg = argv.indexOf('--era');
 const eras: readonly Era[] = eraArg >= 0 ? ERAS.filter((e) => e === argv[eraArg + 1]) : ERAS;
 {
@@ -802,6 +803,7 @@ async function main(): Promise<void> {
     ['http', perEra(httpCases)],
     ['tools', perEra(toolsCases)],
     ['gateway', [[undefined, () => gatewayReport(runCase, rows, goal, quick)]]],
+    ['tasks', [[undefined, () => tasksStep(runCase, rows)]]],
   ];
   for (const [name, variants] of steps) {
     if (!want(name)) continue;

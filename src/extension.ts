@@ -17,6 +17,7 @@ import { createRegistryFeature, type RegistryBrowser, type RegistryUpdates } fro
 import { ServerLogs } from './vscode/serverLogs';
 import { ServerStatusBar } from './vscode/statusBar';
 import { registerToolCallCommands } from './vscode/toolCall';
+import { createTasksFeature, type TaskTracker } from './vscode/tasks';
 import { registerMcpTests, type McpTestController } from './vscode/tests';
 import { ServerTreeProvider } from './vscode/tree/serverTree';
 import { IconCache } from './vscode/icons';
@@ -59,6 +60,8 @@ export interface TestHooks {
   readonly registryUpdates: RegistryUpdates;
   /** Answers servers' questions (roots, elicitation, sampling); tests swap its models and form. */
   readonly ask: EditorAsk;
+  /** Tool calls running as tasks. */
+  readonly tasks: TaskTracker;
 }
 
 export type ExtensionApi = McpManagerApi & { readonly _test?: TestHooks };
@@ -101,7 +104,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const writer = new ConfigWriter({ globalStorageUri: context.globalStorageUri, log: logs.general });
   const mcpRegistries = createRegistryFeature({ registry, prompter, inputs, logs, reload: () => config.reload(), version, writer });
   const icons = new IconCache(vscode.Uri.joinPath(context.globalStorageUri, 'icons'), logs.general);
-  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates, icons);
+  // Tool calls running as tasks: followed beyond their notification, remembered per workspace.
+  const tasks = createTasksFeature(registry, context.workspaceState, {
+    loggerFor: (name) => logs.loggerFor(name),
+    show: (name) => void vscode.commands.executeCommand('mcpManager.showServerLogs', { serverName: name }),
+  });
+  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates, icons, tasks.tracker);
   tree.setAuth(auth);
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
@@ -131,7 +139,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
       prompter,
       missingInputs: (conn) => inputs.unresolved(conn.name, conn.definition.inputs),
       onDidCall: tests.recordCall,
+      tasks: tasks.tracker,
     }),
+    tasks.disposable,
     tests,
     registerBrowseCommands({ registry, catalog, prompter, logs }),
     walkthrough,
@@ -153,7 +163,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   );
 
   // Parsing the settings and registering the servers is synchronous; it starts no server.
-  void config.reload();
+  // Then the tasks of an earlier window are looked up (asking their servers, so after activation).
+  void config.reload().then(
+    () => tasks.tracker.reattach(),
+    () => undefined,
+  );
 
   const activationMs = performance.now() - started;
   const result: ExtensionApi = {
@@ -186,6 +200,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
         registryBrowser: mcpRegistries.browser,
         registryUpdates: mcpRegistries.updates,
         ask,
+        tasks: tasks.tracker,
       },
     };
   }

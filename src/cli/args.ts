@@ -22,6 +22,8 @@ export const COMMANDS = [
   'serve',
   'login',
   'logout',
+  'tasks',
+  'task',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -59,6 +61,11 @@ export interface CliArgs {
   readonly completion?: CompletionArgs;
   /** `read --watch`: print the resource again each time the server says it changed. */
   readonly watch?: boolean;
+  /** `call --detach`: print the task's id once it exists and exit; `call --task`: the call is long (useTasks auto). */
+  readonly detach?: boolean;
+  readonly longTask?: boolean;
+  /** `task <server> <id>`: show its status (default), `--result` wait for and print its result, `--cancel`. */
+  readonly taskAction?: 'status' | 'result' | 'cancel';
   /** `servers --probe`: connect to each enabled server and report its protocol version. */
   readonly probe?: boolean;
   /** `search` and `add`: see src/cli/registry.ts. */
@@ -116,7 +123,14 @@ Commands:
                                  version and era, or why it failed (exit 3 when one failed)
   tools <server>                 list tools (with --json: full definitions and input schemas)
   call <server> <tool> [JSON]    call a tool with JSON object arguments ("-" reads them from stdin);
-                                 prints its content, or the raw result with --json
+                                 prints its content, or the raw result with --json. A tool that runs as a
+                                 task (see useTasks) is waited for, its status on stderr; Ctrl+C cancels it
+    --detach                     once the call is a task, print its id and exit (follow it with "task")
+    --task                       the call is expected to be long: run it as a task if the tool allows one
+  tasks <server>                 list the server's tasks (2025-11-25 servers; 2026-07-28 has no list)
+  task <server> <id>             show a task's status
+    --result                     wait for it to end and print its result (Ctrl+C stops waiting, not the task)
+    --cancel                     cancel it
   resources <server>             list resources and resource templates
   read <server> <uri>            read a resource: text as is, binary as a note (--json: the raw result)
     --watch                      keep following it: print it again each time the server says it changed
@@ -220,6 +234,10 @@ const OPTIONS = {
   root: { type: 'string', multiple: true },
   elicit: { type: 'string' },
   'sample-with': { type: 'string' },
+  detach: { type: 'boolean' },
+  task: { type: 'boolean' },
+  result: { type: 'boolean' },
+  cancel: { type: 'boolean' },
 } as const;
 
 /** `add NAME --version V`: --version takes a value there (elsewhere it prints ours). */
@@ -294,6 +312,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
   if (command !== 'servers' && v.probe) throw usageError('--probe applies to "servers" only.');
   if (command !== 'read' && v.watch) throw usageError('--watch applies to "read" only.');
   if (command !== 'complete' && v.context !== undefined) throw usageError('--context applies to "complete" only.');
+  if (command !== 'call' && (v.detach || v.task)) throw usageError('--detach and --task apply to "call" only.');
+  if (command !== 'task' && (v.result || v.cancel)) throw usageError('--result and --cancel apply to "task" only.');
+  if (v.result && v.cancel) throw usageError('--result and --cancel cannot be combined: wait for a task or cancel it.');
   if (command !== 'test' && (v.junit !== undefined || v['update-snapshots'] || v.filter !== undefined))
     throw usageError('--junit, --update-snapshots and --filter apply to "test" only.');
 
@@ -351,6 +372,9 @@ export function parseCli(argv: readonly string[]): CliArgs {
         server,
       );
     completion = { kind, target: name, argument, prefix: prefix ?? '', context: v.context };
+  } else if (command === 'task') {
+    target = args.shift();
+    if (!target) throw usageError(`missing task id. Usage: mcp-manager ${usage}`, server);
   } else if (command === 'read' || command === 'prompt') {
     target = args.shift();
     if (!target) throw usageError(`missing ${command === 'read' ? 'resource URI' : 'prompt name'}. Usage: mcp-manager ${usage}`, server);
@@ -377,6 +401,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
     watch: command === 'read' ? !!v.watch : undefined,
     completion,
     ...asking,
+    ...(command === 'call' && { detach: !!v.detach, longTask: !!v.task }),
+    ...(command === 'task' && { taskAction: v.result ? 'result' : v.cancel ? 'cancel' : 'status' }),
   };
 }
 
@@ -472,6 +498,8 @@ const USAGE_LINES: Record<Command, string> = {
   serve: 'serve [server...]',
   login: 'login <server>',
   logout: 'logout <server>',
+  tasks: 'tasks <server>',
+  task: 'task <server> <id> [--result | --cancel]',
 };
 
 function describeParseArgsError(e: unknown): string {

@@ -1,7 +1,7 @@
 // The CLI's commands. Each returns an exit code or throws (CliError / ServerError); main.ts prints
 // the error line and disposes every connection made through `ctx.open`.
 import type { Tool } from '@modelcontextprotocol/client';
-import { isConfigNote, ServerConnection, suggest, type AskHost } from '../core';
+import { detachedTask, isConfigNote, ServerConnection, suggest, type AskHost } from '../core';
 import { catalogOf } from './catalog';
 import { loadCliConfig, resolveTarget, type Target } from './config';
 import { parseJsonObject, startConnection, type RunContext } from './context';
@@ -18,6 +18,7 @@ import { add, search, terminalAsk } from './registry';
 import { serve } from './serve';
 import { login, logout } from './login';
 import { cliAuthHost } from './signIn';
+import { task, taskPrinter, tasks } from './tasks';
 
 // Kept importable from here for existing callers.
 export { parseJsonObject, startConnection, type RunContext } from './context';
@@ -71,6 +72,10 @@ export async function run(ctx: RunContext): Promise<number> {
       return login(ctx);
     case 'logout':
       return logout(ctx);
+    case 'tasks':
+      return tasks(ctx);
+    case 'task':
+      return task(ctx);
     default:
       throw usageError('missing command.');
   }
@@ -130,7 +135,22 @@ async function call(ctx: RunContext): Promise<number> {
     );
   }
   // Asking for progress also lets it reset requestTimeoutMs, so a long tool that reports progress is not cut off.
-  const result = await conn.callTool(tool!, args, { signal: ctx.signal, onProgress: progressPrinter(ctx, name, tool!) });
+  // A tool that runs as a task is waited for like any call (its status on stderr), unless --detach.
+  const result = await conn.callTool(tool!, args, {
+    signal: ctx.signal,
+    onProgress: progressPrinter(ctx, name, tool!),
+    task: { onTask: taskPrinter(ctx, name, tool!), detach: ctx.args.detach, long: ctx.args.longTask },
+  });
+  const detached = ctx.args.detach ? detachedTask(result) : undefined;
+  if (detached) {
+    ctx.out(ctx.args.jsonOutput ? json(detached) : `${detached.taskId}\n`);
+    const follow = ctx.args.server
+      ? `mcp-manager task ${ctx.args.server} ${detached.taskId} --result`
+      : `mcp-manager task ${detached.taskId} --result with the same --${ctx.args.adHoc?.kind}`;
+    if (!ctx.args.jsonOutput) ctx.err(`mcp-manager: ${name}: task ${detached.taskId} ${detached.status}; follow it with: ${follow}\n`);
+    return EXIT.ok;
+  }
+  if (ctx.args.detach) ctx.err(`mcp-manager: ${name}: tool "${tool}" answered at once, without a task\n`);
   ctx.out(ctx.args.jsonOutput ? json(result) : formatCallResult(result));
   if (result.isError) {
     ctx.err(`mcp-manager: ${name}: tool "${tool}" reported an error (isError).\n`);

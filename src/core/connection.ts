@@ -59,6 +59,9 @@ import { completeResultTypes, mcpParamHeaders, scanMcpParams } from './modern';
 import { z } from 'zod';
 import { askCapabilities, installAskHandlers } from './ask/install';
 import { MAX_INPUT_ROUNDS } from './ask/types';
+import { LOOSE_RESULT, sessionChannel } from './tasks/channel';
+import { asksForTask, clientTaskCapabilities, serverRunsToolTasks, taskSupportOf } from './tasks/policy';
+import { createdTask, detachedResult, followTask, type TaskChannel } from './tasks/protocol';
 
 export {
   DEFAULT_TIMING,
@@ -273,13 +276,15 @@ export class ServerConnection {
   callTool(name: string, args: Record<string, unknown> | undefined, options: CallOptions = {}): Promise<CallToolResult> {
     return this.use(
       async (s) => {
-        const params = { name, arguments: args ?? {} };
+        // Tasks (src/core/tasks/): a 2025-era call asks for one with `task`; a 2026 server may answer any call with one.
+        const asTask = await this.asksForTask(s, name, options);
+        const params = { name, arguments: args ?? {}, ...(asTask && { task: {} }) };
         const send = (headers?: Record<string, string>) =>
           sendRequest(
             s,
             this.definition,
             { method: 'tools/call', params },
-            CallToolResultSchema,
+            asTask ? LOOSE_RESULT : CallToolResultSchema,
             options,
             headers,
           ) as Promise<CallToolResult>;
@@ -306,6 +311,12 @@ export class ServerConnection {
             ),
           );
         }
+        const task = createdTask(this.name, result);
+        if (task) {
+          options.task?.onTask?.(task);
+          if (options.task?.detach) return detachedResult(task);
+          result = await followTask(sessionChannel(s, this.definition), task, options.task, options.signal);
+        }
         try {
           s.validators.check(s.tools, name, result);
         } catch (e) {
@@ -319,6 +330,18 @@ export class ServerConnection {
       options.signal,
       `tools/call "${name}"`,
     );
+  }
+
+  /** 2025 era: whether this call asks for a task (the tool's `execution.taskSupport`, `useTasks`, a long call). */
+  private async asksForTask(s: Session, name: string, options: CallOptions): Promise<boolean> {
+    if (s.client.getProtocolEra() === 'modern' || !serverRunsToolTasks(s.client.getServerCapabilities())) return false;
+    const tools = s.tools ?? (await this.listTools(options));
+    return asksForTask(taskSupportOf(tools.find((t) => t.name === name)), this.definition.useTasks, options.task?.long);
+  }
+
+  /** Runs task requests (tasks/get, tasks/cancel, ...: src/core/tasks/) on a session of this server. */
+  withTasks<T>(fn: (channel: TaskChannel) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.use((s) => fn(sessionChannel(s, this.definition)), signal, 'task request');
   }
 
   listResources(options: CallOptions = {}): Promise<Resource[]> {
@@ -828,8 +851,8 @@ export class ServerConnection {
     const validators = new ToolOutputValidators(this.options.validatorFactory);
     const timeoutMs = this.definition.startupTimeoutMs;
     const client = new Client(this.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' }, {
-      // Roots, elicitation, sampling: what the host can answer (core/ask).
-      capabilities: askCapabilities(this.definition, this.options.ask),
+      // Roots, elicitation, sampling: what the host can answer (core/ask); tasks (core/tasks).
+      capabilities: { ...askCapabilities(this.definition, this.options.ask), ...clientTaskCapabilities(this.definition.useTasks) },
       inputRequired: { maxRounds: MAX_INPUT_ROUNDS },
       jsonSchemaValidator: validators.lazyProvider,
       versionNegotiation: {

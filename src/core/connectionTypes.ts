@@ -6,6 +6,7 @@ import type { Logger } from './logger';
 import type { ValidatorProviderFactory } from './toolOutput';
 import type { LaunchRequest } from './transport/driver';
 import type { AskHost } from './ask/types';
+import type { TaskCallOptions } from './tasks/types';
 
 export interface Timing {
   /** After closing stdin, wait this long before SIGTERM. */
@@ -83,6 +84,8 @@ export interface CallOptions {
   readonly onProgress?: (progress: { progress: number; total?: number; message?: string }) => void;
   /** Overrides requestTimeoutMs for this call. */
   readonly timeoutMs?: number;
+  /** Tool calls that run as tasks (src/core/tasks/): status, detaching, a long call. */
+  readonly task?: TaskCallOptions;
 }
 
 /** The protocol era a server speaks: 2026-07-28 and later (stateless, `server/discover`) or 2025 (`initialize`). */

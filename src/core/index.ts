@@ -74,3 +74,4 @@ export {
   type StoredClient,
   type StoredTokenSet,
 } from './auth';
+export * from './tasks';

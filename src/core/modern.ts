@@ -8,6 +8,7 @@
 //  - list freshness: `ttlMs` on list results (absent: stale at once), capped at 24 hours.
 import type { JSONRPCMessage, Tool, Transport } from '@modelcontextprotocol/client';
 import { isObject } from './format';
+import { CREATED_TASK_KEY } from './tasks/types';
 
 export interface McpParamDeclaration {
   /** Property names from the arguments object down to the annotated property. */
@@ -175,6 +176,17 @@ export function completeResultTypes(transport: Transport): void {
   transport.onmessage = (message: JSONRPCMessage, extra) => {
     const result = (message as { result?: unknown }).result;
     if ('id' in message && isObject(result) && result.resultType === undefined) result.resultType = 'complete';
+    // A task handle (the tasks extension's `resultType: "task"`) is no result type the SDK knows:
+    // it reaches callTool as a complete result carrying the task (src/core/tasks/).
+    else if ('id' in message && isObject(result) && result.resultType === 'task') {
+      const { resultType: _, _meta, ...task } = result;
+      (message as { result: unknown }).result = {
+        resultType: 'complete',
+        content: [],
+        ...(isObject(_meta) && { _meta }),
+        [CREATED_TASK_KEY]: task,
+      };
+    }
     deliver(message, extra);
   };
 }

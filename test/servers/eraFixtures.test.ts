@@ -32,6 +32,10 @@ const BASE_TOOLS = [
   'ask_roots',
   'ask_twice',
   'ask_forever',
+  'task_ok',
+  'task_fail',
+  'task_wait',
+  'task_timer',
 ];
 const ENVELOPE = {
   'io.modelcontextprotocol/protocolVersion': MODERN,

@@ -33,6 +33,7 @@ const common = {
   sampling: z.enum(['ask', 'allow', 'deny'], { error: 'must be "ask", "allow" or "deny"' }).default('ask'),
   samplingModels: z.array(z.string().min(1)).default([]),
   logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+  useTasks: z.enum(['auto', 'always', 'never'], { error: 'must be one of auto, always, never' }).optional(),
   // Keys VS Code's mcp.json allows that we accept and ignore, so shared files stay valid.
   dev: z.unknown().optional(),
   gallery: z.unknown().optional(),
@@ -179,6 +180,7 @@ function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOpt
     samplingModels: data.samplingModels,
     ...(roots && { roots }),
     ...(data.logLevel ? { logLevel: data.logLevel } : {}),
+    ...(data.useTasks ? { useTasks: data.useTasks } : {}),
     ...(data.registry ? { registry: data.registry } : {}),
     ...(data.expose === false ? { expose: false } : {}),
   };

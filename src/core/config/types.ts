@@ -3,6 +3,9 @@ import type { Transport } from '@modelcontextprotocol/client';
 
 /** MCP's log levels (RFC 5424 severities), least severe first. */
 export const LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+/** See ServerDefinition.useTasks. */
+export type UseTasks = 'auto' | 'always' | 'never';
+
 export type LoggingLevel = (typeof LOG_LEVELS)[number];
 
 /** Transports a configuration entry can ask for ('memory' is made in code, see inMemoryServer). */
@@ -33,6 +36,8 @@ interface CommonDefinition {
   readonly maxResultBytes: number;
   /** The least severe server log message wanted (`logging/setLevel`, or each request's level in 2026-07-28). */
   readonly logLevel?: LoggingLevel;
+  /** When a tool call runs as a task (src/core/tasks/): `auto` (default), `always` or `never`. */
+  readonly useTasks?: UseTasks;
   /** Ids of `${input:ID}` variables used; resolved when connecting. */
   readonly inputs: readonly string[];
   /**

@@ -104,8 +104,26 @@ export interface NoticeNode {
   notice: Notice;
 }
 
+/** A tool call running (or run) as a task, under its server (src/vscode/tasks/). */
+export interface TaskNode {
+  readonly kind: 'task';
+  readonly id: string;
+  readonly serverName: string;
+  readonly taskId: string;
+}
+
 export type TreeNode =
-  GroupNode | ServerNode | ToolNode | FolderNode | ResourceNode | TemplateNode | PromptNode | IssueNode | MessageNode | NoticeNode;
+  | GroupNode
+  | ServerNode
+  | ToolNode
+  | FolderNode
+  | ResourceNode
+  | TemplateNode
+  | PromptNode
+  | IssueNode
+  | MessageNode
+  | NoticeNode
+  | TaskNode;
 
 /** Reuses node objects by id. */
 export class NodeCache {
@@ -178,6 +196,10 @@ export class NodeCache {
     const node = this.get(`notice:${notice.id}`, (id) => ({ kind: 'notice', id, notice }));
     node.notice = notice;
     return node;
+  }
+
+  task(server: string, taskId: string): TaskNode {
+    return this.get(`task:${server}/${taskId}`, (id) => ({ kind: 'task', id, serverName: server, taskId }));
   }
 
   message(server: string, role: MessageRole, message: string): MessageNode {

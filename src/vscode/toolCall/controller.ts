@@ -2,7 +2,7 @@
 // cancellable progress notification, record it, show the result or the failure.
 import * as vscode from 'vscode';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
-import { errorMessage, type ServerCatalog, type ServerConnection, ServerError, type ServerRegistry } from '../../core';
+import { detachedTask, errorMessage, type ServerCatalog, type ServerConnection, ServerError, type ServerRegistry } from '../../core';
 import { openArgumentForm, type OpenForm } from './argumentForm';
 import { promptArguments } from './argumentPrompts';
 import { runToolCall, type CallOutcome } from '../../ui/toolCall/callRunner';
@@ -18,6 +18,8 @@ import type { CallToolRequest, ServerLogsLike } from '../../ui/toolCall/types';
 import { validateValue } from '../../ui/toolCall/validator';
 import { destructiveQuestion, isDestructive } from '../../ui/toolCall/toolDetails';
 import type { Prompter } from '../prompts';
+import type { TaskTracker } from '../tasks/taskTracker';
+import type { TrackedTask } from '../../ui/tasks/trackedTasks';
 
 const RUN_AGAIN = 'Run Again';
 const CALL = 'Call';
@@ -38,6 +40,8 @@ export interface ToolCallDeps {
   readonly prompter: Prompter;
   /** The `${input:...}` ids a server would ask for if started now (see pickTool). */
   readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
+  /** Follows calls that run as tasks (src/vscode/tasks/); without it they are waited for under the call's notification. */
+  readonly tasks?: TaskTracker;
   /** Told of every call that returned a result (id = its history entry), e.g. for "Save as Test...". */
   readonly onDidCall?: (call: {
     readonly id: string;
@@ -84,6 +88,21 @@ export class ToolCallController implements vscode.Disposable {
   constructor(private readonly deps: ToolCallDeps) {
     this.history = new CallHistory(deps.context.workspaceState);
     this.results = new ResultView(deps.registry);
+    deps.tasks?.setResultOpener((t) => this.openTaskResult(t));
+  }
+
+  /** The result of a task the tracker followed on its own (one of an earlier window): in the result view. */
+  private async openTaskResult(t: TrackedTask): Promise<void> {
+    if (!t.result) return;
+    const callId = `task-${t.taskId}`;
+    if (!this.results.has(callId)) {
+      const conn = this.deps.registry.get(t.server);
+      const tool = conn ? this.knownTool(conn, t.tool) : undefined;
+      const durationMs = (t.endedAt ?? Date.now()) - t.startedAt;
+      const rendered = renderResult(t.result, { server: t.server, tool: t.tool, args: {}, outputSchema: tool?.outputSchema, durationMs });
+      this.results.store(callId, t.server, t.tool, rendered, t.startedAt, { arguments: {}, result: t.result });
+    }
+    await this.results.open(callId);
   }
 
   dispose(): void {
@@ -375,10 +394,13 @@ export class ToolCallController implements vscode.Disposable {
     const { conn, toolName, args } = req;
     if (!(await this.confirmDestructive(conn, req.tool ?? (await this.toolFor(conn, toolName)), toolName, args))) return undefined;
     const callId = newCallId();
-    const outcome = await vscode.window.withProgress(
+    let outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `MCP: ${toolName} (${conn.name})`, cancellable: true },
       (progress, token) => this.runWithProgress(req, progress, token),
     );
+    // A task: the tracker follows it under its own notification, and after a window reload.
+    const task = outcome.result && detachedTask(outcome.result);
+    if (task && this.deps.tasks) outcome = await this.deps.tasks.run(conn, toolName, task);
     const server = conn.name;
     const log = this.deps.logs.loggerFor(server);
     let outputSchema = req.tool?.outputSchema;
@@ -488,6 +510,7 @@ export class ToolCallController implements vscode.Disposable {
     try {
       return await runToolCall(conn, toolName, args, {
         signal: ac.signal,
+        ...(this.deps.tasks && { task: { detach: true } }),
         onProgress: (p) => {
           let increment: number | undefined;
           if (p.total && p.total > 0) {

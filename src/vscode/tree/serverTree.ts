@@ -18,6 +18,7 @@ import {
   type ServerNode,
   type TreeNode,
 } from '../../ui/tree/nodes';
+import { taskItem, type TaskSource } from '../tasks/taskItem';
 import { groupItem, issueItem, messageItem, noticeItem, serverItem, serverTooltip, toolItem, toolTooltip } from './present';
 
 /** Notices shown above the servers (e.g. why workspace servers are not loaded). */
@@ -65,10 +66,13 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     private readonly updates?: UpdateSource,
     /** Icons the servers give their tools, resources and prompts (a codicon until one is ready). */
     private readonly icons?: IconSource,
+    /** Tool calls running as tasks, shown under their server (src/vscode/tasks/). */
+    private readonly tasks?: TaskSource,
   ) {
     if (icons) this.disposables.push(icons.onDidChange(() => this.changeEmitter.fire(undefined)));
     this.catalog = catalog ?? new ServerCatalog(registry, () => nullLogger);
     if (updates) this.disposables.push(updates.onDidChange((name) => this.refreshServer(name)));
+    if (tasks) this.disposables.push(tasks.onDidChange((name) => (name ? this.refreshServer(name) : this.refresh())));
     if (!catalog) this.disposables.push(this.catalog);
     if (noticeSource) this.disposables.push(noticeSource.onDidChangeNotices(() => this.changeEmitter.fire(undefined)));
     this.disposables.push(
@@ -158,6 +162,11 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
         return messageItem(node, this.nodes.server(node.serverName));
       case 'notice':
         return noticeItem(node);
+      case 'task':
+        return taskItem(
+          node,
+          this.tasks?.list(node.serverName).find((t) => t.taskId === node.taskId),
+        );
     }
   }
 
@@ -193,6 +202,7 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       }
       case 'tool':
       case 'folder':
+      case 'task':
         return this.nodes.server(node.serverName);
       case 'message':
         return node.folder ? this.nodes.folder(node.serverName, node.folder) : this.nodes.server(node.serverName);
@@ -214,7 +224,11 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'group':
         return [...this.serversOf(node.source).map((c) => this.nodes.server(c.name)), ...this.issuesOf(node.source)];
       case 'server':
-        return this.serverChildren(node);
+        // Tasks first: they outlive the server's state (a stopped server's ended tasks keep their results).
+        return [
+          ...(this.tasks?.list(node.serverName) ?? []).map((t) => this.nodes.task(node.serverName, t.taskId)),
+          ...this.serverChildren(node),
+        ];
       case 'folder':
         return this.folderChildren(node);
       default:
