@@ -2,34 +2,15 @@
 // terminal) against the v2 fixture in both eras and server-everything: --elicit, the decline
 // without a terminal, --sample-with, --root and the default root (the workspace directory).
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ERAS, EVERYTHING_SERVER, NODE, REPO_ROOT } from '../fixtures/paths';
+import { CLI, runCli } from './runCli';
 
-const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
-
-function cli(args: string[], cwd = REPO_ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(NODE, [CLI, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  child.stdin.end('');
-  return new Promise((resolve, reject) => {
-    // Only turns a hang into a failure: "never hang waiting for input that cannot come".
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`mcp-manager ${args.join(' ')} did not exit\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, 60_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** The built CLI in `cwd` (stdin not a terminal). */
+const cli = (args: string[], cwd = REPO_ROOT) => runCli(args, { cwd, timeoutMs: 60_000 });
 
 const fixture = (era: string) => ['--stdio', `${JSON.stringify(NODE)} ${JSON.stringify(ERAS.modern)} --era ${era}`];
 

@@ -2,20 +2,12 @@
 // fixture authorization server and a protected server on 127.0.0.1 (test/fixtures/oauth). The
 // browser is test/fixtures/oauth/consent.mjs through $BROWSER, as a person's browser would be.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ERAS, NODE, REPO_ROOT, startHttpFixture, type StartedServer } from '../fixtures/paths';
+import { ERAS, NODE, startHttpFixture, type StartedServer } from '../fixtures/paths';
+import { buildCli, runCli } from './runCli';
 import { CONSENT_SCRIPT, startAuthServer, startProtectedServer, type AuthServer, type ProtectedServer } from '../fixtures/oauth';
-
-const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
-
-interface RunResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 describe('cli: OAuth sign-in (dist/cli.js)', function () {
   this.timeout(120_000);
@@ -27,7 +19,7 @@ describe('cli: OAuth sign-in (dist/cli.js)', function () {
 
   before(async function () {
     this.timeout(60_000);
-    execFileSync(NODE, ['esbuild.mjs'], { cwd: REPO_ROOT, stdio: 'pipe', timeout: 50_000 });
+    buildCli();
     upstream = await startHttpFixture(['--http', '--era', 'both'], { script: ERAS.modern });
     as = await startAuthServer();
     rs = await startProtectedServer({ upstream: upstream.url, authServer: as });
@@ -47,26 +39,11 @@ describe('cli: OAuth sign-in (dist/cli.js)', function () {
   });
 
   /** Runs the CLI with its own credentials directory and no browser unless `browser` is given. */
-  function cli(args: string[], o: { home: string; browser?: string; env?: NodeJS.ProcessEnv }): Promise<RunResult> {
-    const child = spawn(NODE, [CLI, ...args, '--config', config], {
+  function cli(args: string[], o: { home: string; browser?: string; env?: NodeJS.ProcessEnv }) {
+    return runCli([...args, '--config', config], {
       cwd: tmp,
-      env: { ...process.env, XDG_CONFIG_HOME: o.home, BROWSER: o.browser ?? '', DISPLAY: '', WAYLAND_DISPLAY: '', ...o.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.stdin.end();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`mcp-manager ${args.join(' ')} did not exit\nstdout: ${stdout}\nstderr: ${stderr}`));
-      }, 60_000);
-      child.once('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
+      env: { XDG_CONFIG_HOME: o.home, BROWSER: o.browser ?? '', DISPLAY: '', WAYLAND_DISPLAY: '', ...o.env },
+      timeoutMs: 60_000,
     });
   }
 
