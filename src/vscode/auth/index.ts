@@ -117,7 +117,7 @@ export class EditorAuth implements vscode.Disposable {
   }
 
   /** Who is signed in to the server, for its tooltip (no network); undefined for servers that cannot sign in. */
-  async status(conn: ServerConnection): Promise<AuthStatus | undefined> {
+  private async status(conn: ServerConnection): Promise<AuthStatus | undefined> {
     const def = conn.definition;
     if ((def.type !== 'http' && def.type !== 'sse') || def.oauth === false) return undefined;
     try {

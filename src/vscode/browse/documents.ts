@@ -62,11 +62,6 @@ export class BrowseDocuments implements vscode.TextDocumentContentProvider, vsco
     this.uris.clear();
   }
 
-  /** Whether the resource document is being followed (its server announces updates). */
-  async isFollowing(uri: vscode.Uri): Promise<boolean> {
-    return !!(await this.follows.get(uri.toString())?.watch);
-  }
-
   /**
    * Follows the resource shown in this document while it is open: each update reads it again and
    * refreshes the document. Servers that do not announce updates are simply not followed.
