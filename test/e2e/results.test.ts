@@ -140,9 +140,9 @@ describe('Tool results and argument lists (e2e)', function () {
     await form.locator('button[aria-label="Remove entities › 1"]').click();
     assert.equal(await form.locator('fieldset.list[data-key="/entities"] > .items > .item').count(), 1);
     await form.locator('#mcp-submit').click();
-    // The form's own title also names the tool, and its frame goes away on submit: wait for
-    // the result view by what only it has.
-    const view = await webviewFrame(wb.page, '#args-body');
+    // The form's own title also names the tool, and its frame goes away on submit; an earlier
+    // test's result view is still open: wait for this tool's result view by its title.
+    const view = await webviewFrame(wb.page, 'h1:has-text("create_entities result")');
     // textContent: folded JSON levels are not rendered text.
     assert.match((await view.locator('#args-body').textContent()) ?? '', /liked maths/);
     assert.match((await view.locator('#h-content').locator('..').textContent()) ?? '', /wrote programs/);
