@@ -1,7 +1,20 @@
 // Tool calls as tasks through ServerConnection against real servers: server-everything (2025-11-25,
 // `simulate-research-query` requires tasks) and the SDK v2 era fixture's task tools in both eras.
 import * as assert from 'node:assert/strict';
-import { ServerConnection, cancelTask, detachedTask, getTask, isServerError, listTasks, waitForTask, type TaskInfo } from '../../src/core';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  ServerConnection,
+  cancelTask,
+  detachedTask,
+  followTask,
+  getTask,
+  isServerError,
+  listTasks,
+  waitForTask,
+  type TaskInfo,
+} from '../../src/core';
 import { ERAS, EVERYTHING_SERVER, NODE, startHttpFixture, type StartedServer } from '../fixtures/paths';
 import { definition, fastTiming, recordingLogger, textOf } from '../unit/helpers';
 
@@ -113,6 +126,29 @@ describe('tasks', function () {
             assert.equal((await first.withTasks((ch) => cancelTask(ch, detached.taskId))).status, 'cancelled');
           }
         });
+
+        if (transport === 'stdio')
+          it('a task outlives its stdio process (ERA_TASKS_DIR) and completes when its gate opens', async () => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpm-tasks-'));
+            try {
+              const env = { ERA_TASKS_DIR: dir };
+              const first = fixture({ env });
+              const task = detachedTask(await first.callTool('task_gate', { gate: 'g1' }, { task: { detach: true } }));
+              assert.ok(task);
+              await first.dispose(); // the process ends, as a reloaded window's server does
+              const second = fixture({ env });
+              const seen = await second.withTasks((ch) => getTask(ch, task.taskId));
+              assert.equal(seen.status, 'working');
+              assert.equal(seen.statusMessage, 'waiting for gate g1');
+              assert.equal(textOf(await second.callTool('open_gate', { gate: 'g1' })), 'gate g1 open');
+              const ended = await second.withTasks((ch) => waitForTask(ch, seen));
+              assert.equal(ended.status, 'completed');
+              const result = await second.withTasks((ch) => followTask(ch, ended));
+              assert.equal(textOf(result), 'task_gate done: gate g1 opened');
+            } finally {
+              fs.rmSync(dir, { recursive: true, force: true });
+            }
+          });
       });
     }
   }
