@@ -36,6 +36,8 @@ const BASE_TOOLS = [
   'task_fail',
   'task_wait',
   'task_timer',
+  'task_gate',
+  'open_gate',
 ];
 const ENVELOPE = {
   'io.modelcontextprotocol/protocolVersion': MODERN,
