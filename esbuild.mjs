@@ -38,7 +38,7 @@ const zodEnglishOnly = {
  * The SDK's Client falls back to `new DefaultJsonSchemaValidator()` when no `jsonSchemaValidator`
  * option is given; in Node that is its Ajv provider (`_shims` -> shimsNode.mjs -> ajvProvider-*.mjs:
  * Ajv, ajv-formats and fast-uri, ~150 KB minified), imported statically even when a validator is
- * passed, as we always do (src/core/connection.ts gives every Client one; validation uses
+ * passed, as we always do (src/core/connection/handshake.ts gives every Client one; validation uses
  * @cfworker/json-schema: src/core/toolOutput.ts, src/ui/toolCall/validator.ts). The provider module
  * resolves to a stub whose exports throw if ever used. Measured (--production, KB = 1024 bytes):
  * dist/extension.js 935.0 KB -> 784.3 KB, dist/cli.js 726.5 KB -> 576.0 KB. The build fails if
