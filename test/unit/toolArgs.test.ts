@@ -11,8 +11,8 @@ import { runToolCall, type ToolCaller } from '../../src/ui/toolCall/callRunner';
 import { CallHistory, HISTORY_KEY, HISTORY_MAX, summarizeArgs, formatDuration, type MementoLike } from '../../src/ui/toolCall/history';
 import { errorText, extensionFor } from '../../src/ui/toolCall/resultFormat';
 import { argsToForm, defaultArgs, fieldAt, fieldPathLabel, formToArgs, issuesByField, namedIssues } from '../../src/ui/toolCall/formValues';
+import { MAX_PROMPT_FIELDS, isSecretField, planArguments, type ArgumentPlan, type FieldSpec } from '../../src/ui/toolCall/toolArgs';
 import {
-  MAX_PROMPT_FIELDS,
   SKIP_LABEL,
   checkFieldText,
   fieldChoices,
@@ -20,12 +20,8 @@ import {
   fieldPrompt,
   fieldTitle,
   initialText,
-  isSecretField,
-  planArguments,
   validateFieldText,
-  type ArgumentPlan,
-  type FieldSpec,
-} from '../../src/ui/toolCall/toolArgs';
+} from '../../src/ui/toolCall/fieldText';
 import { formatIssues, schemaProblem, validateValue } from '../../src/ui/toolCall/validator';
 import { FORM_SCRIPT, renderFormHtml, renderMediaHtml, scriptJson, toWebFields, type FormState } from '../../src/ui/toolCall/webviewHtml';
 

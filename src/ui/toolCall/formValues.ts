@@ -5,7 +5,8 @@
 // (an array field) holds its item count under its own key ("/entities": "2"), and its items'
 // values under their index ("/entities/0/name", "/entities/1/observations/0"), so schema issues
 // (whose paths are the same pointers) land on the control they concern.
-import { escapePointer, isObject, parseFieldText, sameValue, type FieldSpec } from './toolArgs';
+import { escapePointer, isObject, type FieldSpec } from './toolArgs';
+import { parseFieldText, sameValue } from './fieldText';
 import { issueMessage, type SchemaIssue } from './validator';
 
 /** What the webview form holds: text per field, booleans for checkboxes, enum index for selects, item counts for lists. */

@@ -9,7 +9,8 @@
 import { randomBytes } from 'node:crypto';
 import { FORM_SCRIPT } from './formScript';
 import type { RawValues } from './formValues';
-import { ITEM_SEGMENT, escapePointer, fieldPlaceholder, type FieldSpec } from './toolArgs';
+import { ITEM_SEGMENT, escapePointer, type FieldSpec } from './toolArgs';
+import { fieldPlaceholder } from './fieldText';
 import type { ToolDetailsHeader } from './toolDetails';
 
 /** The part of a FieldSpec the form script needs. */

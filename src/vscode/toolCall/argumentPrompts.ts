@@ -1,5 +1,5 @@
 // The chain of InputBoxes / QuickPicks for a tool with a few simple arguments. Everything it shows
-// and checks comes from toolArgs.ts (unit-tested); this file only drives the VS Code widgets.
+// and checks comes from toolArgs.ts and fieldText.ts (unit-tested); this file only drives the VS Code widgets.
 // Titles are stable for the e2e tests: `<tool>: <field> (<type>, required|optional)`.
 import * as vscode from 'vscode';
 import {
@@ -11,8 +11,8 @@ import {
   initialText,
   validateFieldText,
   type Choice,
-  type FieldSpec,
-} from '../../ui/toolCall/toolArgs';
+} from '../../ui/toolCall/fieldText';
+import type { FieldSpec } from '../../ui/toolCall/toolArgs';
 
 export type PromptOutcome =
   | { readonly kind: 'args'; readonly args: Record<string, unknown> }
