@@ -5,7 +5,6 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/client';
 import { detachedTask, errorMessage, type ServerCatalog, type ServerConnection, ServerError, type ServerRegistry } from '../../core';
 import { openArgumentForm, type OpenForm } from './argumentForm';
 import { promptArguments } from './argumentPrompts';
-import { runToolCall, type CallOutcome } from '../../ui/toolCall/callRunner';
 import { CallHistory, formatDuration, newCallId, summarizeResult, type HistoryEntry } from '../../ui/toolCall/history';
 import { pickHistoryEntry, type HistoryAction } from './historyPicker';
 import { showCallFailure, showToolError, showUnexpected } from './messages';
@@ -16,18 +15,13 @@ import { toolDetailsHeader } from '../../ui/toolCall/toolDetails';
 import { pickTool, type PickSnapshot } from './toolPicker';
 import type { CallToolRequest, ServerLogsLike } from '../../ui/toolCall/types';
 import { validateValue } from '../../ui/toolCall/validator';
-import { destructiveQuestion, isDestructive } from '../../ui/toolCall/toolDetails';
+import { confirmDestructive } from './confirmDestructive';
+import { runWithProgress } from './callProgress';
 import type { Prompter } from '../prompts';
 import type { TaskTracker } from '../tasks/taskTracker';
 import type { TrackedTask } from '../../ui/tasks/trackedTasks';
 
 const RUN_AGAIN = 'Run Again';
-const CALL = 'Call';
-const CALL_ALWAYS = "Call, Don't Ask Again for This Tool";
-/** Setting: ask before calling a tool its server marks destructive. */
-export const CONFIRM_DESTRUCTIVE_SETTING = 'confirmDestructiveTools';
-/** workspaceState: "<server>/<tool>" of destructive tools the user said not to ask about again. */
-const DESTRUCTIVE_ALLOWED_KEY = 'mcpManager.destructiveToolsAllowed';
 const EDIT_AND_RUN = 'Edit and Run Again';
 
 export interface ToolCallDeps {
@@ -392,11 +386,11 @@ export class ToolCallController implements vscode.Disposable {
   /** Calls the tool under a cancellable notification, records it, and shows the outcome. */
   async execute(req: ExecuteRequest): Promise<CallToolResult | undefined> {
     const { conn, toolName, args } = req;
-    if (!(await this.confirmDestructive(conn, req.tool ?? (await this.toolFor(conn, toolName)), toolName, args))) return undefined;
+    if (!(await confirmDestructive(this.deps, conn, req.tool ?? (await this.toolFor(conn, toolName)), toolName, args))) return undefined;
     const callId = newCallId();
     let outcome = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `MCP: ${toolName} (${conn.name})`, cancellable: true },
-      (progress, token) => this.runWithProgress(req, progress, token),
+      (progress, token) => runWithProgress(req, progress, token, this.deps.tasks !== undefined),
     );
     // A task: the tracker follows it under its own notification, and after a window reload.
     const task = outcome.result && detachedTask(outcome.result);
@@ -458,73 +452,5 @@ export class ToolCallController implements vscode.Disposable {
       this.knownTool(conn, name) ??
       (await this.deps.catalog.list(conn, 'tools').catch(() => [] as readonly Tool[])).find((t) => t.name === name)
     );
-  }
-
-  /**
-   * A tool its server marks destructive (destructiveHint, not read-only) is called only after the
-   * user agreed, unless they said not to ask again for it in this workspace or turned the
-   * question off (mcpManager.confirmDestructiveTools). Every way of calling comes through here:
-   * the palette, the details view, the history and commands with arguments.
-   */
-  private async confirmDestructive(
-    conn: ServerConnection,
-    tool: Tool | undefined,
-    name: string,
-    args: Record<string, unknown>,
-  ): Promise<boolean> {
-    if (!isDestructive(tool)) return true;
-    if (!vscode.workspace.getConfiguration('mcpManager').get<boolean>(CONFIRM_DESTRUCTIVE_SETTING, true)) return true;
-    const state = this.deps.context.workspaceState;
-    const key = `${conn.name}/${name}`;
-    const allowed = state.get<string[]>(DESTRUCTIVE_ALLOWED_KEY, []);
-    if (allowed.includes(key)) return true;
-    const { message, detail } = destructiveQuestion(conn.name, tool ?? { name }, args);
-    const answer = await this.deps.prompter.confirm(message, conn.masker.mask(detail), CALL, CALL_ALWAYS);
-    if (answer === CALL_ALWAYS) await state.update(DESTRUCTIVE_ALLOWED_KEY, [...allowed, key]);
-    return answer === CALL || answer === CALL_ALWAYS;
-  }
-
-  private async runWithProgress(
-    req: ExecuteRequest,
-    progress: vscode.Progress<{ message?: string; increment?: number }>,
-    token: vscode.CancellationToken,
-  ): Promise<CallOutcome> {
-    const { conn, toolName, args } = req;
-    const ac = new AbortController();
-    const abort = () => ac.abort();
-    const subs: { dispose(): unknown }[] = [token.onCancellationRequested(abort)];
-    if (req.token) {
-      if (req.token.isCancellationRequested) abort();
-      subs.push(req.token.onCancellationRequested(abort));
-    }
-    if (req.signal) {
-      if (req.signal.aborted) abort();
-      req.signal.addEventListener('abort', abort, { once: true });
-      subs.push({ dispose: () => req.signal?.removeEventListener('abort', abort) });
-    }
-    if (conn.state.kind !== 'running') {
-      progress.report({ message: 'starting the server…' });
-      subs.push(conn.onDidChangeState((s) => s.kind === 'running' && progress.report({ message: 'running…' })));
-    }
-    let reported = 0;
-    try {
-      return await runToolCall(conn, toolName, args, {
-        signal: ac.signal,
-        ...(this.deps.tasks && { task: { detach: true } }),
-        onProgress: (p) => {
-          let increment: number | undefined;
-          if (p.total && p.total > 0) {
-            const pct = Math.min(100, (p.progress / p.total) * 100);
-            if (pct > reported) {
-              increment = pct - reported;
-              reported = pct;
-            }
-          }
-          progress.report({ message: p.message ?? (p.total ? `${p.progress} / ${p.total}` : String(p.progress)), increment });
-        },
-      });
-    } finally {
-      for (const s of subs) s.dispose();
-    }
   }
 }
