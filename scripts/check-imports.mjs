@@ -6,6 +6,7 @@
 //      area's index.ts (src/core/<area>/index.ts), never a file deeper inside.
 //   3. No import cycles anywhere in src/ (type-only imports count too: a cycle of types is
 //      still a knot a reader has to untie).
+//   4. No source file over MAX_LINES lines (issue 12): a file that long holds more than one concern.
 // Uses TypeScript's own pre-processor (no extra dependency) to list each file's imports.
 // Prints every violation with file and import, exits 1 when there is one.
 // --stats prints files, lines and imports per layer (for the changelog's before/after figures).
@@ -13,6 +14,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+
+/** The longest a source file may be, in lines (as `wc -l` counts them). */
+const MAX_LINES = 500;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SRC = path.join(ROOT, 'src');
@@ -68,6 +72,11 @@ for (const file of files) {
   const s = (stats[layer] ??= { files: 0, lines: 0, imports: 0, deep: 0 });
   s.files++;
   s.lines += text.split('\n').length;
+  const lineCount = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+  if (lineCount > MAX_LINES)
+    problems.push(
+      `${path.relative(ROOT, file)}: ${lineCount} lines, over the limit of ${MAX_LINES}: split it by concern (CONTRIBUTING.md)`,
+    );
   const edges = [];
   for (const ref of ts.preProcessFile(text, true, true).importedFiles) {
     if (!ref.fileName.startsWith('.')) continue;
@@ -143,4 +152,4 @@ if (problems.length) {
   console.error(`\ncheck-imports: ${problems.length} problem(s). Rules: docs/architecture.md, "Layers and who may import what".`);
   process.exit(1);
 }
-if (!process.argv.includes('--stats')) console.log(`check-imports: ${files.length} files, layers and cycles OK`);
+if (!process.argv.includes('--stats')) console.log(`check-imports: ${files.length} files, layers, cycles and sizes OK`);
