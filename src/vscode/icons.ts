@@ -9,7 +9,15 @@ import { decodeDataUri, ICON_TYPES, iconProblem, MAX_ICON_BYTES, pickIcon, type 
 
 const FETCH_TIMEOUT_MS = 5000;
 
-export class IconCache implements vscode.Disposable {
+/** Which file shows a server-provided icon (the tree, the tool picker, the browse picks read it). */
+export interface IconSource {
+  /** The file for these `icons`, undefined until (or unless) one is ready; asking starts loading it. */
+  uriFor(icons: unknown): vscode.Uri | undefined;
+  /** An icon became available. */
+  readonly onDidChange: vscode.Event<void>;
+}
+
+export class IconCache implements IconSource, vscode.Disposable {
   private readonly resolved = new Map<string, vscode.Uri | null>();
   private readonly pending = new Set<string>();
   private readonly changeEmitter = new vscode.EventEmitter<void>();

@@ -1,6 +1,7 @@
 // Both protocol eras in the real extension host: the SDK v2 fixture serving only 2026-07-28
 // (stateless) over stdio and Streamable HTTP, side by side with the 2025-era fixture, through the
 // tree, the API and the resource browser, as a user meets them.
+import type { PickSnapshot } from '../../src/vscode/toolCall/toolPicker';
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as vscode from 'vscode';
@@ -272,5 +273,19 @@ describe('protocol eras in the editor', function () {
     assert.ok(fs.readFileSync(echo.fsPath).subarray(1, 4).toString() === 'PNG');
     const add = tree.getTreeItem(tool('add')).iconPath;
     assert.ok(add instanceof vscode.ThemeIcon, 'the scripted SVG is refused: the codicon stays');
+
+    // The Call Tool pick shows the same icon file beside the tool, and none for the refused one.
+    const pending = vscode.commands.executeCommand('mcpManager.callTool', { serverName: 'modern' });
+    try {
+      const rows = await waitFor('the pick with the echo icon', async () => {
+        const snap = await vscode.commands.executeCommand<PickSnapshot | undefined>('mcpManager.getToolPickState');
+        return snap?.rows.find((r) => r.tool === 'echo')?.icon ? snap.rows : undefined;
+      });
+      assert.equal(rows.find((r) => r.tool === 'echo')!.icon, echo.fsPath);
+      assert.equal(rows.find((r) => r.tool === 'add')!.icon, undefined);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await pending;
+    }
   });
 });

@@ -3,6 +3,7 @@
 // list the tree shares). Template variables and prompt arguments are asked one input box at a
 // time; Escape at any question ends the command before anything is read or sent. Every question
 // and error message goes through the Prompter, so the integration tests can answer them.
+import type { IconSource } from '../icons';
 import * as vscode from 'vscode';
 import type { Suggest } from '../../ui/suggestions';
 import type {
@@ -39,6 +40,8 @@ export interface BrowseDeps {
   readonly documents: BrowseDocuments;
   readonly prompter: Prompter;
   readonly logs: ServerLogsLike;
+  /** Server-provided icons (src/vscode/icons.ts), shown beside resources and prompts. */
+  readonly icons?: IconSource;
 }
 
 /**
@@ -233,6 +236,7 @@ export class BrowseCommands {
       label: title(r),
       description: [r.uri, r.mimeType, typeof r.size === 'number' ? formatBytes(r.size) : undefined].filter(Boolean).join(' · '),
       detail: summaryLine(r.description),
+      iconPath: this.deps.icons?.uriFor(r.icons),
       resource: r,
     }));
     if (list.templates.length) {
@@ -242,6 +246,7 @@ export class BrowseCommands {
           label: `$(symbol-parameter) ${title(t)}`,
           description: t.uriTemplate,
           detail: summaryLine(t.description),
+          iconPath: this.deps.icons?.uriFor(t.icons),
           template: t,
         });
     }
@@ -319,6 +324,7 @@ export class BrowseCommands {
         label: promptLabel(p),
         description: `${promptLabel(p) === p.name ? '' : `${p.name} · `}${args}`,
         detail: summaryLine(p.description),
+        iconPath: this.deps.icons?.uriFor(p.icons),
         prompt: p,
       };
     });

@@ -18,6 +18,7 @@ import { validateValue } from '../../ui/toolCall/validator';
 import { confirmDestructive } from './confirmDestructive';
 import { runWithProgress } from './callProgress';
 import type { Prompter } from '../prompts';
+import type { IconSource } from '../icons';
 import type { TaskTracker } from '../tasks/taskTracker';
 import type { TrackedTask } from '../../ui/tasks/trackedTasks';
 
@@ -34,6 +35,8 @@ export interface ToolCallDeps {
   readonly prompter: Prompter;
   /** The `${input:...}` ids a server would ask for if started now (see pickTool). */
   readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
+  /** Server-provided icons (src/vscode/icons.ts), shown in the tool picker. */
+  readonly icons?: IconSource;
   /** Follows calls that run as tasks (src/vscode/tasks/); without it they are waited for under the call's notification. */
   readonly tasks?: TaskTracker;
   /** Told of every call that returned a result (id = its history entry), e.g. for "Save as Test...". */
@@ -199,6 +202,7 @@ export class ToolCallController implements vscode.Disposable {
         let picked = await pickTool(registry, this.deps.catalog, this.deps.logs, {
           serverName: req.serverName,
           missingInputs: this.deps.missingInputs,
+          icons: this.deps.icons,
           observe: (snap) => (this.pickSnapshot = snap),
         });
         // "Start …" on a server that asks for input values: start it (its input box shows now), then pick again.
@@ -208,6 +212,7 @@ export class ToolCallController implements vscode.Disposable {
           picked = await pickTool(registry, this.deps.catalog, this.deps.logs, {
             serverName: req.serverName,
             missingInputs: this.deps.missingInputs,
+            icons: this.deps.icons,
             observe: (snap) => (this.pickSnapshot = snap),
           });
         }

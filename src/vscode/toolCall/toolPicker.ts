@@ -10,6 +10,7 @@ import { isDestructive, toolDetailsHeader } from '../../ui/toolCall/toolDetails'
 import type { Tool } from '@modelcontextprotocol/client';
 import { errorMessage, isServerError, type ServerCatalog, type ServerConnection, type ServerRegistry, summaryLine } from '../../core';
 import type { ServerLogsLike } from '../../ui/toolCall/types';
+import type { IconSource } from '../icons';
 
 /** A tool to call, or a server the user chose to start first (it asks for input values). */
 export type PickedTool = { readonly connection: ServerConnection; readonly tool: Tool } | { readonly start: ServerConnection };
@@ -21,12 +22,21 @@ export interface PickToolOptions {
    * the pick: its input box would replace the pick. It gets a "Start …" row instead.
    */
   readonly missingInputs?: (conn: ServerConnection) => Promise<readonly string[]>;
+  /** Server-provided tool icons, shown beside the tools once loaded (the pick redraws then). */
+  readonly icons?: IconSource;
   /** Told what the pick shows after every change, and undefined once it closed (tests read it). */
   readonly observe?: (snapshot: PickSnapshot | undefined) => void;
 }
 
 export interface PickSnapshot {
-  readonly rows: readonly { readonly server: string; readonly label: string; readonly status?: string; readonly tool?: string }[];
+  readonly rows: readonly {
+    readonly server: string;
+    readonly label: string;
+    readonly status?: string;
+    readonly tool?: string;
+    /** The file of the server-provided icon the row shows. */
+    readonly icon?: string;
+  }[];
   /** The label of the active row. */
   readonly active?: string;
   readonly busy: boolean;
@@ -77,7 +87,13 @@ export function pickTool(
     if (!options.observe || abort.signal.aborted) return;
     const rows = qp.items
       .filter((i) => i.kind !== vscode.QuickPickItemKind.Separator)
-      .map((i) => ({ server: i.server, label: i.label, status: i.status, tool: i.tool?.name }));
+      .map((i) => ({
+        server: i.server,
+        label: i.label,
+        status: i.status,
+        tool: i.tool?.name,
+        ...(i.iconPath instanceof vscode.Uri && { icon: i.iconPath.fsPath }),
+      }));
     options.observe({ rows, active: qp.activeItems[0]?.label, busy: qp.busy });
   };
 
@@ -106,6 +122,7 @@ export function pickTool(
                 .join(' · ')
                 .concat(isDestructive(tool) ? ' $(warning)' : ''),
               detail: summaryLine(tool.description),
+              iconPath: options.icons?.uriFor(tool.icons),
               server: conn.name,
               tool,
             });
@@ -209,6 +226,7 @@ export function pickTool(
     }
   }
   render();
+  if (options.icons) subs.push(options.icons.onDidChange(() => !abort.signal.aborted && render()));
   subs.push(
     // A server's tool list changed while the pick is open (list_changed, restart): list it again.
     toDisposable(

@@ -3,6 +3,7 @@
 // when they arrive. Nothing here blocks on a handshake. A running server that declares resources
 // or prompts also gets a "Resources" / "Prompts" folder before its tools, listed only when the
 // folder is expanded. Every list comes from the shared ServerCatalog; the tree keeps none.
+import type { IconSource } from '../icons';
 import type { Tool } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { type AuthStatus, type ConfigSource, nullLogger, ServerCatalog, type ServerConnection, type ServerRegistry } from '../../core';
@@ -375,12 +376,6 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
     for (const d of this.disposables) d.dispose();
     this.changeEmitter.dispose();
   }
-}
-
-/** What tells the tree which file shows a server-provided icon (src/vscode/icons.ts). */
-export interface IconSource {
-  uriFor(icons: unknown): vscode.Uri | undefined;
-  readonly onDidChange: vscode.Event<void>;
 }
 
 /** The server's `icons` for a node, where it has any (servers keep their state icon). */
