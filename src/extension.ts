@@ -109,8 +109,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     loggerFor: (name) => logs.loggerFor(name),
     show: (name) => void vscode.commands.executeCommand('mcpManager.showServerLogs', { serverName: name }),
   });
-  const tree = new ServerTreeProvider(registry, trustNotices(config), catalog, mcpRegistries.updates, icons, tasks.tracker);
-  tree.setAuth(auth);
+  const tree = new ServerTreeProvider(registry, {
+    noticeSource: trustNotices(config),
+    catalog,
+    updates: mcpRegistries.updates,
+    icons,
+    tasks: tasks.tracker,
+    auth,
+  });
   const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
   const statusBar = new ServerStatusBar(registry);
   const api = createApi(registry, catalog);

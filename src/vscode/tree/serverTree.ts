@@ -42,6 +42,22 @@ export interface UpdateSource {
  */
 const FOLDER_REFRESH_GAP_MS = 250;
 
+/** What the tree shows besides the registry's servers; each is optional (tests pass what they need). */
+export interface TreeSources {
+  /** Configuration notices (trust, ignored entries) shown as rows. */
+  readonly noticeSource?: NoticeSource;
+  /** Shared with the palette commands; without one the tree makes (and owns) its own. */
+  readonly catalog?: ServerCatalog;
+  /** Newer registry versions of installed servers (an "update" note and action on the server). */
+  readonly updates?: UpdateSource;
+  /** Icons the servers give their tools, resources and prompts (a codicon until one is ready). */
+  readonly icons?: IconSource;
+  /** Tool calls running as tasks, shown under their server (src/vscode/tasks/). */
+  readonly tasks?: TaskSource;
+  /** Sign-in status for the tooltips of OAuth servers, and refreshes when it changes (src/vscode/auth). */
+  readonly auth?: AuthSource;
+}
+
 export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -51,25 +67,29 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly loadingShownAt = new Map<string, number>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly disposables: { dispose(): void }[] = [];
-  private auth?: AuthSource;
+  private readonly auth?: AuthSource;
   private grouped = false;
   /** The configuration issues as last listed by roots(). */
   private issueNodes: IssueNode[] = [];
 
   private readonly catalog: ServerCatalog;
 
-  /** `catalog`: shared with the palette commands; without one the tree makes (and owns) its own. */
+  private readonly noticeSource?: NoticeSource;
+  private readonly updates?: UpdateSource;
+  private readonly icons?: IconSource;
+  private readonly tasks?: TaskSource;
+
   constructor(
     private readonly registry: ServerRegistry,
-    private readonly noticeSource?: NoticeSource,
-    catalog?: ServerCatalog,
-    /** Newer registry versions of installed servers (an "update" note and action on the server). */
-    private readonly updates?: UpdateSource,
-    /** Icons the servers give their tools, resources and prompts (a codicon until one is ready). */
-    private readonly icons?: IconSource,
-    /** Tool calls running as tasks, shown under their server (src/vscode/tasks/). */
-    private readonly tasks?: TaskSource,
+    sources: TreeSources = {},
   ) {
+    const { noticeSource, catalog, updates, icons, tasks, auth } = sources;
+    this.noticeSource = noticeSource;
+    this.updates = updates;
+    this.icons = icons;
+    this.tasks = tasks;
+    this.auth = auth;
+    if (auth) this.disposables.push(auth.onDidChange((name) => this.refreshServer(name)));
     if (icons) this.disposables.push(icons.onDidChange(() => this.changeEmitter.fire(undefined)));
     this.catalog = catalog ?? new ServerCatalog(registry, () => nullLogger);
     if (updates) this.disposables.push(updates.onDidChange((name) => this.refreshServer(name)));
@@ -169,12 +189,6 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
           this.tasks?.list(node.serverName).find((t) => t.taskId === node.taskId),
         );
     }
-  }
-
-  /** Sign-in status for the tooltips of OAuth servers, and refreshes when it changes (src/vscode/auth). */
-  setAuth(auth: AuthSource): void {
-    this.auth = auth;
-    this.disposables.push(auth.onDidChange((name) => this.refreshServer(name)));
   }
 
   resolveTreeItem(item: vscode.TreeItem, node: TreeNode): vscode.TreeItem {
