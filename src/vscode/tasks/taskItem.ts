@@ -24,6 +24,8 @@ export function taskItem(node: TaskNode, t: TrackedTask | undefined): vscode.Tre
   const item = new vscode.TreeItem(taskLabel(t), vscode.TreeItemCollapsibleState.None);
   item.id = node.id;
   item.description = describeTask(t);
+  // Read as "<tool> (task <id>), <status> · <elapsed> · <message>" (the tooltip would be read otherwise).
+  item.accessibilityInformation = { label: `${taskLabel(t)}, ${item.description}` };
   const [icon, color] = ICONS[t.status];
   item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
   item.contextValue = `mcpTask;${isRunning(t) ? 'running' : 'ended'};${t.result ? 'result;' : ''}`;
