@@ -23,13 +23,7 @@ describe('When the server asks (e2e)', function () {
 
   it('answers the form of ask_form and sees the answer in the tool result', async () => {
     await wb.openViewContainer('MCP Manager');
-    await wb.treeRow(`${SERVER}, `).waitFor({ timeout: 30000 });
-    await wb.setExpanded(`${SERVER}, `, true);
-    const running = wb.treeRow(`${SERVER}, Running`);
-    const dialog = wb.dialog();
-    await dialog.or(running).first().waitFor({ timeout: 30000 });
-    if (await dialog.isVisible()) await wb.answerDialog(ALLOW_ALWAYS);
-    await running.waitFor({ timeout: 30000 });
+    await wb.expandAndStart(SERVER);
 
     await wb.runQuickInputCommand('MCP Manager: Call Tool...', 'MCP: Call Tool');
     const picker = wb.page.locator('.quick-input-widget input[placeholder^="Select a tool to call"]');

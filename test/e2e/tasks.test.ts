@@ -9,7 +9,6 @@ import { webviewFrame } from './webviews';
 import { Workbench } from './workbench';
 
 const SERVER = 'survey';
-const ALLOW_ALWAYS = /^Allow Always/;
 // demo/.mcp-tasks outlives a run: a gate of an earlier run must not open this one.
 const GATE = `e2e-${Date.now().toString(36)}`;
 
@@ -27,12 +26,7 @@ describe('A long task outlives its notification and a window reload (e2e)', func
   /** The survey server's node, expanded (its command allowed once), with the server running. */
   async function expandSurvey(): Promise<void> {
     await wb.openViewContainer('MCP Manager');
-    await wb.treeRow(`${SERVER}, `).waitFor({ timeout: 60000 });
-    await wb.setExpanded(`${SERVER}, `, true);
-    const running = wb.treeRow(`${SERVER}, Running`);
-    await wb.dialog().or(running).first().waitFor({ timeout: 60000 });
-    if (await wb.dialog().isVisible()) await wb.answerDialog(ALLOW_ALWAYS);
-    await running.waitFor({ timeout: 60000 });
+    await wb.expandAndStart(SERVER, 60000);
   }
 
   /** Call Tool from the palette: `tool` of survey with its one string argument `gate`. */

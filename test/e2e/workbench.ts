@@ -226,6 +226,19 @@ export class Workbench {
     );
   }
 
+  /**
+   * Expands a server's row and waits until it runs, allowing its command ("Allow Always") if the
+   * launch consent asks. `server` is the row's name, e.g. "survey".
+   */
+  async expandAndStart(server: string, timeout = 30000): Promise<void> {
+    await this.treeRow(`${server}, `).waitFor({ timeout });
+    await this.setExpanded(`${server}, `, true);
+    const running = this.treeRow(`${server}, Running`);
+    await this.dialog().or(running).first().waitFor({ timeout });
+    if (await this.dialog().isVisible()) await this.answerDialog(/^Allow Always/);
+    await running.waitFor({ timeout });
+  }
+
   /** The modal dialog (e.g. a confirmation), when one is shown. */
   dialog(): Locator {
     return this.page.locator('.monaco-dialog-box');

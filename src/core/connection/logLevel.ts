@@ -7,10 +7,9 @@ import type { Logger } from '../logger';
 import { sendRequest } from '../requests';
 import type { Session } from '../session';
 
-/** Sends `level` to a running session now (the caller checked the logging capability). */
+/** 2025 era: `logging/setLevel` on a session (the caller checked the logging capability). */
 export async function setLevelOn(s: Session, def: ServerDefinition, level: LoggingLevel): Promise<void> {
-  if (s.client.getProtocolEra() === 'modern') s.logLevel = level;
-  else await sendRequest(s, def, { method: 'logging/setLevel', params: { level } }, EmptyResultSchema, {});
+  await sendRequest(s, def, { method: 'logging/setLevel', params: { level } }, EmptyResultSchema, {});
 }
 
 /**
@@ -20,8 +19,5 @@ export async function setLevelOn(s: Session, def: ServerDefinition, level: Loggi
 export function applyLogLevel(s: Session, def: ServerDefinition, level: LoggingLevel | undefined, log: Logger): void {
   if (!s.client.getServerCapabilities()?.logging) return;
   if (s.client.getProtocolEra() === 'modern') s.logLevel = level ?? 'info';
-  else if (level)
-    void sendRequest(s, def, { method: 'logging/setLevel', params: { level } }, EmptyResultSchema, {}).catch((e: unknown) =>
-      log.warn(`logging/setLevel ${level} failed: ${errorMessage(e)}`),
-    );
+  else if (level) void setLevelOn(s, def, level).catch((e: unknown) => log.warn(`logging/setLevel ${level} failed: ${errorMessage(e)}`));
 }

@@ -74,7 +74,7 @@ export function rewatch(s: Session, def: ServerDefinition, log: Logger, watches:
   const uris = watches.uris();
   if (s.client.getProtocolEra() === 'legacy' && s.client.getServerCapabilities()?.resources?.subscribe)
     for (const uri of uris)
-      void sendRequest(s, def, { method: 'resources/subscribe', params: { uri } }, EmptyResultSchema, {}).catch((e: unknown) =>
+      void subscribeOn(s, def, log, uri).catch((e: unknown) =>
         log.warn(`could not follow ${uri} again after the restart: ${errorMessage(e)}`),
       );
   for (const uri of uris) watches.updated(uri, log);
