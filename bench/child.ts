@@ -8,6 +8,7 @@ import * as lifecycle from './cases/lifecycle';
 import * as stdio from './cases/stdio';
 import * as tools from './cases/tools';
 import { taskPolling } from './cases/tasks';
+import { completionPerKey, completionTyping } from './cases/completions';
 
 const cases: Record<string, (opts: never) => Promise<unknown>> = {
   ...stdio,
@@ -18,6 +19,8 @@ const cases: Record<string, (opts: never) => Promise<unknown>> = {
   gatewayList,
   gatewayWarmCall,
   taskPolling,
+  completionPerKey,
+  completionTyping,
 };
 
 async function main(): Promise<void> {

@@ -5,7 +5,8 @@
 //
 //   node --import tsx bench/run.ts [--quick] [--only name,name] [--era legacy|modern]
 //     --quick       fewer runs, and no plain-SDK 50 MiB case (it takes ~20 s per era)
-//     --only        run only these case groups: build, idle, stdio, cold, big, http, tools
+//     --only        run only these case groups: build, idle, stdio, cold, big, http, tools,
+//                   gateway, tasks, completions
 //                   (without build, the bundle is not rebuilt and activation not measured)
 //     --era         only servers of that era: legacy (2025-11-25) or modern (2026-07-28); default both
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,13 +18,14 @@ import { report as gatewayReport } from './cases/gateway';
 import { ERAS, ERA_VERSION, REPO_ROOT, type Era } from './lib/setup';
 import { MiB, summarize, type Summary } from './lib/stats';
 import { tasksStep } from './cases/tasks';
+import { completionsStep } from './cases/completions';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const onlyArg = argv.indexOf('--only');
 const only = onlyArg >= 0 ? new Set(argv[onlyArg + 1]?.split(',') ?? []) : undefined;
 const want = (group: string) => !only || only.has(group);
-const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools', 'gateway', 'tasks'];
+const GROUPS = ['build', 'idle', 'stdio', 'cold', 'big', 'http', 'tools', 'gateway', 'tasks', 'completions'];
 const eraArg = argv.indexOf('--era');
 const eras: readonly Era[] = eraArg >= 0 ? ERAS.filter((e) => e === argv[eraArg + 1]) : ERAS;
 {
@@ -804,6 +806,7 @@ async function main(): Promise<void> {
     ['tools', perEra(toolsCases)],
     ['gateway', [[undefined, () => gatewayReport(runCase, rows, goal, quick)]]],
     ['tasks', [[undefined, () => tasksStep(runCase, rows)]]],
+    ['completions', perEra((era) => completionsStep(era, runCase, rows, goal, quick))],
   ];
   for (const [name, variants] of steps) {
     if (!want(name)) continue;
