@@ -2,6 +2,7 @@
 // long as it does (timers, notification handlers) in one DisposableStore, ended by close().
 import type { Client, McpSubscription, SubscriptionFilter, Tool, Transport } from '@modelcontextprotocol/client';
 import { DisposableStore, type Disposable } from './events';
+import type { InputAnswerer } from './ask/install';
 import type { Logger } from './logger';
 import type { LoggingLevel, ServerDefinition } from './config/types';
 import type { ToolOutputValidators } from './toolOutput';
@@ -53,6 +54,8 @@ export class Session {
   mirrorsParams = false;
   /** 2026-07-28: the log level every request carries in `_meta` (that era has no logging/setLevel). */
   logLevel?: LoggingLevel;
+  /** Answers a server's question that arrives outside a request (a 2026-07-28 task's `inputRequests`). */
+  answerInput?: InputAnswerer;
   /** Until when each list is fresh (2026-07-28 `ttlMs`); absent: until the server says it changed. */
   private readonly freshUntil = new Map<ListKind, number>();
   private subscription?: McpSubscription;

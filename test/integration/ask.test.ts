@@ -97,6 +97,16 @@ describe('when the server asks (roots, elicitation, sampling)', function () {
         assert.deepEqual(result.content, { name: 'Ada', email: 'ada@example.com', age: 40, size: 'l', subscribe: true, tags: ['a'] });
       });
 
+      it('a task that asks while it runs (input_required) opens the same form; the answer completes it', async () => {
+        const pending = call(server, 'task_ask', { pollMs: 20 });
+        const form = await waitFor('the question form of the task', () => forms[0]);
+        assert.equal(form.panel.title, `${server} asks`);
+        assert.match(form.panel.webview.html, /Which colour should the task use\?/);
+        form.receive({ type: 'submit', mode: 'json', json: JSON.stringify({ colour: 'teal' }) });
+        assert.equal(resultText((await pending)!), 'task_ask answered: accept {"colour":"teal"}');
+        assert.equal(forms.length, 1, 'asked once');
+      });
+
       it('Decline and closing the form (Cancel) reach the tool', async () => {
         const declined = call(server, 'ask_form');
         (await waitFor('the form', () => forms[0])).receive({ type: 'decline' });

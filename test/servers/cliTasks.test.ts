@@ -86,6 +86,23 @@ describe('cli: tasks', function () {
     });
   }
 
+  for (const era of ['modern', 'legacy'] as const)
+    it(`call answers a task that asks while it runs (--elicit), ${era === 'modern' ? '2026-07-28' : '2025-11-25'} over stdio`, async () => {
+      const r = await runCli([
+        'call',
+        '--stdio',
+        `${JSON.stringify(NODE)} ${JSON.stringify(ERAS.modern)} --era ${era}`,
+        'task_ask',
+        '{"pollMs":20}',
+        '--elicit',
+        'accept:{"colour":"teal"}',
+      ]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), 'task_ask answered: accept {"colour":"teal"}');
+      assert.match(r.stderr, /task_ask: task \S+ input_required: question 1 of 1/);
+      assert.match(r.stderr, /task_ask: task \S+ completed/);
+    });
+
   it('rejects task options on other verbs', async () => {
     const r = await runCli(['tools', 'x', '--detach']);
     assert.equal(r.code, 2);

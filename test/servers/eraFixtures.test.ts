@@ -37,6 +37,7 @@ const BASE_TOOLS = [
   'task_wait',
   'task_timer',
   'task_gate',
+  'task_ask',
   'open_gate',
 ];
 const ENVELOPE = {

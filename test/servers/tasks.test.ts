@@ -13,6 +13,7 @@ import {
   isServerError,
   listTasks,
   waitForTask,
+  type AskHost,
   type TaskInfo,
 } from '../../src/core';
 import { ERAS, EVERYTHING_SERVER, NODE, startHttpFixture, type StartedServer } from '../fixtures/paths';
@@ -106,6 +107,50 @@ describe('tasks', function () {
           assert.equal(seen.at(-1)!.status, 'cancelled');
           assert.equal((await c.withTasks((ch) => getTask(ch, seen[0]!.taskId))).status, 'cancelled');
         });
+
+        if (era === 'modern' || transport === 'stdio')
+          it('a task that asks while it runs (input_required): each question answered once, through the host', async () => {
+            const asked: { message: string; era: string }[] = [];
+            const ask: AskHost = {
+              elicit: async (req, ctx) => {
+                asked.push({ message: req.message, era: ctx.era });
+                return { action: 'accept', content: { colour: `colour${asked.length}` } };
+              },
+            };
+            const logger = recordingLogger();
+            const c = new ServerConnection(
+              definition(
+                'tasks',
+                transport === 'http' ? { type: 'http', url: http!.url } : { command: NODE, args: [ERAS.modern, '--era', era] },
+              ),
+              { timing: { ...fastTiming, stdioProbeTimeoutMs: 1500 }, logger, ask },
+            );
+            open.push(c);
+            const seen: TaskInfo[] = [];
+            // pollMs 20: the fixture repeats an unanswered question on every tasks/get, so a second
+            // look before the answer lands must not ask the user again.
+            const result = await c.callTool('task_ask', { questions: 2, pollMs: 20 }, { task: { onTask: (t) => seen.push(t) } });
+            assert.equal(textOf(result), 'task_ask answered: accept {"colour":"colour1"}; accept {"colour":"colour2"}');
+            assert.deepEqual(
+              asked.map((a) => a.message),
+              ['Which colour should the task use?', 'Which colour should the task use?'],
+            );
+            assert.ok(
+              seen.some((t) => t.status === 'input_required'),
+              JSON.stringify(seen),
+            );
+            assert.equal(seen.at(-1)!.status, 'completed');
+            assert.ok(logger.lines.some((l) => /elicitation answered: accept/.test(l)));
+          });
+
+        if (era === 'modern')
+          it('a task that asks a connection without a way to answer: a clear error', async () => {
+            await assert.rejects(fixture().callTool('task_ask', { pollMs: 20 }), (e: unknown) => {
+              assert.ok(isServerError(e));
+              assert.match(e.message, /tasks: task \S+ needs input \(elicitation\/create\): .*not offered to this server/);
+              return true;
+            });
+          });
 
         it('detaches, then follows the task by id from another connection', async () => {
           const first = fixture();

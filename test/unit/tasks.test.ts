@@ -28,6 +28,7 @@ function scripted(era: 'modern' | 'legacy', answers: Record<string, unknown>[]) 
       if (method === 'tasks/get') return Promise.resolve(answers.shift() ?? { taskId: 't1', status: 'working' });
       if (method === 'tasks/cancel') return Promise.resolve({ taskId: 't1', status: 'cancelled' });
       if (method === 'tasks/result') return Promise.resolve({ content: [{ type: 'text', text: 'legacy result' }] });
+      if (method === 'tasks/update') return Promise.resolve({});
       return Promise.reject(new Error(`unexpected ${method}`));
     },
   };
@@ -137,6 +138,46 @@ describe('tasks: polling', () => {
       ['tasks/cancel'],
     );
     assert.deepEqual(seen, ['cancelled']);
+  });
+
+  it('answers a task waiting for input once per key, though the server repeats the question', async () => {
+    const question = { q1: { method: 'elicitation/create', params: { message: 'colour?' } } };
+    const { ch, sent } = scripted('modern', [
+      // The server has not caught up with the answer yet (tasks/update is eventually consistent).
+      { taskId: 't1', status: 'input_required', inputRequests: question, pollIntervalMs: 100 },
+      { taskId: 't1', status: 'completed', result: { content: [] } },
+    ]);
+    const answered: string[] = [];
+    const answering = {
+      ...ch,
+      answer: async (method: string) => (answered.push(method), { action: 'accept', content: { colour: 'red' } }),
+    };
+    const done = waitForTask(answering, parseTask('srv', { taskId: 't1', status: 'input_required', inputRequests: question }));
+    for (let i = 0; i < 3; i++) {
+      await flush();
+      mock.timers.tick(100);
+    }
+    assert.equal((await done).status, 'completed');
+    assert.deepEqual(answered, ['elicitation/create']);
+    assert.deepEqual(
+      sent.map((r) => r.method),
+      ['tasks/update', 'tasks/get', 'tasks/get'],
+    );
+    assert.deepEqual(sent[0]!.params, { taskId: 't1', inputResponses: { q1: { action: 'accept', content: { colour: 'red' } } } });
+  });
+
+  it('2025: a task waiting for input is followed with tasks/result at once (its questions travel with it)', async () => {
+    const { ch, sent } = scripted('legacy', [{ taskId: 't1', status: 'completed' }]);
+    const seen: string[] = [];
+    const result = await followTask(ch, parseTask('srv', { taskId: 't1', status: 'input_required' }), {
+      onTask: (t) => seen.push(t.status),
+    });
+    assert.deepEqual(result, { content: [{ type: 'text', text: 'legacy result' }] });
+    assert.deepEqual(
+      sent.map((r) => r.method),
+      ['tasks/result', 'tasks/get'],
+    );
+    assert.deepEqual(seen, ['completed']);
   });
 
   it('fetches the outcome: inline (2026), tasks/result (2025), a failure names the task', async () => {

@@ -9,7 +9,7 @@ import type { ServerDefinition } from '../config/types';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logger';
 import { offersRoots, rootsFor } from './roots';
-import type { AskContext, AskHost, ElicitRequest } from './types';
+import type { AskContext, AskHost, ElicitRequest, SamplingRequest } from './types';
 
 /** What the client declares for this server, given what the host can answer. */
 export function askCapabilities(def: ServerDefinition, host: AskHost | undefined): ClientCapabilities {
@@ -20,47 +20,84 @@ export function askCapabilities(def: ServerDefinition, host: AskHost | undefined
   };
 }
 
-/** Registers the handlers for what askCapabilities declared. Call before connecting. */
-export function installAskHandlers(client: Client, def: ServerDefinition, host: AskHost | undefined, log: Logger): void {
+/**
+ * Answers one server-to-client request (roots/list, elicitation/create, sampling/createMessage)
+ * through the host, outside the SDK's request handling: a 2026-07-28 task's `inputRequests`
+ * (core/tasks), which come back in `tasks/get` rather than as requests or `input_required` results.
+ * Rejects with a ProtocolError for a method the host cannot answer.
+ */
+export type InputAnswerer = (method: string, params: unknown, signal?: AbortSignal) => Promise<Record<string, unknown>>;
+
+type Responder = (params: never, signal: AbortSignal | undefined) => Promise<Record<string, unknown>>;
+
+/** What answers each request method askCapabilities declared, logged once per question. */
+function responders(
+  def: ServerDefinition,
+  host: AskHost | undefined,
+  log: Logger,
+  era: () => 'modern' | 'legacy',
+): Partial<Record<'roots/list' | 'elicitation/create' | 'sampling/createMessage', Responder>> {
   const caps = askCapabilities(def, host);
   const context = (signal: AbortSignal | undefined): AskContext => ({
     server: def.name,
     definition: def,
     signal: signal ?? new AbortController().signal,
-    era: client.getProtocolEra() === 'modern' ? 'modern' : 'legacy',
+    era: era(),
   });
-  if (caps.roots) {
-    client.setRequestHandler('roots/list', () => {
-      const roots = rootsFor(def, host);
-      log.info(`the server asked for its roots: ${roots.length ? roots.map((r) => r.uri).join(', ') : 'none'}`);
-      return { roots };
-    });
-  }
-  if (caps.elicitation && host?.elicit) {
-    const elicit = host.elicit.bind(host);
-    client.setRequestHandler('elicitation/create', async (request, ctx) => {
-      const params = request.params as ElicitRequest;
-      log.info(`the server asks the user (${params.mode === 'url' ? 'URL' : 'form'}): ${oneLine(params.message)}`);
-      const result = await answer(() => elicit(params, context(ctx.mcpReq.signal)), 'elicitation');
-      log.info(`elicitation answered: ${result.action}`);
-      return result;
-    });
+  const elicit = caps.elicitation ? host?.elicit?.bind(host) : undefined;
+  const sample = caps.sampling ? host?.sample?.bind(host) : undefined;
+  return {
+    ...(caps.roots && {
+      'roots/list': async () => {
+        const roots = rootsFor(def, host);
+        log.info(`the server asked for its roots: ${roots.length ? roots.map((r) => r.uri).join(', ') : 'none'}`);
+        return { roots };
+      },
+    }),
+    ...(elicit && {
+      'elicitation/create': async (params: ElicitRequest, signal: AbortSignal | undefined) => {
+        log.info(`the server asks the user (${params.mode === 'url' ? 'URL' : 'form'}): ${oneLine(params.message)}`);
+        const result = await answer(() => elicit(params, context(signal)), 'elicitation');
+        log.info(`elicitation answered: ${result.action}`);
+        return result;
+      },
+    }),
+    ...(sample && {
+      'sampling/createMessage': async (params: SamplingRequest, signal: AbortSignal | undefined) => {
+        log.info(`the server asks for a completion (sampling, ${params.messages.length} messages, up to ${params.maxTokens} tokens)`);
+        const result = await answer(() => sample(params, context(signal)), 'sampling');
+        log.info(`sampling answered by ${result.model}`);
+        return result;
+      },
+    }),
+  };
+}
+
+/**
+ * Registers the handlers for what askCapabilities declared (call before connecting), and returns
+ * the same answers for requests that do not arrive as requests (InputAnswerer).
+ */
+export function installAskHandlers(client: Client, def: ServerDefinition, host: AskHost | undefined, log: Logger): InputAnswerer {
+  const answers = responders(def, host, log, () => (client.getProtocolEra() === 'modern' ? 'modern' : 'legacy'));
+  for (const [method, respond] of Object.entries(answers))
+    client.setRequestHandler(
+      method as keyof typeof answers,
+      (request, ctx) => respond(request.params as never, ctx.mcpReq.signal) as never,
+    );
+  if (answers['elicitation/create'])
     client.setNotificationHandler('notifications/elicitation/complete', (n) => {
       log.info(`the server says the URL elicitation ${n.params.elicitationId} is complete`);
-      host.elicitationComplete?.(def.name, n.params.elicitationId);
+      host?.elicitationComplete?.(def.name, n.params.elicitationId);
     });
-  }
-  if (caps.sampling && host?.sample) {
-    const sample = host.sample.bind(host);
-    client.setRequestHandler('sampling/createMessage', async (request, ctx) => {
-      log.info(
-        `the server asks for a completion (sampling, ${request.params.messages.length} messages, up to ${request.params.maxTokens} tokens)`,
+  return async (method, params, signal) => {
+    const respond = (answers as Record<string, Responder | undefined>)[method];
+    if (!respond)
+      throw new ProtocolError(
+        ProtocolErrorCode.MethodNotFound,
+        `${method} is not offered to this server by this client (nothing here answers it)`,
       );
-      const result = await answer(() => sample(request.params, context(ctx.mcpReq.signal)), 'sampling');
-      log.info(`sampling answered by ${result.model}`);
-      return result;
-    });
-  }
+    return respond((params ?? {}) as never, signal);
+  };
 }
 
 /** Runs a host's answer; a failure reaches the server as a JSON-RPC error with the host's words. */

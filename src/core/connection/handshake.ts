@@ -68,7 +68,7 @@ export async function handshake(
   });
   const session = new Session(client, transport, driver, validators, (kind, until) => host.listedFresh(kind, until));
   session.listen(host.listenerFor(session));
-  installAskHandlers(client, host.definition, host.options.ask, host.log);
+  session.answerInput = installAskHandlers(client, host.definition, host.options.ask, host.log);
   client.onerror = (e) => host.log.debug(`protocol: ${e.message}`);
   client.onclose = () => host.closed(session);
 

@@ -14,5 +14,6 @@ export function sessionChannel(s: Session, def: ServerDefinition): TaskChannel {
     era: s.client.getProtocolEra() === 'modern' ? 'modern' : 'legacy',
     request: (method, params, options = {}) =>
       sendRequest(s, def, { method, params } as never, LOOSE_RESULT, options) as Promise<Record<string, unknown>>,
+    ...(s.answerInput && { answer: s.answerInput }),
   };
 }

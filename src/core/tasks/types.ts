@@ -17,8 +17,19 @@ export interface TaskInfo {
   readonly pollIntervalMs?: number;
   /** 2026-07-28: a completed task's result, inline. */
   readonly result?: CallToolResult;
+  /**
+   * 2026-07-28, status `input_required`: the server's questions, by key (each an embedded
+   * elicitation/create, sampling/createMessage or roots/list request), answered with tasks/update.
+   */
+  readonly inputRequests?: Readonly<Record<string, InputRequest>>;
   /** 2026-07-28: a failed task's JSON-RPC error, inline. */
   readonly error?: { readonly code?: number; readonly message?: string; readonly data?: unknown };
+}
+
+/** One server-to-client request embedded in a task (2026-07-28 `inputRequests`). */
+export interface InputRequest {
+  readonly method: string;
+  readonly params?: Record<string, unknown>;
 }
 
 export const TERMINAL_STATUSES: readonly TaskStatus[] = ['completed', 'failed', 'cancelled'];
