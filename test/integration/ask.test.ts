@@ -5,10 +5,22 @@
 // The language model is a small one of the test's own, handed to the extension's model source
 // (registering a chat provider needs a manifest contribution the extension does not ship).
 import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CallToolResult } from '@modelcontextprotocol/client';
 import type { OpenForm } from '../../src/vscode/toolCall/argumentForm';
-import { NODE, MARKER, childProcesses, fixture, getApi, rememberServers, resultText, setServers, waitFor } from './helpers/mcpm';
+import {
+  NODE,
+  MARKER,
+  childProcesses,
+  extensionPath,
+  fixture,
+  getApi,
+  rememberServers,
+  resultText,
+  setServers,
+  waitFor,
+} from './helpers/mcpm';
 import { ScriptedPrompter } from './helpers/scriptedPrompter';
 
 const call = (serverName: string, toolName: string, args: Record<string, unknown> = {}) =>
@@ -48,7 +60,13 @@ describe('when the server asks (roots, elicitation, sampling)', function () {
     hooks = (await getApi())._test;
     saved = rememberServers();
     const era = (e: string) => ({ command: NODE, args: [fixture('eras', 'modern.mjs'), '--era', e, MARKER] });
-    await setServers({ modern: era('modern'), legacy: era('legacy'), denied: { ...era('modern'), sampling: 'deny' } });
+    const everything = path.join(extensionPath(), 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
+    await setServers({
+      modern: era('modern'),
+      legacy: era('legacy'),
+      denied: { ...era('modern'), sampling: 'deny' },
+      everything: { command: NODE, args: [everything, 'stdio', MARKER] },
+    });
     originalOpenForm = hooks.ask.openForm;
     hooks.ask.openForm = (req) => originalOpenForm({ ...req, ask: req.ask && { ...req.ask, onOpen: (f) => forms.push(f) } });
   });
@@ -157,6 +175,23 @@ describe('when the server asks (roots, elicitation, sampling)', function () {
       });
     });
   }
+
+  it("server-everything's trigger-elicitation-request-async: the question runs as a client task, in the same form", async function () {
+    this.timeout(60_000);
+    // server-everything adds its capability-dependent tools after the handshake (list_changed).
+    const api = await getApi();
+    await waitFor('the async elicitation tool', async () =>
+      (await api.listTools('everything')).some((t) => t.name === 'trigger-elicitation-request-async'),
+    );
+    const pending = call('everything', 'trigger-elicitation-request-async');
+    const form = await waitFor('the question form of the client task', () => forms[0]);
+    assert.equal(form.panel.title, 'everything asks');
+    assert.match(form.panel.webview.html, /async task demo/);
+    form.receive({ type: 'submit', mode: 'json', json: JSON.stringify({ name: 'Ada', favoriteColor: 'Blue' }) });
+    const result = (await pending)!;
+    assert.match(resultText(result), /\[COMPLETED\] User provided the requested information!/);
+    assert.match(JSON.stringify(result.content), /- Name: Ada/);
+  });
 
   it('"sampling": "deny" offers no sampling: the server is never given a model', async () => {
     const seen: vscode.LanguageModelChatMessage[][] = [];

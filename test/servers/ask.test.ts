@@ -283,6 +283,32 @@ describe('when the server asks: roots, elicitation, sampling', function () {
       assert.match(text, /forty-two/);
     });
 
+    it('trigger-elicitation-request-async: the question runs as a client task the server polls', async () => {
+      let seen: ElicitRequest | undefined;
+      const { host } = scriptedHost({
+        elicit: async (req) => ((seen = req), { action: 'accept', content: { name: 'Ada', favoriteColor: 'Blue', agreeToTerms: true } }),
+      });
+      const c = everything(host);
+      await waitFor(async () => (await c.listTools()).some((t) => t.name === 'trigger-elicitation-request-async'));
+      const text = textOf(await c.callTool('trigger-elicitation-request-async', {}));
+      assert.match(text, /\[COMPLETED\] User provided the requested information!/);
+      assert.match(text, /- Name: Ada/);
+      assert.match(text, /Task created: mcpm-client-task-1/);
+      assert.match(seen?.message ?? '', /async task demo/);
+      assert.ok(c.logged.some((l) => /the server asks for elicitation\/create as a task: client task mcpm-client-task-1/.test(l)));
+      assert.ok(c.logged.some((l) => /client task mcpm-client-task-1 \(elicitation\/create\) completed/.test(l)));
+    });
+
+    it('trigger-sampling-request-async: the completion runs as a client task', async () => {
+      const { host } = scriptedHost({
+        sample: async () => ({ role: 'assistant', model: 'scripted', content: { type: 'text', text: 'forty-two, later' } }),
+      });
+      const c = everything(host);
+      await waitFor(async () => (await c.listTools()).some((t) => t.name === 'trigger-sampling-request-async'));
+      const text = textOf(await c.callTool('trigger-sampling-request-async', { prompt: 'What is the answer?' }));
+      assert.match(text, /forty-two, later/);
+    });
+
     it('tells the server when the default roots change (roots/list_changed), and it asks again', async () => {
       let roots = [os.tmpdir()];
       const host: AskHost = { ...scriptedHost().host, defaultRoots: () => roots };

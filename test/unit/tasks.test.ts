@@ -53,6 +53,10 @@ describe('tasks: policy', () => {
     assert.deepEqual(caps.tasks, { list: {}, cancel: {} });
     assert.deepEqual(caps.extensions, { [TASKS_EXTENSION]: {} });
     assert.deepEqual(clientTaskCapabilities('never'), {});
+    // Questions the host can answer may be asked as client tasks (2025).
+    const asking = clientTaskCapabilities('auto', { elicitation: true, sampling: true }) as { tasks?: Record<string, unknown> };
+    assert.deepEqual(asking.tasks, { list: {}, cancel: {}, requests: { elicitation: { create: {} }, sampling: { createMessage: {} } } });
+    assert.deepEqual(clientTaskCapabilities('never', { elicitation: true }), {});
   });
 });
 

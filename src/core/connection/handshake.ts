@@ -3,6 +3,7 @@
 // known to be 2025-era. Within startupTimeoutMs, or cleaned up and explained (failures.ts).
 import { Client, type Transport } from '@modelcontextprotocol/client';
 import { askCapabilities, installAskHandlers } from '../ask/install';
+import { serveClientTasks } from '../tasks/clientTasks';
 import { MAX_INPUT_ROUNDS } from '../ask/types';
 import type { ServerDefinition } from '../config/types';
 import type { ConnectionOptions, ProtocolEra, Timing } from '../connectionTypes';
@@ -56,9 +57,13 @@ export async function handshake(
   });
   const validators = new ToolOutputValidators(host.options.validatorFactory);
   const timeoutMs = host.definition.startupTimeoutMs;
+  const asks = askCapabilities(host.definition, host.options.ask);
   const client = new Client(host.options.clientInfo ?? { name: 'mcp-manager', version: '0.1.0' }, {
     // Roots, elicitation, sampling: what the host can answer (core/ask); tasks (core/tasks).
-    capabilities: { ...askCapabilities(host.definition, host.options.ask), ...clientTaskCapabilities(host.definition.useTasks) },
+    capabilities: {
+      ...asks,
+      ...clientTaskCapabilities(host.definition.useTasks, { elicitation: !!asks.elicitation, sampling: !!asks.sampling }),
+    },
     inputRequired: { maxRounds: MAX_INPUT_ROUNDS },
     jsonSchemaValidator: validators.lazyProvider,
     versionNegotiation: {
@@ -97,6 +102,8 @@ export async function handshake(
   if (answered === 'modern') {
     completeResultTypes(transport);
     session.mirrorsParams = !driver.process(transport);
+  } else if (host.definition.useTasks !== 'never' && (asks.elicitation || asks.sampling)) {
+    session.disposables.add(serveClientTasks(transport, session.answerInput, host.log));
   }
   host.ready(session);
   host.log.info(

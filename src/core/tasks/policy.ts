@@ -29,11 +29,21 @@ export function asksForTask(support: TaskSupport, useTasks: UseTasks = 'auto', l
 
 /**
  * What the client declares. 2025: `tasks.list` and `tasks.cancel` (we list and cancel the server's
- * tasks); no `tasks.requests`: this client does not run the server's sampling or elicitation
- * requests as tasks of its own. 2026-07-28: the extension, unless `useTasks` is `never`, since
- * declaring it lets the server answer any call with a task.
+ * tasks), and `tasks.requests` for the questions this client can answer (`asks`): the server may
+ * then ask for them as tasks of the client's own (clientTasks.ts). 2026-07-28: the extension,
+ * unless `useTasks` is `never`, since declaring it lets the server answer any call with a task.
  */
-export function clientTaskCapabilities(useTasks: UseTasks = 'auto'): Partial<ClientCapabilities> {
+export function clientTaskCapabilities(
+  useTasks: UseTasks = 'auto',
+  asks: { readonly elicitation?: boolean; readonly sampling?: boolean } = {},
+): Partial<ClientCapabilities> {
   if (useTasks === 'never') return {};
-  return { tasks: { list: {}, cancel: {} }, extensions: { [TASKS_EXTENSION]: {} } } as Partial<ClientCapabilities>;
+  const requests = {
+    ...(asks.elicitation && { elicitation: { create: {} } }),
+    ...(asks.sampling && { sampling: { createMessage: {} } }),
+  };
+  return {
+    tasks: { list: {}, cancel: {}, ...(Object.keys(requests).length > 0 && { requests }) },
+    extensions: { [TASKS_EXTENSION]: {} },
+  } as Partial<ClientCapabilities>;
 }
