@@ -65,6 +65,9 @@ describe('when the server asks (roots, elicitation, sampling)', function () {
       modern: era('modern'),
       legacy: era('legacy'),
       denied: { ...era('modern'), sampling: 'deny' },
+      // Task rows are remembered per workspace under their server's name: keep them off the names other suites use.
+      'modern-tasks': era('modern'),
+      'legacy-tasks': era('legacy'),
       everything: { command: NODE, args: [everything, 'stdio', MARKER] },
     });
     originalOpenForm = hooks.ask.openForm;
@@ -116,9 +119,9 @@ describe('when the server asks (roots, elicitation, sampling)', function () {
       });
 
       it('a task that asks while it runs (input_required) opens the same form; the answer completes it', async () => {
-        const pending = call(server, 'task_ask', { pollMs: 20 });
+        const pending = call(`${server}-tasks`, 'task_ask', { pollMs: 20 });
         const form = await waitFor('the question form of the task', () => forms[0]);
-        assert.equal(form.panel.title, `${server} asks`);
+        assert.equal(form.panel.title, `${server}-tasks asks`);
         assert.match(form.panel.webview.html, /Which colour should the task use\?/);
         form.receive({ type: 'submit', mode: 'json', json: JSON.stringify({ colour: 'teal' }) });
         assert.equal(resultText((await pending)!), 'task_ask answered: accept {"colour":"teal"}');
