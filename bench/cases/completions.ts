@@ -5,12 +5,10 @@
 // from the last key to the values shown, also while an earlier completion is slow (3 s).
 // Registered in bench/run.ts (group "completions").
 import * as path from 'node:path';
-import { Client } from '@modelcontextprotocol/client';
-import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { ServerConnection } from '../../src/core';
 import { Suggestions } from '../../src/ui/suggestions';
 import { RawPipeClient } from '../lib/raw';
-import { NODE, REPO_ROOT, definition, type Era } from '../lib/setup';
+import { BENCH_TIMING, NODE, REPO_ROOT, definition, plainStdio, type Era } from '../lib/setup';
 import { now, summarize, type Summary } from '../lib/stats';
 
 const ERAS_FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'eras', 'modern.mjs');
@@ -37,8 +35,7 @@ async function contender(era: Era, who: 'floor' | 'sdk' | 'ours'): Promise<{ com
     };
   }
   if (who === 'sdk') {
-    const client = new Client({ name: 'bench-sdk-v2', version: '1.0.0' }, { versionNegotiation: { mode: 'auto' } });
-    await client.connect(new StdioClientTransport({ command: NODE, args, env: getDefaultEnvironment(), stderr: 'ignore' }));
+    const client = await plainStdio(era, {}, { args });
     return {
       complete: async (value, signal) =>
         (await client.complete({ ref: { type: 'ref/prompt', name: 'greet' }, argument: { name: 'name', value } }, { signal })).completion
@@ -46,7 +43,7 @@ async function contender(era: Era, who: 'floor' | 'sdk' | 'ours'): Promise<{ com
       close: () => client.close(),
     };
   }
-  const conn = new ServerConnection(definition({ command: NODE, args }), { timing: { closeGraceMs: 500, killGraceMs: 500 } });
+  const conn = new ServerConnection(definition({ command: NODE, args }), { timing: BENCH_TIMING });
   await conn.listPrompts();
   return {
     complete: async (value, signal) =>

@@ -24,7 +24,8 @@ export const ERAS: readonly Era[] = ['legacy', 'modern'];
 export const ERA_VERSION: Record<Era, string> = { legacy: '2025-11-25', modern: '2026-07-28' };
 
 /** Short grace periods: the bench never waits on a polite shutdown. */
-const timing = { closeGraceMs: 500, killGraceMs: 500 };
+export const BENCH_TIMING = { closeGraceMs: 500, killGraceMs: 500 };
+const timing = BENCH_TIMING;
 
 export function definition(entry: Record<string, unknown>, name = 'bench'): ServerDefinition {
   const r = parseServer(name, entry);
@@ -82,11 +83,11 @@ function plainClient(twentyFive = false): Client {
 export async function plainStdio(
   era: Era,
   env: Record<string, string> = {},
-  opts: { maxBufferSize?: number; twentyFive?: boolean } = {},
+  opts: { maxBufferSize?: number; twentyFive?: boolean; args?: string[] } = {},
 ): Promise<Client> {
   const transport = new StdioClientTransport({
     command: NODE,
-    args: serverArgs(era),
+    args: opts.args ?? serverArgs(era),
     env: { ...getDefaultEnvironment(), ...env },
     stderr: 'ignore',
     ...(opts.maxBufferSize ? { maxBufferSize: opts.maxBufferSize } : {}),
