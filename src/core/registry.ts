@@ -14,7 +14,10 @@ export interface RegistryOptions extends Omit<ConnectionOptions, 'logger'> {
 export interface RegistryChange {
   readonly added: string[];
   readonly removed: string[];
+  /** Replaced by a new connection (a running server restarts with its new entry). */
   readonly changed: string[];
+  /** Same connection, new entry: only `expose` or where the entry lives changed (nothing restarts). */
+  readonly updated: string[];
 }
 
 export class ServerRegistry {
@@ -67,7 +70,7 @@ export class ServerRegistry {
       }
       next.set(def.name, def);
     }
-    const change: RegistryChange = { added: [], removed: [], changed: [] };
+    const change: RegistryChange = { added: [], removed: [], changed: [], updated: [] };
     const stopping: Promise<void>[] = [];
     const restart: ServerConnection[] = [];
     for (const [name, conn] of this.connections) {
@@ -86,7 +89,11 @@ export class ServerRegistry {
       if (old) {
         const oldFp = this.fingerprints.get(name) ?? fingerprint(old.definition);
         this.fingerprints.set(name, oldFp);
-        if (oldFp === fp) continue;
+        if (oldFp === fp) {
+          if (old.definition.expose !== def.expose) change.updated.push(name);
+          old.redefine(def);
+          continue;
+        }
       }
       const conn = this.create(def);
       if (old) {
@@ -103,7 +110,8 @@ export class ServerRegistry {
     }
     const issuesChanged = JSON.stringify(issues) !== JSON.stringify(this._issues);
     this._issues = issues;
-    if (change.added.length || change.removed.length || change.changed.length || issuesChanged) this.changeEmitter.fire(change);
+    if (change.added.length || change.removed.length || change.changed.length || change.updated.length || issuesChanged)
+      this.changeEmitter.fire(change);
     await Promise.all(stopping);
     // Failures are shown through the connection's state; nobody awaits these.
     for (const conn of restart) conn.start().catch(() => undefined);

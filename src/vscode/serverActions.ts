@@ -67,7 +67,7 @@ export class ServerActions {
   async setDisabled(arg: unknown, disabled: boolean): Promise<void> {
     const found = await this.target(arg, disabled ? 'disable' : 'enable');
     if (!found) return;
-    await this.write(found.target, [{ op: 'setDisabled', name: found.name, disabled }]);
+    await this.write(found.target, [{ op: 'setFlag', name: found.name, flag: 'disabled', value: disabled }]);
   }
 
   /** Renames the entry in place. Resolves to the new name. */

@@ -25,13 +25,31 @@ describe('ServerRegistry', () => {
     const pidB = textOf(await registry.get('b')!.callTool('pid', {}));
     const connA = registry.get('a');
     const change = await registry.update(config({ a: fx(), b: fx({ env: { V: '2' } }), d: fx() }));
-    assert.deepEqual(change, { added: ['d'], removed: ['c'], changed: ['b'] });
+    assert.deepEqual(change, { added: ['d'], removed: ['c'], changed: ['b'], updated: [] });
     assert.strictEqual(registry.get('a'), connA, 'unchanged server keeps its connection');
     assert.equal(textOf(await registry.get('a')!.callTool('pid', {})), pidA);
     await assertGone(Number(pidB));
     const env = JSON.parse(textOf(await registry.get('b')!.callTool('env', { name: 'V' })));
     assert.equal(env, '2');
     assert.notEqual(textOf(await registry.get('b')!.callTool('pid', {})), pidB);
+  });
+
+  it('applies a change of expose to the running server without restarting it', async () => {
+    await registry.update(config({ a: fx() }));
+    const conn = registry.get('a')!;
+    const pid = textOf(await conn.callTool('pid', {}));
+    const seen: unknown[] = [];
+    registry.onDidChangeServers((c) => seen.push(c));
+    const change = await registry.update(config({ a: fx({ expose: false }) }));
+    assert.deepEqual(change, { added: [], removed: [], changed: [], updated: ['a'] });
+    assert.deepEqual(seen, [change], 'listeners hear of it (the gateway lists again)');
+    assert.strictEqual(registry.get('a'), conn, 'same connection');
+    assert.equal(conn.definition.expose, false, 'with the new entry');
+    assert.equal(conn.state.kind, 'running');
+    assert.equal(textOf(await conn.callTool('pid', {})), pid, 'same process');
+    // Back to offered, then a real change: that one restarts.
+    assert.deepEqual((await registry.update(config({ a: fx() }))).updated, ['a']);
+    assert.deepEqual((await registry.update(config({ a: fx({ env: { V: '1' } }) }))).changed, ['a']);
   });
 
   it('keeps good servers when another entry is bad, and reports duplicates', async () => {

@@ -77,19 +77,28 @@ describe('configuration edits', () => {
 
     it('keeps a trailing comment on its line when a key is added after it and removed again', () => {
       const text = '{\n  "mcpManager.servers": {\n    "a": {\n      "command": "node",\n      "args": ["x"] // why\n    }\n  }\n}\n';
-      const off = applyChanges(text, kind, [{ op: 'setDisabled', name: 'a', disabled: true }]);
+      const off = applyChanges(text, kind, [{ op: 'setFlag', name: 'a', flag: 'disabled', value: true }]);
       assert.equal(off, text.replace('"args": ["x"] // why\n', '"args": ["x"], // why\n      "disabled": true\n'));
-      assert.equal(applyChanges(off, kind, [{ op: 'setDisabled', name: 'a', disabled: false }]), text);
+      assert.equal(applyChanges(off, kind, [{ op: 'setFlag', name: 'a', flag: 'disabled', value: false }]), text);
     });
 
     it('disables and enables with the "disabled" key, nothing else changes', () => {
-      const off = applyChanges(SETTINGS, kind, [{ op: 'setDisabled', name: 'everything', disabled: true }]);
+      const off = applyChanges(SETTINGS, kind, [{ op: 'setFlag', name: 'everything', flag: 'disabled', value: true }]);
       assert.equal((serversIn(off, kind)!.everything as { disabled?: boolean }).disabled, true);
       assert.deepEqual(comments(off), comments(SETTINGS));
-      const on = applyChanges(off, kind, [{ op: 'setDisabled', name: 'everything', disabled: false }]);
+      const on = applyChanges(off, kind, [{ op: 'setFlag', name: 'everything', flag: 'disabled', value: false }]);
       assert.equal(on, SETTINGS);
       // Enabling a server that is not disabled is no edit at all.
-      assert.equal(planFileEdit(SETTINGS, kind, [{ op: 'setDisabled', name: 'fixture', disabled: false }]), undefined);
+      assert.equal(planFileEdit(SETTINGS, kind, [{ op: 'setFlag', name: 'fixture', flag: 'disabled', value: false }]), undefined);
+    });
+
+    it('writes "expose": false to stop offering a server, and removes the key to offer it again', () => {
+      const off = applyChanges(SETTINGS, kind, [{ op: 'setFlag', name: 'everything', flag: 'expose', value: false }]);
+      assert.equal((serversIn(off, kind)!.everything as { expose?: boolean }).expose, false);
+      assert.deepEqual(comments(off), comments(SETTINGS));
+      assert.equal(applyChanges(off, kind, [{ op: 'setFlag', name: 'everything', flag: 'expose', value: true }]), SETTINGS);
+      // Offered is the default: offering an offered server is no edit.
+      assert.equal(planFileEdit(SETTINGS, kind, [{ op: 'setFlag', name: 'fixture', flag: 'expose', value: true }]), undefined);
     });
 
     it('renames in place: only the key changes', () => {
@@ -166,7 +175,7 @@ describe('configuration edits', () => {
       ['remove', [{ op: 'remove', name: 'fetch' }], (out) => assert.ok(!out.includes('"fetch"'))],
       [
         'disable',
-        [{ op: 'setDisabled', name: 'github', disabled: true }],
+        [{ op: 'setFlag', name: 'github', flag: 'disabled', value: true }],
         (out) => assert.match(out, /"url": "https:\/\/api\.githubcopilot\.com\/mcp\/",\n\t\t\t"disabled": true/),
       ],
       [
@@ -222,7 +231,7 @@ describe('configuration edits', () => {
     it('edits under "settings", keeping the other settings and the trailing comment', () => {
       const out = applyChanges(WORKSPACE, 'workspaceFile', [
         { op: 'set', name: 'fetch', entry: { command: 'uvx', args: ['mcp-server-fetch'] } },
-        { op: 'setDisabled', name: 'time', disabled: true },
+        { op: 'setFlag', name: 'time', flag: 'disabled', value: true },
       ]);
       assert.deepEqual(comments(out), comments(WORKSPACE));
       assert.ok(out.includes('"editor.tabSize": 2,'));
@@ -243,15 +252,17 @@ describe('configuration edits', () => {
         [],
         [
           { op: 'rename', name: 'b', to: 'bee' },
-          { op: 'setDisabled', name: 'bee', disabled: false },
-          { op: 'setDisabled', name: 'a', disabled: true },
+          { op: 'setFlag', name: 'bee', flag: 'disabled', value: false },
+          { op: 'setFlag', name: 'a', flag: 'disabled', value: true },
+          { op: 'setFlag', name: 'a', flag: 'expose', value: false },
+          { op: 'setFlag', name: 'bee', flag: 'expose', value: true },
           { op: 'remove', name: 'c' },
           { op: 'set', name: 'd', entry: { command: 'z' } },
           { op: 'addInputs', inputs: [{ id: 'k', type: 'promptString' }] },
         ],
       );
       assert.deepEqual(Object.keys(r.servers), ['a', 'bee', 'd']);
-      assert.deepEqual(r.servers, { a: { command: 'x', disabled: true }, bee: { command: 'y' }, d: { command: 'z' } });
+      assert.deepEqual(r.servers, { a: { command: 'x', disabled: true, expose: false }, bee: { command: 'y' }, d: { command: 'z' } });
       assert.deepEqual(r.inputs, [{ id: 'k', type: 'promptString' }]);
       assert.throws(
         () => applyChangesToValues(servers, [], [{ op: 'remove', name: 'zz' }], 'User settings'),

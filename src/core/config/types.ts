@@ -123,8 +123,12 @@ export interface ParseResult {
 }
 
 /** A stable key for "did the resolved configuration change?" (the source label does not count). */
+/**
+ * What identifies how a server runs: everything but where the entry comes from (`source`) and
+ * whether the gateway offers it (`expose`). Entries with equal fingerprints share one process.
+ */
 export function fingerprint(def: ServerDefinition): string {
-  const { source: _source, ...rest } = def;
+  const { source: _source, expose: _expose, ...rest } = def;
   return stableStringify(rest);
 }
 

@@ -65,15 +65,29 @@ export abstract class SessionKeeper {
   protected readonly watched = new ResourceWatches();
 
   constructor(
-    readonly definition: ServerDefinition,
+    private _definition: ServerDefinition,
     protected readonly options: ConnectionOptions = {},
   ) {
+    const definition = _definition;
     this.timing = { ...DEFAULT_TIMING, ...options.timing };
     this.failures = new FailurePolicy(this.timing);
     this._state = definition.disabled ? { kind: 'disabled' } : idleState;
     // Values of secret-looking env vars and headers never reach the log.
     this.masker.addAll(driverFor(definition).secrets(definition));
     this.log = maskingLogger(options.logger ?? { trace() {}, debug() {}, info() {}, warn() {}, error() {} }, this.masker.mask);
+  }
+
+  get definition(): ServerDefinition {
+    return this._definition;
+  }
+
+  /**
+   * Takes a new entry that differs from the current one only in what does not touch the running
+   * server (`expose`, `source`): the registry's way to apply such a change without a restart.
+   */
+  redefine(definition: ServerDefinition): void {
+    if (definition.name !== this._definition.name) throw new Error(`cannot redefine "${this.name}" as "${definition.name}"`);
+    this._definition = definition;
   }
 
   get name(): string {

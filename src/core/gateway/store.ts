@@ -29,13 +29,10 @@ export interface MetadataStore {
 /**
  * The key lists are remembered under: a hash of the resolved definition, so a changed command,
  * URL or environment forgets them, and no configured value (a token in `env`) reaches the disk.
- * `expose` is left out: offering a server or not does not change what it lists.
+ * `expose` is left out (fingerprint does): offering a server or not does not change what it lists.
  */
 export function listsKey(def: ServerDefinition): string {
-  const { expose: _expose, ...rest } = def;
-  return createHash('sha256')
-    .update(fingerprint(rest as ServerDefinition))
-    .digest('hex');
+  return createHash('sha256').update(fingerprint(def)).digest('hex');
 }
 
 export class MemoryMetadataStore implements MetadataStore {

@@ -30,8 +30,8 @@ export type ConfigChange =
   | { readonly op: 'remove'; readonly name: string }
   /** Renames in place: the entry's text, its comments and its position are kept. */
   | { readonly op: 'rename'; readonly name: string; readonly to: string }
-  /** `disabled: true`, or removes the key (enabled is the default). */
-  | { readonly op: 'setDisabled'; readonly name: string; readonly disabled: boolean }
+  /** Sets a boolean of the entry; the key is removed when the value is its default (see FLAG_DEFAULTS). */
+  | { readonly op: 'setFlag'; readonly name: string; readonly flag: EntryFlag; readonly value: boolean }
   /** Appends input declarations whose id is not declared yet. */
   | { readonly op: 'addInputs'; readonly inputs: readonly Record<string, unknown>[] };
 
@@ -41,6 +41,11 @@ export interface TextEdit {
   readonly length: number;
   readonly content: string;
 }
+
+/** The entry's on/off keys the tree's actions change: Disable / Enable, and the gateway checkbox. */
+export type EntryFlag = 'disabled' | 'expose';
+/** Each flag's meaning when absent: enabled, and offered by the gateway. Written only when it differs. */
+export const FLAG_DEFAULTS: Readonly<Record<EntryFlag, boolean>> = { disabled: false, expose: true };
 
 export class ConfigEditError extends Error {}
 
@@ -231,12 +236,13 @@ function editsFor(text: string, kind: ConfigFileKind, change: ConfigChange, form
     case 'remove':
       if (!has(change.name)) throw missing(change.name);
       return modify(text, [...servers, change.name], undefined, options);
-    case 'setDisabled': {
+    case 'setFlag': {
       if (!has(change.name)) throw missing(change.name);
       const entry = existing[change.name];
       if (!isObject(entry)) throw new ConfigEditError(`the entry of "${change.name}" in ${file} is not an object; fix it by hand`);
-      if (!change.disabled && entry.disabled === undefined) return [];
-      return modify(text, [...servers, change.name, 'disabled'], change.disabled ? true : undefined, options);
+      const isDefault = change.value === FLAG_DEFAULTS[change.flag];
+      if (isDefault && entry[change.flag] === undefined) return [];
+      return modify(text, [...servers, change.name, change.flag], isDefault ? undefined : change.value, options);
     }
     case 'rename': {
       if (!has(change.name)) throw missing(change.name);
@@ -288,11 +294,11 @@ export function applyChangesToValues(
         if (!(change.name in s)) throw missing(change.name);
         delete s[change.name];
         break;
-      case 'setDisabled': {
+      case 'setFlag': {
         const entry = s[change.name];
         if (!isObject(entry)) throw missing(change.name);
-        const { disabled: _old, ...rest } = entry;
-        s[change.name] = change.disabled ? { ...rest, disabled: true } : rest;
+        const { [change.flag]: _old, ...rest } = entry;
+        s[change.name] = change.value === FLAG_DEFAULTS[change.flag] ? rest : { ...rest, [change.flag]: change.value };
         break;
       }
       case 'rename': {
