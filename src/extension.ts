@@ -7,7 +7,7 @@ import { createApi, type McpManagerApi } from './vscode/api';
 import { EditorAsk } from './vscode/ask/editorAsk';
 import { registerBrowseCommands, ServerCatalog } from './vscode/browse';
 import { ServerCommands } from './vscode/commands';
-import { EditorGateway, registerCopyGatewayConfig } from './vscode/gateway';
+import { EditorGateway, registerCopyGatewayConfig, registerGatewayCheckboxes } from './vscode/gateway';
 import { SettingsConfigSource } from './vscode/configSource';
 import { ConfigWriter } from './vscode/configWriter';
 import { LaunchConsent } from './vscode/consent';
@@ -109,19 +109,6 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     loggerFor: (name) => logs.loggerFor(name),
     show: (name) => void vscode.commands.executeCommand('mcpManager.showServerLogs', { serverName: name }),
   });
-  const tree = new ServerTreeProvider(registry, {
-    noticeSource: trustNotices(config),
-    catalog,
-    updates: mcpRegistries.updates,
-    icons,
-    tasks: tasks.tracker,
-    auth,
-  });
-  const view = vscode.window.createTreeView('mcpManager.servers', { treeDataProvider: tree, showCollapseAll: true });
-  const statusBar = new ServerStatusBar(registry);
-  const api = createApi(registry, catalog);
-  const tests = registerMcpTests(registry);
-  const walkthrough = registerWalkthrough(context, registry);
   // VS Code's chat gets our servers through a local gateway (feature-detected; listens on first use).
   const gateway = new EditorGateway(
     registry,
@@ -129,6 +116,26 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     logs.general,
   );
   gateway.registerProvider();
+  const tree = new ServerTreeProvider(registry, {
+    noticeSource: trustNotices(config),
+    catalog,
+    updates: mcpRegistries.updates,
+    icons,
+    tasks: tasks.tracker,
+    auth,
+    gateway,
+  });
+  // Checkboxes are the gateway's (src/vscode/gateway/checkboxes.ts): a server's does not tick its tools.
+  const view = vscode.window.createTreeView('mcpManager.servers', {
+    treeDataProvider: tree,
+    showCollapseAll: true,
+    manageCheckboxStateManually: true,
+  });
+  const serverCommands = new ServerCommands({ registry, logs, tree, catalog, config, prompter, inputs, consent, writer });
+  const statusBar = new ServerStatusBar(registry);
+  const api = createApi(registry, catalog);
+  const tests = registerMcpTests(registry);
+  const walkthrough = registerWalkthrough(context, registry);
 
   // Disposed in order: stop listening to settings first, the logs last.
   context.subscriptions.push(
@@ -136,7 +143,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     icons,
     auth,
     auth.register(registry),
-    new ServerCommands({ registry, logs, tree, catalog, config, prompter, inputs, consent, writer }).register(),
+    serverCommands.register(),
+    registerGatewayCheckboxes(view, {
+      setExposed: (server, exposed) => serverCommands.actions.setExposed(server, exposed),
+      setToolOffered: (server, tool, offered) => gateway.setToolOffered(server, tool, offered),
+      refreshServer: (server) => tree.refreshServer(server),
+    }),
     registerToolCallCommands({
       context,
       registry,

@@ -2,7 +2,7 @@
 // acts on the file the entry comes from (user, workspace or folder settings, or a folder's
 // mcp.json) through the ConfigWriter, which changes only that entry.
 import * as vscode from 'vscode';
-import type { ServerRegistry } from '../core';
+import type { ServerConnection, ServerRegistry } from '../core';
 import { copyName, nameProblem, type ConfigChange } from '../ui/config/configEdits';
 import { isWriteTarget, type ConfigWriter, type WriteTarget } from './configWriter';
 import type { Prompter } from './prompts';
@@ -18,7 +18,7 @@ export interface ServerActionDeps {
   readonly reload: () => Promise<void>;
 }
 
-type Verb = 'edit' | 'remove' | 'disable' | 'enable' | 'rename' | 'duplicate';
+type Verb = 'edit' | 'remove' | 'disable' | 'enable' | 'rename' | 'duplicate' | 'offer' | 'unoffer';
 
 /** The server a command argument names: a tree node (`serverName`) or a plain name. */
 function nameOf(arg: unknown): string | undefined {
@@ -26,6 +26,19 @@ function nameOf(arg: unknown): string | undefined {
   const name = arg && typeof arg === 'object' ? (arg as { serverName?: unknown }).serverName : undefined;
   return typeof name === 'string' ? name : undefined;
 }
+
+/** Which servers each verb's picker offers (all when absent). */
+const pickFilter: Partial<Record<Verb, (c: ServerConnection) => boolean>> = {
+  disable: (c) => !c.definition.disabled,
+  enable: (c) => c.definition.disabled,
+  offer: (c) => c.definition.expose === false,
+  unoffer: (c) => c.definition.expose !== false,
+};
+const emptyMessages: Partial<Record<Verb, string>> = {
+  enable: 'No MCP server is disabled.',
+  offer: 'Every MCP server is offered to other clients already.',
+  unoffer: 'No MCP server is offered to other clients.',
+};
 
 export class ServerActions {
   constructor(private readonly deps: ServerActionDeps) {}
@@ -39,6 +52,8 @@ export class ServerActions {
       ['mcpManager.enableServer', (arg) => this.setDisabled(arg, false)],
       ['mcpManager.renameServer', (arg) => this.rename(arg)],
       ['mcpManager.duplicateServer', (arg) => this.duplicate(arg)],
+      ['mcpManager.offerServer', (arg) => this.setExposed(arg, true)],
+      ['mcpManager.unofferServer', (arg) => this.setExposed(arg, false)],
     ];
   }
 
@@ -68,6 +83,17 @@ export class ServerActions {
     const found = await this.target(arg, disabled ? 'disable' : 'enable');
     if (!found) return;
     await this.write(found.target, [{ op: 'setFlag', name: found.name, flag: 'disabled', value: disabled }]);
+  }
+
+  /**
+   * Whether the gateway offers the server to other clients (VS Code's chat, `mcp-manager serve`):
+   * `"expose": false` in its entry, or no key. The tree's checkbox and two palette commands.
+   * The running server is not restarted; the gateway's clients are told their lists changed.
+   */
+  async setExposed(arg: unknown, exposed: boolean): Promise<void> {
+    const found = await this.target(arg, exposed ? 'offer' : 'unoffer');
+    if (!found) return;
+    await this.write(found.target, [{ op: 'setFlag', name: found.name, flag: 'expose', value: exposed }]);
   }
 
   /** Renames the entry in place. Resolves to the new name. */
@@ -120,19 +146,21 @@ export class ServerActions {
   /** The server and the file its entry lives in; explains when there is none to change. */
   private async target(arg: unknown, verb: Verb): Promise<{ name: string; target: WriteTarget } | undefined> {
     const titles: Record<Verb, string> = {
-      edit: 'Edit',
-      remove: 'Remove',
-      disable: 'Disable',
-      enable: 'Enable',
-      rename: 'Rename',
-      duplicate: 'Duplicate',
+      edit: 'Edit MCP Server',
+      remove: 'Remove MCP Server',
+      disable: 'Disable MCP Server',
+      enable: 'Enable MCP Server',
+      rename: 'Rename MCP Server',
+      duplicate: 'Duplicate MCP Server',
+      offer: 'Offer an MCP Server to Other Clients',
+      unoffer: 'Stop Offering an MCP Server to Other Clients',
     };
     const name =
       nameOf(arg) ??
       (await pickServer(this.deps.registry, {
-        title: `${titles[verb]} MCP Server`,
-        filter: verb === 'disable' ? (c) => !c.definition.disabled : verb === 'enable' ? (c) => c.definition.disabled : undefined,
-        emptyMessage: verb === 'enable' ? 'No MCP server is disabled.' : undefined,
+        title: titles[verb],
+        filter: pickFilter[verb],
+        emptyMessage: emptyMessages[verb],
       }));
     if (!name) return undefined;
     const conn = this.deps.registry.get(name);

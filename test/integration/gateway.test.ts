@@ -3,7 +3,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { scriptedUi } from './helpers/configHelpers';
-import { childProcesses, extensionPath, fixtureServer, getApi, rememberServers, setServers, waitFor } from './helpers/mcpm';
+import { childProcesses, extensionPath, fixtureServer, getApi, rememberServers, resultText, setServers, waitFor } from './helpers/mcpm';
 
 /** One JSON-RPC exchange over HTTP; the answer may come as JSON or as one SSE event. */
 async function rpc(
@@ -25,6 +25,24 @@ async function rpc(
         .pop()
     : text;
   return { status: res.status, session: res.headers.get('mcp-session-id') ?? undefined, message: data ? JSON.parse(data) : undefined };
+}
+
+/** A 2025-era session with the gateway at `url`: the headers its requests carry. */
+async function openSession(url: string, auth: Record<string, string>): Promise<Record<string, string>> {
+  const init = await rpc(url, auth, {
+    jsonrpc: '2.0',
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'chat-stand-in', version: '1' } },
+  });
+  assert.equal(init.status, 200, JSON.stringify(init.message));
+  const session = { ...auth, 'mcp-session-id': init.session!, 'mcp-protocol-version': '2025-11-25' };
+  await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...session },
+    body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
+  });
+  return session;
 }
 
 describe('gateway for VS Code chat', function () {
@@ -63,19 +81,7 @@ describe('gateway for VS Code chat', function () {
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+\/mcp\/fx$/);
     assert.equal((await rpc(url, {}, { jsonrpc: '2.0', id: 1, method: 'initialize', params: {} })).status, 401);
     const auth = { authorization: `Bearer ${server.token}` };
-    const init = await rpc(url, auth, {
-      jsonrpc: '2.0',
-      id: 1,
-      method: 'initialize',
-      params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'chat-stand-in', version: '1' } },
-    });
-    assert.equal(init.status, 200, JSON.stringify(init.message));
-    const session = { ...auth, 'mcp-session-id': init.session!, 'mcp-protocol-version': '2025-11-25' };
-    await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...session },
-      body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }),
-    });
+    const session = await openSession(url, auth);
     const list = await rpc(url, session, { jsonrpc: '2.0', id: 2, method: 'tools/list' });
     const names = (list.message?.result?.tools ?? []).map((t) => t.name);
     assert.ok(names.includes('fx_echo'), names.join(', '));
@@ -89,6 +95,54 @@ describe('gateway for VS Code chat', function () {
     assert.equal(_test.registry.get('fx')?.state.kind, 'running', "the registry's own connection ran the call");
     assert.equal(childProcesses().length, 1);
     assert.equal(_test.gateway.clientsOf('fx'), 1, 'in use by one client');
+    const row = _test.tree.getTreeItem(_test.tree.serverNode('fx')!);
+    assert.match(String(row.description), / · in use by 1 client$/, 'the tree says so');
+  });
+
+  it('the checkboxes and the palette choose what the gateway offers, and nothing restarts', async () => {
+    const { _test } = await getApi();
+    const tree = _test.tree;
+    await setServers({ fx: fixtureServer() });
+    const server = await _test.gateway.listen();
+    const session = await openSession(server.url, { authorization: `Bearer ${server.token}` });
+    const call = (id: number, method: string, params: Record<string, unknown> = {}) =>
+      rpc(server.url, session, { jsonrpc: '2.0', id, method, params });
+    const offered = async () => ((await call(1, 'tools/list')).message?.result?.tools ?? []).map((t) => t.name).sort();
+    const pidOf = async () =>
+      resultText((await call(2, 'tools/call', { name: 'fx_pid', arguments: {} })).message!.result as { content?: unknown });
+    const pid = await pidOf();
+    assert.ok((await offered()).includes('fx_echo'));
+    const conn = _test.registry.get('fx')!;
+    const serverRow = () => tree.getTreeItem(tree.serverNode('fx')!);
+    assert.equal(serverRow().checkboxState && (serverRow().checkboxState as { state: number }).state, vscode.TreeItemCheckboxState.Checked);
+
+    // MCP Manager: Stop Offering Server to Other Clients... writes "expose": false, keeps the process.
+    await vscode.commands.executeCommand('mcpManager.unofferServer', 'fx');
+    await waitFor('the entry says expose: false', () => _test.registry.get('fx')?.definition.expose === false);
+    assert.strictEqual(_test.registry.get('fx'), conn, 'the same connection');
+    assert.equal(conn.state.kind, 'running');
+    const entry = vscode.workspace.getConfiguration('mcpManager').inspect<Record<string, { expose?: boolean }>>('servers')?.workspaceValue;
+    assert.equal(entry?.fx?.expose, false, 'written in the workspace settings, where the entry is');
+    assert.deepEqual(await offered(), [], 'the gateway no longer lists its tools');
+    assert.equal((serverRow().checkboxState as { state: number }).state, vscode.TreeItemCheckboxState.Unchecked);
+
+    await vscode.commands.executeCommand('mcpManager.offerServer', 'fx');
+    await waitFor('offered again', () => _test.registry.get('fx')?.definition.expose !== false);
+    assert.equal(await pidOf(), pid, 'the same process all along');
+
+    // A tool's checkbox: hidden from the gateway's clients, still in our tree.
+    const node = tree.serverNode('fx')!;
+    await waitFor('tools in the tree', () => tree.getChildren(node).some((n) => n.kind === 'tool'));
+    const echo = () => tree.getChildren(node).find((n) => n.kind === 'tool' && n.toolName === 'echo')!;
+    assert.equal((tree.getTreeItem(echo()).checkboxState as { state: number }).state, vscode.TreeItemCheckboxState.Checked);
+    await _test.gateway.setToolOffered('fx', 'echo', false);
+    try {
+      const names = await offered();
+      assert.ok(!names.includes('fx_echo') && names.includes('fx_pid'), names.join(', '));
+      assert.equal((tree.getTreeItem(echo()).checkboxState as { state: number }).state, vscode.TreeItemCheckboxState.Unchecked);
+    } finally {
+      await _test.gateway.setToolOffered('fx', 'echo', true);
+    }
   });
 
   it('MCP Manager: Copy Gateway Configuration... copies the entry a client needs', async () => {

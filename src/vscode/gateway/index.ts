@@ -16,6 +16,7 @@ import {
   type ServerConnection,
   type ServerRegistry,
 } from '../../core';
+import type { GatewaySource } from '../tree/serverTree';
 
 export const GATEWAY_PROVIDER_ID = 'mcpManager.gateway';
 
@@ -47,7 +48,7 @@ export function readByVsCode(conn: ServerConnection): boolean {
   return !!file && path.basename(file) === 'mcp.json' && path.basename(path.dirname(file)) === '.vscode';
 }
 
-export class EditorGateway implements vscode.Disposable {
+export class EditorGateway implements vscode.Disposable, GatewaySource {
   private made?: Gateway;
   /** The gateway of every exposed server, made on first use: its code loads with dist/protocol.js. */
   get gateway(): Gateway {
@@ -59,6 +60,9 @@ export class EditorGateway implements vscode.Disposable {
   registered = false;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly changed = new vscode.EventEmitter<void>();
+  private readonly uses = new vscode.EventEmitter<void>();
+  /** The tool choices or the clients of a server changed (the tree's checkboxes and counts). */
+  readonly onDidChange = this.uses.event;
   private readonly store: FileMetadataStore;
   private readonly choices: FileToolChoices;
 
@@ -72,6 +76,8 @@ export class EditorGateway implements vscode.Disposable {
     this.choices = new FileToolChoices(path.join(storage.workspace ?? storage.global, 'gateway-tools.json'));
     this.disposables.push(
       this.changed,
+      this.uses,
+      this.choices.onDidChange(() => this.uses.fire()),
       registry.onDidChangeServers(() => {
         this.changed.fire();
         for (const [conn, g] of this.perServer) {
@@ -140,6 +146,15 @@ export class EditorGateway implements vscode.Disposable {
     }));
   }
 
+  isToolOffered(server: string, tool: string): boolean {
+    return this.choices.isOffered(server, tool);
+  }
+
+  /** Offers a tool to the gateway's clients or hides it; they are told their tool list changed. */
+  setToolOffered(server: string, tool: string, offered: boolean): Promise<void> {
+    return this.choices.setOffered(server, tool, offered);
+  }
+
   /** How many clients of the gateway used `server`. */
   clientsOf(server: string): number {
     let n = this.made?.clientsOf(server) ?? 0;
@@ -156,7 +171,7 @@ export class EditorGateway implements vscode.Disposable {
   }
 
   private makeGateway(only?: string[]): Gateway {
-    return new Gateway({
+    const gateway = new Gateway({
       servers: () => this.registry.list(),
       onDidChangeServers: this.registry.onDidChangeServers,
       only,
@@ -164,6 +179,9 @@ export class EditorGateway implements vscode.Disposable {
       choices: this.choices,
       logger: this.log,
     });
+    // Disposed with the gateway (its emitter goes with it).
+    gateway.onDidChangeClients(() => this.uses.fire());
+    return gateway;
   }
 
   dispose(): void {
@@ -175,3 +193,4 @@ export class EditorGateway implements vscode.Disposable {
 }
 
 export { registerCopyGatewayConfig, COPY_GATEWAY_CONFIG_COMMAND } from './copyConfig';
+export { registerGatewayCheckboxes } from './checkboxes';

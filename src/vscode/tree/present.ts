@@ -155,6 +155,31 @@ export function toolItem(node: ToolNode): vscode.TreeItem {
   return item;
 }
 
+/**
+ * The gateway's part of a server row: a checkbox for whether other clients (VS Code's chat,
+ * `mcp-manager serve`) are offered the server, and how many use it now. None on a disabled server.
+ */
+export function showServerOffer(item: vscode.TreeItem, conn: ServerConnection, clients: number): void {
+  if (conn.definition.disabled) return;
+  const offered = conn.definition.expose !== false;
+  item.checkboxState = {
+    state: offered ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,
+    tooltip: offered
+      ? 'Offered to other clients (VS Code chat, mcp-manager serve). Uncheck to stop offering it.'
+      : 'Not offered to other clients ("expose": false). Check to offer it.',
+    accessibilityInformation: { label: offered ? `${conn.name} offered to other clients` : `${conn.name} not offered to other clients` },
+  };
+  if (clients > 0) item.description = `${String(item.description ?? '')} · in use by ${plural(clients, 'client')}`;
+}
+
+/** A tool's gateway checkbox: whether clients of the gateway see it (remembered per workspace). */
+export function showToolOffer(item: vscode.TreeItem, offered: boolean): void {
+  item.checkboxState = {
+    state: offered ? vscode.TreeItemCheckboxState.Checked : vscode.TreeItemCheckboxState.Unchecked,
+    tooltip: offered ? 'Offered to other clients. Uncheck to hide it from them.' : 'Hidden from other clients. Check to offer it.',
+  };
+}
+
 export function toolTooltip(tool: Tool): vscode.MarkdownString {
   const md = new vscode.MarkdownString();
   const label = toolLabel(tool);

@@ -20,7 +20,18 @@ import {
   type TreeNode,
 } from '../../ui/tree/nodes';
 import { taskItem, type TaskSource } from '../tasks/taskItem';
-import { groupItem, issueItem, messageItem, noticeItem, serverItem, serverTooltip, toolItem, toolTooltip } from './present';
+import {
+  groupItem,
+  issueItem,
+  messageItem,
+  noticeItem,
+  serverItem,
+  serverTooltip,
+  showServerOffer,
+  showToolOffer,
+  toolItem,
+  toolTooltip,
+} from './present';
 
 /** Notices shown above the servers (e.g. why workspace servers are not loaded). */
 export interface NoticeSource {
@@ -56,6 +67,18 @@ export interface TreeSources {
   readonly tasks?: TaskSource;
   /** Sign-in status for the tooltips of OAuth servers, and refreshes when it changes (src/vscode/auth). */
   readonly auth?: AuthSource;
+  /** What the gateway offers and who uses it: the checkboxes and "in use by N clients" (src/vscode/gateway). */
+  readonly gateway?: GatewaySource;
+}
+
+/** The gateway as the tree sees it. */
+export interface GatewaySource {
+  /** Whether clients of the gateway are offered this tool (the per-workspace choices). */
+  isToolOffered(server: string, tool: string): boolean;
+  /** How many of the gateway's clients use the server now. */
+  clientsOf(server: string): number;
+  /** Tool choices or the clients changed. */
+  readonly onDidChange: vscode.Event<void>;
 }
 
 export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
@@ -78,12 +101,15 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
   private readonly updates?: UpdateSource;
   private readonly icons?: IconSource;
   private readonly tasks?: TaskSource;
+  private readonly gateway?: GatewaySource;
 
   constructor(
     private readonly registry: ServerRegistry,
     sources: TreeSources = {},
   ) {
-    const { noticeSource, catalog, updates, icons, tasks, auth } = sources;
+    const { noticeSource, catalog, updates, icons, tasks, auth, gateway } = sources;
+    this.gateway = gateway;
+    if (gateway) this.disposables.push(gateway.onDidChange(() => this.changeEmitter.fire(undefined)));
     this.noticeSource = noticeSource;
     this.updates = updates;
     this.icons = icons;
@@ -165,10 +191,15 @@ export class ServerTreeProvider implements vscode.TreeDataProvider<TreeNode>, vs
       case 'server': {
         const conn = this.registry.get(node.serverName);
         if (!conn) return new vscode.TreeItem(node.serverName);
-        return serverItem(node, conn, this.knownTools(conn), this.updates?.updateFor(node.serverName)?.server.version);
+        const item = serverItem(node, conn, this.knownTools(conn), this.updates?.updateFor(node.serverName)?.server.version);
+        if (this.gateway) showServerOffer(item, conn, this.gateway.clientsOf(conn.name));
+        return item;
       }
-      case 'tool':
-        return toolItem(node);
+      case 'tool': {
+        const item = toolItem(node);
+        if (this.gateway) showToolOffer(item, this.gateway.isToolOffered(node.serverName, node.toolName));
+        return item;
+      }
       case 'folder':
         return folderItem(node, this.folderCounts(node));
       case 'resource':
