@@ -114,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registry,
     { global: context.globalStorageUri.fsPath, workspace: context.storageUri?.fsPath },
     logs.general,
+    (name) => logs.loggerFor(name),
   );
   gateway.registerProvider();
   const tree = new ServerTreeProvider(registry, {

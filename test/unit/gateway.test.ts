@@ -15,7 +15,9 @@ import {
   parseServer,
   serveGatewayStdio,
   ServerConnection,
+  nullLogger,
   type GatewayStdio,
+  type Logger,
   type MemoryOptions,
 } from '../../src/core';
 import { definition, fastTiming, waitFor } from './helpers';
@@ -67,9 +69,21 @@ describe('gateway (in memory)', function () {
 
   async function serve(
     servers: Upstream[],
-    opts: { store?: MemoryMetadataStore; choices?: FileToolChoices; capabilities?: ConstructorParameters<typeof Client>[1] } = {},
+    opts: {
+      store?: MemoryMetadataStore;
+      choices?: FileToolChoices;
+      capabilities?: ConstructorParameters<typeof Client>[1];
+      only?: string[];
+      serverLogger?: (server: string) => Logger;
+    } = {},
   ) {
-    const gateway = new Gateway({ servers: () => servers.map((s) => s.conn), store: opts.store, choices: opts.choices });
+    const gateway = new Gateway({
+      servers: () => servers.map((s) => s.conn),
+      store: opts.store,
+      choices: opts.choices,
+      only: opts.only,
+      serverLogger: opts.serverLogger,
+    });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     const stdio: GatewayStdio = await serveGatewayStdio(gateway, { transport: serverSide });
     const client = new Client({ name: 'test-client', version: '1.0.0' }, opts.capabilities);
@@ -106,6 +120,32 @@ describe('gateway (in memory)', function () {
     const r = await client.callTool({ name: 'beta_echo', arguments: { message: 'hi' } });
     assert.deepEqual(r.content, [{ type: 'text', text: 'beta/echo: hi' }]);
     assert.ok(await store.get('alpha', listsKey(a.conn.definition)));
+  });
+
+  it('counts the clients that use a server, says so in its log, and forgets them when they go', async () => {
+    const a = upstream('alpha', ['echo']);
+    const b = upstream('beta', ['echo']);
+    const lines: string[] = [];
+    const log = (server: string): Logger => ({ ...nullLogger, info: (m: string) => void lines.push(`${server}: ${m}`) });
+    const whole = await serve([a, b], { serverLogger: log });
+    let events = 0;
+    whole.gateway.onDidChangeClients(() => void events++);
+    await whole.client.listTools();
+    assert.equal(whole.gateway.clientsOf('alpha'), 0, 'listing every server is not using them');
+    await whole.client.callTool({ name: 'alpha_echo', arguments: {} });
+    assert.equal(whole.gateway.clientsOf('alpha'), 1);
+    assert.equal(whole.gateway.clientsOf('beta'), 0);
+    assert.deepEqual(lines, ['alpha: the client "test-client" uses this server through the gateway']);
+    assert.equal(events, 1);
+    // A gateway of one server (VS Code's definition of that server): listing it is using it.
+    const c = upstream('gamma', ['echo']);
+    const single = await serve([c], { only: ['gamma'], serverLogger: log });
+    await single.client.listTools();
+    assert.equal(single.gateway.clientsOf('gamma'), 1);
+    await whole.client.close();
+    await waitFor(() => whole.gateway.clientsOf('alpha') === 0, 5000, 'the client that went is forgotten');
+    assert.ok(lines.includes('alpha: the client "test-client" disconnected from the gateway'), lines.join('\n'));
+    assert.equal(events, 2);
   });
 
   it('starts nothing for tools/list when the lists are remembered, and lists again after a start', async () => {

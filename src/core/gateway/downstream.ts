@@ -82,7 +82,7 @@ export class GatewayEndpoint implements Disposable {
       throw new ProtocolError(-32603, errorMessage(e));
     };
 
-    server.setRequestHandler('tools/list', async () => ({ tools: await gateway.listTools() }));
+    server.setRequestHandler('tools/list', async () => ({ tools: await gateway.listTools(caller) }));
     server.setRequestHandler('tools/call', async (request, hctx) => {
       const token = request.params._meta?.progressToken;
       const notify = hctx.mcpReq.notify;

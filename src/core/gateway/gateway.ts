@@ -35,6 +35,13 @@ export interface GatewayOptions {
   readonly store?: MetadataStore;
   readonly choices?: ToolChoices;
   readonly logger?: Logger;
+  /** Where a server's own log is (which clients use it); default: `logger`. */
+  readonly serverLogger?: (server: string) => Logger;
+}
+
+function describeCaller(caller: GatewayCaller): string {
+  const name = caller.clientName?.();
+  return name ? `the client "${name}"` : 'a client';
 }
 
 /** A request the gateway cannot route (unknown name): JSON-RPC invalid params for the client. */
@@ -118,8 +125,13 @@ export class Gateway implements AskRelay {
     return 0;
   }
 
-  async listTools(): Promise<Tool[]> {
+  /**
+   * The offered tools. `caller`: who asks; on a gateway of one server (VS Code's per-server
+   * definitions) a client that lists it uses it, so the tree counts it from then on.
+   */
+  async listTools(caller?: GatewayCaller): Promise<Tool[]> {
     const entries = await this.knownLists();
+    if (caller && this.options.only?.length === 1) for (const { up } of entries) this.noteUser(up, caller);
     const choices = this.options.choices;
     const offered = entries.map(({ up, lists }) => ({
       up,
@@ -206,7 +218,11 @@ export class Gateway implements AskRelay {
       dispose: () => {
         if (!this.callers.delete(caller)) return;
         let changed = false;
-        for (const up of this.upstreams.values()) changed = up.users.delete(caller) || changed;
+        for (const up of this.upstreams.values()) {
+          if (!up.users.delete(caller)) continue;
+          changed = true;
+          this.serverLog(up.conn.name).info(`${describeCaller(caller)} disconnected from the gateway`);
+        }
         if (changed) this.clientsEmitter.fire();
       },
     };
@@ -241,11 +257,7 @@ export class Gateway implements AskRelay {
   }
 
   private async using<T>(up: Upstream, ctx: CallContext, fn: () => Promise<T>): Promise<T> {
-    const caller = ctx.caller;
-    if (!up.users.has(caller) && this.callers.has(caller)) {
-      up.users.add(caller);
-      this.clientsEmitter.fire();
-    }
+    this.noteUser(up, ctx.caller);
     up.active.push(ctx);
     try {
       return await this.calls.run(ctx, fn);
@@ -253,6 +265,18 @@ export class Gateway implements AskRelay {
       const i = up.active.indexOf(ctx);
       if (i >= 0) up.active.splice(i, 1);
     }
+  }
+
+  /** `caller` uses the server from now on, until it disconnects: counted, and said in the server's log. */
+  private noteUser(up: Upstream, caller: GatewayCaller): void {
+    if (up.users.has(caller) || !this.callers.has(caller)) return;
+    up.users.add(caller);
+    this.serverLog(up.conn.name).info(`${describeCaller(caller)} uses this server through the gateway`);
+    this.clientsEmitter.fire();
+  }
+
+  private serverLog(server: string): Logger {
+    return this.options.serverLogger?.(server) ?? this.log;
   }
 
   // ------------------------------------------------------------------ remembered lists

@@ -70,6 +70,8 @@ export class EditorGateway implements vscode.Disposable, GatewaySource {
     private readonly registry: ServerRegistry,
     storage: { readonly global: string; readonly workspace?: string },
     private readonly log: Logger,
+    /** A server's own log (its Output channel): which clients use it through the gateway. */
+    private readonly loggerFor?: (server: string) => Logger,
   ) {
     this.store = new FileMetadataStore(path.join(storage.global, 'gateway', 'lists'));
     // Tool choices are the workspace's (its storage), else the window's.
@@ -178,6 +180,7 @@ export class EditorGateway implements vscode.Disposable, GatewaySource {
       store: this.store,
       choices: this.choices,
       logger: this.log,
+      serverLogger: this.loggerFor,
     });
     // Disposed with the gateway (its emitter goes with it).
     gateway.onDidChangeClients(() => this.uses.fire());

@@ -169,7 +169,10 @@ export function showServerOffer(item: vscode.TreeItem, conn: ServerConnection, c
       : 'Not offered to other clients ("expose": false). Check to offer it.',
     accessibilityInformation: { label: offered ? `${conn.name} offered to other clients` : `${conn.name} not offered to other clients` },
   };
-  if (clients > 0) item.description = `${String(item.description ?? '')} · in use by ${plural(clients, 'client')}`;
+  if (clients <= 0) return;
+  const inUse = ` · in use by ${plural(clients, 'client')}`;
+  item.description = `${String(item.description ?? '')}${inUse}`;
+  if (item.accessibilityInformation) item.accessibilityInformation = { label: item.accessibilityInformation.label + inUse };
 }
 
 /** A tool's gateway checkbox: whether clients of the gateway see it (remembered per workspace). */
