@@ -210,6 +210,74 @@ async function takeTurn() {
   }
 }
 
+/**
+ * The test files run in one workbench per pass. VS Code's own MCP UI (its server list, which the
+ * gateway's test reads) exists only with VS Code's AI features on; they stay off for the other
+ * files, so the chat UI cannot open over those tests and their screenshots.
+ */
+const GATEWAY_SPEC = 'test/e2e/gateway.test.ts';
+const PASSES = [
+  { name: 'tests', mocha: ['--config', 'test/e2e/.mocharc.json', '--ignore', GATEWAY_SPEC], settings: {} },
+  {
+    name: "tests with VS Code's AI features on",
+    mocha: [
+      '--config',
+      'test/e2e/.mocharc.json',
+      ...fs
+        .readdirSync(path.join(ROOT, 'test', 'e2e'))
+        .filter((f) => f.endsWith('.test.ts') && `test/e2e/${f}` !== GATEWAY_SPEC)
+        .flatMap((f) => ['--ignore', `test/e2e/${f}`]),
+    ],
+    settings: { 'chat.disableAIFeatures': false },
+  },
+];
+
+/** One pass: a fresh code-server with the pass's settings, its test files, then the leftover check. */
+async function runPass(pass, extensionsDir, lap) {
+  // No smoke-test driver: no test payload is needed, and with it VS Code 1.139 shows no toasts.
+  const server = await startCodeServer({
+    version: VERSION,
+    extensionsDir,
+    smokeTestDriver: false,
+    settings: {
+      'git.openRepositoryInParentFolders': 'never', // demo/ sits inside this repo: no "open the repository?" toast
+      'mcpManager.registries': [`http://127.0.0.1:${E2E_REGISTRY_PORT}`],
+      // Ports that other programs on this machine open would show as a "Ports" badge in the screenshots.
+      'remote.autoForwardPorts': false,
+      ...pass.settings,
+    },
+  });
+  console.log(`[e2e] code-server ${server.url} workspace ${path.relative(ROOT, WORKSPACE)}/`);
+  lap('start code-server');
+  console.log(`===== e2e: ${pass.name} =====`);
+  const mochaBin = path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
+  let code = await run(process.execPath, [mochaBin, ...pass.mocha, ...process.argv.slice(2)], {
+    env: {
+      ...process.env,
+      MCPM_E2E_URL: server.url,
+      MCPM_E2E_WORKSPACE: WORKSPACE,
+      MCPM_E2E_VSCODE_VERSION: VERSION,
+      MCPM_E2E_RESULTS: RESULTS,
+    },
+  });
+  lap(pass.name);
+
+  // The browser is closed; now the workbench's server goes away, and its MCP servers with it.
+  const { ours, leftovers } = await shutDownAndFindLeftovers(server);
+  lap('shutdown');
+  if (leftovers.length) {
+    console.error(
+      `[e2e] FAILED: MCP servers still running after the workbench closed:\n${leftovers.map((p) => `  ${p.pid} (ppid ${p.ppid}) ${p.cmd}`).join('\n')}`,
+    );
+    for (const p of leftovers) await killTree(p.pid);
+    code ||= 1;
+  } else if (ours.length) {
+    console.log(`[e2e] none of the ${ours.length} MCP servers outlived the workbench`);
+  }
+  await server.stop(); // whatever is left of its tree, and its temp dir
+  return { code, ours: ours.length };
+}
+
 async function main() {
   const t0 = Date.now();
   await takeTurn();
@@ -248,52 +316,18 @@ async function main() {
   onCleanup(() => fs.rmSync(extensionsDir, { recursive: true, force: true }));
   try {
     await installVsix(VERSION, VSIX, extensionsDir);
-    // No smoke-test driver: no test payload is needed, and with it VS Code 1.139 shows no toasts.
-    const server = await startCodeServer({
-      version: VERSION,
-      extensionsDir,
-      smokeTestDriver: false,
-      settings: {
-        'git.openRepositoryInParentFolders': 'never', // demo/ sits inside this repo: no "open the repository?" toast
-        'mcpManager.registries': [`http://127.0.0.1:${E2E_REGISTRY_PORT}`],
-        // Ports that other programs on this machine open would show as a "Ports" badge in the screenshots.
-        'remote.autoForwardPorts': false,
-      },
-    });
-    console.log(`[e2e] code-server ${server.url} workspace ${path.relative(ROOT, WORKSPACE)}/`);
-    lap('install and start code-server');
-
-    console.log('===== e2e: tests =====');
     fs.rmSync(RESULTS, { recursive: true, force: true });
-    const mochaBin = path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
-    let code = await run(process.execPath, [mochaBin, '--config', 'test/e2e/.mocharc.json', ...process.argv.slice(2)], {
-      env: {
-        ...process.env,
-        MCPM_E2E_URL: server.url,
-        MCPM_E2E_WORKSPACE: WORKSPACE,
-        MCPM_E2E_VSCODE_VERSION: VERSION,
-        MCPM_E2E_RESULTS: RESULTS,
-      },
-    });
-    lap('tests');
-
-    // The browser is closed; now the workbench's server goes away, and its MCP servers with it.
-    const { ours, leftovers } = await shutDownAndFindLeftovers(server);
-    lap('shutdown');
-    if (leftovers.length) {
-      console.error(
-        `[e2e] FAILED: MCP servers still running after the workbench closed:\n${leftovers.map((p) => `  ${p.pid} (ppid ${p.ppid}) ${p.cmd}`).join('\n')}`,
-      );
-      for (const p of leftovers) await killTree(p.pid);
-      code ||= 1;
-    } else if (ours.length) {
-      console.log(`[e2e] none of the ${ours.length} MCP servers outlived the workbench`);
+    let code = 0;
+    let seen = 0;
+    for (const pass of PASSES) {
+      const result = await runPass(pass, extensionsDir, lap);
+      code ||= result.code;
+      seen += result.ours;
     }
-    if (code === 0 && !ours.length) {
+    if (code === 0 && !seen) {
       console.error('[e2e] FAILED: no MCP server process was seen during the tests, so the leftover check checked nothing');
       code = 1;
     }
-    await server.stop(); // whatever is left of its tree, and its temp dir
     await http.stop();
 
     const shot = newestPng(RESULTS);
