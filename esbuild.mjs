@@ -117,6 +117,9 @@ const common = {
  * A module here must not be used at another module's top level (test/servers/bundle.test.ts).
  */
 const LAZY = [
+  // zod's chained API, for our schemas that compose with the SDK's (connection/operations.ts,
+  // tasks/channel.ts): the SDK's own zod. What loads at activation uses zod/mini (src/core/zod.ts).
+  'zod',
   // The MCP SDK (protocol, schemas of both protocol eras, HTTP/SSE transports, OAuth) and the JSON
   // Schema validator of tool outputs and argument forms.
   '@modelcontextprotocol/client',
@@ -176,7 +179,9 @@ const cli = { ...common, entryPoints: { cli: 'src/cli/main.ts' }, outdir, banner
 
 async function buildAll() {
   const [[ext, protocol], cliResult] = await Promise.all([
-    buildSplit({ lazy: LAZY, options: extension, protocolName: 'protocol' }),
+    // zod/mini in the extension bundle is the tree-shaken part of zod's core that its schemas use;
+    // protocol.js has zod whole (the SDK's), so it bundles zod itself rather than share that part.
+    buildSplit({ lazy: LAZY, options: extension, protocolName: 'protocol', unshared: /(^|\/)node_modules\/zod\// }),
     esbuild.build(cli),
   ]);
   const results = [ext, protocol, cliResult];

@@ -35,9 +35,11 @@ const key = (cwd, p) => path.relative(cwd, p).split(path.sep).join('/');
  * @param {string[]} o.lazy module specifiers (imported from src/) that go to protocol.js
  * @param {import('esbuild').BuildOptions} o.options the extension bundle's options (entryPoints, outdir, plugins...)
  * @param {string} o.protocolName output name of the lazy bundle, beside the extension bundle ('protocol')
+ * @param {RegExp} [o.unshared] modules protocol.js bundles itself even when the extension bundle
+ *   holds them too (a tree-shaken part of them: sharing would keep all of it in the extension bundle)
  * @returns {Promise<import('esbuild').BuildResult[]>} [extension, protocol]
  */
-export async function buildSplit({ lazy, options, protocolName }) {
+export async function buildSplit({ lazy, options, protocolName, unshared }) {
   const cwd = options.absWorkingDir ?? process.cwd();
   const spec = new RegExp(`^(${lazy.map((s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|')})$`);
   const fromSource = (importer) => !/[\\/]node_modules[\\/]/.test(importer);
@@ -173,7 +175,7 @@ export async function buildSplit({ lazy, options, protocolName }) {
         });
         if (r.errors.length || r.external || r.namespace !== 'file') return r.errors.length ? { errors: r.errors } : undefined;
         const k = key(cwd, r.path);
-        if (!eager.has(k)) return { path: r.path, sideEffects: r.sideEffects, pluginData: r.pluginData };
+        if (!eager.has(k) || unshared?.test(k)) return { path: r.path, sideEffects: r.sideEffects, pluginData: r.pluginData };
         shared.add(k);
         return { path: k, namespace: 'shared' };
       });

@@ -2,7 +2,8 @@
 // Each entry is parsed on its own: a bad one yields issues naming the server and the field,
 // and never hides the others.
 import * as path from 'node:path';
-import { z } from 'zod';
+import * as z from '../zod';
+import type { ZodIssue } from '../zod';
 import { LOG_LEVELS, type ConfigIssue, type ConfigSource, type OAuthConfig, type ParseResult, type ServerDefinition } from './types';
 import { suggest } from '../text';
 import { expandHome, inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
@@ -16,52 +17,57 @@ export const DEFAULTS = {
   maxResultBytes: 256 * 1024 * 1024,
 } as const;
 
-const timeout = z.number().int().min(100, 'must be at least 100 (milliseconds)');
+const timeout = z.int().check(z.minimum(100, 'must be at least 100 (milliseconds)'));
 
 const common = {
-  keepAlive: z.boolean().default(DEFAULTS.keepAlive),
-  disabled: z.boolean().default(false),
+  keepAlive: z._default(z.boolean(), DEFAULTS.keepAlive),
+  disabled: z._default(z.boolean(), false),
   // Whether the gateway offers the server to other clients (absent = yes; kept out of the resolved
   // definition when absent, so existing entries keep their fingerprints).
-  expose: z.boolean().optional(),
-  startupTimeoutMs: timeout.default(DEFAULTS.startupTimeoutMs),
-  requestTimeoutMs: timeout.default(DEFAULTS.requestTimeoutMs),
-  maxTotalTimeoutMs: timeout.default(DEFAULTS.maxTotalTimeoutMs),
-  idleTimeoutMinutes: z.number().min(0).default(DEFAULTS.idleTimeoutMinutes),
-  maxResultBytes: z.number().int().min(1024).default(DEFAULTS.maxResultBytes),
-  roots: z.array(z.string().min(1, 'must not be empty: give a directory path')).optional(),
-  sampling: z.enum(['ask', 'allow', 'deny'], { error: 'must be "ask", "allow" or "deny"' }).default('ask'),
-  samplingModels: z.array(z.string().min(1)).default([]),
-  logLevel: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
-  useTasks: z.enum(['auto', 'always', 'never'], { error: 'must be one of auto, always, never' }).optional(),
+  expose: z.optional(z.boolean()),
+  startupTimeoutMs: z._default(timeout, DEFAULTS.startupTimeoutMs),
+  requestTimeoutMs: z._default(timeout, DEFAULTS.requestTimeoutMs),
+  maxTotalTimeoutMs: z._default(timeout, DEFAULTS.maxTotalTimeoutMs),
+  idleTimeoutMinutes: z._default(z.number().check(z.minimum(0)), DEFAULTS.idleTimeoutMinutes),
+  maxResultBytes: z._default(z.int().check(z.minimum(1024)), DEFAULTS.maxResultBytes),
+  roots: z.optional(z.array(z.string().check(z.minLength(1, 'must not be empty: give a directory path')))),
+  sampling: z._default(z.enum(['ask', 'allow', 'deny'], { error: 'must be "ask", "allow" or "deny"' }), 'ask'),
+  samplingModels: z._default(z.array(z.string().check(z.minLength(1))), []),
+  logLevel: z.optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
+  useTasks: z.optional(z.enum(['auto', 'always', 'never'], { error: 'must be one of auto, always, never' })),
   // Keys VS Code's mcp.json allows that we accept and ignore, so shared files stay valid.
-  dev: z.unknown().optional(),
-  gallery: z.unknown().optional(),
-  version: z.unknown().optional(),
+  dev: z.optional(z.unknown()),
+  gallery: z.optional(z.unknown()),
+  version: z.optional(z.unknown()),
   // Where an entry installed from an MCP registry came from (see core/mcpRegistry): for updates.
-  registry: z.strictObject({ url: z.string().min(1), name: z.string().min(1), version: z.string().optional() }).optional(),
+  registry: z.optional(
+    z.strictObject({ url: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)), version: z.optional(z.string()) }),
+  ),
 };
 
-const envValue = z.union([z.string(), z.number(), z.boolean(), z.null()]).transform((v) => (v === null ? null : String(v)));
+const envValue = z.pipe(
+  z.union([z.string(), z.number(), z.boolean(), z.null()]),
+  z.transform((v) => (v === null ? null : String(v))),
+);
 
 const stdioSchema = z.strictObject({
-  type: z.literal('stdio').optional(),
-  command: z.string().trim().min(1, 'must not be empty: name the program to run, e.g. "npx" or "node"'),
-  args: z.array(z.union([z.string(), z.number()]).transform(String)).default([]),
-  env: z.record(z.string(), envValue).default({}),
-  envFile: z.string().min(1).optional(),
-  cwd: z.string().min(1).optional(),
-  inheritEnv: z.boolean().default(false),
-  passEnv: z.array(z.string().min(1)).default([]),
+  type: z.optional(z.literal('stdio')),
+  command: z.string().check(z.trim(), z.minLength(1, 'must not be empty: name the program to run, e.g. "npx" or "node"')),
+  args: z._default(z.array(z.pipe(z.union([z.string(), z.number()]), z.transform(String))), []),
+  env: z._default(z.record(z.string(), envValue), {}),
+  envFile: z.optional(z.string().check(z.minLength(1))),
+  cwd: z.optional(z.string().check(z.minLength(1))),
+  inheritEnv: z._default(z.boolean(), false),
+  passEnv: z._default(z.array(z.string().check(z.minLength(1))), []),
   ...common,
 });
 
 const httpSchema = z.strictObject({
   type: z.enum(['http', 'sse']),
   url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
-  headers: z.record(z.string(), z.string()).default({}),
+  headers: z._default(z.record(z.string(), z.string()), {}),
   // Checked on its own (parseOAuth) so each mistake names its field: oauth.clientId, oauth.scopes.1, ...
-  oauth: z.unknown().optional(),
+  oauth: z.optional(z.unknown()),
   ...common,
 });
 
@@ -287,12 +293,12 @@ export function isMetadataDocumentUrl(value: string): boolean {
   }
 }
 
-function fieldOf(issue: z.core.$ZodIssue): string | undefined {
+function fieldOf(issue: ZodIssue): string | undefined {
   if (issue.code === 'unrecognized_keys') return issue.keys[0];
   return issue.path.length ? issue.path.join('.') : undefined;
 }
 
-function messageOf(issue: z.core.$ZodIssue): string {
+function messageOf(issue: ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
     return issue.keys
       .map((k) => {

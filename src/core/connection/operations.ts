@@ -12,7 +12,7 @@ import type { Logger } from '../logger';
 import { mcpParamHeaders, scanMcpParams } from '../modern';
 import { paginate, sendRequest } from '../requests';
 import type { Session } from '../session';
-import { LOOSE_RESULT, sessionChannel } from '../tasks/channel';
+import { looseResult, sessionChannel } from '../tasks/channel';
 import { asksForTask, serverRunsToolTasks, taskSupportOf } from '../tasks/policy';
 import { createdTask, detachedResult, followTask } from '../tasks/protocol';
 import { sanitizeTools } from '../toolSchema';
@@ -82,7 +82,7 @@ export async function callToolOn(
       s,
       def,
       { method: 'tools/call', params },
-      asTask ? LOOSE_RESULT : CallToolResultSchema,
+      asTask ? looseResult() : CallToolResultSchema,
       options,
       headers,
     ) as Promise<CallToolResult>;

@@ -5,15 +5,18 @@ import { sendRequest } from '../requests';
 import type { Session } from '../session';
 import type { TaskChannel } from './protocol';
 
-/** Task results are checked by parseTask (protocol.ts), not by a schema per era. */
-export const LOOSE_RESULT = z.looseObject({});
+let loose: z.ZodObject | undefined;
+/** Task results are checked by parseTask (protocol.ts), not by a schema per era. Made on first use (zod loads with the SDK). */
+export function looseResult(): z.ZodObject {
+  return (loose ??= z.looseObject({}));
+}
 
 export function sessionChannel(s: Session, def: ServerDefinition): TaskChannel {
   return {
     server: def.name,
     era: s.client.getProtocolEra() === 'modern' ? 'modern' : 'legacy',
     request: (method, params, options = {}) =>
-      sendRequest(s, def, { method, params } as never, LOOSE_RESULT, options) as Promise<Record<string, unknown>>,
+      sendRequest(s, def, { method, params } as never, looseResult(), options) as Promise<Record<string, unknown>>,
     ...(s.answerInput && { answer: s.answerInput }),
   };
 }

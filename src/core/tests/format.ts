@@ -2,7 +2,8 @@
 // resource read or prompt get with expectations. Parsed strictly (unknown keys are typos that
 // would silently test nothing), and every problem names the file, the test and the field.
 import { parseTree, findNodeAtLocation, type Node } from 'jsonc-parser';
-import { z } from 'zod';
+import * as z from '../zod';
+import type { ZodIssue } from '../zod';
 import { ConfigFileError, parseJsoncText } from '../config/files';
 import { suggest } from '../text';
 import { parseJsonPath } from './jsonPath';
@@ -13,34 +14,34 @@ export function isCollectionFile(file: string): boolean {
   return file.endsWith(COLLECTION_SUFFIX);
 }
 
-const nonEmpty = z.string().min(1, 'must not be empty');
+const nonEmpty = z.string().check(z.minLength(1, 'must not be empty'));
 
 const expectSchema = z.strictObject({
-  isError: z.boolean().optional(),
-  contains: z.union([z.string(), z.array(z.string()).min(1, 'must list at least one string')]).optional(),
-  matches: z.string().optional(),
-  structuredContent: z.unknown().optional(),
-  snapshot: z.boolean().optional(),
-  ignore: z.array(nonEmpty).optional(),
-  maxMs: z.number().int().positive('must be a positive number of milliseconds').optional(),
+  isError: z.optional(z.boolean()),
+  contains: z.optional(z.union([z.string(), z.array(z.string()).check(z.minLength(1, 'must list at least one string'))])),
+  matches: z.optional(z.string()),
+  structuredContent: z.optional(z.unknown()),
+  snapshot: z.optional(z.boolean()),
+  ignore: z.optional(z.array(nonEmpty)),
+  maxMs: z.optional(z.int().check(z.positive('must be a positive number of milliseconds'))),
 });
 
 const testSchema = z.strictObject({
   name: nonEmpty,
-  tool: nonEmpty.optional(),
-  resource: nonEmpty.optional(),
-  prompt: nonEmpty.optional(),
-  arguments: z.record(z.string(), z.unknown()).optional(),
-  server: nonEmpty.optional(),
-  skip: z.boolean().optional(),
-  timeoutMs: z.number().int().positive().optional(),
-  expect: expectSchema.optional(),
+  tool: z.optional(nonEmpty),
+  resource: z.optional(nonEmpty),
+  prompt: z.optional(nonEmpty),
+  arguments: z.optional(z.record(z.string(), z.unknown())),
+  server: z.optional(nonEmpty),
+  skip: z.optional(z.boolean()),
+  timeoutMs: z.optional(z.int().check(z.positive())),
+  expect: z.optional(expectSchema),
 });
 
 const fileSchema = z.strictObject({
-  $schema: z.string().optional(),
-  server: nonEmpty.optional(),
-  ignore: z.array(nonEmpty).optional(),
+  $schema: z.optional(z.string()),
+  server: z.optional(nonEmpty),
+  ignore: z.optional(z.array(nonEmpty)),
   tests: z.array(z.unknown()),
 });
 
@@ -254,8 +255,6 @@ export function loadCollection(text: string, file: string, options: ParseOptions
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-
-type ZodIssue = z.core.$ZodIssue;
 
 function fieldOf(i: ZodIssue, _keys: readonly string[]): string | undefined {
   const p = (i.path as (string | number)[]).slice();
