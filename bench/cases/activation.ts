@@ -4,13 +4,18 @@
 // stdio servers, one with an input, and one HTTP server), so the configuration is read and parsed as in VS Code.
 // One process measures one activation: a module loads once per process, and a second activate() in
 // the same process would run warm code. bench/run.ts runs this case several times and takes medians.
+// The process must not have loaded zod before (bench/child.ts loads only this case for it): zod
+// keeps its configuration on globalThis, and the one the SDK brings sets a memoizer there that
+// every other zod instance then uses, which made the first parse of the settings 3x slower than
+// in an extension host where nothing else loaded zod.
 import childProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'jsonc-parser';
-import { REPO_ROOT, childCount } from '../lib/setup';
+import { REPO_ROOT } from '../../test/fixtures/paths';
+import { childCount } from '../lib/procs';
 import { extensionContext, installVscodeStub } from '../lib/vscodeStub';
 
 interface Extension {

@@ -1,7 +1,6 @@
 // Builds the contenders of every case: our connection layer, a plain SDK v2 client (and the plain
 // SDK v1 client, for information), and the floor, each against a server of either protocol era.
 import { spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
@@ -143,21 +142,7 @@ export function startListening(script: string, args: string[] = [], env: NodeJS.
   });
 }
 
-/** Live direct children of this process (zombies excluded). */
-export function childCount(): number {
-  let n = 0;
-  for (const e of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${e}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[1]) === process.pid && f[0] !== 'Z') n++;
-    } catch {
-      // exited
-    }
-  }
-  return n;
-}
+export { childCount } from './procs';
 
 export function textLength(result: { content?: unknown }): number {
   const content = (result.content ?? []) as { type: string; text?: string }[];
