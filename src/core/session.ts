@@ -3,6 +3,7 @@
 import type { Client, McpSubscription, SubscriptionFilter, Tool, Transport } from '@modelcontextprotocol/client';
 import { DisposableStore, type Disposable } from './events';
 import type { InputAnswerer } from './ask/install';
+import { UrlCompletions } from './ask/urlCompletions';
 import type { Logger } from './logger';
 import type { LoggingLevel, ServerDefinition } from './config/types';
 import type { ToolOutputValidators } from './toolOutput';
@@ -56,6 +57,8 @@ export class Session {
   logLevel?: LoggingLevel;
   /** Answers a server's question that arrives outside a request (a 2026-07-28 task's `inputRequests`). */
   answerInput?: InputAnswerer;
+  /** URL elicitations the server said are complete (waited for before retrying after -32042). */
+  readonly urlCompletions = new UrlCompletions();
   /** Until when each list is fresh (2026-07-28 `ttlMs`); absent: until the server says it changed. */
   private readonly freshUntil = new Map<ListKind, number>();
   private subscription?: McpSubscription;

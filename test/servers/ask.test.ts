@@ -110,6 +110,35 @@ describe('when the server asks: roots, elicitation, sampling', function () {
           assert.equal(req.mode === 'url' && req.url, 'https://example.com/consent?x=1');
         });
 
+        it('a tool that needs a visit first: the host is asked about the URL, and the call then succeeds', async () => {
+          // 2025 era: the server refuses with -32042 and says when the visit is complete; 2026-07-28: input_required.
+          const { host, asked } = scriptedHost({ elicit: async () => ({ action: 'accept' }) });
+          const c = connect(await entryFor(era), host);
+          assert.equal(textOf(await c.callTool('url_required', {})), 'signed up');
+          assert.equal(asked.elicit.length, 1);
+          const req = asked.elicit[0]!;
+          assert.equal(req.mode === 'url' && req.url, 'https://example.com/signup');
+          assert.equal(req.message, 'Please sign up first');
+          if (era === 'legacy')
+            assert.ok(
+              c.logged.some((l) => /asks for 1 URL visit\(s\) first \(-32042\)/.test(l)),
+              c.logged.join('\n'),
+            );
+        });
+
+        it('a visit the user declines: the call fails saying which site and why', async () => {
+          const { host } = scriptedHost({ elicit: async () => ({ action: 'decline' }) });
+          const c = connect(await entryFor(era), host);
+          if (era === 'modern') {
+            assert.equal(textOf(await c.callTool('url_required', {})), 'not signed up (decline)');
+            return;
+          }
+          await assert.rejects(c.callTool('url_required', {}), (e: Error) => {
+            assert.match(e.message, /^asker: tools\/call "url_required" needs you to visit a page on example\.com first; you declined$/);
+            return true;
+          });
+        });
+
         it('sampling: the host gets the system prompt and messages; its reply reaches the tool', async () => {
           const { host, asked } = scriptedHost();
           const c = connect(await entryFor(era), host);

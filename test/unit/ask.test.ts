@@ -1,6 +1,7 @@
 // The pure half of core/ask: elicitation form fields (defaults, checks, typed answers), the
 // sampling transcript, capabilities and the config keys roots / sampling / samplingModels.
 import * as assert from 'node:assert/strict';
+import { UrlCompletions } from '../../src/core/ask/urlCompletions';
 import {
   askCapabilities,
   checkContent,
@@ -162,5 +163,35 @@ describe('core/ask', () => {
     );
     const rel = parseServer('s', { command: 'x', roots: ['rel'] });
     assert.ok('issues' in rel && rel.issues[0]?.field === 'roots.0' && /needs a workspace folder/.test(rel.issues[0].message));
+  });
+});
+
+describe('URL elicitation completions (-32042 retries wait for them)', () => {
+  it('resolves a wait when the server says the elicitation is complete, before or after the wait begins', async () => {
+    const c = new UrlCompletions();
+    c.complete('early');
+    await c.wait('early');
+    const later = c.wait('later');
+    let done = false;
+    void later.then(() => (done = true));
+    await Promise.resolve();
+    assert.equal(done, false, 'not before the server says so');
+    c.complete('later');
+    await later;
+    // Each completion is used once: a second wait for the same id waits again.
+    const again = c.wait('early');
+    c.complete('early');
+    await again;
+  });
+
+  it('rejects with the signal’s reason when the wait is given up', async () => {
+    const c = new UrlCompletions();
+    const controller = new AbortController();
+    const waiting = c.wait('x', controller.signal);
+    controller.abort(new Error('cancelled by the user'));
+    await assert.rejects(waiting, /cancelled by the user/);
+    // Nothing is left waiting: a completion now is kept for the next wait.
+    c.complete('x');
+    await c.wait('x');
   });
 });

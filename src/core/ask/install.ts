@@ -77,7 +77,14 @@ function responders(
  * Registers the handlers for what askCapabilities declared (call before connecting), and returns
  * the same answers for requests that do not arrive as requests (InputAnswerer).
  */
-export function installAskHandlers(client: Client, def: ServerDefinition, host: AskHost | undefined, log: Logger): InputAnswerer {
+export function installAskHandlers(
+  client: Client,
+  def: ServerDefinition,
+  host: AskHost | undefined,
+  log: Logger,
+  /** Told of each URL elicitation the server says is complete (a request refused with -32042 waits for it). */
+  completions?: { complete(id: string): void },
+): InputAnswerer {
   const answers = responders(def, host, log, () => (client.getProtocolEra() === 'modern' ? 'modern' : 'legacy'));
   for (const [method, respond] of Object.entries(answers))
     client.setRequestHandler(
@@ -88,6 +95,7 @@ export function installAskHandlers(client: Client, def: ServerDefinition, host: 
     client.setNotificationHandler('notifications/elicitation/complete', (n) => {
       log.info(`the server says the URL elicitation ${n.params.elicitationId} is complete`);
       host?.elicitationComplete?.(def.name, n.params.elicitationId);
+      completions?.complete(n.params.elicitationId);
     });
   return async (method, params, signal) => {
     const respond = (answers as Record<string, Responder | undefined>)[method];

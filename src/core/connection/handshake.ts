@@ -73,7 +73,7 @@ export async function handshake(
   });
   const session = new Session(client, transport, driver, validators, (kind, until) => host.listedFresh(kind, until));
   session.listen(host.listenerFor(session));
-  session.answerInput = installAskHandlers(client, host.definition, host.options.ask, host.log);
+  session.answerInput = installAskHandlers(client, host.definition, host.options.ask, host.log, session.urlCompletions);
   client.onerror = (e) => host.log.debug(`protocol: ${e.message}`);
   client.onclose = () => host.closed(session);
 

@@ -24,6 +24,12 @@ function makeTolerantToolsResultSchema() {
 }
 /** The JSON-RPC error of a request whose Mcp-Param-* headers do not match its arguments (2026-07-28). */
 const HEADER_MISMATCH = -32020;
+/** 2025-11-25: the server refuses a request until the user has visited URLs (`data.elicitations`). */
+const URL_ELICITATION_REQUIRED = -32042;
+/** How many times one call may be refused with -32042 and retried after the user's visits. */
+const URL_ELICITATION_ROUNDS = 3;
+/** How long to wait for the server to say the user finished at a URL (the user is doing it by hand). */
+const URL_COMPLETION_WAIT_MS = 10 * 60_000;
 
 /** All tools of a session (pagination followed), shared by concurrent callers; the list is kept on the session. */
 export function loadTools(s: Session, def: ServerDefinition, log: Logger, options: CallOptions): Promise<Tool[]> {
@@ -95,7 +101,7 @@ export async function callToolOn(
     : undefined;
   let result: CallToolResult;
   try {
-    result = await send(mirrored);
+    result = await withUrlElicitations(s, def, log, name, () => send(mirrored), options.signal);
   } catch (e) {
     // Our list was missing or old, so the headers were wrong: list again and send once more.
     if (!(s.mirrorsParams && e instanceof ProtocolError && e.code === HEADER_MISMATCH)) throw e;
@@ -124,6 +130,81 @@ export async function callToolOn(
     throw e;
   }
   return result;
+}
+
+/**
+ * Runs `request`; when the server refuses it with -32042 (URL elicitation required), asks the user
+ * about each URL through the same handler as a URL-mode elicitation, waits until the server says
+ * each is complete, and sends the request again (at most URL_ELICITATION_ROUNDS times).
+ */
+async function withUrlElicitations<T>(
+  s: Session,
+  def: ServerDefinition,
+  log: Logger,
+  name: string,
+  request: () => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T> {
+  for (let round = 1; ; round++) {
+    try {
+      return await request();
+    } catch (e) {
+      const elicitations = urlElicitationsOf(e);
+      if (!elicitations) throw e;
+      const answer = s.answerInput;
+      const refused = (why: string) =>
+        new ServerError(def.name, 'protocol', `tools/call "${name}" needs you to visit ${describeUrls(elicitations)} first; ${why}`, {
+          cause: e,
+          code: URL_ELICITATION_REQUIRED,
+        });
+      if (!answer) throw refused('this client cannot show you the page (no one here answers the server’s questions)');
+      if (round > URL_ELICITATION_ROUNDS) throw refused(`the server still asked after ${URL_ELICITATION_ROUNDS} visits`);
+      log.info(`tools/call "${name}": the server asks for ${elicitations.length} URL visit(s) first (-32042)`);
+      for (const params of elicitations) {
+        const result = await answer('elicitation/create', params, signal);
+        if (result.action !== 'accept') throw refused(result.action === 'decline' ? 'you declined' : 'you cancelled');
+        const waited = AbortSignal.timeout(URL_COMPLETION_WAIT_MS);
+        await s.urlCompletions.wait(params.elicitationId, signal ? AbortSignal.any([signal, waited]) : waited).catch((reason: unknown) => {
+          if (signal?.aborted) throw reason;
+          throw refused(`the server did not say you were done within ${URL_COMPLETION_WAIT_MS / 60_000} minutes`);
+        });
+      }
+    }
+  }
+}
+
+interface UrlElicitation {
+  readonly mode: 'url';
+  readonly url: string;
+  readonly message: string;
+  readonly elicitationId: string;
+}
+
+/** The URL elicitations of a -32042 error, when that is what `e` is (and they are well formed). */
+function urlElicitationsOf(e: unknown): UrlElicitation[] | undefined {
+  if (!(e instanceof ProtocolError) || e.code !== URL_ELICITATION_REQUIRED) return undefined;
+  const list = (e.data as { elicitations?: unknown } | undefined)?.elicitations;
+  if (!Array.isArray(list) || !list.length) return undefined;
+  const ok = list.every(
+    (x: Record<string, unknown>) =>
+      x && x.mode === 'url' && typeof x.url === 'string' && typeof x.message === 'string' && typeof x.elicitationId === 'string',
+  );
+  return ok ? (list as UrlElicitation[]) : undefined;
+}
+
+function describeUrls(list: readonly UrlElicitation[]): string {
+  const hosts = [
+    ...new Set(
+      list.map((x) => {
+        try {
+          return new URL(x.url).host;
+        } catch {
+          return x.url;
+        }
+      }),
+    ),
+  ];
+  return hosts.length === 1 ? `a page on ${hosts[0]}` : `pages on ${hosts.join(', ')}`;
 }
 
 /** 2025 era: whether this call asks for a task (the tool's `execution.taskSupport`, `useTasks`, a long call). */
