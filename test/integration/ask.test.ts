@@ -55,6 +55,8 @@ describe('when the server asks (roots, elicitation, sampling)', function () {
   const forms: OpenForm[] = [];
   let hooks: Awaited<ReturnType<typeof getApi>>['_test'];
   let originalOpenForm: typeof hooks.ask.openForm;
+  /** vscode.lm's models (the tests below swap in their own): the test extension's Echo Model. */
+  let editorModels: typeof hooks.ask.models;
 
   before(async () => {
     hooks = (await getApi())._test;
@@ -71,6 +73,7 @@ describe('when the server asks (roots, elicitation, sampling)', function () {
       everything: { command: NODE, args: [everything, 'stdio', MARKER] },
     });
     originalOpenForm = hooks.ask.openForm;
+    editorModels = hooks.ask.models;
     hooks.ask.openForm = (req) => originalOpenForm({ ...req, ask: req.ask && { ...req.ask, onOpen: (f) => forms.push(f) } });
   });
   beforeEach(() => {
@@ -194,6 +197,19 @@ describe('when the server asks (roots, elicitation, sampling)', function () {
     const result = (await pending)!;
     assert.match(resultText(result), /\[COMPLETED\] User provided the requested information!/);
     assert.match(JSON.stringify(result.content), /- Name: Ada/);
+  });
+
+  it("sampling through vscode.lm: another extension's model answers, after review", async function () {
+    if (typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider !== 'function') this.skip();
+    hooks.ask.models = editorModels;
+    const models = await waitFor('the test extension’s model', async () => (await vscode.lm.selectChatModels({ vendor: 'mcpm-test' }))[0]);
+    assert.equal(models.name, 'Echo Model');
+    prompter.on('confirm', /asks a language model for a completion/, 'Send to Echo Model');
+    prompter.on('confirm', /Send Echo Model's answer back/, 'Send Answer');
+    const got = JSON.parse(resultText((await call('modern', 'ask_sample', { prompt: 'Say hi' }))!)) as Record<string, string>;
+    assert.equal(got.text, 'echo: Say hi');
+    assert.equal(got.role, 'assistant');
+    assert.match(prompter.asked[0]!.detail!, /^Model: Echo Model \(mcpm-test\)/);
   });
 
   it('"sampling": "deny" offers no sampling: the server is never given a model', async () => {
