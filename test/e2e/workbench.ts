@@ -80,11 +80,19 @@ export class Workbench {
     const sidebar = this.page.locator('.part.sidebar');
     // The sidebar title reads "<container>" or, with a single view, "<container>: <view>".
     const title = sidebar.locator('.composite.title').filter({ hasText: label });
-    if (!(await title.isVisible())) {
-      await item.click(); // (only when closed: clicking an open container closes it)
-      await this.page.mouse.move(800, 650, { steps: 5 }); // leave before its hover tooltip shows
+    // Right after a reload the workbench may still be restoring this container: a click then would
+    // close it again. So click only while its activity bar item is not the active one, and look
+    // again until the title shows.
+    const active = this.page.locator(`.activitybar .action-item.checked [aria-label^="${label}"]`).first();
+    const until = Date.now() + 30000;
+    while (!(await title.isVisible())) {
+      if (Date.now() > until) throw new Error(`the "${label}" view container did not open within 30 s`);
+      if (!(await active.isVisible())) {
+        await item.click();
+        await this.page.mouse.move(800, 650, { steps: 5 }); // leave before its hover tooltip shows
+      }
+      await title.waitFor({ timeout: 3000 }).catch(() => undefined);
     }
-    await title.waitFor({ timeout: 30000 });
     await this.waitForIdle();
     return sidebar;
   }
