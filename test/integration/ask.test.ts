@@ -37,12 +37,16 @@ function testModel(reply: string, seen: vscode.LanguageModelChatMessage[][]): vs
     countTokens: async () => 1,
     sendRequest: async (messages: vscode.LanguageModelChatMessage[]) => {
       seen.push(messages);
+      // As VS Code's response: the text parts in `stream` (and the plain text in `text`).
       return {
         text: (async function* () {
           yield reply.slice(0, 3);
           yield reply.slice(3);
         })(),
-        stream: (async function* () {})(),
+        stream: (async function* () {
+          yield new vscode.LanguageModelTextPart(reply.slice(0, 3));
+          yield new vscode.LanguageModelTextPart(reply.slice(3));
+        })(),
       };
     },
   } as unknown as vscode.LanguageModelChat;
@@ -211,6 +215,22 @@ describe('when the server asks (roots, elicitation, sampling)', function () {
     assert.equal(got.role, 'assistant');
     assert.match(prompter.asked[0]!.detail!, /^Model: Echo Model \(mcpm-test\)/);
   });
+
+  for (const server of ['modern', 'legacy'])
+    it(`sampling with a tool (${server} era): the model's tool call goes to the server, and its result back to the model`, async function () {
+      if (typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider !== 'function')
+        this.skip();
+      hooks.ask.models = editorModels;
+      prompter.on('confirm', /asks a language model for a completion/, 'Send to Echo Model', 2);
+      prompter.on('confirm', /Send Echo Model's answer back/, 'Send Answer', 2);
+      const got = JSON.parse(resultText((await call(server, 'ask_sample_tools', { prompt: 'Say hi' }))!)) as unknown;
+      assert.deepEqual(got, { rounds: 2, calls: [{ name: 'lookup', input: { text: 'Say hi' } }], text: 'tool said: definition of Say hi' });
+      // The review shows the tools offered and, the first time, the call the model wants made.
+      assert.match(prompter.asked[0]!.detail!, /\[tools the model may call\]\nlookup/);
+      assert.equal(prompter.asked[1]!.detail, '[calls the tool lookup with {"text":"Say hi"}]');
+      assert.match(prompter.asked[2]!.detail!, /\[tool result\]\ndefinition of Say hi/);
+      assert.equal(prompter.asked[3]!.detail, 'tool said: definition of Say hi');
+    });
 
   it('"sampling": "deny" offers no sampling: the server is never given a model', async () => {
     const seen: vscode.LanguageModelChatMessage[][] = [];

@@ -124,6 +124,30 @@ describe('core/ask', () => {
     assert.equal(text, '[system]\nBe brief.\n\n[user]\nHi\n\n[assistant]\n[image image/png, 3 bytes]\n');
   });
 
+  it('renders the tools of a sampling request, the model’s calls and their results', () => {
+    const text = samplingTranscript({
+      maxTokens: 10,
+      tools: [{ name: 'lookup', inputSchema: { type: 'object' } }],
+      toolChoice: { mode: 'required' },
+      messages: [
+        { role: 'user', content: { type: 'text', text: 'Define hi' } },
+        { role: 'assistant', content: [{ type: 'tool_use', id: 'c1', name: 'lookup', input: { text: 'hi' } }] },
+        { role: 'user', content: [{ type: 'tool_result', toolUseId: 'c1', content: [{ type: 'text', text: 'a greeting' }] }] },
+      ],
+    });
+    assert.equal(
+      text,
+      '[tools the model may call, one at least]\nlookup\n\n[user]\nDefine hi\n\n[assistant]\n[calls the tool lookup with {"text":"hi"}]\n\n[user]\n[tool result]\na greeting\n',
+    );
+  });
+
+  it('declares sampling with tools only for a host that passes them to its model', () => {
+    const sample = async () => ({ role: 'assistant' as const, model: 'm', content: { type: 'text' as const, text: '' } });
+    const def = definition('s', { command: 'x' });
+    assert.deepEqual(askCapabilities(def, { sample }).sampling, {});
+    assert.deepEqual(askCapabilities(def, { sample, samplingTools: true }).sampling, { tools: {} });
+  });
+
   it('declares what the host can answer, per server', () => {
     const full: AskHost = {
       defaultRoots: () => [],

@@ -16,7 +16,7 @@ export function askCapabilities(def: ServerDefinition, host: AskHost | undefined
   return {
     ...(offersRoots(def, host) && { roots: { listChanged: true } }),
     ...(host?.elicit && { elicitation: { form: { applyDefaults: true }, url: {} } }),
-    ...(host?.sample && def.sampling !== 'deny' && { sampling: {} }),
+    ...(host?.sample && def.sampling !== 'deny' && { sampling: host.samplingTools ? { tools: {} } : {} }),
   };
 }
 

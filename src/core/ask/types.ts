@@ -41,6 +41,8 @@ export interface AskHost {
    * `"sampling": "deny"` is not offered it either.
    */
   sample?(request: CreateMessageRequestParams, ctx: AskContext): Promise<CreateMessageResult>;
+  /** Whether `sample` passes a request's `tools` to the model and returns its tool calls (`sampling.tools`). */
+  readonly samplingTools?: boolean;
   /** A URL-mode elicitation finished on the server (`notifications/elicitation/complete`, 2025 era). */
   elicitationComplete?(server: string, elicitationId: string): void;
 }

@@ -6,9 +6,7 @@
 import * as vscode from 'vscode';
 import { ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/client';
 import {
-  errorMessage,
   samplingTranscript,
-  contentText,
   type AskContext,
   type AskHost,
   type ElicitContent,
@@ -20,6 +18,7 @@ import {
 import { elicitationForm, formatErrors } from '../../ui/ask/elicitForm';
 import { openArgumentForm, type FormRequest } from '../toolCall/argumentForm';
 import type { Prompter } from '../prompts';
+import { answerText, askModel, resultContent } from './samplingModel';
 
 /** Where language models come from (vscode.lm; the integration tests register their own). */
 export type ModelSource = () => Promise<readonly vscode.LanguageModelChat[]>;
@@ -42,6 +41,8 @@ export interface EditorAskOptions {
 }
 
 export class EditorAsk implements AskHost {
+  /** Sampling requests' tools go to the model, and its tool calls back to the server (samplingModel.ts). */
+  readonly samplingTools = true;
   private readonly waiting = new Map<string, () => void>();
   /** Tests swap these (a language model of their own, a form driven through its panel). */
   models: ModelSource;
@@ -160,12 +161,16 @@ export class EditorAsk implements AskHost {
         if (picked) model = picked.model;
       }
     }
-    const text = await complete(model, req, ctx);
+    const answer = await askModel(model, req, ctx);
     if (def.sampling !== 'allow') {
-      const choice = await this.o.prompter.confirm(`Send ${model.name}'s answer back to ${ctx.server}?`, clip(text), 'Send Answer');
+      const choice = await this.o.prompter.confirm(
+        `Send ${model.name}'s answer back to ${ctx.server}?`,
+        clip(answerText(answer)),
+        'Send Answer',
+      );
       if (!choice) throw refused(ctx.server, 'the answer');
     }
-    return { role: 'assistant', model: model.id, stopReason: 'endTurn', content: { type: 'text', text } };
+    return { role: 'assistant', model: model.id, ...resultContent(answer) } as SamplingResult;
   }
 }
 
@@ -185,34 +190,4 @@ function preferred(models: readonly vscode.LanguageModelChat[], req: SamplingReq
     if (match) return match;
   }
   return models[0]!;
-}
-
-async function complete(model: vscode.LanguageModelChat, req: SamplingRequest, ctx: AskContext): Promise<string> {
-  const messages = [
-    // The API has no system role: the system prompt goes first, as the user's.
-    ...(req.systemPrompt ? [vscode.LanguageModelChatMessage.User(req.systemPrompt)] : []),
-    ...req.messages.map((m) =>
-      m.role === 'assistant'
-        ? vscode.LanguageModelChatMessage.Assistant(contentText(m.content))
-        : vscode.LanguageModelChatMessage.User(contentText(m.content)),
-    ),
-  ];
-  const cancel = new vscode.CancellationTokenSource();
-  const onAbort = () => cancel.cancel();
-  ctx.signal.addEventListener('abort', onAbort, { once: true });
-  try {
-    const response = await model.sendRequest(
-      messages,
-      { justification: `${ctx.server} asked for a completion (MCP sampling)` },
-      cancel.token,
-    );
-    let text = '';
-    for await (const part of response.text) text += part;
-    return text;
-  } catch (e) {
-    throw new ProtocolError(ProtocolErrorCode.InternalError, `the language model ${model.name} failed: ${errorMessage(e)}`);
-  } finally {
-    ctx.signal.removeEventListener('abort', onAbort);
-    cancel.dispose();
-  }
 }
