@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { ServerNode, TreeNode } from '../../src/ui/tree/nodes';
 import { consentUi, startAuthServer, startProtectedServer, type AuthServer, type ProtectedServer } from '../fixtures/oauth';
@@ -100,6 +101,32 @@ describe('signing in to OAuth servers', function () {
       await vscode.commands.executeCommand('mcpManager.startServer', { serverName: 'secure' });
       await waitFor('sign-in required again', () => conn.state.kind === 'error' && conn.state.signInRequired);
       assert.equal(ui.opened.length, 1, 'signing out opens nothing');
+    } finally {
+      restore();
+    }
+  });
+
+  it('Stop Server while the browser is open ends the sign-in, with nothing left listening', async () => {
+    const api = await getApi();
+    const ui = consentUi('never');
+    const restore = api._test.auth.useUi(ui);
+    try {
+      await setServers({ waiting: { type: 'http', url: rs.url } });
+      const conn = api._test.registry.get('waiting')!;
+      await vscode.commands.executeCommand('mcpManager.startServer', { serverName: 'waiting' });
+      await waitFor('sign-in required', () => conn.state.kind === 'error' && conn.state.signInRequired);
+      const signingIn = vscode.commands.executeCommand<boolean>('mcpManager.signIn', { serverName: 'waiting' });
+      await waitFor('the browser opened', () => ui.opened.length === 1);
+      const port = Number(new URL(ui.opened[0]!.searchParams.get('redirect_uri')!).port);
+      await vscode.commands.executeCommand('mcpManager.stopServer', { serverName: 'waiting' });
+      assert.equal(await signingIn, false, 'the sign-in ended, not signed in');
+      const stillListening = await new Promise<boolean>((resolve) => {
+        const sock = net.connect(port, '127.0.0.1');
+        sock.once('connect', () => (sock.destroy(), resolve(true)));
+        sock.once('error', () => resolve(false));
+      });
+      assert.equal(stillListening, false, 'the loopback listener is closed');
+      assert.equal(conn.state.kind, 'stopped');
     } finally {
       restore();
     }

@@ -555,6 +555,22 @@ describe('OAuth sign-in reliability', function () {
     assert.equal(await listening(redirectPort(s)), false);
   });
 
+  it('stopping the server ends a sign-in that waits for the browser, and nothing is left listening', async () => {
+    const s = await setup({ ui: consentUi('never') });
+    const conn = s.connect();
+    const call = echo(conn).then(
+      () => assert.fail('the call went through without a sign-in'),
+      (e: unknown) => e,
+    );
+    await waitFor(() => s.ui.opened.length === 1, 'the authorization URL');
+    assert.equal(await listening(redirectPort(s)), true);
+    await conn.stop();
+    const e = await call;
+    assert.ok(e instanceof ServerError && e.kind === 'cancelled', String(e));
+    assert.equal(await listening(redirectPort(s)), false);
+    assert.equal(conn.state.kind, 'stopped', 'stopped, not failed');
+  });
+
   it('a callback with the wrong state is refused and does not sign in', async () => {
     const s = await setup({ ui: consentUi('wrong-state'), callbackTimeoutMs: 2000 });
     const e = await rejects(signIn(s.def, s.host));

@@ -32,6 +32,8 @@ export abstract class SessionKeeper {
   private readonly connecting = new Set<Transport>();
   protected readonly ephemeral = new Set<Session>();
   private generation = 0;
+  /** Aborted by stop(): a sign-in waiting for the browser on behalf of this connection ends with it. */
+  private stopping = new AbortController();
   protected activeOps = 0;
   private disposed = false;
   private readonly timing: Timing;
@@ -140,6 +142,8 @@ export abstract class SessionKeeper {
 
   async stop(): Promise<void> {
     this.generation++;
+    this.stopping.abort(new ServerError(this.name, 'cancelled', 'the server was stopped while waiting for sign-in'));
+    this.stopping = new AbortController();
     const sessions = [...(this.session ? [this.session] : []), ...this.ephemeral];
     this.session = undefined;
     this.ephemeral.clear();
@@ -362,7 +366,9 @@ export abstract class SessionKeeper {
   }
 
   private signingIn<T>(attempt: () => Promise<T>, signal?: AbortSignal, translate?: (e: unknown) => unknown): Promise<T> {
-    return signingIn(this.name, this.options.auth, this.log, attempt, signal, translate);
+    // stop() ends a sign-in in progress too (it may wait minutes for the browser).
+    const stopped = this.stopping.signal;
+    return signingIn(this.name, this.options.auth, this.log, attempt, signal ? AbortSignal.any([signal, stopped]) : stopped, translate);
   }
 
   /** One handshake (connection/handshake.ts); the era the server answered in is remembered. */

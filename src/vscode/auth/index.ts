@@ -159,7 +159,18 @@ export class EditorAuth implements vscode.Disposable {
           progress.report({ message: 'complete the sign-in in your browser…' });
           const ac = new AbortController();
           const sub = token.onCancellationRequested(() => ac.abort());
-          return signIn(def, this.host, { signal: ac.signal, log, inputs: this.deps.resolveInputs }).finally(() => sub.dispose());
+          // Stopping, disabling or removing the server while the browser is open ends the sign-in too.
+          const stopped = this.registry?.onDidChangeState(({ connection, state }) => {
+            if (connection === conn && (state.kind === 'stopped' || state.kind === 'disabled')) ac.abort();
+          });
+          const removed = this.registry?.onDidChangeServers(() => {
+            if (this.registry?.get(conn.name) !== conn) ac.abort();
+          });
+          return signIn(def, this.host, { signal: ac.signal, log, inputs: this.deps.resolveInputs }).finally(() => {
+            sub.dispose();
+            stopped?.dispose();
+            removed?.dispose();
+          });
         },
       );
       log.info(`signed in at ${result.issuer}${result.scope ? ` (scope ${result.scope})` : ''}`);
