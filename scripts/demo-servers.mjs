@@ -1,7 +1,9 @@
-// The one demo server that VS Code cannot start by itself: `fixture-http` in demo/.vscode/settings.json
-// is our fixture over Streamable HTTP on a fixed port, so someone has to run it. `npm start` and
-// `npm run test:e2e` start it before the workbench opens and stop it (with its process tree) at the
-// end, also on Ctrl+C/SIGTERM and on failure (through proc.mjs's cleanups).
+// The demo servers that VS Code cannot start by itself, on fixed ports that
+// demo/.vscode/settings.json names: `fixture-http` (our fixture over Streamable HTTP) and
+// `fixture-signin` (the v2 fixture behind the OAuth fixtures: a protected MCP server and its
+// authorization server, whose consent page has an Allow button). `npm start` and
+// `npm run test:e2e` start them before the workbench opens and stop them (with their process
+// trees) at the end, also on Ctrl+C/SIGTERM and on failure (through proc.mjs's cleanups).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -14,7 +16,12 @@ import { ROOT } from './setup-vscode.mjs';
 
 export const DEMO_HTTP_PORT = 39217;
 export const DEMO_HTTP_URL = `http://127.0.0.1:${DEMO_HTTP_PORT}/mcp`;
+/** `fixture-signin`: the protected MCP server, and its authorization server. */
+export const DEMO_SIGNIN_PORT = 39219;
+export const DEMO_AUTH_PORT = 39220;
+export const DEMO_SIGNIN_URL = `http://127.0.0.1:${DEMO_SIGNIN_PORT}/mcp`;
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'server.mjs');
+const OAUTH_FIXTURE = path.join(ROOT, 'test', 'fixtures', 'oauth', 'main.ts');
 
 export class PortInUseError extends Error {}
 
@@ -80,19 +87,41 @@ export function listenerOf(port) {
  * Throws PortInUseError (with who holds the port, when it can tell) if the port is taken.
  * @returns {Promise<{url:string, pid:number, stop:()=>Promise<void>}>}
  */
-export async function startDemoHttpServer({ port = DEMO_HTTP_PORT, log = () => {} } = {}) {
-  if (await portTaken(port)) {
-    const who = listenerOf(port);
-    throw new PortInUseError(
-      `port ${port} on 127.0.0.1 is already in use${who ? ` (${who})` : ''}; the demo's "fixture-http" server (${DEMO_HTTP_URL}) needs it`,
-    );
+export function startDemoHttpServer({ port = DEMO_HTTP_PORT, log = () => {} } = {}) {
+  return startDemoProcess({
+    what: `the demo's "fixture-http" server (${DEMO_HTTP_URL})`,
+    args: [FIXTURE, '--http', '--port', String(port)],
+    ports: [port],
+    ready: /^LISTENING (\S+)$/m,
+    log,
+  });
+}
+
+/**
+ * Starts the demo's `fixture-signin`: test/fixtures/oauth/main.ts with the consent page, the
+ * protected server on 39219 and its authorization server on 39220; waits for its `OAUTH` line.
+ * @returns {Promise<{url:string, pid:number, stop:()=>Promise<void>}>}
+ */
+export function startDemoSignInServer({ port = DEMO_SIGNIN_PORT, authPort = DEMO_AUTH_PORT, log = () => {} } = {}) {
+  return startDemoProcess({
+    what: `the demo's "fixture-signin" server (${DEMO_SIGNIN_URL} and its authorization server on port ${authPort})`,
+    args: ['--import', 'tsx', OAUTH_FIXTURE, '--consent', 'page', '--port', String(port), '--as-port', String(authPort)],
+    ports: [port, authPort],
+    ready: /^OAUTH (\S+) /m,
+    log,
+  });
+}
+
+/** Starts a demo server process (own process group) and waits until it prints `ready` (its URL in group 1). */
+async function startDemoProcess({ what, args, ports, ready, log }) {
+  for (const port of ports) {
+    if (await portTaken(port)) {
+      const who = listenerOf(port);
+      throw new PortInUseError(`port ${port} on 127.0.0.1 is already in use${who ? ` (${who})` : ''}; ${what} needs it`);
+    }
   }
   // detached: own process group, so killTree ends it and anything it starts.
-  const child = spawn(process.execPath, [FIXTURE, '--http', '--port', String(port)], {
-    cwd: ROOT,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(process.execPath, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
@@ -101,18 +130,20 @@ export async function startDemoHttpServer({ port = DEMO_HTTP_PORT, log = () => {
     await killTree(child.pid);
   };
   const removeCleanup = onCleanup(stop);
-  let stderr = '';
+  let output = '';
   try {
     const url = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the HTTP fixture did not report LISTENING within 15 s:\n${stderr}`)), 15000);
-      child.stderr.on('data', (d) => {
-        stderr += d;
-        const m = /^LISTENING (\S+)$/m.exec(stderr);
+      const timer = setTimeout(() => reject(new Error(`${what} did not start within 30 s:\n${output}`)), 30000);
+      const onData = (d) => {
+        output += d;
+        const m = ready.exec(output);
         if (m) {
           clearTimeout(timer);
           resolve(m[1]);
         }
-      });
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
       child.once('error', (e) => {
         clearTimeout(timer);
         reject(e);
@@ -120,14 +151,14 @@ export async function startDemoHttpServer({ port = DEMO_HTTP_PORT, log = () => {
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
         // Lost a race for the port, most likely (EADDRINUSE).
-        if (/EADDRINUSE/.test(stderr))
-          reject(
-            new PortInUseError(`port ${port} on 127.0.0.1 is already in use; the demo's "fixture-http" server (${DEMO_HTTP_URL}) needs it`),
-          );
-        else reject(new Error(`the HTTP fixture exited (${code ?? signal}) before listening:\n${stderr}`));
+        if (/EADDRINUSE/.test(output)) reject(new PortInUseError(`a port of ${what} is already in use on 127.0.0.1 (${ports.join(', ')})`));
+        else reject(new Error(`${what} exited (${code ?? signal}) before listening:\n${output}`));
       });
     });
-    // Keep draining its stderr (a full pipe would block it); the caller may want to see it.
+    // Keep draining its output (a full pipe would block it); the caller may want to see it.
+    child.stdout.removeAllListeners('data');
+    child.stderr.removeAllListeners('data');
+    child.stdout.on('data', (d) => log(String(d)));
     child.stderr.on('data', (d) => log(String(d)));
     child.removeAllListeners('exit');
     return { url, pid: child.pid, stop };

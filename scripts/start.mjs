@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { onCleanup, runCleanups, startCodeServer, killTree } from './code-server-host.mjs';
-import { DEMO_HTTP_URL, PortInUseError, startDemoHttpServer } from './demo-servers.mjs';
+import { DEMO_HTTP_URL, DEMO_SIGNIN_URL, PortInUseError, startDemoHttpServer, startDemoSignInServer } from './demo-servers.mjs';
 import { isInstalled, ROOT } from './setup-vscode.mjs';
 
 const DEMO = path.join(ROOT, 'demo');
@@ -47,6 +47,19 @@ try {
   httpFixture = await startHttpFixture();
 } catch (e) {
   console.error(`[start] could not start the HTTP fixture for ${DEMO_HTTP_URL}: ${e.message ?? e}`);
+}
+
+/** The demo's server that signs in (and its authorization server); a taken port is reported, not fatal. */
+let signInFixture;
+try {
+  signInFixture = await startDemoSignInServer({
+    log: process.env.MCPM_DEBUG ? (t) => process.stderr.write(`[fixture-signin] ${t}`) : undefined,
+  });
+  console.log(`[start] fixture-signin: an MCP server that signs in, on ${signInFixture.url} (pid ${signInFixture.pid})`);
+} catch (e) {
+  console.warn(
+    `[start] WARNING: could not start "fixture-signin" (${DEMO_SIGNIN_URL}): ${e.message ?? e}. The other servers work as usual.`,
+  );
 }
 
 if (hasDesktopCode) {
@@ -100,7 +113,7 @@ if (hasDesktopCode) {
 
   console.log(`
   VS Code ${version} (code-server) with MCP Manager loaded from ${ROOT}
-  workspace: demo/ (servers: everything, fixture, ${httpFixture ? `fixture-http on ${httpFixture.url}` : 'fixture-http (not started here: its port is taken, see above)'}, fixture-secret, survey)
+  workspace: demo/ (servers: everything, fixture, ${httpFixture ? `fixture-http on ${httpFixture.url}` : 'fixture-http (not started here: its port is taken, see above)'}, fixture-secret, ${signInFixture ? `fixture-signin on ${signInFixture.url}` : 'fixture-signin (not started here, see above)'}, survey)
 
   Open:  ${url}
 
