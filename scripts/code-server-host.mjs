@@ -60,6 +60,9 @@ export function freePort() {
  * @param {object} [o.env]              extra environment (reaches the extension host)
  * @param {number} [o.port]             fixed port (default: a free one)
  * @param {boolean} [o.workspaceTrust]  enable workspace trust (default: off, everything trusted)
+ * @param {boolean} [o.proxy]           keep code-server's port proxy (/proxy/<port>/), as a real
+ *                                      code-server has it: vscode.env.asExternalUri and openExternal
+ *                                      map 127.0.0.1 URLs through it (default: off)
  * @param {boolean} [o.echo]            mirror code-server's output to stderr ($MCPM_DEBUG does too)
  * @param {boolean} [o.smokeTestDriver] VS Code >= 1.139: enable the smoke-test driver, which the
  *                                      test `payload` URL parameter needs (default: true). It also
@@ -107,7 +110,7 @@ export async function startCodeServer(o) {
       '--disable-telemetry',
       '--disable-update-check',
       '--disable-getting-started-override',
-      '--disable-proxy',
+      ...(o.proxy ? [] : ['--disable-proxy']),
       '--ignore-last-opened',
       '--user-data-dir',
       userDataDir,

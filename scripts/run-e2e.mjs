@@ -14,13 +14,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { installVsix, killTree, onCleanup, runCleanups, startCodeServer } from './code-server-host.mjs';
 import {
+  DEMO_AUTH_PORT,
   DEMO_HTTP_PORT,
+  DEMO_SIGNIN_PORT,
   descendantPids,
   listenerOf,
   PortInUseError,
   portTaken,
   processesMatching,
   startDemoHttpServer,
+  startDemoSignInServer,
 } from './demo-servers.mjs';
 import { sleep } from './proc.mjs';
 import { ensureVSCode, ROOT } from './setup-vscode.mjs';
@@ -160,7 +163,8 @@ const TURN_LOCK = path.join(os.tmpdir(), 'mcpm-e2e-ports.lock');
 const TURN_WAIT_MS = Number(process.env.MCPM_E2E_WAIT_MS ?? 20 * 60_000);
 
 /**
- * The demo's `fixture-http` (39217, in demo/'s settings) and the test registry (39218) have fixed
+ * The demo's `fixture-http` (39217, in demo/'s settings), `fixture-signin` (39219 and its
+ * authorization server, 39220) and the test registry (39218) have fixed
  * ports, so two e2e runs on one machine (two checkouts' `npm test`, which must pass side by side)
  * take turns instead of failing at once: an O_EXCL lock file holding our pid (taken over when its
  * owner died), then the ports free, for holders that take no turn (an older checkout, `npm start`).
@@ -201,7 +205,7 @@ async function takeTurn() {
       /* already gone */
     }
   });
-  for (const port of [DEMO_HTTP_PORT, E2E_REGISTRY_PORT]) {
+  for (const port of [DEMO_HTTP_PORT, DEMO_SIGNIN_PORT, DEMO_AUTH_PORT, E2E_REGISTRY_PORT]) {
     // Past the budget, startDemoHttpServer (or the registry) fails with who holds the port.
     while ((await portTaken(port)) && Date.now() < until) {
       say(`waiting for port ${port} on 127.0.0.1 (${listenerOf(port) ?? 'held by another process'}; a running \`npm start\`?)`);
@@ -239,6 +243,8 @@ async function runPass(pass, extensionsDir, lap) {
     version: VERSION,
     extensionsDir,
     smokeTestDriver: false,
+    // As a real code-server: the OAuth sign-in's browser pages and its redirect go through it.
+    proxy: true,
     settings: {
       'git.openRepositoryInParentFolders': 'never', // demo/ sits inside this repo: no "open the repository?" toast
       'mcpManager.registries': [`http://127.0.0.1:${E2E_REGISTRY_PORT}`],
@@ -293,6 +299,10 @@ async function main() {
   // `fixture-http` must answer from the start.
   const http = await startDemoHttpServer({ log: process.env.MCPM_DEBUG ? (t) => process.stderr.write(`[fixture-http] ${t}`) : undefined });
   console.log(`[e2e] fixture-http: ${http.url} (pid ${http.pid})`);
+  const signin = await startDemoSignInServer({
+    log: process.env.MCPM_DEBUG ? (t) => process.stderr.write(`[fixture-signin] ${t}`) : undefined,
+  });
+  console.log(`[e2e] fixture-signin: ${signin.url} (pid ${signin.pid})`);
   // The test registry for test/e2e/registry.test.ts (set as the user's mcpManager.registries below).
   const registry = spawn(process.execPath, [path.join(ROOT, 'test', 'fixtures', 'registry', 'server.mjs'), String(E2E_REGISTRY_PORT)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -329,6 +339,7 @@ async function main() {
       code = 1;
     }
     await http.stop();
+    await signin.stop();
 
     const shot = newestPng(RESULTS);
     if (shot) console.log(`[e2e] screenshots in ${path.relative(ROOT, RESULTS)}/ (last: ${path.basename(shot)})`);

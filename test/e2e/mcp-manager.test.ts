@@ -111,10 +111,10 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
     return tools;
   }
 
-  it('shows the five demo servers, idle', async () => {
+  it('shows the six demo servers, idle', async () => {
     await wb.openViewContainer('MCP Manager');
     await wb.viewPane('MCP Manager').waitFor({ timeout: 30000 });
-    const rows = await wb.treeRows(5);
+    const rows = await wb.treeRows(6);
     const labels = await wb.page
       .locator('.part.sidebar .monaco-list-row')
       .evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
@@ -125,6 +125,7 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
         'fixture, Idle, stdio · expand to start',
         'fixture-http, Idle, http · expand to start',
         'fixture-secret, Idle, stdio · expand to start',
+        'fixture-signin, Idle, http · expand to start',
         'survey, Idle, stdio · expand to start',
       ],
       `rows: ${rows.join(' | ')}`,
