@@ -367,8 +367,7 @@ export abstract class SessionKeeper {
 
   private signingIn<T>(attempt: () => Promise<T>, signal?: AbortSignal, translate?: (e: unknown) => unknown): Promise<T> {
     // stop() ends a sign-in in progress too (it may wait minutes for the browser).
-    const stopped = this.stopping.signal;
-    return signingIn(this.name, this.options.auth, this.log, attempt, signal ? AbortSignal.any([signal, stopped]) : stopped, translate);
+    return signingIn(this.name, this.options.auth, this.log, attempt, signal, translate, this.stopping.signal);
   }
 
   /** One handshake (connection/handshake.ts); the era the server answered in is remembered. */

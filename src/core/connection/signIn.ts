@@ -19,6 +19,8 @@ export async function signingIn<T>(
   attempt: () => Promise<T>,
   signal?: AbortSignal,
   translate: (e: unknown) => unknown = (e) => e,
+  /** Also ends a sign-in in progress (the connection's stop()). */
+  stopped?: AbortSignal,
 ): Promise<T> {
   for (let signIns = 0; ; signIns++) {
     let err: unknown;
@@ -27,7 +29,8 @@ export async function signingIn<T>(
     } catch (e) {
       err = translate(e);
     }
-    if (!(err instanceof SignInRequiredError) || !err.signIn || !host?.ui || !host.signInOnDemand || signal?.aborted) throw err;
+    if (!(err instanceof SignInRequiredError) || !err.signIn || !host?.ui || !host.signInOnDemand || signal?.aborted || stopped?.aborted)
+      throw err;
     if (signIns >= MAX_STEP_UPS) {
       if (!err.stepUp) throw err;
       throw new ServerError(
@@ -37,6 +40,7 @@ export async function signingIn<T>(
       );
     }
     log.info(`${err.reason}; signing in`);
-    await err.signIn(signal);
+    // Combined only here, when a person signs in, not for every request that passes through.
+    await err.signIn(signal && stopped ? AbortSignal.any([signal, stopped]) : (signal ?? stopped));
   }
 }
