@@ -18,12 +18,12 @@ export interface CheckboxDeps {
 export function registerGatewayCheckboxes(view: vscode.TreeView<TreeNode>, deps: CheckboxDeps): vscode.Disposable {
   return view.onDidChangeCheckboxState(async (e) => {
     for (const [node, state] of e.items) {
+      if (node.kind !== 'server' && node.kind !== 'tool') continue;
       const on = state === vscode.TreeItemCheckboxState.Checked;
       try {
         if (node.kind === 'server') await deps.setExposed(node.serverName, on);
-        else if (node.kind === 'tool') await deps.setToolOffered(node.serverName, node.toolName, on);
+        else await deps.setToolOffered(node.serverName, node.toolName, on);
       } catch (err) {
-        if (node.kind !== 'server' && node.kind !== 'tool') continue;
         deps.refreshServer(node.serverName);
         const what = node.kind === 'tool' ? `the tool "${node.toolName}" of "${node.serverName}"` : `"${node.serverName}"`;
         void vscode.window.showErrorMessage(`Could not ${on ? 'offer' : 'stop offering'} ${what} to other clients: ${errorMessage(err)}`);
