@@ -1,12 +1,42 @@
 // Secret masking: values that look secret (by variable name, header name, or origin such as an
 // envFile or a prompted input) are replaced by a placeholder wherever text is shown or logged.
 
-const SECRET_NAME =
-  /(^|_|-)(KEY|TOKEN|SECRET|PASSWORD|PASSWD|PWD|CREDENTIALS?|AUTH|AUTHORIZATION|COOKIE|SESSION|PRIVATE|API[_-]?KEY)($|_|-)/i;
+/**
+ * Words that make a variable or header name secret when they stand alone between `_` or `-` (or
+ * the name's ends): `GITHUB_TOKEN`, `X-Api-Key`, `DB_PASSWORD`. A set lookup, not one
+ * case-insensitive regular expression: that expression's first use cost ~0.4 ms of activation
+ * (every configured server's env is checked when it is registered).
+ */
+const SECRET_WORDS = new Set([
+  'KEY',
+  'TOKEN',
+  'SECRET',
+  'PASSWORD',
+  'PASSWD',
+  'PWD',
+  'CREDENTIAL',
+  'CREDENTIALS',
+  'AUTH',
+  'AUTHORIZATION',
+  'COOKIE',
+  'SESSION',
+  'PRIVATE',
+  'APIKEY',
+]);
 export const MASK = '••••••';
 
 export function isSecretName(name: string): boolean {
-  return SECRET_NAME.test(name) || /^authorization$/i.test(name) || /api[_-]?key/i.test(name);
+  const upper = name.toUpperCase();
+  if (upper.includes('APIKEY') || upper.includes('API_KEY') || upper.includes('API-KEY')) return true;
+  let start = 0;
+  for (let i = 0; i <= upper.length; i++) {
+    const c = upper.charCodeAt(i);
+    if (i === upper.length || c === 95 /* _ */ || c === 45 /* - */) {
+      if (i > start && SECRET_WORDS.has(upper.slice(start, i))) return true;
+      start = i + 1;
+    }
+  }
+  return false;
 }
 
 /** Collects secret values and masks them in arbitrary text. Short values are ignored (too many false hits). */
