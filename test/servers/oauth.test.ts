@@ -12,7 +12,9 @@ import {
   parseServer,
   signIn,
   signOut,
+  bestAccountProvider,
   type AuthHost,
+  type HostAccounts,
   type HttpDefinition,
   type Logger,
 } from '../../src/core';
@@ -527,6 +529,109 @@ describe('OAuth issuer checks (RFC 9207, RFC 8414)', function () {
     const e = await rejects(signIn(s.def, s.host));
     assert.match(e.message, /metadata names a different issuer/);
     assert.equal(s.ui.opened.length, 0);
+  });
+});
+
+describe('OAuth sign-in with an account the host already has', function () {
+  this.timeout(60_000);
+
+  /** The host's accounts: one provider for `glob`, whose account gets its tokens from the fixture AS. */
+  function accounts(s: Setup, o: { glob: string; answer?: 'account' | 'browser' | 'cancel'; renew?: boolean }) {
+    const requests: Array<{ scopes: readonly string[]; interactive: boolean }> = [];
+    let token: string | undefined;
+    const issue = (scopes: readonly string[]) =>
+      (token = s.as.grant({ clientId: 'vscode-account', scope: scopes.join(' '), resource: s.rs.resource }));
+    const host: HostAccounts = {
+      providerFor: (as) => bestAccountProvider([{ id: 'test-account', label: 'Test', authorizationServerGlobs: [o.glob] }], as),
+      token: async (r) => {
+        requests.push({ scopes: r.scopes, interactive: r.interactive });
+        if (r.interactive) {
+          if (o.answer === 'browser') return 'browser';
+          if (o.answer === 'cancel') return undefined;
+          return { accessToken: issue(r.scopes), account: 'octocat' };
+        }
+        // Not interactive: the provider's session, renewed when it can be (a new token), else the old one.
+        return token ? { accessToken: o.renew ? issue(r.scopes) : token, account: 'octocat' } : undefined;
+      },
+    };
+    return { host, requests };
+  }
+
+  for (const era of ['modern', 'legacy'] as const) {
+    it(`signs in with the account instead of the browser (${era} era), and the status names it`, async () => {
+      const s = await setup({ upstream: era === 'modern' ? modern : legacy, asPath: '/accounts', onDemand: false });
+      const a = accounts(s, { glob: 'http://127.0.0.1:*/accounts' });
+      const host: AuthHost = { ...s.host, accounts: a.host };
+      const r = await signIn(s.def, host, { log: s.log });
+      assert.deepEqual(r.account, { label: 'Test', name: 'octocat' });
+      assert.equal(s.ui.opened.length, 0, 'no browser');
+      assert.equal(s.as.events.register.length, 0, 'no registration');
+      // The resource's scopes, without offline_access: the provider renews its own sessions.
+      assert.deepEqual(a.requests, [{ scopes: ['mcp:read', 'mcp:write'], interactive: true }]);
+      const conn = s.connect(host);
+      assert.equal(await echo(conn), 'Echo: hi');
+      assert.equal(conn.info?.era, era);
+      const status = await authStatus(s.def, host);
+      assert.deepEqual(status.account, { label: 'Test', name: 'octocat' });
+      assert.equal(status.issuer, s.as.issuer);
+      await assertNoSecrets(s, s.log.lines);
+    });
+  }
+
+  it('a rejected token is renewed from the account without a prompt; when it cannot be, sign-in is required', async () => {
+    const s = await setup({ asPath: '/accounts', onDemand: false });
+    const renewing = accounts(s, { glob: 'http://127.0.0.1:*/accounts', renew: true });
+    const host: AuthHost = { ...s.host, accounts: renewing.host };
+    await signIn(s.def, host, { log: s.log });
+    const conn = s.connect(host);
+    assert.equal(await echo(conn), 'Echo: hi');
+    s.as.revokeAll();
+    await conn.restart();
+    assert.equal(await echo(conn, 'again'), 'Echo: again');
+    assert.deepEqual(
+      renewing.requests.map((r) => r.interactive),
+      [true, false],
+    );
+    assert.equal(s.ui.opened.length, 0);
+
+    // The provider has nothing newer: the server needs a sign-in, and nothing loops.
+    const stale = accounts(s, { glob: 'http://127.0.0.1:*/accounts' });
+    const host2: AuthHost = { ...s.host, accounts: stale.host };
+    await signIn(s.def, host2, { log: s.log });
+    s.as.revokeAll();
+    const conn2 = s.connect(host2);
+    const e = await rejects(conn2.start());
+    assert.ok(isSignInRequired(e), e.message);
+    assert.equal(stale.requests.filter((r) => !r.interactive).length, 1);
+  });
+
+  it('"browser" falls back to the usual sign-in; a cancel cancels; another authorization server is not offered the account', async () => {
+    const s = await setup({ asPath: '/accounts', onDemand: false });
+    const browser = accounts(s, { glob: 'http://127.0.0.1:*/accounts', answer: 'browser' });
+    const r = await signIn(s.def, { ...s.host, accounts: browser.host }, { log: s.log });
+    assert.equal(r.account, undefined);
+    assert.equal(s.ui.opened.length, 1);
+    assert.equal((await authStatus(s.def, s.host)).account, undefined);
+
+    const cancel = accounts(s, { glob: 'http://127.0.0.1:*/accounts', answer: 'cancel' });
+    const e = await rejects(signIn(s.def, { ...s.host, accounts: cancel.host }, { log: s.log }));
+    assert.equal(e.kind, 'cancelled');
+
+    const elsewhere = accounts(s, { glob: 'http://127.0.0.1:*/other' });
+    await signIn(s.def, { ...s.host, accounts: elsewhere.host }, { log: s.log });
+    assert.equal(elsewhere.requests.length, 0);
+    assert.equal(s.ui.opened.length, 2);
+  });
+
+  it("sign-out forgets the account token without revoking it (the account is the host's)", async () => {
+    const s = await setup({ asPath: '/accounts', onDemand: false });
+    const a = accounts(s, { glob: 'http://127.0.0.1:*/accounts' });
+    const host: AuthHost = { ...s.host, accounts: a.host };
+    await signIn(s.def, host, { log: s.log });
+    const r = await signOut(s.def, host, { log: s.log });
+    assert.deepEqual(r, { revoked: false, signedIn: true });
+    assert.deepEqual(s.as.events.revoke, []);
+    assert.equal((await authStatus(s.def, host)).signedIn, false);
   });
 });
 

@@ -7,6 +7,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   MemoryCredentialStore,
+  bestAccountProvider,
+  matchesAuthorizationServer,
   parseServer,
   SignInRequiredError,
   isSignInRequired,
@@ -190,5 +192,39 @@ describe('cli credentials and browser', () => {
     } finally {
       fs.rmSync(bin, { recursive: true, force: true });
     }
+  });
+});
+
+describe('account providers for authorization servers (authorizationServerGlobs)', () => {
+  const vscodeProviders = [
+    // As VS Code's built-in github-authentication and microsoft-authentication declare them.
+    { id: 'github', label: 'GitHub', authorizationServerGlobs: ['https://github.com/login/oauth'] },
+    { id: 'github-enterprise', label: 'GitHub Enterprise Server', authorizationServerGlobs: ['*'] },
+    {
+      id: 'microsoft',
+      label: 'Microsoft',
+      authorizationServerGlobs: ['https://login.microsoftonline.com/*', 'https://login.microsoftonline.com/*/v2.0'],
+    },
+  ];
+
+  it('finds GitHub and Microsoft by their globs, case and trailing "/" aside', () => {
+    assert.equal(bestAccountProvider(vscodeProviders, 'https://github.com/login/oauth')?.id, 'github');
+    assert.equal(bestAccountProvider(vscodeProviders, 'https://GitHub.com/login/oauth/')?.id, 'github');
+    assert.equal(bestAccountProvider(vscodeProviders, 'https://login.microsoftonline.com/common')?.id, 'microsoft');
+    assert.equal(bestAccountProvider(vscodeProviders, 'https://login.microsoftonline.com/72f988bf/v2.0')?.id, 'microsoft');
+  });
+
+  it('offers no account for other servers, nor through a glob that matches every server', () => {
+    assert.equal(bestAccountProvider(vscodeProviders, 'https://auth.example.com'), undefined);
+    assert.equal(bestAccountProvider(vscodeProviders, 'https://github.com/login/oauth/evil'), undefined);
+    assert.equal(bestAccountProvider(vscodeProviders, 'https://github.com.evil.example/login/oauth'), undefined);
+    assert.equal(bestAccountProvider(vscodeProviders, 'https://login.microsoftonline.com/a/b/v2.0'), undefined);
+  });
+
+  it('"*" stays within a path segment, "**" does not; other characters are literal', () => {
+    assert.equal(matchesAuthorizationServer('http://127.0.0.1:*/accounts', 'http://127.0.0.1:4000/accounts'), true);
+    assert.equal(matchesAuthorizationServer('http://127.0.0.1:*/accounts', 'http://127.0.0.1:4000/x/accounts'), false);
+    assert.equal(matchesAuthorizationServer('https://idp.example/**', 'https://idp.example/t/1/oauth'), true);
+    assert.equal(matchesAuthorizationServer('https://a.example/x.y', 'https://a.example/xzy'), false);
   });
 });

@@ -9,6 +9,7 @@ import type { AuthHost } from './types';
 
 export * from './types';
 export { MemoryCredentialStore } from './memoryStore';
+export { bestAccountProvider, matchesAuthorizationServer, type AccountProviderDeclaration } from './accounts';
 export { startLoopback, CallbackError, type CallbackResult, type Loopback, type LoopbackOptions } from './loopback';
 export { MAX_STEP_UPS, type AuthStatus, type Challenge, type SignInOptions, type SignInResult } from './serverAuth';
 

@@ -7,6 +7,7 @@ import {
   checkResourceAllowed,
   computeScopeUnion,
   discoverAuthorizationServerMetadata,
+  discoverOAuthProtectedResourceMetadata,
   IssuerMismatchError,
   OAuthError,
   resourceUrlFromServerUrl,
@@ -17,7 +18,7 @@ import type { Logger } from '../logger';
 import { nullLogger } from '../logger';
 import { CallbackError, startLoopback } from './loopback';
 import { NoRegistrationError, StoreProvider } from './provider';
-import { SignInRequiredError, type AuthHost, type StoredTokenSet } from './types';
+import { SignInRequiredError, type AccountProvider, type AccountToken, type AuthHost, type StoredTokenSet } from './types';
 
 /** The parameters of a WWW-Authenticate Bearer challenge that matter here. */
 export interface Challenge {
@@ -38,6 +39,8 @@ export interface SignInResult {
   readonly issuer: string;
   readonly scope?: string;
   readonly expiresAt?: number;
+  /** Signed in with an account of the host (HostAccounts) instead of the browser. */
+  readonly account?: { readonly label: string; readonly name: string };
 }
 
 export interface AuthStatus {
@@ -47,6 +50,8 @@ export interface AuthStatus {
   /** When the access token expires (ms since the epoch); a refresh token may renew it. */
   readonly expiresAt?: number;
   readonly refreshable?: boolean;
+  /** Signed in with an account of the host (HostAccounts): its provider's label and the account's name. */
+  readonly account?: { readonly label: string; readonly name: string };
 }
 
 const DEFAULT_CALLBACK_TIMEOUT_MS = 5 * 60_000;
@@ -91,9 +96,17 @@ export class ServerAuth {
   async status(): Promise<AuthStatus> {
     const creds = await this.host.store.read(this.server);
     const t = await this.currentTokens();
-    return t
-      ? { signedIn: true, issuer: creds?.issuer, scope: t.scope, expiresAt: t.expiresAt, refreshable: !!t.refresh_token }
-      : { signedIn: false, issuer: creds?.issuer };
+    if (!t) return { signedIn: false, issuer: creds?.issuer };
+    const account = t.account && { label: t.account.label, name: t.account.name };
+    // An account's provider renews its token itself (asked again on a 401).
+    return {
+      signedIn: true,
+      issuer: creds?.issuer,
+      scope: t.scope,
+      expiresAt: t.expiresAt,
+      refreshable: !!t.refresh_token || !!account,
+      account,
+    };
   }
 
   /** Records why a 401/403 stays unfixed (the transport then fails; the driver reports this). */
@@ -118,6 +131,7 @@ export class ServerAuth {
 
   private async doRecover(challenge: Challenge): Promise<void> {
     const stored = await this.currentTokens(true);
+    if (stored?.account && (await this.renewFromAccount(stored))) return;
     if (stored?.refresh_token) {
       try {
         const provider = this.provider('http://127.0.0.1/callback');
@@ -171,6 +185,8 @@ export class ServerAuth {
   }
 
   private async doSignIn(options: SignInOptions): Promise<SignInResult> {
+    const viaAccount = await this.accountSignIn(options);
+    if (viaAccount) return viaAccount;
     const ui = this.host.ui;
     if (!ui) throw new SignInRequiredError(this.server, 'signing in is not possible here');
     const loopback = await startLoopback({ port: this.config.redirectPort }).catch((e: unknown) => {
@@ -228,13 +244,84 @@ export class ServerAuth {
     }
   }
 
+  /**
+   * Signing in with an account the host already has (HostAccounts), when the resource's
+   * authorization server is one of its providers'. Undefined: no such account, or the person chose
+   * the browser (the usual sign-in follows). Discovery failures are left to the usual sign-in,
+   * which reports them.
+   */
+  private async accountSignIn(options: SignInOptions): Promise<SignInResult | undefined> {
+    const accounts = this.host.accounts;
+    if (!accounts) return undefined;
+    let metadata: { authorization_servers?: string[]; scopes_supported?: string[] };
+    try {
+      metadata = await this.quietly(() =>
+        discoverOAuthProtectedResourceMetadata(this.def.url, { resourceMetadataUrl: url(options.challenge?.resourceMetadataUrl) }),
+      );
+    } catch {
+      return undefined;
+    }
+    const authorizationServer = metadata.authorization_servers?.[0];
+    const provider = authorizationServer ? accounts.providerFor(authorizationServer) : undefined;
+    if (!authorizationServer || !provider) return undefined;
+    const scope = options.scope ?? this.scopeFor(options.challenge ?? {}) ?? metadata.scopes_supported?.join(' ');
+    // The account's provider keeps its sessions fresh itself: no offline_access.
+    const scopes = scope?.split(' ').filter((x) => x && x !== 'offline_access') ?? [];
+    this.log.info(`${authorizationServer} is ${provider.label}'s: offering the ${provider.label} account`);
+    let got: AccountToken | 'browser' | undefined;
+    try {
+      got = await accounts.token({ server: this.server, provider, scopes, interactive: true });
+    } catch (e) {
+      throw new ServerError(this.server, 'auth', `could not sign in with the ${provider.label} account: ${errorMessage(e)}`);
+    }
+    if (got === 'browser') return undefined;
+    if (!got) throw new ServerError(this.server, 'cancelled', 'sign-in was cancelled');
+    this.requestedScope = scope;
+    await this.storeAccountToken(authorizationServer, provider, got, scope);
+    this.log.info(`signed in with the ${provider.label} account ${got.account}`);
+    return { issuer: authorizationServer, scope, account: { label: provider.label, name: got.account } };
+  }
+
+  /** After a 401 with an account's token: asks the account again, without a prompt (its provider renews tokens). */
+  private async renewFromAccount(stored: StoredTokenSet): Promise<boolean> {
+    const accounts = this.host.accounts;
+    const creds = await this.host.store.read(this.server);
+    if (!accounts || !stored.account || !creds?.issuer) return false;
+    const provider = { id: stored.account.provider, label: stored.account.label };
+    const scopes = stored.scope?.split(' ').filter(Boolean) ?? [];
+    const got = await accounts.token({ server: this.server, provider, scopes, interactive: false }).catch(() => undefined);
+    if (!got || got === 'browser' || got.accessToken === stored.access_token) {
+      this.log.info(`the ${provider.label} account's token is no longer accepted`);
+      return false;
+    }
+    await this.storeAccountToken(creds.issuer, provider, got, stored.scope);
+    this.log.info(`renewed the token from the ${provider.label} account ${got.account}`);
+    return true;
+  }
+
+  private async storeAccountToken(issuer: string, provider: AccountProvider, got: AccountToken, scope: string | undefined): Promise<void> {
+    const creds = await this.host.store.read(this.server);
+    const tokens: StoredTokenSet = {
+      access_token: got.accessToken,
+      token_type: 'Bearer',
+      ...(scope && { scope }),
+      resource: resourceUrlFromServerUrl(this.def.url).href,
+      obtainedAt: Date.now(),
+      account: { provider: provider.id, label: provider.label, name: got.account },
+    };
+    const issuers = { ...creds?.issuers, [issuer]: { client: creds?.issuers[issuer]?.client, tokens } };
+    await this.host.store.write(this.server, { issuer, issuers });
+    this.onToken?.(got.accessToken);
+  }
+
   /** Forgets the server's tokens (revoking them at the authorization server when it offers that). Keeps registrations. */
   async signOut(): Promise<{ revoked: boolean; signedIn: boolean }> {
     const creds = await this.host.store.read(this.server);
     const issuer = creds?.issuer;
     const tokens = issuer ? creds?.issuers[issuer]?.tokens : undefined;
     let revoked = false;
-    if (issuer && tokens) revoked = await this.revoke(issuer, tokens).catch(() => false);
+    // An account's token is the host's (its provider signs out of the account), not ours to revoke.
+    if (issuer && tokens && !tokens.account) revoked = await this.revoke(issuer, tokens).catch(() => false);
     if (creds) {
       const issuers = Object.fromEntries(Object.entries(creds.issuers).map(([k, v]) => [k, { client: v.client }]));
       await this.host.store.write(this.server, { issuers });

@@ -17,6 +17,8 @@ export type StoredTokenSet = OAuthTokens & {
   readonly resource: string;
   /** When they were obtained (ms since the epoch). */
   readonly obtainedAt: number;
+  /** Set when the token came from an account the host already has (HostAccounts), not from our own sign-in. */
+  readonly account?: { readonly provider: string; readonly label: string; readonly name: string };
 };
 
 /** What one authorization server (issuer) knows of one server entry. */
@@ -60,6 +62,41 @@ export interface SignInUi {
   redirectUrl?(localUrl: string): Promise<string>;
 }
 
+/** An account provider of the host (the editor: VS Code's GitHub or Microsoft accounts). */
+export interface AccountProvider {
+  readonly id: string;
+  /** What people call it: "GitHub", "Microsoft". */
+  readonly label: string;
+}
+
+/** A token of one of the host's accounts. */
+export interface AccountToken {
+  readonly accessToken: string;
+  /** The account's name, as the provider shows it. */
+  readonly account: string;
+}
+
+/**
+ * Accounts the host already has at some authorization servers. When a server's authorization
+ * server is one of them, signing in offers that account instead of a new browser sign-in, and a
+ * rejected token is replaced by asking the account again (its provider renews it).
+ */
+export interface HostAccounts {
+  /** The provider for this authorization server (a URL from the resource's metadata), if the host has one. No prompt. */
+  providerFor(authorizationServer: string): AccountProvider | undefined;
+  /**
+   * A token of the provider's account for these scopes. `interactive`: the person may choose
+   * (the account, or the browser: then `'browser'`) and consent; otherwise only an account that
+   * needs no prompt. Undefined: none (not interactive), or the person cancelled (interactive).
+   */
+  token(request: {
+    readonly server: string;
+    readonly provider: AccountProvider;
+    readonly scopes: readonly string[];
+    readonly interactive: boolean;
+  }): Promise<AccountToken | 'browser' | undefined>;
+}
+
 /** What a connection needs to sign in to servers that require it (ConnectionOptions.auth). */
 export interface AuthHost {
   readonly store: CredentialStore;
@@ -75,6 +112,8 @@ export interface AuthHost {
   readonly callbackTimeoutMs?: number;
   /** The client's name in registrations and metadata documents (default "MCP Manager"). */
   readonly clientName?: string;
+  /** Accounts the host already has (the editor's vscode.authentication providers). */
+  readonly accounts?: HostAccounts;
 }
 
 export interface SignInRequiredDetails {
