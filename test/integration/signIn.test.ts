@@ -9,6 +9,7 @@ import * as net from 'node:net';
 import * as vscode from 'vscode';
 import type { ServerNode, TreeNode } from '../../src/ui/tree/nodes';
 import { consentUi, startAuthServer, startProtectedServer, type AuthServer, type ProtectedServer } from '../fixtures/oauth';
+import { scriptedUi } from './helpers/configHelpers';
 import { fixture, getApi, MARKER, NODE, rememberServers, resultText, setServers, waitFor } from './helpers/mcpm';
 
 describe('signing in to OAuth servers', function () {
@@ -16,6 +17,7 @@ describe('signing in to OAuth servers', function () {
   let as: AuthServer;
   let rs: ProtectedServer;
   let saved: ReturnType<typeof rememberServers>;
+  let upstreamUrl: string;
 
   before(async () => {
     saved = rememberServers();
@@ -31,6 +33,7 @@ describe('signing in to OAuth servers', function () {
       });
       upstream.once('exit', (code) => reject(new Error(`the upstream fixture exited (${code}): ${err}`)));
     });
+    upstreamUrl = url;
     as = await startAuthServer();
     rs = await startProtectedServer({ upstream: url, authServer: as });
   });
@@ -150,6 +153,50 @@ describe('signing in to OAuth servers', function () {
     } finally {
       await vscode.commands.executeCommand('mcpManager.signOut', { serverName: 'secure' });
       restore();
+    }
+  });
+  it("where the authorization server is an account provider's, Sign In offers that account, or the browser", async () => {
+    // The test extension's "Test Account" provider declares http://127.0.0.1:*/test-account (as
+    // GitHub's declares https://github.com/login/oauth).
+    const accountAs = await startAuthServer({ path: '/test-account' });
+    const accountRs = await startProtectedServer({ upstream: upstreamUrl, authServer: accountAs });
+    accountAs.knobs.accountResource = accountRs.resource;
+    await vscode.workspace.getConfiguration('mcpmTest').update('accountIssuer', accountAs.issuer, vscode.ConfigurationTarget.Global);
+    const api = await getApi();
+    const browser = consentUi();
+    const restore = api._test.auth.useUi(browser);
+    const { ui, done } = await scriptedUi();
+    try {
+      await setServers({ acct: { type: 'http', url: accountRs.url } });
+      const conn = api._test.registry.get('acct')!;
+      await vscode.commands.executeCommand('mcpManager.startServer', { serverName: 'acct' });
+      await waitFor('sign-in required', () => conn.state.kind === 'error' && conn.state.signInRequired);
+
+      // The account: VS Code asks whether MCP Manager may use it, a modal that VS Code refuses to
+      // show in tests; that is a cancel, and nothing else happens (the e2e test clicks Allow).
+      ui.on('pick', /Sign in to acct/, /Use your Test Account account/);
+      assert.equal(await vscode.commands.executeCommand('mcpManager.signIn', { serverName: 'acct' }), false);
+      const offer = ui.asked.find((a) => a.kind === 'pick');
+      assert.deepEqual(
+        offer?.items?.map((i) => i.label),
+        ['$(account) Use your Test Account account', '$(globe) Sign in with the browser'],
+      );
+      assert.equal(browser.opened.length, 0, 'no browser');
+      assert.deepEqual(ui.unexpected, [], 'no error shown for a cancel');
+
+      // The browser instead: MCP Manager's own sign-in at the same authorization server.
+      ui.on('pick', /Sign in to acct/, /Sign in with the browser/);
+      assert.equal(await vscode.commands.executeCommand('mcpManager.signIn', { serverName: 'acct' }), true);
+      assert.equal(browser.opened.length, 1);
+      await waitFor('running after the sign-in', () => conn.state.kind === 'running');
+      assert.equal(resultText(await api.callTool('acct', 'echo', { message: 'via browser' })), 'Echo: via browser');
+      await vscode.commands.executeCommand('mcpManager.signOut', { serverName: 'acct' });
+    } finally {
+      done();
+      restore();
+      await vscode.workspace.getConfiguration('mcpmTest').update('accountIssuer', undefined, vscode.ConfigurationTarget.Global);
+      await accountRs.close();
+      await accountAs.close();
     }
   });
 });

@@ -24,6 +24,7 @@ import {
 import type { Prompter } from '../prompts';
 import type { ServerLogs } from '../serverLogs';
 import { pickServer } from '../serverPicker';
+import { editorAccounts } from './accounts';
 
 const KEY_PREFIX = 'mcpManager.oauth/';
 
@@ -83,6 +84,8 @@ export class EditorAuth implements vscode.Disposable {
       store: this.store,
       signInOnDemand: false,
       clientName: 'MCP Manager (VS Code)',
+      // GitHub, Microsoft or another provider's account, where the server's authorization server is theirs.
+      accounts: editorAccounts(deps.prompter),
       ui: {
         openAuthorizationUrl: (url, info) => this.ui.openAuthorizationUrl(url, info),
         redirectUrl: (local) => this.ui.redirectUrl?.(local) ?? Promise.resolve(local),
@@ -173,12 +176,16 @@ export class EditorAuth implements vscode.Disposable {
           });
         },
       );
-      log.info(`signed in at ${result.issuer}${result.scope ? ` (scope ${result.scope})` : ''}`);
+      log.info(
+        result.account
+          ? `signed in with the ${result.account.label} account ${result.account.name}`
+          : `signed in at ${result.issuer}${result.scope ? ` (scope ${result.scope})` : ''}`,
+      );
       this.generation++;
       this.changeEmitter.fire(conn.name);
       await conn.restart().catch(() => undefined);
       void this.deps.prompter.notify(
-        `Signed in to ${conn.name}${result.expiresAt ? ` (until ${new Date(result.expiresAt).toLocaleString()})` : ''}.`,
+        `Signed in to ${conn.name}${result.account ? ` with your ${result.account.label} account ${result.account.name}` : ''}${result.expiresAt ? ` (until ${new Date(result.expiresAt).toLocaleString()})` : ''}.`,
       );
       return true;
     } catch (e) {

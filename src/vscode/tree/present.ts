@@ -126,7 +126,10 @@ export function describeSignIn(s: AuthStatus, now = Date.now()): string {
         ? ' (expired; renewed on next use)'
         : ' (expired: sign in again)'
     : '';
-  return `Signed in at ${s.issuer ?? 'its authorization server'}${s.scope ? ` (scope: ${s.scope})` : ''}${until}`;
+  const who = s.account
+    ? `Signed in with your ${s.account.label} account ${s.account.name}`
+    : `Signed in at ${s.issuer ?? 'its authorization server'}`;
+  return `${who}${s.scope ? ` (scope: ${s.scope})` : ''}${until}`;
 }
 
 export function toolLabel(tool: Tool): string {
