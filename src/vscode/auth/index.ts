@@ -87,11 +87,17 @@ export class EditorAuth implements vscode.Disposable {
       // GitHub, Microsoft or another provider's account, where the server's authorization server is theirs.
       accounts: editorAccounts(deps.prompter),
       ui: {
-        openAuthorizationUrl: (url, info) => this.ui.openAuthorizationUrl(url, info),
+        openAuthorizationUrl: async (url, info) => {
+          this.browserOpened.get(info.server)?.();
+          await this.ui.openAuthorizationUrl(url, info);
+        },
         redirectUrl: (local) => this.ui.redirectUrl?.(local) ?? Promise.resolve(local),
       },
     };
   }
+
+  /** Per server signing in now: says on its progress notification that the browser has the sign-in page. */
+  private readonly browserOpened = new Map<string, () => void>();
 
   /** The system browser; tests install a stand-in that consents (useUi). */
   private ui: SignInUi = browserUi;
@@ -159,7 +165,8 @@ export class EditorAuth implements vscode.Disposable {
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Signing in to ${conn.name}`, cancellable: true },
         (progress, token) => {
-          progress.report({ message: 'complete the sign-in in your browser…' });
+          // The browser opens only for our own sign-in (an account of VS Code's needs none).
+          this.browserOpened.set(conn.name, () => progress.report({ message: 'complete the sign-in in your browser…' }));
           const ac = new AbortController();
           const sub = token.onCancellationRequested(() => ac.abort());
           // Stopping, disabling or removing the server while the browser is open ends the sign-in too.
@@ -170,6 +177,7 @@ export class EditorAuth implements vscode.Disposable {
             if (this.registry?.get(conn.name) !== conn) ac.abort();
           });
           return signIn(def, this.host, { signal: ac.signal, log, inputs: this.deps.resolveInputs }).finally(() => {
+            this.browserOpened.delete(conn.name);
             sub.dispose();
             stopped?.dispose();
             removed?.dispose();
