@@ -9,13 +9,13 @@
 // cannot be downloaded here.
 import { runTests } from '@vscode/test-electron';
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildTests, OUT } from './build-tests.mjs';
 import { installVsix } from './code-server-host.mjs';
 import { ensureVSCode, ROOT, selectedVersions } from './setup-vscode.mjs';
+import { testExtensionVsix } from './test-extension.mjs';
 
 const SHIM = path.join(ROOT, 'scripts', 'vscode-shim.mjs');
 const FIXTURES = path.join(ROOT, 'test', 'integration');
@@ -72,23 +72,6 @@ const bySuite = new Map(SUITES.map((suite) => [suite, []]));
 for (const file of testFiles(OUT).sort()) bySuite.get(suiteOf(file)).push(file);
 if (wanted?.length) for (const suite of SUITES) if (!wanted.includes(suite.name)) bySuite.delete(suite);
 
-let lmVsixPath;
-/** The test language model extension as a .vsix, packaged once per run. */
-async function lmVsix() {
-  if (lmVsixPath) return lmVsixPath;
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcpm-lm-')), 'mcpm-test-models.vsix');
-  process.on('exit', () => fs.rmSync(path.dirname(out), { recursive: true, force: true }));
-  const { createVSIX } = createRequire(import.meta.url)('@vscode/vsce');
-  await createVSIX({
-    cwd: path.join(ROOT, 'test', 'fixtures', 'lm-extension'),
-    packagePath: out,
-    allowMissingRepository: true,
-    skipLicense: true,
-    dependencies: false,
-  });
-  return (lmVsixPath = out);
-}
-
 const results = [];
 for (const version of versions) {
   for (const [suite, files] of bySuite) {
@@ -114,7 +97,7 @@ for (const version of versions) {
     try {
       // Beside ours, an installed language model provider (test/fixtures/lm-extension): sampling
       // in the tests goes through vscode.lm to a model that answers offline.
-      await installVsix(version, await lmVsix(), path.join(tmp, 'extensions'));
+      await installVsix(version, await testExtensionVsix(), path.join(tmp, 'extensions'));
       // A copy of the fixture workspace: tests may write settings without touching the repo.
       const workspace = path.join(tmp, suite.workspace);
       fs.cpSync(path.join(FIXTURES, suite.workspace), workspace, { recursive: true });
