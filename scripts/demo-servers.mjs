@@ -20,6 +20,11 @@ export const DEMO_HTTP_URL = `http://127.0.0.1:${DEMO_HTTP_PORT}/mcp`;
 export const DEMO_SIGNIN_PORT = 39219;
 export const DEMO_AUTH_PORT = 39220;
 export const DEMO_SIGNIN_URL = `http://127.0.0.1:${DEMO_SIGNIN_PORT}/mcp`;
+/** The e2e's server whose authorization server is the test extension's "Test Account" (test/e2e/accounts.test.ts). */
+export const ACCOUNT_PORT = 39221;
+export const ACCOUNT_AUTH_PORT = 39222;
+export const ACCOUNT_URL = `http://127.0.0.1:${ACCOUNT_PORT}/mcp`;
+export const ACCOUNT_ISSUER = `http://127.0.0.1:${ACCOUNT_AUTH_PORT}/test-account`;
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'server.mjs');
 const OAUTH_FIXTURE = path.join(ROOT, 'test', 'fixtures', 'oauth', 'main.ts');
 
@@ -107,6 +112,35 @@ export function startDemoSignInServer({ port = DEMO_SIGNIN_PORT, authPort = DEMO
     what: `the demo's "fixture-signin" server (${DEMO_SIGNIN_URL} and its authorization server on port ${authPort})`,
     args: ['--import', 'tsx', OAUTH_FIXTURE, '--consent', 'page', '--port', String(port), '--as-port', String(authPort)],
     ports: [port, authPort],
+    ready: /^OAUTH (\S+) /m,
+    log,
+  });
+}
+
+/**
+ * Starts the e2e's `fixture-account`: the OAuth fixtures with the authorization server's issuer at
+ * /test-account (claimed by the test extension's "Test Account" provider, which gets its tokens
+ * there), the protected server on 39221 and its authorization server on 39222.
+ * @returns {Promise<{url:string, pid:number, stop:()=>Promise<void>}>}
+ */
+export function startAccountServer({ log = () => {} } = {}) {
+  return startDemoProcess({
+    what: `the e2e's "fixture-account" server (${ACCOUNT_URL} and its authorization server ${ACCOUNT_ISSUER})`,
+    args: [
+      '--import',
+      'tsx',
+      OAUTH_FIXTURE,
+      '--consent',
+      'page',
+      '--port',
+      String(ACCOUNT_PORT),
+      '--as-port',
+      String(ACCOUNT_AUTH_PORT),
+      '--issuer-path',
+      '/test-account',
+      '--account',
+    ],
+    ports: [ACCOUNT_PORT, ACCOUNT_AUTH_PORT],
     ready: /^OAUTH (\S+) /m,
     log,
   });

@@ -14,6 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { installVsix, killTree, onCleanup, runCleanups, startCodeServer } from './code-server-host.mjs';
 import {
+  ACCOUNT_AUTH_PORT,
+  ACCOUNT_ISSUER,
+  ACCOUNT_PORT,
+  ACCOUNT_URL,
   DEMO_AUTH_PORT,
   DEMO_HTTP_PORT,
   DEMO_SIGNIN_PORT,
@@ -22,9 +26,11 @@ import {
   PortInUseError,
   portTaken,
   processesMatching,
+  startAccountServer,
   startDemoHttpServer,
   startDemoSignInServer,
 } from './demo-servers.mjs';
+import { testExtensionVsix } from './test-extension.mjs';
 import { sleep } from './proc.mjs';
 import { ensureVSCode, ROOT } from './setup-vscode.mjs';
 
@@ -205,7 +211,7 @@ async function takeTurn() {
       /* already gone */
     }
   });
-  for (const port of [DEMO_HTTP_PORT, DEMO_SIGNIN_PORT, DEMO_AUTH_PORT, E2E_REGISTRY_PORT]) {
+  for (const port of [DEMO_HTTP_PORT, DEMO_SIGNIN_PORT, DEMO_AUTH_PORT, E2E_REGISTRY_PORT, ACCOUNT_PORT, ACCOUNT_AUTH_PORT]) {
     // Past the budget, startDemoHttpServer (or the registry) fails with who holds the port.
     while ((await portTaken(port)) && Date.now() < until) {
       say(`waiting for port ${port} on 127.0.0.1 (${listenerOf(port) ?? 'held by another process'}; a running \`npm start\`?)`);
@@ -220,24 +226,36 @@ async function takeTurn() {
  * files, so the chat UI cannot open over those tests and their screenshots.
  */
 const GATEWAY_SPEC = 'test/e2e/gateway.test.ts';
+const ACCOUNTS_SPEC = 'test/e2e/accounts.test.ts';
+const E2E_SPECS = fs
+  .readdirSync(path.join(ROOT, 'test', 'e2e'))
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => `test/e2e/${f}`);
+/** Mocha arguments running only `spec` (of the .mocharc.json's specs). */
+const only = (spec) => ['--config', 'test/e2e/.mocharc.json', ...E2E_SPECS.filter((f) => f !== spec).flatMap((f) => ['--ignore', f])];
 const PASSES = [
-  { name: 'tests', mocha: ['--config', 'test/e2e/.mocharc.json', '--ignore', GATEWAY_SPEC], settings: {} },
   {
-    name: "tests with VS Code's AI features on",
-    mocha: [
-      '--config',
-      'test/e2e/.mocharc.json',
-      ...fs
-        .readdirSync(path.join(ROOT, 'test', 'e2e'))
-        .filter((f) => f.endsWith('.test.ts') && `test/e2e/${f}` !== GATEWAY_SPEC)
-        .flatMap((f) => ['--ignore', `test/e2e/${f}`]),
-    ],
-    settings: { 'chat.disableAIFeatures': false },
+    name: 'tests',
+    mocha: ['--config', 'test/e2e/.mocharc.json', '--ignore', GATEWAY_SPEC, '--ignore', ACCOUNTS_SPEC],
+    settings: {},
+  },
+  { name: "tests with VS Code's AI features on", mocha: only(GATEWAY_SPEC), settings: { 'chat.disableAIFeatures': false } },
+  // Signing in with an account VS Code has: the test extension's "Test Account" provider claims
+  // fixture-account's authorization server (installed for this pass only, the last one).
+  {
+    name: 'signing in with a VS Code account',
+    mocha: only(ACCOUNTS_SPEC),
+    testExtension: true,
+    settings: {
+      'mcpManager.servers': { 'fixture-account': { type: 'http', url: ACCOUNT_URL } },
+      'mcpmTest.accountIssuer': ACCOUNT_ISSUER,
+    },
   },
 ];
 
 /** One pass: a fresh code-server with the pass's settings, its test files, then the leftover check. */
 async function runPass(pass, extensionsDir, lap) {
+  if (pass.testExtension) await installVsix(VERSION, await testExtensionVsix(), extensionsDir);
   // No smoke-test driver: no test payload is needed, and with it VS Code 1.139 shows no toasts.
   const server = await startCodeServer({
     version: VERSION,
@@ -303,6 +321,10 @@ async function main() {
     log: process.env.MCPM_DEBUG ? (t) => process.stderr.write(`[fixture-signin] ${t}`) : undefined,
   });
   console.log(`[e2e] fixture-signin: ${signin.url} (pid ${signin.pid})`);
+  const account = await startAccountServer({
+    log: process.env.MCPM_DEBUG ? (t) => process.stderr.write(`[fixture-account] ${t}`) : undefined,
+  });
+  console.log(`[e2e] fixture-account: ${account.url} (pid ${account.pid})`);
   // The test registry for test/e2e/registry.test.ts (set as the user's mcpManager.registries below).
   const registry = spawn(process.execPath, [path.join(ROOT, 'test', 'fixtures', 'registry', 'server.mjs'), String(E2E_REGISTRY_PORT)], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -340,6 +362,7 @@ async function main() {
     }
     await http.stop();
     await signin.stop();
+    await account.stop();
 
     const shot = newestPng(RESULTS);
     if (shot) console.log(`[e2e] screenshots in ${path.relative(ROOT, RESULTS)}/ (last: ${path.basename(shot)})`);
