@@ -270,7 +270,7 @@ export class ServerAuth {
     this.log.info(`${authorizationServer} is ${provider.label}'s: offering the ${provider.label} account`);
     let got: AccountToken | 'browser' | undefined;
     try {
-      got = await accounts.token({ server: this.server, provider, scopes, interactive: true });
+      got = await accounts.token({ server: this.server, url: this.def.url, provider, scopes, interactive: true });
     } catch (e) {
       throw new ServerError(this.server, 'auth', `could not sign in with the ${provider.label} account: ${errorMessage(e)}`);
     }
@@ -289,7 +289,9 @@ export class ServerAuth {
     if (!accounts || !stored.account || !creds?.issuer) return false;
     const provider = { id: stored.account.provider, label: stored.account.label };
     const scopes = stored.scope?.split(' ').filter(Boolean) ?? [];
-    const got = await accounts.token({ server: this.server, provider, scopes, interactive: false }).catch(() => undefined);
+    const got = await accounts
+      .token({ server: this.server, url: this.def.url, provider, scopes, interactive: false })
+      .catch(() => undefined);
     if (!got || got === 'browser' || got.accessToken === stored.access_token) {
       this.log.info(`the ${provider.label} account's token is no longer accepted`);
       return false;

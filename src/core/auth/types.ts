@@ -91,6 +91,8 @@ export interface HostAccounts {
    */
   token(request: {
     readonly server: string;
+    /** The server's URL: the token is sent there (hosts say so before handing it out). */
+    readonly url: string;
     readonly provider: AccountProvider;
     readonly scopes: readonly string[];
     readonly interactive: boolean;

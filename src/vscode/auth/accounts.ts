@@ -32,7 +32,7 @@ type Choice = vscode.QuickPickItem & { readonly choice: 'account' | 'browser' };
 export function editorAccounts(prompter: Prompter): HostAccounts {
   return {
     providerFor: (authorizationServer) => bestAccountProvider(declaredAccountProviders(), authorizationServer),
-    token: async ({ server, provider, scopes, interactive }): Promise<AccountToken | 'browser' | undefined> => {
+    token: async ({ server, url, provider, scopes, interactive }): Promise<AccountToken | 'browser' | undefined> => {
       if (!interactive) {
         const session = await vscode.authentication.getSession(provider.id, scopes, { silent: true });
         return session && { accessToken: session.accessToken, account: session.account.label };
@@ -40,7 +40,8 @@ export function editorAccounts(prompter: Prompter): HostAccounts {
       const items: Choice[] = [
         {
           label: `$(account) Use your ${provider.label} account`,
-          detail: `${server} signs in at ${provider.label}: use the ${provider.label} account VS Code has (VS Code asks you to allow it).`,
+          // The server gets a token of the person's account: say so, and to whom.
+          detail: `${new URL(url).host} will receive a token of your ${provider.label} account${scopes.length ? ` (${scopes.join(', ')})` : ''}.`,
           choice: 'account',
         },
         {
