@@ -223,7 +223,9 @@ async function takeTurn() {
 /**
  * The test files run in one workbench per pass. VS Code's own MCP UI (its server list, which the
  * gateway's test reads) exists only with VS Code's AI features on; they stay off for the other
- * files, so the chat UI cannot open over those tests and their screenshots.
+ * files, so the chat UI cannot open over those tests and their screenshots. The accounts test runs
+ * last, with the test extension (test/fixtures/lm-extension) installed and its server added in the
+ * user settings, so the other files' demo tree stays as it is.
  */
 const GATEWAY_SPEC = 'test/e2e/gateway.test.ts';
 const ACCOUNTS_SPEC = 'test/e2e/accounts.test.ts';
