@@ -95,16 +95,29 @@ describe('MCP Manager on the demo workspace (e2e)', function () {
       assert.ok(!opts.expectConsent, `"${server}" started without the launch-consent dialog`);
     }
     await running.waitFor({ timeout: 30000 });
-    // The tool rows replace the "Connecting…" row once tools/list has answered.
-    await wb.page.waitForFunction(
-      ({ prefix, want }) => {
-        const rows = [...document.querySelectorAll('.part.sidebar .monaco-list-row')];
-        const labels = rows.map((r) => (r.querySelector('.label-name')?.textContent ?? '').trim());
-        return rows.some((r) => (r.getAttribute('aria-label') ?? '').startsWith(prefix)) && want.every((w: string) => labels.includes(w));
-      },
-      { prefix: `${server}, Running`, want: opts.mustInclude },
-      { timeout: 30000 },
-    );
+    // The tool rows replace the "Connecting…" row once tools/list has answered. Waited for under
+    // this server's row (another expanded server's rows have the same labels), scrolled into view:
+    // the list renders only the rows it shows.
+    await wb.treeRow(`${server}, Running`).scrollIntoViewIfNeeded();
+    await wb.page
+      .waitForFunction(
+        ({ prefix, want }) => {
+          const rows = [...document.querySelectorAll('.part.sidebar .monaco-list-row')];
+          rows.sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')));
+          const i = rows.findIndex((r) => (r.getAttribute('aria-label') ?? '').startsWith(prefix));
+          if (i < 0) return false;
+          const level = Number(rows[i]!.getAttribute('aria-level'));
+          const labels: string[] = [];
+          for (const r of rows.slice(i + 1)) {
+            if (Number(r.getAttribute('aria-level')) <= level) break;
+            labels.push((r.querySelector('.label-name')?.textContent ?? '').trim());
+          }
+          return want.every((w: string) => labels.includes(w));
+        },
+        { prefix: `${server}, Running`, want: opts.mustInclude },
+        { timeout: 30000 },
+      )
+      .catch(() => undefined); // the assertion below says what is missing
     const tools = await childrenOf(server);
     for (const t of opts.mustInclude) assert.ok(tools.includes(t), `"${t}" is not listed under ${server}: ${tools.join(', ')}`);
     await wb.screenshot(`${shot}-tools`);
