@@ -81,6 +81,8 @@ for (const version of versions) {
     console.log(`\n===== integration tests on ${label}: ${files.length} file(s) =====`);
     let ok = false;
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcpm-integration-'));
+    const failuresFile = path.join(tmp, 'failures.txt');
+    let failures = '';
     // A failed install is reported once (with its cause), not again for every suite.
     const install = await installs.get(version).then(
       () => null,
@@ -117,19 +119,25 @@ for (const version of versions) {
           MCPM_USER_SETTINGS: JSON.stringify(suite.settings ?? {}), // read by vscode-shim.mjs
           // Colours on a terminal, and in CI (mocha's ✔/✖ symbols are coloured there anyway).
           MCPM_TEST_COLOR: process.stdout.isTTY || process.env.CI ? '1' : '0',
+          MCPM_TEST_FAILURES: failuresFile, // written by test/integration/index.ts
         },
       });
       ok = true;
     } catch (e) {
       console.error(`[integration] ${label}: ${e.message}`);
     } finally {
+      if (fs.existsSync(failuresFile)) failures = fs.readFileSync(failuresFile, 'utf8');
       fs.rmSync(tmp, { recursive: true, force: true });
     }
-    results.push({ label, ok, time: secs(started) });
+    results.push({ label, ok, time: secs(started), failures });
   }
 }
 
 console.log('\n===== integration summary =====');
-for (const r of results) console.log(`  ${r.label}: ${r.ok ? 'passed' : 'FAILED'} (${r.time})`);
+for (const r of results) {
+  console.log(`  ${r.label}: ${r.ok ? 'passed' : 'FAILED'} (${r.time})`);
+  // Repeated here so that the end of a long log still says which tests failed, and why.
+  if (r.failures) console.log(r.failures.replace(/^/gm, '      '));
+}
 console.log(`  total ${secs(t0)}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);

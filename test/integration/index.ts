@@ -33,6 +33,15 @@ export async function run(): Promise<void> {
   const files = process.env.MCPM_TEST_FILES ? process.env.MCPM_TEST_FILES.split(path.delimiter) : findTests(__dirname);
   for (const file of files.sort()) mocha.addFile(file);
   await mocha.loadFilesAsync();
-  const failures = await new Promise<number>((resolve) => mocha.run(resolve));
+  const failed: string[] = [];
+  const failures = await new Promise<number>((resolve) => {
+    const runner = mocha.run(resolve);
+    runner.on('fail', (test, err: unknown) => {
+      const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      failed.push(`${test.fullTitle()}\n${text.split('\n').slice(0, 12).join('\n')}`);
+    });
+  });
+  // The runner repeats these in its summary, so a log cut to its tail still names the failures.
+  if (failed.length && process.env.MCPM_TEST_FAILURES) fs.writeFileSync(process.env.MCPM_TEST_FAILURES, failed.join('\n\n'));
   if (failures > 0) throw new Error(`${failures} integration test(s) failed`);
 }
