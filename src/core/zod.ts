@@ -1,4 +1,5 @@
-// The zod that code loaded at activation uses (the parsing of server entries and test files):
+// The zod that code loaded at activation uses (the parsing of test files; server entries have
+// their own readers, config/fields.ts, since zod's first parse was most of activate()'s time):
 // zod/mini, whose functions tree-shake to the schemas really used, about 30 KB of the extension
 // bundle where zod's chained API brought about 180 KB. With zod's English messages, as zod gives
 // them by default. Import it as a namespace (`import * as z from '../zod'`), which esbuild still

@@ -47,6 +47,52 @@ describe('config: parsing server entries', () => {
     assert.match(find('notObject')!.message, /must be an object/);
   });
 
+  it('names the exact place and what is expected for every kind of wrong value, all of them at once', () => {
+    const r = parseServers({
+      many: {
+        command: 'node',
+        args: ['ok', { not: 'text' }],
+        env: { GOOD: true, BAD: ['x'] },
+        requestTimeoutMs: 1500.5,
+        idleTimeoutMinutes: -1,
+        maxResultBytes: 10,
+        roots: [''],
+        sampling: 'sometimes',
+        registry: { url: 'https://r.example', name: 'n', tag: 'x' },
+        constructor: 1,
+      },
+      url: { type: 'http', url: 42 },
+      missingUrl: { type: 'sse' },
+    });
+    assert.deepEqual(r.servers, []);
+    const of = (server: string) => Object.fromEntries(r.issues.filter((i) => i.server === server).map((i) => [i.field, i.message]));
+    assert.deepEqual(of('many'), {
+      'args.1': 'expected a string, got an object',
+      'env.BAD': 'expected a string, got an array',
+      requestTimeoutMs: 'expected a whole number, got number 1500.5',
+      idleTimeoutMinutes: 'must be 0 (never) or more minutes',
+      maxResultBytes: 'must be at least 1024 (bytes)',
+      'roots.0': 'must not be empty: give a directory path',
+      sampling: 'must be "ask", "allow" or "deny"',
+      'registry.tag': 'unknown key "tag" (a registry entry has url, name and version)',
+      // A key that every object has through its prototype is still an unknown key of the entry.
+      constructor: 'unknown key "constructor"',
+    });
+    assert.deepEqual(of('url'), { url: 'expected string, got number 42' });
+    assert.deepEqual(of('missingUrl'), { url: 'expected string, but it is missing' });
+  });
+
+  it('gives each entry its own default lists and objects, and keeps values written as numbers or booleans as text', () => {
+    const r = parseServers({ a: { command: ' node ', env: { ON: true, N: 0 } }, b: { command: 'node' } });
+    const [a, b] = r.servers;
+    assert.ok(a?.type === 'stdio' && b?.type === 'stdio');
+    assert.equal(a.command, 'node', 'trimmed');
+    assert.deepEqual(a.env, { ON: 'true', N: '0' });
+    assert.notEqual(a.args, b.args);
+    assert.notEqual(a.passEnv, b.passEnv);
+    assert.deepEqual(b.env, {});
+  });
+
   it("takes a logLevel of MCP's levels, and names them for any other value", () => {
     const r = parseServers({ quiet: { command: 'node', logLevel: 'error' }, noisy: { command: 'node', logLevel: 'verbose' } });
     assert.equal(r.servers.find((s) => s.name === 'quiet')?.logLevel, 'error');

@@ -2,11 +2,21 @@
 // Each entry is parsed on its own: a bad one yields issues naming the server and the field,
 // and never hides the others.
 import * as path from 'node:path';
-import * as z from '../zod';
-import type { ZodIssue } from '../zod';
-import { LOG_LEVELS, type ConfigIssue, type ConfigSource, type OAuthConfig, type ParseResult, type ServerDefinition } from './types';
+import {
+  LOG_LEVELS,
+  type ConfigIssue,
+  type ConfigSource,
+  type LoggingLevel,
+  type OAuthConfig,
+  type ParseResult,
+  type SamplingPolicy,
+  type ServerDefinition,
+  type UseTasks,
+} from './types';
 import { suggest } from '../text';
 import { expandHome, inputIds, substituteVariables, VariableError, type VariableContext } from './variables';
+import * as f from './fields';
+import { describe, type Field, type Problem } from './fields';
 
 export const DEFAULTS = {
   keepAlive: true,
@@ -17,65 +27,126 @@ export const DEFAULTS = {
   maxResultBytes: 256 * 1024 * 1024,
 } as const;
 
-const timeout = z.int().check(z.minimum(100, 'must be at least 100 (milliseconds)'));
+const timeout = f.number({ integer: true, min: 100, tooSmall: 'must be at least 100 (milliseconds)' });
+const nonEmpty = f.string({ empty: 'must not be empty' });
 
+/** A key every entry may have, as read into CommonParsed. */
 const common = {
-  keepAlive: z._default(z.boolean(), DEFAULTS.keepAlive),
-  disabled: z._default(z.boolean(), false),
+  keepAlive: f.withDefault(f.boolean, () => DEFAULTS.keepAlive),
+  disabled: f.withDefault(f.boolean, () => false),
   // Whether the gateway offers the server to other clients (absent = yes; kept out of the resolved
   // definition when absent, so existing entries keep their fingerprints).
-  expose: z.optional(z.boolean()),
-  startupTimeoutMs: z._default(timeout, DEFAULTS.startupTimeoutMs),
-  requestTimeoutMs: z._default(timeout, DEFAULTS.requestTimeoutMs),
-  maxTotalTimeoutMs: z._default(timeout, DEFAULTS.maxTotalTimeoutMs),
-  idleTimeoutMinutes: z._default(z.number().check(z.minimum(0)), DEFAULTS.idleTimeoutMinutes),
-  maxResultBytes: z._default(z.int().check(z.minimum(1024)), DEFAULTS.maxResultBytes),
-  roots: z.optional(z.array(z.string().check(z.minLength(1, 'must not be empty: give a directory path')))),
-  sampling: z._default(z.enum(['ask', 'allow', 'deny'], { error: 'must be "ask", "allow" or "deny"' }), 'ask'),
-  samplingModels: z._default(z.array(z.string().check(z.minLength(1))), []),
-  logLevel: z.optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })),
-  useTasks: z.optional(z.enum(['auto', 'always', 'never'], { error: 'must be one of auto, always, never' })),
-  // Keys VS Code's mcp.json allows that we accept and ignore, so shared files stay valid.
-  dev: z.optional(z.unknown()),
-  gallery: z.optional(z.unknown()),
-  version: z.optional(z.unknown()),
-  // Where an entry installed from an MCP registry came from (see core/mcpRegistry): for updates.
-  registry: z.optional(
-    z.strictObject({ url: z.string().check(z.minLength(1)), name: z.string().check(z.minLength(1)), version: z.optional(z.string()) }),
+  expose: f.optional(f.boolean),
+  startupTimeoutMs: f.withDefault(timeout, () => DEFAULTS.startupTimeoutMs),
+  requestTimeoutMs: f.withDefault(timeout, () => DEFAULTS.requestTimeoutMs),
+  maxTotalTimeoutMs: f.withDefault(timeout, () => DEFAULTS.maxTotalTimeoutMs),
+  idleTimeoutMinutes: f.withDefault(f.number({ min: 0, tooSmall: 'must be 0 (never) or more minutes' }), () => DEFAULTS.idleTimeoutMinutes),
+  maxResultBytes: f.withDefault(
+    f.number({ integer: true, min: 1024, tooSmall: 'must be at least 1024 (bytes)' }),
+    () => DEFAULTS.maxResultBytes,
   ),
+  roots: f.optional(f.list(f.string({ empty: 'must not be empty: give a directory path' }))),
+  sampling: f.withDefault(f.oneOf(['ask', 'allow', 'deny'], 'must be "ask", "allow" or "deny"'), () => 'ask'),
+  samplingModels: f.withDefault(f.list(nonEmpty), () => []),
+  logLevel: f.optional(f.oneOf(LOG_LEVELS, `must be one of ${LOG_LEVELS.join(', ')}`)),
+  useTasks: f.optional(f.oneOf(['auto', 'always', 'never'], 'must be one of auto, always, never')),
+  // Keys VS Code's mcp.json allows that we accept and ignore, so shared files stay valid.
+  dev: f.optional(f.anything),
+  gallery: f.optional(f.anything),
+  version: f.optional(f.anything),
+  // Where an entry installed from an MCP registry came from (see core/mcpRegistry): for updates.
+  registry: f.optional(
+    f.object(
+      { url: f.required(nonEmpty), name: f.required(nonEmpty), version: f.optional(f.string()) },
+      (k) => `unknown key "${k}" (a registry entry has url, name and version)`,
+    ),
+  ),
+} satisfies Record<string, Field>;
+
+const stdioFields = {
+  type: f.optional(f.oneOf(['stdio'], 'must be "stdio"')),
+  command: f.required(
+    f.string({ trim: true, empty: 'must not be empty: name the program to run, e.g. "npx" or "node"' }),
+    'missing "command" (for a stdio server), or give "url" with "type": "http" or "sse"',
+  ),
+  args: f.withDefault(f.list(f.text({ numbers: true })), () => []),
+  env: f.withDefault(f.record(f.text({ numbers: true, booleans: true, nullable: true })), () => ({})),
+  envFile: f.optional(nonEmpty),
+  cwd: f.optional(nonEmpty),
+  inheritEnv: f.withDefault(f.boolean, () => false),
+  passEnv: f.withDefault(f.list(nonEmpty), () => []),
+  ...common,
+} satisfies Record<string, Field>;
+
+const httpUrl: f.Reader<string> = (v, at, problems) => {
+  const s = f.string()(v, at, problems);
+  if (s === f.WRONG) return s;
+  try {
+    if (/^https?:$/.test(new URL(s).protocol)) return s;
+  } catch {
+    // not a URL at all: the same problem
+  }
+  problems.push({ field: at, message: 'must be an http:// or https:// URL' });
+  return f.WRONG;
 };
 
-const envValue = z.pipe(
-  z.union([z.string(), z.number(), z.boolean(), z.null()]),
-  z.transform((v) => (v === null ? null : String(v))),
-);
-
-const stdioSchema = z.strictObject({
-  type: z.optional(z.literal('stdio')),
-  command: z.string().check(z.trim(), z.minLength(1, 'must not be empty: name the program to run, e.g. "npx" or "node"')),
-  args: z._default(z.array(z.pipe(z.union([z.string(), z.number()]), z.transform(String))), []),
-  env: z._default(z.record(z.string(), envValue), {}),
-  envFile: z.optional(z.string().check(z.minLength(1))),
-  cwd: z.optional(z.string().check(z.minLength(1))),
-  inheritEnv: z._default(z.boolean(), false),
-  passEnv: z._default(z.array(z.string().check(z.minLength(1))), []),
-  ...common,
-});
-
-const httpSchema = z.strictObject({
-  type: z.enum(['http', 'sse']),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
-  headers: z._default(z.record(z.string(), z.string()), {}),
+const httpFields = {
+  type: f.required(f.oneOf(['http', 'sse'], 'must be "http" or "sse"')),
+  url: f.required(httpUrl),
+  headers: f.withDefault(f.record(f.string()), () => ({})),
   // Checked on its own (parseOAuth) so each mistake names its field: oauth.clientId, oauth.scopes.1, ...
-  oauth: z.optional(z.unknown()),
+  oauth: f.optional(f.anything),
   ...common,
-});
+} satisfies Record<string, Field>;
+
+interface CommonParsed {
+  keepAlive: boolean;
+  disabled: boolean;
+  expose?: boolean;
+  startupTimeoutMs: number;
+  requestTimeoutMs: number;
+  maxTotalTimeoutMs: number;
+  idleTimeoutMinutes: number;
+  maxResultBytes: number;
+  roots?: string[];
+  sampling: SamplingPolicy;
+  samplingModels: string[];
+  logLevel?: LoggingLevel;
+  useTasks?: UseTasks;
+  registry?: { url: string; name: string; version?: string };
+}
+
+interface StdioParsed extends CommonParsed {
+  type?: 'stdio';
+  command: string;
+  args: string[];
+  env: Record<string, string | null>;
+  envFile?: string;
+  cwd?: string;
+  inheritEnv: boolean;
+  passEnv: string[];
+}
+
+interface HttpParsed extends CommonParsed {
+  type: 'http' | 'sse';
+  url: string;
+  headers: Record<string, string>;
+  oauth?: unknown;
+}
 
 const OAUTH_KEYS = ['clientId', 'clientSecret', 'clientMetadataUrl', 'scopes', 'redirectPort'] as const;
 
-const KNOWN_KEYS = [...Object.keys(stdioSchema.shape), ...Object.keys(httpSchema.shape)];
-const STDIO_ONLY = Object.keys(stdioSchema.shape).filter((k) => !(k in httpSchema.shape));
-const HTTP_ONLY = Object.keys(httpSchema.shape).filter((k) => !(k in stdioSchema.shape));
+const KNOWN_KEYS = [...new Set([...Object.keys(stdioFields), ...Object.keys(httpFields)])];
+const STDIO_ONLY = Object.keys(stdioFields).filter((k) => !(k in httpFields));
+const HTTP_ONLY = Object.keys(httpFields).filter((k) => !(k in stdioFields));
+
+/** What an unknown key of an entry is: a key of the other kind of server, or a typo. */
+function unknownKey(k: string): string {
+  if (STDIO_ONLY.includes(k)) return `"${k}" applies only to stdio servers (with "command"), not to http/sse servers`;
+  if (HTTP_ONLY.includes(k)) return `"${k}" applies only to http/sse servers (with "url"), not to stdio servers`;
+  const hint = suggest(k, KNOWN_KEYS);
+  return `unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+}
 
 /** Normalises the `type` spellings other clients use (streamableHttp, streamable-http). */
 export function normaliseType(type: unknown, hasUrl: boolean, hasCommand: boolean): unknown {
@@ -123,16 +194,13 @@ export function parseServer(
   }
   const obj = entry as Record<string, unknown>;
   const type = normaliseType(obj.type, 'url' in obj, 'command' in obj);
-  const schema = type === 'http' || type === 'sse' ? httpSchema : type === undefined || type === 'stdio' ? stdioSchema : undefined;
-  if (!schema) return fail(`unsupported type "${String(obj.type)}": use "stdio", "http" or "sse"`, 'type');
-  const parsed = schema.safeParse({ ...obj, type }, { reportInput: true });
-  if (!parsed.success) {
-    return {
-      issues: parsed.error.issues.map((i) => ({ server: name, field: fieldOf(i), message: messageOf(i), source })),
-    };
-  }
+  const fields = type === 'http' || type === 'sse' ? httpFields : type === undefined || type === 'stdio' ? stdioFields : undefined;
+  if (!fields) return fail(`unsupported type "${String(obj.type)}": use "stdio", "http" or "sse"`, 'type');
+  const problems: Problem[] = [];
+  const data = f.readFields(fields, { ...obj, type }, '', problems, unknownKey);
+  if (data === f.WRONG) return { issues: problems.map((p) => ({ server: name, field: p.field, message: p.message, source })) };
   try {
-    return { definition: resolve(name, parsed.data, options) };
+    return { definition: resolve(name, data as unknown as StdioParsed | HttpParsed, options) };
   } catch (e) {
     if (e instanceof FieldError) return fail(e.message, e.field);
     throw e;
@@ -147,9 +215,6 @@ class FieldError extends Error {
     super(message);
   }
 }
-
-type StdioParsed = z.output<typeof stdioSchema>;
-type HttpParsed = z.output<typeof httpSchema>;
 
 function resolve(name: string, data: StdioParsed | HttpParsed, options: ParseOptions): ServerDefinition {
   const ctx = options.context ?? {};
@@ -291,37 +356,4 @@ export function isMetadataDocumentUrl(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-function fieldOf(issue: ZodIssue): string | undefined {
-  if (issue.code === 'unrecognized_keys') return issue.keys[0];
-  return issue.path.length ? issue.path.join('.') : undefined;
-}
-
-function messageOf(issue: ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') {
-    return issue.keys
-      .map((k) => {
-        if (STDIO_ONLY.includes(k)) return `"${k}" applies only to stdio servers (with "command"), not to http/sse servers`;
-        if (HTTP_ONLY.includes(k)) return `"${k}" applies only to http/sse servers (with "url"), not to stdio servers`;
-        const hint = suggest(k, [...new Set(KNOWN_KEYS)]);
-        return `unknown key "${k}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
-      })
-      .join('; ');
-  }
-  if (issue.code === 'invalid_type' && issue.input === undefined && issue.path.join('.') === 'command') {
-    return 'missing "command" (for a stdio server), or give "url" with "type": "http" or "sse"';
-  }
-  if (issue.code === 'invalid_type') {
-    return `expected ${issue.expected}${issue.input === undefined ? ', but it is missing' : `, got ${describe(issue.input)}`}`;
-  }
-  if (issue.code === 'invalid_union') return `expected a string, got ${describe(issue.input)}`;
-  return issue.message;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
 }
