@@ -126,6 +126,17 @@ describe('gateway: mcp-manager serve over stdio', function () {
     assert.deepEqual(r.content, [{ type: 'text', text: 'Echo: still here' }]);
   });
 
+  it("a server's malformed result reaches the client as an error naming the server and tool, not as a result", async () => {
+    writeConfig({ odd: { command: NODE, args: [ERAS.misbehavingStdio, '--case', 'error-on-discover'] } });
+    const { client } = await serve(['odd']);
+    await assert.rejects(
+      client.callTool({ name: 'odd_echo', arguments: { message: 'malformed' } }),
+      /odd: tools\/call "echo" failed: Invalid result/,
+    );
+    const r = await client.callTool({ name: 'odd_echo', arguments: { message: 'fine' } });
+    assert.deepEqual(r.content, [{ type: 'text', text: 'Echo: fine' }]);
+  });
+
   it('serves a 2026-07-28 client too', async () => {
     const { client } = await serve(['modern', 'fixture'], { versionNegotiation: { mode: 'auto' } } as never);
     assert.equal(client.getProtocolEra?.(), 'modern');
