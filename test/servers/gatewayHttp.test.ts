@@ -8,9 +8,11 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
-import { ERAS, FIXTURE_SERVER, NODE } from '../fixtures/paths';
+import { ERAS, FIXTURE_SERVER, NODE, REPO_ROOT } from '../fixtures/paths';
 import { buildCli, CLI } from './runCli';
 import { descendants, waitFor } from './gatewayHelpers';
+
+const EVERYTHING = path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 
 const INITIALIZE = JSON.stringify({
   jsonrpc: '2.0',
@@ -56,15 +58,39 @@ describe('gateway: mcp-manager serve --http', function () {
   let tokenFile: string;
   const clients: Client[] = [];
 
-  async function connect(modern = false): Promise<Client> {
+  async function connect(modern = false, options: ConstructorParameters<typeof Client>[1] = {}): Promise<Client> {
     const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { Authorization: `Bearer ${token}` } } });
     const client = new Client(
       { name: modern ? 'modern-client' : 'legacy-client', version: '1.0.0' },
-      modern ? ({ versionNegotiation: { mode: 'auto' } } as never) : {},
+      { ...options, ...(modern ? ({ versionNegotiation: { mode: 'auto' } } as never) : {}) },
     );
     await client.connect(transport);
     clients.push(client);
     return client;
+  }
+
+  /** Starts `mcp-manager serve --http` on this test's configuration (and remembered lists, in its XDG folder). */
+  async function startGateway(): Promise<void> {
+    child = spawn(
+      NODE,
+      [CLI, 'serve', '--config', path.join(tmp, 'mcp.json'), '--http', '127.0.0.1:0', '--token-file', tokenFile, '--json', '-v'],
+      {
+        env: { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let stdout = '';
+    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    await waitFor(() => stdout.includes('\n'), 'the gateway to print its URL');
+    url = (JSON.parse(stdout.split('\n')[0]!) as { url: string }).url;
+    port = Number(new URL(url).port);
+    token = fs.readFileSync(tokenFile, 'utf8').trim();
+  }
+
+  async function stopGateway(): Promise<void> {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('close', r));
   }
 
   before(async function () {
@@ -73,27 +99,22 @@ describe('gateway: mcp-manager serve --http', function () {
     const config = path.join(tmp, 'mcp.json');
     fs.writeFileSync(
       config,
-      JSON.stringify({ servers: { fixture: { command: NODE, args: [FIXTURE_SERVER] }, modern: { command: NODE, args: [ERAS.modern] } } }),
+      JSON.stringify({
+        servers: {
+          fixture: { command: NODE, args: [FIXTURE_SERVER] },
+          modern: { command: NODE, args: [ERAS.modern] },
+          everything: { command: NODE, args: [EVERYTHING, 'stdio'] },
+        },
+      }),
     );
     tokenFile = path.join(tmp, 'token');
-    child = spawn(NODE, [CLI, 'serve', '--config', config, '--http', '127.0.0.1:0', '--token-file', tokenFile, '--json', '-v'], {
-      env: { ...process.env, XDG_CONFIG_HOME: path.join(tmp, 'xdg') },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    let stdout = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    await waitFor(() => stdout.includes('\n'), 'the gateway to print its URL');
-    url = (JSON.parse(stdout.split('\n')[0]!) as { url: string }).url;
-    port = Number(new URL(url).port);
-    token = fs.readFileSync(tokenFile, 'utf8').trim();
+    await startGateway();
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) await c.close().catch(() => undefined);
   });
   after(async () => {
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('close', r));
+    await stopGateway();
     fs.rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -142,4 +163,29 @@ describe('gateway: mcp-manager serve --http', function () {
       const r = await staying.callTool({ name: 'fixture_echo', arguments: { message: 'still serving' } });
       assert.deepEqual(r.content, [{ type: 'text', text: 'Echo: still serving' }]);
     });
+
+  it("asks the client whose call caused a server's question, not the one whose call started that server", async () => {
+    const asked = { first: 0, second: 0 };
+    const client = async (who: keyof typeof asked) => {
+      const c = await connect(false, { capabilities: { elicitation: {} } });
+      c.setRequestHandler('elicitation/create', () => {
+        asked[who]++;
+        return { action: 'decline' };
+      });
+      return c;
+    };
+    // Remembered lists (from the gateway before this one): the first client's call, not a listing,
+    // starts the server, so its process and the pipes its questions come through begin in that call.
+    const lister = await connect();
+    assert.ok((await lister.listTools()).tools.some((t) => t.name === 'everything_trigger-elicitation-request'));
+    await stopGateway();
+    await startGateway();
+    const first = await client('first');
+    const second = await client('second');
+    assert.deepEqual(descendants(child.pid!), [], 'no server runs before the first call');
+    await first.callTool({ name: 'everything_echo', arguments: { message: 'start' } });
+    const r = await second.callTool({ name: 'everything_trigger-elicitation-request', arguments: {} });
+    assert.match(JSON.stringify(r.content), /decline/i);
+    assert.deepEqual(asked, { first: 0, second: 1 });
+  });
 });

@@ -3,6 +3,7 @@
 // the same attempt (single-flight), a failing server is retried with backoff and then given up
 // on, an idle one is stopped. ServerConnection (../connection.ts) adds the MCP operations.
 // See docs/architecture.md.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ServerCapabilities, Transport } from '@modelcontextprotocol/client';
 import type { LoggingLevel, ServerDefinition } from '../config/types';
 import { isSignInRequired } from '../auth/types';
@@ -23,6 +24,16 @@ import { resolveInputs } from './inputs';
 import { applyLogLevel } from './logLevel';
 import { signingIn } from './signIn';
 import { ResourceWatches, rewatch } from './watches';
+
+/**
+ * Runs a function in the async context this module was loaded in, which no caller's
+ * AsyncLocalStorage value is part of. The kept-alive session is started that way: its process,
+ * pipes, streams and timers outlive the operation that happened to start it, and everything the
+ * server sends later runs in their context. Started inside a gateway client's call, they carried
+ * that client's call context, so a later question of the server (elicitation, sampling) went to
+ * the client that had started it rather than the one asking (test/servers/gatewayHttp.test.ts).
+ */
+const outsideAnyCaller: <R>(fn: () => R) => R = AsyncLocalStorage.snapshot();
 
 export abstract class SessionKeeper {
   private _state: ConnectionState;
@@ -244,7 +255,7 @@ export abstract class SessionKeeper {
     if (this.session && !this.session.closed) return Promise.resolve(this.session);
     if (this.starting) return this.starting;
     const gen = this.generation;
-    const attempt = (async () => {
+    const attempt = outsideAnyCaller(async () => {
       const s = await this.connectWithPolicy();
       if (gen !== this.generation || this.disposed) {
         await s.close();
@@ -258,7 +269,7 @@ export abstract class SessionKeeper {
       this.toolsEmitter.fire();
       s.setTimer('healthy', this.timing.healthyAfterMs, () => this.failures.reset());
       return s;
-    })();
+    });
     this.starting = attempt;
     const clear = () => {
       if (this.starting === attempt) this.starting = undefined;
