@@ -277,9 +277,13 @@ async function runPass(pass, extensionsDir, lap) {
   lap('start code-server');
   console.log(`===== e2e: ${pass.name} =====`);
   const mochaBin = path.join(ROOT, 'node_modules', 'mocha', 'bin', 'mocha.js');
-  let code = await run(process.execPath, [mochaBin, ...pass.mocha, ...process.argv.slice(2)], {
+  const failuresFile = path.join(os.tmpdir(), `mcpm-e2e-failures-${process.pid}.txt`);
+  fs.rmSync(failuresFile, { force: true });
+  let code = await run(process.execPath, [mochaBin, ...pass.mocha, '--require', 'test/e2e/failures.ts', ...process.argv.slice(2)], {
     env: {
       ...process.env,
+      MCPM_E2E_FAILURES: failuresFile, // written by test/e2e/failures.ts
+
       MCPM_E2E_URL: server.url,
       MCPM_E2E_WORKSPACE: WORKSPACE,
       MCPM_E2E_VSCODE_VERSION: VERSION,
@@ -287,6 +291,8 @@ async function runPass(pass, extensionsDir, lap) {
     },
   });
   lap(pass.name);
+  const failures = fs.existsSync(failuresFile) ? fs.readFileSync(failuresFile, 'utf8').trim() : '';
+  fs.rmSync(failuresFile, { force: true });
 
   // The browser is closed; now the workbench's server goes away, and its MCP servers with it.
   const { ours, leftovers } = await shutDownAndFindLeftovers(server);
@@ -301,7 +307,7 @@ async function runPass(pass, extensionsDir, lap) {
     console.log(`[e2e] none of the ${ours.length} MCP servers outlived the workbench`);
   }
   await server.stop(); // whatever is left of its tree, and its temp dir
-  return { code, ours: ours.length };
+  return { code, ours: ours.length, failures };
 }
 
 async function main() {
@@ -353,10 +359,12 @@ async function main() {
     fs.rmSync(RESULTS, { recursive: true, force: true });
     let code = 0;
     let seen = 0;
+    const failed = [];
     for (const pass of PASSES) {
       const result = await runPass(pass, extensionsDir, lap);
       code ||= result.code;
       seen += result.ours;
+      if (result.failures) failed.push(`  ${pass.name}:\n${result.failures.replace(/^/gm, '    ')}`);
     }
     if (code === 0 && !seen) {
       console.error('[e2e] FAILED: no MCP server process was seen during the tests, so the leftover check checked nothing');
@@ -380,6 +388,8 @@ async function main() {
         console.log(`[e2e] ${shot} was not taken (its suite did not run): docs/${DOC_SHOTS[shot]} unchanged`);
       }
     }
+    // Repeated here so that the end of a long log still says which tests failed, and why.
+    if (failed.length) console.log(`[e2e] failed tests:\n${failed.join('\n')}`);
     console.log(`[e2e] ${code === 0 ? 'passed' : 'FAILED'} in ${Math.round((Date.now() - t0) / 1000)}s`);
     return code;
   } finally {
