@@ -1,5 +1,6 @@
-// "$(plug) 2 $(error) 1": running servers, and failed ones when any. Hidden while no server is
-// configured. Click: mcpManager.showServers (pick a server, then an action).
+// "$(plug) 2 $(error) 1 $(account) 1": running servers, failed ones and ones waiting for sign-in,
+// each when any. Hidden while no server is configured. Click: mcpManager.showServers (pick a
+// server, then an action).
 import * as vscode from 'vscode';
 import { stateLabel, type ServerRegistry } from '../core';
 import { stateCodicon } from './tree/present';
@@ -40,15 +41,18 @@ export class ServerStatusBar implements vscode.Disposable {
       return;
     }
     const running = servers.filter((c) => c.state.kind === 'running').length;
-    const failed = servers.filter((c) => c.state.kind === 'error').length;
-    this.item.text = `$(plug) ${running}${failed ? ` $(error) ${failed}` : ''}`;
+    // A server waiting for its user to sign in has not failed: counted apart, without the error colour.
+    const signIn = servers.filter((c) => c.state.kind === 'error' && c.state.signInRequired).length;
+    const failed = servers.filter((c) => c.state.kind === 'error').length - signIn;
+    this.item.text = `$(plug) ${running}${failed ? ` $(error) ${failed}` : ''}${signIn ? ` $(account) ${signIn}` : ''}`;
     this.item.backgroundColor = failed ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    const summary = `${running} running${failed ? `, ${failed} failed` : ''}${signIn ? `, ${signIn} waiting for sign-in` : ''}`;
     const md = new vscode.MarkdownString('', true);
-    md.appendMarkdown(`**MCP servers** — ${running} running${failed ? `, ${failed} failed` : ''}\n\n`);
+    md.appendMarkdown(`**MCP servers** — ${summary}\n\n`);
     for (const c of servers)
       md.appendMarkdown(`$(${stateCodicon(c.state)}) ${c.name.replace(/[\\`*_[\]<>$]/g, '\\$&')} — ${stateLabel(c.state)}  \n`);
     this.item.tooltip = md;
-    this.item.accessibilityInformation = { label: `MCP servers: ${running} running${failed ? `, ${failed} failed` : ''}` };
+    this.item.accessibilityInformation = { label: `MCP servers: ${summary}` };
     this.item.show();
   }
 

@@ -148,6 +148,8 @@ describe('signing in to OAuth servers', function () {
       as.revokeAll();
       await assert.rejects(api.callTool('secure', 'echo', { message: 'x' }));
       await waitFor('sign-in required', () => conn.state.kind === 'error' && conn.state.signInRequired);
+      // Counted as waiting for sign-in, not as failed (no error colour).
+      await waitFor('the status bar to count it', () => api._test.statusBar.text === '$(plug) 0 $(account) 1');
       assert.equal(as.events.authorize.length, authorizations, 'no new authorization was started by itself');
       assert.equal(ui.opened.length, 1);
     } finally {
