@@ -2,6 +2,7 @@
 // what is wrong with it and where (`args.1`, `env.TOKEN`). Written by hand rather than with zod:
 // the settings are parsed inside activate(), where zod's first use of each schema (V8 compiling
 // its generic parsers) cost more than half of activation's own time (docs/performance.md).
+import { isObject } from '../format';
 
 /** A value that is wrong, at a dotted path inside the entry (`args.1`); the message says what is expected. */
 export interface Problem {
@@ -91,7 +92,7 @@ export function list<T>(item: Reader<T>): Reader<T[]> {
 /** An object of names to values; each value read at `<at>.<name>`. */
 export function record<T>(value: Reader<T>): Reader<Record<string, T>> {
   return (v, at, p) => {
-    if (!isPlainObject(v)) return wrong(p, at, expected('object', v));
+    if (!isObject(v)) return wrong(p, at, expected('object', v));
     const out: Record<string, T> = {};
     let ok = true;
     for (const [k, x] of Object.entries(v)) {
@@ -111,7 +112,7 @@ export const anything: Reader<unknown> = (v) => v;
  * e.g. with a "did you mean"). The result has every present key read, and the defaults of missing ones.
  */
 export function object(fields: Readonly<Record<string, Field>>, unknownKey: (key: string) => string): Reader<Record<string, unknown>> {
-  return (v, at, p) => (isPlainObject(v) ? readFields(fields, v, at, p, unknownKey) : wrong(p, at, expected('object', v)));
+  return (v, at, p) => (isObject(v) ? readFields(fields, v, at, p, unknownKey) : wrong(p, at, expected('object', v)));
 }
 
 /** Reads `obj` (an entry, or an object inside one at `at`) against `fields`; see object(). */
@@ -151,7 +152,3 @@ export const withDefault = <T>(read: Reader<T>, fallback: () => T): Field<T> => 
 
 /** Required; `missingMessage` replaces the reader's own "but it is missing". */
 export const required = <T>(read: Reader<T>, missingMessage?: string): Field<T> => ({ read, ...(missingMessage && { missingMessage }) });
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
